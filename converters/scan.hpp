@@ -1,0 +1,56 @@
+// Input discovery and decoding: paths (files, folders, containers) in,
+// one outcome per input out, decoded in parallel across files.
+#ifndef ULTRASTRENGTH_CONVERTERS_SCAN_HPP
+#define ULTRASTRENGTH_CONVERTERS_SCAN_HPP
+
+#include "converters/reader.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ultrastrength {
+
+/// What became of one input (a file, or a member of an archive).
+struct InputOutcome {
+    enum class Kind : std::uint8_t {
+        read,      ///< yielded one or more activities
+        skipped,   ///< well-formed but not an activity (settings FIT, course, junk entry)
+        rejected,  ///< could not be read: `message` says why and where
+    };
+    std::string source;
+    Kind kind = Kind::rejected;
+    std::vector<ActivityFeatures> activities;
+    std::string message;               ///< skip reason or error
+    std::vector<std::string> warnings;
+    std::uint64_t bytes = 0;
+    std::uint64_t content_hash = 0;
+};
+
+struct ScanOptions {
+    unsigned jobs = 0;  ///< worker threads; 0 = all cores
+};
+
+/// Plain files below the given paths (folders recursively, in sorted order),
+/// as they will be decoded. Paths that do not exist become rejected outcomes.
+struct InputList {
+    std::vector<std::string> files;
+    std::vector<InputOutcome> missing;
+};
+InputList list_inputs(const std::vector<std::string>& paths);
+
+/// Decodes one stream (a file or container member): identifies its format
+/// by content, unpacks containers, and returns the outcomes in order.
+std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStream& in,
+                                       const std::string& source);
+
+/// Decodes every input below `paths`. Outcomes come back in a stable order
+/// (input order, folders sorted) whatever the number of jobs.
+std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
+                                      const std::vector<std::string>& paths,
+                                      const ScanOptions& options);
+
+} // namespace ultrastrength
+
+#endif

@@ -1,0 +1,56 @@
+#include "cli/command.hpp"
+
+#include <sstream>
+
+namespace ultrastrength::cli {
+
+po::options_description Command::common_options(CommonOptions& common) {
+    po::options_description options("Common options");
+    options.add_options()
+        ("jobs,j", po::value<unsigned>(&common.jobs)->value_name("N")->default_value(0, "all cores"),
+         "decode N files in parallel")
+        ("json", po::bool_switch(&common.json), "machine-readable output on stdout")
+        ("quiet,q", po::bool_switch(&common.quiet), "print errors only")
+        ("verbose,v", po::bool_switch(&common.verbose), "print warnings for every input");
+    return options;
+}
+
+bool Command::setup(const std::vector<std::string>& args) {
+    po::options_description options("Options");
+    po::positional_options_description positional;
+    add_options(options, positional);
+    options.add_options()("help,h", "show this help");
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+        if (vm.count("help") != 0) {
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    apply(vm);
+    return true;
+}
+
+std::string Command::help() {
+    po::options_description options("Options");
+    po::positional_options_description positional;
+    add_options(options, positional);
+    options.add_options()("help,h", "show this help");
+
+    std::ostringstream out;
+    out << "Usage: " << usage() << "\n\n" << synopsis() << "\n\n" << options;
+    const std::string more = details();
+    if (!more.empty()) {
+        out << "\n" << more;
+        if (more.back() != '\n') {
+            out << '\n';
+        }
+    }
+    return out.str();
+}
+
+} // namespace ultrastrength::cli

@@ -1,0 +1,24 @@
+// The command list: one line per command. Adding a command: its file pair,
+// one line here, the CMake source list, its tests (CONTRIBUTING.md).
+#include "cli/command.hpp"
+#include "cli/command_formats.hpp"
+#include "cli/command_scan.hpp"
+
+namespace ultrastrength::cli {
+
+namespace {
+template <class T>
+CommandInfo info() {
+    return {T::command_name, T::command_synopsis, [] { return std::make_unique<T>(); }};
+}
+} // namespace
+
+const std::vector<CommandInfo>& all_commands() {
+    static const std::vector<CommandInfo> commands = {
+        info<CommandScan>(),
+        info<CommandFormats>(),
+    };
+    return commands;
+}
+
+} // namespace ultrastrength::cli
