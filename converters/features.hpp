@@ -1,0 +1,92 @@
+// FeatureBuilder: the streaming half of every reader. A reader feeds the
+// samples of one activity in time order (FIT records, TCX trackpoints, GPX
+// trkpts); the builder derives what the analysis needs without keeping the
+// stream: moving time, distance, ascent/descent with hysteresis, the
+// heart-rate histogram, normalized grade-adjusted speed and the best
+// 60-minute grade-adjusted speed. Memory is bounded (a 60-minute window).
+#ifndef ULTRASTRENGTH_CONVERTERS_FEATURES_HPP
+#define ULTRASTRENGTH_CONVERTERS_FEATURES_HPP
+
+#include "model/activity.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <limits>
+#include <optional>
+
+namespace ultrastrength {
+
+/// One sample. Every field may be missing (NaN).
+struct Sample {
+    static constexpr double none = std::numeric_limits<double>::quiet_NaN();
+    double time_s = none;      ///< Unix seconds (fraction allowed)
+    double lat_deg = none;
+    double lon_deg = none;
+    double altitude_m = none;
+    double distance_m = none;  ///< cumulative distance as the device recorded it
+    double speed_mps = none;
+    double heart_rate = none;  ///< bpm
+};
+
+/// Settings of the derivations, with the spec's defaults (analysis.md §1.2, §2.2).
+struct FeatureSettings {
+    double ascent_hysteresis_m = 3.0;   ///< GoldenCheetah/Runalyze default for barometric altitude
+    double moving_speed_mps = 0.3;      ///< moving if horizontal speed >= this ...
+    double moving_climb_mps = 0.05;     ///< ... or vertical speed >= this (power-hiking)
+    double pause_gap_s = 25.0;          ///< gaps longer than this with < 10 m displacement are pauses
+    double max_running_speed_mps = 12.0; ///< position jumps faster than this are GPS errors
+};
+
+/// What the stream says, before the reader merges it with the file's summary.
+struct StreamFeatures {
+    std::optional<double> first_time_s;
+    std::optional<double> last_time_s;
+    std::uint64_t samples = 0;
+    std::uint64_t timed_samples = 0;
+    std::optional<double> moving_s;
+    std::optional<double> device_distance_m;   ///< largest cumulative distance seen
+    std::optional<double> haversine_m;         ///< sum over positioned samples, per segment
+    std::optional<double> ascent_m;
+    std::optional<double> descent_m;
+    std::optional<double> avg_hr;              ///< time-weighted over samples with HR
+    std::optional<double> max_hr;
+    HeartRateHistogram hr_histogram{};
+    bool has_hr = false;
+    std::optional<double> ngp_speed_mps;
+    std::optional<double> best60_gap_speed_mps;
+    bool gps_jumps = false;
+    bool bad_timestamps = false;               ///< samples whose time went backwards or was absurd
+};
+
+class FeatureBuilder {
+public:
+    explicit FeatureBuilder(FeatureSettings settings = {});
+
+    /// Starts a new segment (GPX trkseg, TCX track, FIT timer restart): no
+    /// distance is counted across the gap between segments.
+    void begin_segment() noexcept;
+    void add(const Sample& sample);
+    StreamFeatures finish();
+
+    /// Great-circle distance on a sphere of the mean Earth radius (6371008.8 m).
+    static double haversine_m(double lat1, double lon1, double lat2, double lon2) noexcept;
+    /// Minetti et al. 2002 energy cost of running at grade `g` (J/kg/m), g clamped to ±0.45.
+    static double minetti_cost(double grade) noexcept;
+
+private:
+    struct Impl;
+    // Plain members (not pimpl) would expose the window; the builder is used
+    // once per activity, so one allocation does not matter.
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Fills the stream-derived fields of `activity` that the file's summary did
+/// not set, and sets the matching quality flags. The reader calls this once
+/// per activity after its own summary values are in place.
+void apply_stream_features(ActivityFeatures& activity, const StreamFeatures& stream);
+
+} // namespace ultrastrength
+
+#endif
