@@ -11,8 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
-#include <vector>
 
 namespace ultrastrength::detail {
 
@@ -20,7 +20,8 @@ class FitInput {
 public:
     static constexpr std::size_t capacity = 256 * 1024;
 
-    explicit FitInput(ByteStream& in) : m_in(in), m_buf(capacity) {}
+    // Not value-initialised: zeroing 256 KiB per file showed up in profiles.
+    explicit FitInput(ByteStream& in) : m_in(in), m_buf(new std::uint8_t[capacity]) {}
 
     /// Makes `n` (<= capacity) bytes available at data(); false if the
     /// stream ends first (available() then says how many there are).
@@ -30,7 +31,7 @@ public:
         }
         return refill(n);
     }
-    const std::uint8_t* data() const noexcept { return m_buf.data() + m_pos; }
+    const std::uint8_t* data() const noexcept { return m_buf.get() + m_pos; }
     std::size_t available() const noexcept { return m_end - m_pos; }
     /// Offset of data() from the start of the stream.
     std::uint64_t offset() const noexcept { return m_base + m_pos; }
@@ -50,7 +51,7 @@ public:
 private:
     void update_crc() noexcept {
         if (m_pos > m_crc_from) {
-            m_crc = fit::crc16(m_crc, std::span<const std::uint8_t>(m_buf.data() + m_crc_from, m_pos - m_crc_from));
+            m_crc = fit::crc16(m_crc, std::span<const std::uint8_t>(m_buf.get() + m_crc_from, m_pos - m_crc_from));
         }
         m_crc_from = m_pos;
     }
@@ -58,14 +59,14 @@ private:
     bool refill(std::size_t n) {
         update_crc();
         if (m_pos > 0) {
-            std::memmove(m_buf.data(), m_buf.data() + m_pos, m_end - m_pos);
+            std::memmove(m_buf.get(), m_buf.get() + m_pos, m_end - m_pos);
             m_base += m_pos;
             m_end -= m_pos;
             m_pos = 0;
             m_crc_from = 0;
         }
         while (m_end < n && !m_eof) {
-            const std::size_t got = m_in.read(m_buf.data() + m_end, m_buf.size() - m_end);
+            const std::size_t got = m_in.read(m_buf.get() + m_end, capacity - m_end);
             if (got == 0) {
                 m_eof = true;
             }
@@ -75,7 +76,7 @@ private:
     }
 
     ByteStream& m_in;
-    std::vector<std::uint8_t> m_buf;
+    std::unique_ptr<std::uint8_t[]> m_buf;
     std::size_t m_pos = 0;
     std::size_t m_end = 0;
     std::uint64_t m_base = 0;

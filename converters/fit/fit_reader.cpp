@@ -33,6 +33,7 @@ namespace prof = fit::profile;
 
 /// How one field is read: element type and byte order folded into one code.
 enum class Kind : std::uint8_t { u8, s8, u8z, u16, s16, u16z, u32, s32, u32z, f32, speed_distance };
+constexpr std::size_t kind_count = 11;
 
 struct FieldOp {
     std::uint16_t offset; ///< from the start of the message body
@@ -164,7 +165,20 @@ struct Plan {
     std::uint16_t global = 0;
     std::uint32_t size = 0; ///< body bytes, developer fields included
     std::uint8_t n_ops = 0;
-    std::array<FieldOp, max_ops> ops{};
+    std::array<FieldOp, max_ops> ops{}; ///< grouped by kind, see kind_end
+    /// ops[kind_end[k-1] .. kind_end[k]) are of Kind k: one tight loop per
+    /// kind instead of a jump per field (the jump did not predict well).
+    std::array<std::uint8_t, kind_count> kind_end{};
+
+    void add(FieldOp op) noexcept {
+        if (n_ops == max_ops) return;
+        const auto k = static_cast<std::size_t>(op.kind);
+        std::size_t at = kind_end[k];
+        for (std::size_t i = n_ops; i > at; --i) ops[i] = ops[i - 1];
+        ops[at] = op;
+        ++n_ops;
+        for (std::size_t j = k; j < kind_count; ++j) ++kind_end[j];
+    }
 };
 
 struct Values {
@@ -184,82 +198,82 @@ inline std::uint32_t load32(const std::uint8_t* p, bool big) noexcept {
     return big ? __builtin_bswap32(x) : x;
 }
 
+template <Kind K>
+inline bool read_one(const std::uint8_t* p, bool big, double& value) noexcept {
+    if constexpr (K == Kind::u8) {
+        value = p[0];
+        return p[0] != 0xFF;
+    } else if constexpr (K == Kind::s8) {
+        value = static_cast<std::int8_t>(p[0]);
+        return p[0] != 0x7F;
+    } else if constexpr (K == Kind::u8z) {
+        value = p[0];
+        return p[0] != 0;
+    } else if constexpr (K == Kind::u16) {
+        const std::uint16_t x = load16(p, big);
+        value = x;
+        return x != 0xFFFF;
+    } else if constexpr (K == Kind::s16) {
+        const std::uint16_t x = load16(p, big);
+        value = static_cast<std::int16_t>(x);
+        return x != 0x7FFF;
+    } else if constexpr (K == Kind::u16z) {
+        const std::uint16_t x = load16(p, big);
+        value = x;
+        return x != 0;
+    } else if constexpr (K == Kind::u32) {
+        const std::uint32_t x = load32(p, big);
+        value = x;
+        return x != 0xFFFFFFFFU;
+    } else if constexpr (K == Kind::s32) {
+        const std::uint32_t x = load32(p, big);
+        value = static_cast<std::int32_t>(x);
+        return x != 0x7FFFFFFFU;
+    } else if constexpr (K == Kind::u32z) {
+        const std::uint32_t x = load32(p, big);
+        value = x;
+        return x != 0;
+    } else if constexpr (K == Kind::f32) {
+        const std::uint32_t x = load32(p, big);
+        value = static_cast<double>(std::bit_cast<float>(x));
+        return x != 0xFFFFFFFFU && std::isfinite(value);
+    } else {
+        // byte[3]: 12-bit speed (1/100 m/s) then 12-bit rolling distance (1/16 m), §1.3.
+        value = static_cast<double>(static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+                                    (static_cast<std::uint32_t>(p[2]) << 16));
+        return !(p[0] == 0xFF && p[1] == 0xFF && p[2] == 0xFF);
+    }
+}
+
+template <Kind K>
+inline void decode_kind(const Plan& plan, const std::uint8_t* body, Values& out) noexcept {
+    constexpr auto k = static_cast<std::size_t>(K);
+    const std::size_t begin = k == 0 ? 0 : plan.kind_end[k - 1];
+    for (std::size_t i = begin; i < plan.kind_end[k]; ++i) {
+        const FieldOp& op = plan.ops[i];
+        double value;
+        if (read_one<K>(body + op.offset, plan.big_endian, value)) {
+            out.v[op.slot] = value;
+            out.present |= 1U << op.slot;
+        }
+    }
+}
+
 /// Decodes the fields of `plan` from `body` into `out`; invalid values are
 /// left absent (the sentinel is checked before any scale, §1.5).
 inline void decode(const Plan& plan, const std::uint8_t* body, Values& out) noexcept {
     out.present = 0;
-    const bool big = plan.big_endian;
-    for (std::uint8_t i = 0; i < plan.n_ops; ++i) {
-        const FieldOp& op = plan.ops[i];
-        const std::uint8_t* p = body + op.offset;
-        double value;
-        switch (op.kind) {
-        case Kind::u8:
-            if (p[0] == 0xFF) continue;
-            value = p[0];
-            break;
-        case Kind::s8:
-            if (p[0] == 0x7F) continue;
-            value = static_cast<std::int8_t>(p[0]);
-            break;
-        case Kind::u8z:
-            if (p[0] == 0) continue;
-            value = p[0];
-            break;
-        case Kind::u16: {
-            const std::uint16_t x = load16(p, big);
-            if (x == 0xFFFF) continue;
-            value = x;
-            break;
-        }
-        case Kind::s16: {
-            const std::uint16_t x = load16(p, big);
-            if (x == 0x7FFF) continue;
-            value = static_cast<std::int16_t>(x);
-            break;
-        }
-        case Kind::u16z: {
-            const std::uint16_t x = load16(p, big);
-            if (x == 0) continue;
-            value = x;
-            break;
-        }
-        case Kind::u32: {
-            const std::uint32_t x = load32(p, big);
-            if (x == 0xFFFFFFFFU) continue;
-            value = x;
-            break;
-        }
-        case Kind::s32: {
-            const std::uint32_t x = load32(p, big);
-            if (x == 0x7FFFFFFFU) continue;
-            value = static_cast<std::int32_t>(x);
-            break;
-        }
-        case Kind::u32z: {
-            const std::uint32_t x = load32(p, big);
-            if (x == 0) continue;
-            value = x;
-            break;
-        }
-        case Kind::f32: {
-            const std::uint32_t x = load32(p, big);
-            if (x == 0xFFFFFFFFU) continue;
-            value = static_cast<double>(std::bit_cast<float>(x));
-            if (!std::isfinite(value)) continue;
-            break;
-        }
-        case Kind::speed_distance:
-            // byte[3]: 12-bit speed (1/100 m/s) then 12-bit rolling distance (1/16 m), §1.3.
-            if (p[0] == 0xFF && p[1] == 0xFF && p[2] == 0xFF) continue;
-            value = static_cast<double>(static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
-                                        (static_cast<std::uint32_t>(p[2]) << 16));
-            break;
-        default: continue;
-        }
-        out.v[op.slot] = value;
-        out.present |= 1U << op.slot;
-    }
+    decode_kind<Kind::u8>(plan, body, out);
+    decode_kind<Kind::s8>(plan, body, out);
+    decode_kind<Kind::u8z>(plan, body, out);
+    decode_kind<Kind::u16>(plan, body, out);
+    decode_kind<Kind::s16>(plan, body, out);
+    decode_kind<Kind::u16z>(plan, body, out);
+    decode_kind<Kind::u32>(plan, body, out);
+    decode_kind<Kind::s32>(plan, body, out);
+    decode_kind<Kind::u32z>(plan, body, out);
+    decode_kind<Kind::f32>(plan, body, out);
+    decode_kind<Kind::speed_distance>(plan, body, out);
 }
 
 std::string hex2(unsigned v) {
@@ -663,7 +677,7 @@ bool Decoder::read_definition(std::uint8_t header, std::uint64_t data_end, Stop&
         const std::uint8_t size = p[7 + 3 * i];
         const std::uint8_t type = p[8 + 3 * i];
         const int slot = slot_of(plan.msg, num);
-        if (slot >= 0 && plan.n_ops < max_ops && offset <= 0xFFFF) {
+        if (slot >= 0 && offset <= 0xFFFF) {
             std::optional<Kind> kind;
             if (plan.msg == Msg::record && slot == rec::speed_distance) {
                 if (size == 3) kind = Kind::speed_distance;
@@ -671,8 +685,7 @@ bool Decoder::read_definition(std::uint8_t header, std::uint64_t data_end, Stop&
                 kind = kind_of(type, size);
             }
             if (kind) {
-                plan.ops[plan.n_ops++] =
-                    FieldOp{static_cast<std::uint16_t>(offset), *kind, static_cast<std::uint8_t>(slot), type};
+                plan.add(FieldOp{static_cast<std::uint16_t>(offset), *kind, static_cast<std::uint8_t>(slot), type});
             }
         }
         offset += size;
