@@ -299,6 +299,15 @@ struct Chunk {
     std::optional<std::size_t> session;
 };
 
+/// An enum or count as unsigned; a field written with a signed or float base
+/// type may hold anything, so out-of-range values become the invalid 0xFFFFFFFF.
+unsigned as_uint(double value) noexcept {
+    return value >= 0 && value <= 4294967295.0 ? static_cast<unsigned>(value) : 0xFFFFFFFFU;
+}
+
+/// True for a raw date_time a uint32 can hold (same reason as as_uint).
+bool valid_time(double raw) noexcept { return raw >= 0 && raw <= 4294967295.0; }
+
 double fit_time_to_unix(double raw) noexcept { return raw + static_cast<double>(fit::fit_epoch_unix_s); }
 
 Sport map_sport(std::optional<unsigned> sport, std::optional<unsigned> sub) noexcept {
@@ -525,8 +534,8 @@ ActivityFeatures Decoder::make_activity(std::optional<std::size_t> session_index
             if (!s.has(slot)) return std::nullopt;
             return s.v[slot] / scale;
         };
-        if (s.has(ses::sport)) sport = static_cast<unsigned>(s.v[ses::sport]);
-        if (s.has(ses::sub_sport)) sub = static_cast<unsigned>(s.v[ses::sub_sport]);
+        if (s.has(ses::sport)) sport = as_uint(s.v[ses::sport]);
+        if (s.has(ses::sub_sport)) sub = as_uint(s.v[ses::sub_sport]);
         if (s.has(ses::start_time)) {
             a.start_utc = static_cast<std::int64_t>(fit_time_to_unix(s.v[ses::start_time]));
             relative = relative || s.v[ses::start_time] < fit::min_absolute_time;
@@ -702,6 +711,9 @@ bool Decoder::read_definition(std::uint8_t header, std::uint64_t data_end, Stop&
 
 void Decoder::on_message(const Plan& plan, bool compressed, std::uint8_t time_offset) {
     Values& v = m_values;
+    if (v.has(slot_timestamp) && !valid_time(v.v[slot_timestamp])) {
+        v.present &= ~(1U << slot_timestamp);
+    }
     if (compressed) {
         // §1.3: the 5-bit offset rolls over against the last full timestamp.
         if (m_last_timestamp) {
@@ -722,17 +734,17 @@ void Decoder::on_message(const Plan& plan, bool compressed, std::uint8_t time_of
     case Msg::session: on_session(v); break;
     case Msg::event: on_event(v); break;
     case Msg::file_id:
-        if (v.has(fid::type)) m_file_types.push_back(static_cast<unsigned>(v.v[fid::type]));
+        if (v.has(fid::type)) m_file_types.push_back(as_uint(v.v[fid::type]));
         break;
     case Msg::activity:
-        if (v.has(slot_timestamp) && v.has(act::local_timestamp)) {
+        if (v.has(slot_timestamp) && v.has(act::local_timestamp) && valid_time(v.v[act::local_timestamp])) {
             m_activity_timestamp = v.v[slot_timestamp];
             m_activity_local = v.v[act::local_timestamp];
         }
         break;
     case Msg::sport:
-        if (v.has(spt::sport)) m_sport_msg_sport = static_cast<unsigned>(v.v[spt::sport]);
-        if (v.has(spt::sub_sport)) m_sport_msg_sub = static_cast<unsigned>(v.v[spt::sub_sport]);
+        if (v.has(spt::sport)) m_sport_msg_sport = as_uint(v.v[spt::sport]);
+        if (v.has(spt::sub_sport)) m_sport_msg_sub = as_uint(v.v[spt::sub_sport]);
         break;
     case Msg::other: break;
     }
@@ -795,7 +807,7 @@ void Decoder::on_record(const Values& v) {
     if (v.has(rec::distance)) {
         s.distance_m = v.v[rec::distance] / f::distance.scale;
     } else if (v.has(rec::speed_distance)) {
-        const auto packed = static_cast<std::uint32_t>(v.v[rec::speed_distance]);
+        const auto packed = as_uint(v.v[rec::speed_distance]);
         const std::uint32_t rolling = packed >> 12; // 1/16 m, wraps at 4096
         if (m_last_rolling_16m) {
             m_speed_distance_m += static_cast<double>((rolling - *m_last_rolling_16m) & 0xFFFU) / 16.0;
@@ -823,6 +835,10 @@ void Decoder::on_record(const Values& v) {
 
 void Decoder::on_session(const Values& v) {
     m_sessions.push_back(Session{v, std::nullopt});
+    Values& stored = m_sessions.back().values;
+    if (stored.has(ses::start_time) && !valid_time(stored.v[ses::start_time])) {
+        stored.present &= ~(1U << ses::start_time);
+    }
     // Records after a session message belong to a later one (or to no session).
     m_open_chunk.reset();
 }
@@ -833,8 +849,8 @@ void Decoder::on_event(const Values& v) {
     }
     namespace e = prof::value::event;
     namespace et = prof::value::event_type;
-    const auto event = static_cast<unsigned>(v.v[evt::event]);
-    const auto type = static_cast<unsigned>(v.v[evt::event_type]);
+    const auto event = as_uint(v.v[evt::event]);
+    const auto type = as_uint(v.v[evt::event_type]);
     if (event == e::timer && (type == et::stop || type == et::stop_all || type == et::stop_disable ||
                               type == et::stop_disable_all)) {
         m_segment_pending = true;
