@@ -365,6 +365,8 @@ private:
     std::vector<Chunk> m_chunks;
     std::optional<std::size_t> m_open_chunk;
     bool m_segment_pending = false;
+    std::optional<double> m_timer_since; ///< raw FIT time of the running timer's start
+    std::optional<double> m_timer_s;     ///< timer time of closed start/stop pairs
     std::optional<double> m_activity_timestamp;
     std::optional<double> m_activity_local;
     std::optional<unsigned> m_sport_msg_sport;
@@ -467,6 +469,14 @@ ReadResult Decoder::run() {
         }
         ActivityFeatures a = make_activity(std::nullopt, best, m_records);
         a.set(Flag::no_summary);
+        // Without a session, timer start/stop pairs give the timer time (§1.10, event).
+        if (m_timer_s) {
+            double timer = *m_timer_s;
+            if (m_timer_since && m_last_timestamp && *m_last_timestamp >= *m_timer_since) {
+                timer += *m_last_timestamp - *m_timer_since;
+            }
+            a.timer_s = a.elapsed_s ? std::min(timer, *a.elapsed_s) : timer;
+        }
         result.activities.push_back(std::move(a));
     } else {
         // Chunks of records seen before their session: give each to the
@@ -851,9 +861,21 @@ void Decoder::on_event(const Values& v) {
     namespace et = prof::value::event_type;
     const auto event = as_uint(v.v[evt::event]);
     const auto type = as_uint(v.v[evt::event_type]);
-    if (event == e::timer && (type == et::stop || type == et::stop_all || type == et::stop_disable ||
-                              type == et::stop_disable_all)) {
+    if (event != e::timer) {
+        return;
+    }
+    const bool stop = type == et::stop || type == et::stop_all || type == et::stop_disable || type == et::stop_disable_all;
+    const std::optional<double> at =
+        v.has(slot_timestamp) ? std::optional<double>(v.v[slot_timestamp]) : std::nullopt;
+    if (stop) {
         m_segment_pending = true;
+        if (m_timer_since && at && *at >= *m_timer_since) {
+            m_timer_s = m_timer_s.value_or(0) + (*at - *m_timer_since);
+        }
+        m_timer_since.reset();
+    } else if (type == et::start && at && !m_timer_since) {
+        m_timer_since = at;
+        m_timer_s = m_timer_s.value_or(0);
     }
 }
 

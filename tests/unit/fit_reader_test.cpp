@@ -169,6 +169,22 @@ TEST(FitReader, NoSessionBuildsTheSummaryFromRecords) {
     EXPECT_EQ(a.records, 2U);
 }
 
+TEST(FitReader, TimerEventsGiveTimerTimeWithoutSession) {
+    FitBytes f;
+    f.define(1, 21, {{253, 4, uint32_t_}, {0, 1, enum_t}, {1, 1, enum_t}});
+    f.define(0, 20, {{253, 4, uint32_t_}, {3, 1, uint8_t_}});
+    f.message(1, body({{t0, 4}, {0, 1}, {0, 1}})); // timer start
+    f.message(0, body({{t0, 4}, {100, 1}})).message(0, body({{t0 + 30, 4}, {100, 1}}));
+    f.message(1, body({{t0 + 30, 4}, {0, 1}, {4, 1}})); // timer stop_all
+    f.message(1, body({{t0 + 100, 4}, {0, 1}, {0, 1}}));
+    f.message(0, body({{t0 + 100, 4}, {100, 1}})).message(0, body({{t0 + 120, 4}, {100, 1}}));
+    const ReadResult r = read(f.file());
+    ASSERT_EQ(r.activities.size(), 1U);
+    EXPECT_TRUE(r.activities[0].has(Flag::no_summary));
+    EXPECT_DOUBLE_EQ(*r.activities[0].elapsed_s, 120.0);
+    EXPECT_DOUBLE_EQ(*r.activities[0].timer_s, 50.0);
+}
+
 TEST(FitReader, CompressedTimestampRollsOver) {
     // Last full timestamp ends in 0x1E; a 5-bit offset of 0x01 is smaller,
     // so it lies in the next 32 s window: 0x...1E -> 0x...21 (+3 s), §1.3.
