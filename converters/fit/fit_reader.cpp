@@ -246,15 +246,15 @@ inline bool read_one(const std::uint8_t* p, bool big, double& value) noexcept {
 }
 
 template <Kind K>
-inline void decode_kind(const Plan& plan, const std::uint8_t* body, Values& out) noexcept {
+inline void decode_kind(const Plan& plan, const std::uint8_t* body, double* values, std::uint32_t& present) noexcept {
     constexpr auto k = static_cast<std::size_t>(K);
     const std::size_t begin = k == 0 ? 0 : plan.kind_end[k - 1];
     for (std::size_t i = begin; i < plan.kind_end[k]; ++i) {
         const FieldOp& op = plan.ops[i];
         double value;
         if (read_one<K>(body + op.offset, plan.big_endian, value)) {
-            out.v[op.slot] = value;
-            out.present |= 1U << op.slot;
+            values[op.slot] = value;
+            present |= 1U << op.slot;
         }
     }
 }
@@ -262,18 +262,20 @@ inline void decode_kind(const Plan& plan, const std::uint8_t* body, Values& out)
 /// Decodes the fields of `plan` from `body` into `out`; invalid values are
 /// left absent (the sentinel is checked before any scale, §1.5).
 inline void decode(const Plan& plan, const std::uint8_t* body, Values& out) noexcept {
-    out.present = 0;
-    decode_kind<Kind::u8>(plan, body, out);
-    decode_kind<Kind::s8>(plan, body, out);
-    decode_kind<Kind::u8z>(plan, body, out);
-    decode_kind<Kind::u16>(plan, body, out);
-    decode_kind<Kind::s16>(plan, body, out);
-    decode_kind<Kind::u16z>(plan, body, out);
-    decode_kind<Kind::u32>(plan, body, out);
-    decode_kind<Kind::s32>(plan, body, out);
-    decode_kind<Kind::u32z>(plan, body, out);
-    decode_kind<Kind::f32>(plan, body, out);
-    decode_kind<Kind::speed_distance>(plan, body, out);
+    std::uint32_t present = 0; // a local, so the bit mask stays in a register
+    double* v = out.v.data();
+    decode_kind<Kind::u8>(plan, body, v, present);
+    decode_kind<Kind::s8>(plan, body, v, present);
+    decode_kind<Kind::u8z>(plan, body, v, present);
+    decode_kind<Kind::u16>(plan, body, v, present);
+    decode_kind<Kind::s16>(plan, body, v, present);
+    decode_kind<Kind::u16z>(plan, body, v, present);
+    decode_kind<Kind::u32>(plan, body, v, present);
+    decode_kind<Kind::s32>(plan, body, v, present);
+    decode_kind<Kind::u32z>(plan, body, v, present);
+    decode_kind<Kind::f32>(plan, body, v, present);
+    decode_kind<Kind::speed_distance>(plan, body, v, present);
+    out.present = present;
 }
 
 std::string hex2(unsigned v) {
