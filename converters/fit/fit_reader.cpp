@@ -48,6 +48,10 @@ enum class Msg : std::uint8_t { other, file_id, sport, session, record, event, a
 constexpr std::size_t max_slots = 16;
 constexpr std::size_t max_ops = 16;
 constexpr std::uint8_t slot_timestamp = 0; // field 253 in every message
+/// Sessions kept per file: a triathlon has 5, long multisport days a few
+/// dozen; the cap bounds memory and the per-record session lookup.
+constexpr std::size_t max_sessions = 64;
+constexpr std::size_t max_warnings = 20;
 
 // Slots per message (index into Values::v).
 namespace rec {
@@ -362,7 +366,9 @@ private:
     std::vector<std::string> m_warnings;
     std::optional<std::pair<std::uint64_t, std::string>> m_first_problem;
 
-    std::vector<unsigned> m_file_types;
+    std::optional<unsigned> m_first_file_type;
+    bool m_sessions_capped = false;
+    bool m_activity_part = false; ///< some file_id says "activity"
     std::vector<Session> m_sessions;
     std::vector<Chunk> m_chunks;
     std::optional<std::size_t> m_open_chunk;
@@ -383,7 +389,13 @@ void Decoder::problem(std::uint64_t offset, const std::string& text) {
     if (!m_first_problem) {
         m_first_problem.emplace(offset, text);
     }
-    m_warnings.push_back("byte " + std::to_string(offset) + ": " + text);
+    // Bounded, like everything the reader keeps: a chain of many broken parts
+    // must not grow memory with the file's size.
+    if (m_warnings.size() < max_warnings) {
+        m_warnings.push_back("byte " + std::to_string(offset) + ": " + text);
+    } else if (m_warnings.size() == max_warnings) {
+        m_warnings.emplace_back("further problems not listed");
+    }
 }
 
 ReadResult Decoder::run() {
@@ -445,10 +457,9 @@ ReadResult Decoder::run() {
 
     ReadResult result;
     const bool has_activity_part =
-        m_file_types.empty() ||
-        std::find(m_file_types.begin(), m_file_types.end(), prof::value::file::activity) != m_file_types.end();
+        !m_first_file_type || m_activity_part;
     if (!has_activity_part && m_sessions.empty() && m_records == 0) {
-        const unsigned type = m_file_types.front();
+        const unsigned type = *m_first_file_type;
         const std::string_view name = prof::file_name(type);
         result.skipped = "FIT file type " + (name.empty() ? std::to_string(type) : std::string(name)) +
                          ", not an activity";
@@ -746,7 +757,11 @@ void Decoder::on_message(const Plan& plan, bool compressed, std::uint8_t time_of
     case Msg::session: on_session(v); break;
     case Msg::event: on_event(v); break;
     case Msg::file_id:
-        if (v.has(fid::type)) m_file_types.push_back(as_uint(v.v[fid::type]));
+        if (v.has(fid::type)) {
+            const unsigned type = as_uint(v.v[fid::type]);
+            if (!m_first_file_type) m_first_file_type = type;
+            m_activity_part = m_activity_part || type == prof::value::file::activity;
+        }
         break;
     case Msg::activity:
         if (v.has(slot_timestamp) && v.has(act::local_timestamp) && valid_time(v.v[act::local_timestamp])) {
@@ -846,6 +861,13 @@ void Decoder::on_record(const Values& v) {
 }
 
 void Decoder::on_session(const Values& v) {
+    if (m_sessions.size() >= max_sessions) {
+        if (!m_sessions_capped) {
+            problem(m_in.offset(), "more than " + std::to_string(max_sessions) + " sessions; the rest are ignored");
+            m_sessions_capped = true;
+        }
+        return;
+    }
     m_sessions.push_back(Session{v, std::nullopt});
     Values& stored = m_sessions.back().values;
     if (stored.has(ses::start_time) && !valid_time(stored.v[ses::start_time])) {

@@ -304,6 +304,19 @@ TEST(FitReader, SummaryFirstRoutesRecordsToTheirSession) {
     EXPECT_DOUBLE_EQ(*r.activities[1].max_hr, 170.0);
 }
 
+TEST(FitReader, SessionsAreCapped) {
+    FitBytes f;
+    f.define(0, 18, {{2, 4, uint32_t_}, {7, 4, uint32_t_}, {5, 1, enum_t}});
+    for (std::uint32_t i = 0; i < 70; ++i) {
+        f.message(0, body({{t0 + 100 * i, 4}, {50000, 4}, {1, 1}}));
+    }
+    const ReadResult r = read(f.file());
+    EXPECT_EQ(r.activities.size(), 64U);
+    ASSERT_EQ(r.warnings.size(), 1U);
+    EXPECT_EQ(r.warnings[0], "byte " + std::to_string(14 + 6 + 9 + 64 * 10) +
+                                 ": more than 64 sessions; the rest are ignored");
+}
+
 TEST(FitReader, NonActivityFileIsSkipped) {
     FitBytes f;
     f.define(0, 0, {{0, 1, enum_t}}).message(0, body({{2, 1}}));
