@@ -1,12 +1,20 @@
 // TCX (TrainingCenterDatabase v2 + ActivityExtension v2), input-formats.md §2.
 //
-// Parser choice, measured on the 30-hour file of bench/gen (70.5 MB TCX,
-// 108,000 trackpoints), see the numbers in converters/xml/xml_sax.hpp's
-// companion note below:
-// PARSER_NUMBERS_TCX
-// libxml2's SAX2 push parser is fed from our ByteStream in 64 KiB chunks, so
-// peak memory is flat whatever the file size; pugixml builds a DOM of ~3x the
-// file (211 MiB for the 70 MB file), which breaks the 32 MiB budget.
+// Parser choice, measured 2026-11-28 on bench/gen's ultra_30h files (70.5 MB
+// TCX, 33.7 MB GPX, 108,000 points each), whole process, CPU seconds
+// (user+sys, best of 3; the 2-core machine was shared, load ~9, so wall
+// times were 2-3x these) and peak RSS:
+//                                   TCX 70.5 MB            GPX 33.7 MB
+//   this reader (SAX2 push, scan)   0.37 s  190 MB/s 6.8 MiB  0.21 s 160 MB/s 6.8 MiB
+//   xmlTextReader, count points     0.84 s   84 MB/s 5.5 MiB  0.36 s  94 MB/s 5.5 MiB
+//   pugixml DOM, count points       0.31 s  227 MB/s 211 MiB  0.15 s 225 MB/s 117 MiB
+// The xmlTextReader floor ran at 190-204 MB/s on an idle machine
+// (bench/BASELINES.md); this reader, doing all the work, took 0.44x its
+// CPU time under the same load. pugixml parses a little faster but must
+// hold the whole DOM (3x the file; page faults are most of its time on an
+// idle machine), which breaks the 32 MiB budget and grows with the file.
+// So: libxml2 SAX2 fed from our ByteStream in 64 KiB chunks
+// (converters/xml/xml_sax.hpp); memory is flat whatever the file size.
 //
 // Elements are matched by namespace URI + local name, never by prefix: the
 // ActivityExtension prefix varies (ns3:, ax:, x:, or a default-namespace
