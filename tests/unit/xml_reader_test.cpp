@@ -118,6 +118,29 @@ TEST(TcxReader, MultiSportSessionGivesOneActivityPerLeg) {
     EXPECT_DOUBLE_EQ(ride.elapsed_s.value_or(-1), 100);
 }
 
+TEST(TcxReader, PauseOfHoursInsideAnActivityIsRead) {
+    // Found by tcx_fuzz: a gap longer than the best-60-min window between two
+    // moving stretches made the grade-adjusted-speed bins index before their base.
+    std::string points;
+    const auto add = [&](const char* time, double distance_m) {
+        points += std::string("<Trackpoint><Time>") + time + "</Time><DistanceMeters>" +
+                  std::to_string(distance_m) + "</DistanceMeters></Trackpoint>";
+    };
+    add("2020-01-01T10:00:00Z", 0);
+    add("2020-01-01T10:05:00Z", 1000);
+    add("2020-01-01T10:10:00Z", 2000);
+    add("2020-01-01T22:10:00Z", 3000);
+    add("2020-01-01T22:15:00Z", 4000);
+    const std::string doc =
+        R"(<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Activities>)"
+        R"(<Activity Sport="Running"><Id>2020-01-01T10:00:00Z</Id><Lap StartTime="2020-01-01T10:00:00Z"><Track>)" +
+        points + "</Track></Lap></Activity></Activities></TrainingCenterDatabase>";
+    const ReadResult r = read_tcx(doc);
+    ASSERT_EQ(r.activities.size(), 1U);
+    EXPECT_DOUBLE_EQ(r.activities[0].elapsed_s.value_or(-1), 12 * 3600 + 900);
+    EXPECT_DOUBLE_EQ(r.activities[0].distance_m.value_or(-1), 4000);
+}
+
 TEST(TcxReader, LeadingWhitespaceAndBomAreSkippedAndFlagged) {
     const std::string doc = "\xEF\xBB\xBF          " + std::string(tcx_two_legs);
     const ReadResult r = read_tcx(doc);
