@@ -306,6 +306,9 @@ public:
     }
 
     ReadResult result(const detail::XmlParseInfo& info) {
+        if (info.truncated && !m_track_decided) {
+            flush_pending();
+        }
         finish_group();
         ReadResult out;
         for (auto& activity : m_done) {
@@ -511,7 +514,9 @@ public:
         detail::XmlParser parser(handler, source);
         handler.set_parser(&parser);
         const detail::XmlParseInfo info = parser.parse(in);
-        return handler.result(info);
+        ReadResult result = handler.result(info);
+        detail::apply_truncation(info, source, result);
+        return result;
     }
 };
 

@@ -339,6 +339,9 @@ public:
     }
 
     ReadResult result(const detail::XmlParseInfo& info) {
+        if (info.truncated && m_activity && m_activity->points > 0) {
+            finish_activity();
+        }
         ReadResult out;
         for (auto& activity : m_done) {
             if (info.leading_whitespace) {
@@ -472,7 +475,9 @@ public:
         detail::XmlParser parser(handler, source);
         handler.set_parser(&parser);
         const detail::XmlParseInfo info = parser.parse(in);
-        return handler.result(info);
+        ReadResult result = handler.result(info);
+        detail::apply_truncation(info, source, result);
+        return result;
     }
 };
 

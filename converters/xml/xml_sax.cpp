@@ -61,6 +61,8 @@ struct XmlParser::Impl {
     bool capturing = false;
 
     bool failed = false;
+    bool final_feed = false;     // the end of the input is being fed
+    bool failed_at_end = false;  // libxml2 failed only once told the input ended
     std::string problem;
     std::uint64_t problem_line = 0;
 
@@ -171,6 +173,7 @@ struct XmlParser::Impl {
         }
         if (error->level == XML_ERR_FATAL ||
             (error->level == XML_ERR_ERROR && error->domain != XML_FROM_NAMESPACE)) {
+            p.failed_at_end = p.final_feed;
             p.fail("not well-formed XML: " + trim_message(error->message), p.to_file_line(error->line));
         }
     }
@@ -265,6 +268,7 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
     const auto feed = [&](const std::uint8_t* data, std::size_t n, bool last) {
         const int rc = xmlParseChunk(p.ctxt, reinterpret_cast<const char*>(data), static_cast<int>(n), last ? 1 : 0);
         if (rc != 0 && !p.failed) {
+            p.failed_at_end = last;
             const xmlError* e = xmlCtxtGetLastError(p.ctxt);
             p.fail("not well-formed XML: " + trim_message(e != nullptr ? e->message : nullptr),
                    e != nullptr && e->line > 0 ? p.to_file_line(e->line) : p.current_line());
@@ -275,6 +279,7 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
     while (!p.failed) {
         const std::size_t n = in.read(buffer.data(), buffer.size());
         if (n == 0) {
+            p.final_feed = true;
             feed(nullptr, 0, true);
             break;
         }
@@ -282,6 +287,17 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
     }
     if (!p.failed && p.ctxt->wellFormed == 0) {
         p.fail("not well-formed XML", p.current_line());
+    }
+    if (p.failed && p.failed_at_end) {
+        p.info.truncated = true;
+        // libxml2 calls this "Extra content at the end of the document";
+        // what happened is that the input stopped inside an element.
+        p.info.truncation_problem =
+            p.ctxt->name != nullptr
+                ? "the input ends inside <" + std::string(as_view(p.ctxt->name)) + ">: the rest of the document is missing"
+                : p.problem;
+        p.info.truncation_line = p.problem_line;
+        return p.info;
     }
     if (p.failed) {
         InputPosition where;
@@ -332,6 +348,23 @@ int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root)
         }
     }
     return 0;
+}
+
+void apply_truncation(const XmlParseInfo& info, const std::string& source, ReadResult& result) {
+    if (!info.truncated) {
+        return;
+    }
+    InputPosition where;
+    if (info.truncation_line > 0) {
+        where.line = info.truncation_line;
+    }
+    if (result.activities.empty()) {
+        throw ReadError(source, where, info.truncation_problem);
+    }
+    result.activities.back().set(Flag::truncated);
+    result.skipped.clear();
+    result.warnings.push_back("input ends early (line " + std::to_string(info.truncation_line) + ": " +
+                              info.truncation_problem + "); the points before were kept");
 }
 
 std::optional<double> parse_xml_double(std::string_view text) noexcept {

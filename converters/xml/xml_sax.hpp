@@ -16,6 +16,7 @@
 #ifndef ULTRASTRENGTH_CONVERTERS_XML_XML_SAX_HPP
 #define ULTRASTRENGTH_CONVERTERS_XML_XML_SAX_HPP
 
+#include "converters/reader.hpp"
 #include "converters/stream.hpp"
 
 #include <cstddef>
@@ -61,6 +62,12 @@ struct XmlParseInfo {
     bool byte_order_mark = false;     ///< a UTF-8 BOM was skipped
     bool undeclared_prefix = false;   ///< an element or attribute used an undeclared prefix
     std::string undeclared_prefix_message;  ///< libxml2's first message about it, with line
+    /// The input ended inside the document (an interrupted download or
+    /// copy). parse() then returns instead of throwing, so that a reader can
+    /// keep the complete points it has and flag the rest as lost.
+    bool truncated = false;
+    std::string truncation_problem;  ///< what libxml2 expected
+    std::uint64_t truncation_line = 0;
 };
 
 /// Limits for hostile input; real TCX/GPX files nest 8 deep and have short texts.
@@ -79,6 +86,7 @@ public:
     XmlParser(const XmlParser&) = delete;
     XmlParser& operator=(const XmlParser&) = delete;
 
+    /// Throws ReadError for anything but a document cut short (see XmlParseInfo::truncated).
     XmlParseInfo parse(ByteStream& in);
     /// Stops the parse; parse() then throws a ReadError with this problem and the current line.
     void fail(std::string problem);
@@ -94,6 +102,10 @@ private:
 /// 100 if the first bytes are XML whose root element's local name is `root`
 /// (within the first KiB, after BOM, whitespace, declaration, comments), else 0.
 int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root) noexcept;
+
+/// For a document cut short: flags the last activity as truncated and warns,
+/// or throws the ReadError when nothing was read before the cut.
+void apply_truncation(const XmlParseInfo& info, const std::string& source, ReadResult& result);
 
 /// Parses a decimal number as XML Schema writes it (surrounding whitespace allowed).
 std::optional<double> parse_xml_double(std::string_view text) noexcept;

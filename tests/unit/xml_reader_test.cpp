@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <span>
@@ -171,11 +172,26 @@ TEST(TcxReader, WrongRootIsRefused) {
               "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2");
 }
 
-TEST(TcxReader, TruncatedDocumentNamesTheLine) {
-    const std::string doc(tcx_two_legs.substr(0, tcx_two_legs.find("<NextSport>")));
+TEST(TcxReader, DocumentCutShortKeepsThePointsAndFlagsTruncation) {
+    // An interrupted download: the first leg is complete, the second is cut.
+    const std::string doc(tcx_two_legs.substr(0, tcx_two_legs.find("<Trackpoint><Time>2020-01-01T10:13:40Z")));
+    const ReadResult r = read_tcx(doc);
+    ASSERT_EQ(r.activities.size(), 2U);
+    EXPECT_FALSE(r.activities[0].has(Flag::truncated));
+    EXPECT_TRUE(r.activities[1].has(Flag::truncated));
+    EXPECT_EQ(r.activities[1].records, 1U);
+    ASSERT_EQ(r.warnings.size(), 1U);
+    const auto last_line = std::to_string(1 + std::count(doc.begin(), doc.end(), '\n'));
+    EXPECT_EQ(r.warnings[0], "input ends early (line " + last_line +
+                                 ": the input ends inside <Track>: the rest of the document is missing); "
+                                 "the points before were kept");
+}
+
+TEST(TcxReader, DocumentCutBeforeAnyPointIsRefusedWithTheLine) {
+    const std::string doc(tcx_two_legs.substr(0, tcx_two_legs.find("<Track>")));
     const std::string error = error_of(*make_tcx_reader(), doc);
-    EXPECT_NE(error.find("test.xml: line 1"), std::string::npos) << error;
-    EXPECT_NE(error.find("not well-formed XML"), std::string::npos) << error;
+    const auto last_line = std::to_string(1 + std::count(doc.begin(), doc.end(), '\n'));
+    EXPECT_EQ(error, "test.xml: line " + last_line + ": the input ends inside <Lap>: the rest of the document is missing");
 }
 
 // ---- GPX ------------------------------------------------------------------
