@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <span>
@@ -34,9 +35,22 @@ const FormatValidator validators[] = {
     // FIT: {"fit", &is_fit_head, &validate_fit_file} adapting converters/fit/fit_validate.hpp.
 };
 
+/// $ULTRASTRENGTH_SCHEMAS, else the source tree's schemas/ (a build), else
+/// share/ultrastrength/schemas next to the installed binary's bin/.
 std::string schemas_dir() {
     if (const char* env = std::getenv("ULTRASTRENGTH_SCHEMAS"); env != nullptr && *env != '\0') {
         return env;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(US_SCHEMAS_DIR, ec)) {
+        return US_SCHEMAS_DIR;
+    }
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto installed = exe.parent_path().parent_path() / "share" / "ultrastrength" / "schemas";
+        if (std::filesystem::is_directory(installed, ec)) {
+            return installed.string();
+        }
     }
     return US_SCHEMAS_DIR;
 }
@@ -47,7 +61,8 @@ std::string CommandValidate::details() const {
     return "Checks TCX and GPX files against the official XSDs (TrainingCenterDatabase v2 with\n"
            "ActivityExtension v2; GPX 1.0; GPX 1.1 with Garmin TrackPointExtension v1/v2), offline.\n"
            "Every problem is printed as FILE:LINE: what was expected.\n"
-           "Schemas are read from " US_SCHEMAS_DIR " or from $ULTRASTRENGTH_SCHEMAS.\n\n"
+           "Schemas are read from $ULTRASTRENGTH_SCHEMAS when set, else from " US_SCHEMAS_DIR "\n"
+           "or the installed share/ultrastrength/schemas.\n\n"
            "Exit status: 0 all files valid, 1 some invalid or unreadable.\n";
 }
 

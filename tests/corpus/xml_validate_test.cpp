@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ultrastrength {
@@ -86,23 +87,47 @@ TEST(XmlValidate, HeartRateOutOfRangeInTrackPointExtensionIsChecked) {
     std::filesystem::remove(path);
 }
 
-TEST(XmlValidate, CommandPrintsFileLineAndExitsOne) {
-    const std::string bad = corpus_dir + "/tcx/sportslib_unknown_example.tcx";
-    const std::string good = corpus_dir + "/tcx/gc_10kUNLP2014-Garmin15.tcx";
-    const std::string command = std::string(US_CLI) + " validate " + good + " " + bad + " 2>&1";
+/// Runs the CLI through the shell with `environment` ("NAME=value " or "");
+/// returns its exit status and output.
+std::pair<int, std::string> run_cli(const std::string& environment, const std::string& arguments) {
+    const std::string command = environment + std::string(US_CLI) + " " + arguments + " 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
+    if (pipe == nullptr) {
+        return {-1, {}};
+    }
     std::string output;
     std::array<char, 4096> buffer{};
     while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
         output.append(buffer.data(), n);
     }
     const int status = pclose(pipe);
-    EXPECT_EQ(WEXITSTATUS(status), 1);
+    return {WEXITSTATUS(status), output};
+}
+
+TEST(XmlValidate, SchemasFolderFromTheEnvironment) {
+    const auto empty = std::filesystem::temp_directory_path() / "us_validate_no_schemas";
+    std::filesystem::create_directories(empty);
+    const std::string file = corpus_dir + "/tcx/gc_10kUNLP2014-Garmin15.tcx";
+    const auto [status, output] = run_cli("ULTRASTRENGTH_SCHEMAS=" + empty.string() + " ", "validate " + file);
+    EXPECT_EQ(status, 1);
+    EXPECT_EQ(output, file + ": cannot validate: schema " + empty.string() +
+                          "/TrainingCenterDatabasev2.xsd is not installed (see schemas/SOURCES.md; "
+                          "ULTRASTRENGTH_SCHEMAS names another folder)\n");
+    std::filesystem::remove(empty);
+}
+
+TEST(XmlValidate, CommandPrintsFileLineAndExitsOne) {
+    const std::string bad = corpus_dir + "/tcx/sportslib_unknown_example.tcx";
+    const std::string good = corpus_dir + "/tcx/gc_10kUNLP2014-Garmin15.tcx";
+    const auto [status, output] = run_cli("", "validate " + good + " " + bad);
+    EXPECT_EQ(status, 1);
     EXPECT_NE(output.find(good + ": valid (TrainingCenterDatabasev2.xsd"), std::string::npos) << output;
     EXPECT_NE(output.find(bad + ":12: Element '{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}Track'"),
               std::string::npos)
         << output;
+    const auto [status_good, output_good] = run_cli("", "validate --quiet " + good);
+    EXPECT_EQ(status_good, 0);
+    EXPECT_EQ(output_good, "");
 }
 
 } // namespace
