@@ -11,13 +11,13 @@
 namespace ultrastrength {
 
 struct ValidationProblem {
-    std::optional<std::uint64_t> line;         ///< XML formats
-    std::optional<std::uint64_t> byte_offset;  ///< binary formats
+    std::optional<std::uint64_t> line;        ///< XML formats
+    std::optional<std::uint64_t> byte_offset; ///< binary formats
     std::string message;
 };
 
 struct ValidationReport {
-    std::string checked_against;  ///< e.g. "TrainingCenterDatabasev2.xsd + ActivityExtensionv2.xsd"
+    std::string checked_against; ///< e.g. "TrainingCenterDatabasev2.xsd + ActivityExtensionv2.xsd"
     std::vector<ValidationProblem> problems;
     bool valid() const noexcept { return problems.empty(); }
 };

@@ -58,15 +58,29 @@ constexpr std::string_view tpx1_ns = "http://www.garmin.com/xmlschemas/TrackPoin
 constexpr std::string_view tpx2_ns = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2";
 constexpr std::string_view gpxdata_ns = "http://www.cluetrust.com/XML/GPXDATA/1/0";
 
-constexpr double earliest_plausible_s = 631152000.0;   // 1990-01-01T00:00:00Z
-constexpr double latest_plausible_s = 4102444800.0;    // 2100-01-01T00:00:00Z
+constexpr double earliest_plausible_s = 631152000.0; // 1990-01-01T00:00:00Z
+constexpr double latest_plausible_s = 4102444800.0;  // 2100-01-01T00:00:00Z
 constexpr double new_activity_gap_s = 3600.0;
 constexpr double backwards_limit_s = 3600.0;
 // Untimed points of a new track held back until its first time decides
 // which activity it belongs to; past this the track joins the current one.
 constexpr std::size_t max_pending_points = 4096;
 
-enum class El : std::uint8_t { other, root, trk, name, type, trkseg, trkpt, ele, time, speed, hr, rte, wpt };
+enum class El : std::uint8_t {
+    other,
+    root,
+    trk,
+    name,
+    type,
+    trkseg,
+    trkpt,
+    ele,
+    time,
+    speed,
+    hr,
+    rte,
+    wpt
+};
 
 El classify_gpx(std::string_view local, bool v10) noexcept {
     if (local == "trkpt") {
@@ -105,7 +119,9 @@ El classify_gpx(std::string_view local, bool v10) noexcept {
     return El::other;
 }
 
-bool contains(std::string_view text, std::string_view part) noexcept { return text.find(part) != std::string_view::npos; }
+bool contains(std::string_view text, std::string_view part) noexcept {
+    return text.find(part) != std::string_view::npos;
+}
 
 std::optional<Sport> sport_from_type(std::string_view raw) {
     std::string type;
@@ -114,7 +130,8 @@ std::optional<Sport> sport_from_type(std::string_view raw) {
             type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
     }
-    if (!type.empty() && std::all_of(type.begin(), type.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!type.empty() &&
+        std::all_of(type.begin(), type.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         if (type == "9") {
             return Sport::running;
         }
@@ -320,13 +337,15 @@ public:
             }
         }
         if (info.undeclared_prefix) {
-            out.warnings.push_back("undeclared namespace prefix ignored (" + info.undeclared_prefix_message + ")");
+            out.warnings.push_back("undeclared namespace prefix ignored (" +
+                                   info.undeclared_prefix_message + ")");
         }
         out.activities = std::move(m_done);
         if (out.activities.empty()) {
             if (m_routes > 0 || m_waypoints > 0) {
-                out.skipped = "GPX holds no track points, only " + std::to_string(m_routes) + " route(s) and " +
-                              std::to_string(m_waypoints) + " waypoint(s) (plans, not recorded activities)";
+                out.skipped = "GPX holds no track points, only " + std::to_string(m_routes) +
+                              " route(s) and " + std::to_string(m_waypoints) +
+                              " waypoint(s) (plans, not recorded activities)";
             } else {
                 out.skipped = "GPX holds no track points";
             }
@@ -407,7 +426,8 @@ private:
                 }
                 return;
             }
-            if (m_group && m_group->max_time_s && m_point.time_s > *m_group->max_time_s + new_activity_gap_s) {
+            if (m_group && m_group->max_time_s &&
+                m_point.time_s > *m_group->max_time_s + new_activity_gap_s) {
                 finish_group();
             }
             flush_pending();
@@ -500,12 +520,14 @@ class GpxReader final : public Reader {
 public:
     std::string_view name() const noexcept override { return "gpx"; }
     std::string_view description() const noexcept override {
-        return "GPX 1.0/1.1 tracks (Garmin TrackPointExtension v1/v2, ClueTrust gpxdata heart rate)";
+        return "GPX 1.0/1.1 tracks (Garmin TrackPointExtension v1/v2, ClueTrust gpxdata heart "
+               "rate)";
     }
     std::string_view extensions() const noexcept override { return ".gpx"; }
     Format format() const noexcept override { return Format::gpx; }
 
-    int identify(std::span<const std::uint8_t> head, std::string_view /*file_name*/) const noexcept override {
+    int identify(std::span<const std::uint8_t> head,
+                 std::string_view /*file_name*/) const noexcept override {
         return detail::identify_xml_root(head, "gpx");
     }
 
@@ -522,6 +544,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Reader> make_gpx_reader() { return std::make_unique<GpxReader>(); }
+std::unique_ptr<Reader> make_gpx_reader() {
+    return std::make_unique<GpxReader>();
+}
 
 } // namespace ultrastrength

@@ -199,7 +199,8 @@ public:
         case El::lap:
             if (m_activity) {
                 m_lap = LapState{};
-                if (auto start = attributes.find("StartTime"); start && !m_activity->first_lap_start_s) {
+                if (auto start = attributes.find("StartTime");
+                    start && !m_activity->first_lap_start_s) {
                     m_activity->first_lap_start_s = parse_iso8601(*start);
                 }
             }
@@ -353,7 +354,8 @@ public:
         }
         out.activities = std::move(m_done);
         if (info.undeclared_prefix) {
-            out.warnings.push_back("undeclared namespace prefix ignored (" + info.undeclared_prefix_message + ")");
+            out.warnings.push_back("undeclared namespace prefix ignored (" +
+                                   info.undeclared_prefix_message + ")");
         }
         if (out.activities.empty()) {
             if (m_courses || m_workouts) {
@@ -370,7 +372,9 @@ public:
     }
 
 private:
-    std::optional<double> number(std::string_view text) const noexcept { return detail::parse_xml_double(text); }
+    std::optional<double> number(std::string_view text) const noexcept {
+        return detail::parse_xml_double(text);
+    }
 
     void begin_activity(const detail::XmlAttributes& attributes) {
         if (m_activity) {
@@ -405,7 +409,8 @@ private:
         const StreamFeatures stream = a.builder.finish();
 
         const std::optional<double> start_s =
-            a.id_time_s ? a.id_time_s : (a.first_lap_start_s ? a.first_lap_start_s : stream.first_time_s);
+            a.id_time_s ? a.id_time_s
+                        : (a.first_lap_start_s ? a.first_lap_start_s : stream.first_time_s);
         if (start_s) {
             f.start_utc = static_cast<std::int64_t>(std::floor(*start_s));
             if (a.last_point_time_s && *a.last_point_time_s >= *start_s) {
@@ -423,7 +428,8 @@ private:
         if (a.has_lap_distance && a.lap_distance_m > 0) {
             f.distance_m = a.lap_distance_m;
             if (point_distance_m && *point_distance_m > 0 &&
-                std::abs(*point_distance_m - a.lap_distance_m) > 0.10 * std::max(*point_distance_m, a.lap_distance_m)) {
+                std::abs(*point_distance_m - a.lap_distance_m) >
+                    0.10 * std::max(*point_distance_m, a.lap_distance_m)) {
                 f.set(Flag::summary_mismatch);
             }
         }
@@ -461,12 +467,14 @@ class TcxReader final : public Reader {
 public:
     std::string_view name() const noexcept override { return "tcx"; }
     std::string_view description() const noexcept override {
-        return "Garmin Training Center TCX v2 (activities, multisport sessions, ActivityExtension v2)";
+        return "Garmin Training Center TCX v2 (activities, multisport sessions, ActivityExtension "
+               "v2)";
     }
     std::string_view extensions() const noexcept override { return ".tcx"; }
     Format format() const noexcept override { return Format::tcx; }
 
-    int identify(std::span<const std::uint8_t> head, std::string_view /*file_name*/) const noexcept override {
+    int identify(std::span<const std::uint8_t> head,
+                 std::string_view /*file_name*/) const noexcept override {
         return detail::identify_xml_root(head, "TrainingCenterDatabase");
     }
 
@@ -483,6 +491,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Reader> make_tcx_reader() { return std::make_unique<TcxReader>(); }
+std::unique_ptr<Reader> make_tcx_reader() {
+    return std::make_unique<TcxReader>();
+}
 
 } // namespace ultrastrength

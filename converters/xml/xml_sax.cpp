@@ -21,7 +21,9 @@ namespace {
 // enough to stay in L2.
 constexpr std::size_t chunk_bytes = 64 * 1024;
 
-bool is_xml_space(std::uint8_t c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_xml_space(std::uint8_t c) noexcept {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string_view as_view(const xmlChar* s) noexcept {
     return s == nullptr ? std::string_view{} : std::string_view(reinterpret_cast<const char*>(s));
@@ -41,7 +43,8 @@ std::optional<std::string_view> XmlAttributes::find(std::string_view local) cons
     for (int i = 0; i < m_count; ++i) {
         const unsigned char* const* a = m_raw + 5 * i;
         if (a[2] == nullptr && as_view(a[0]) == local) {
-            return std::string_view(reinterpret_cast<const char*>(a[3]), static_cast<std::size_t>(a[4] - a[3]));
+            return std::string_view(reinterpret_cast<const char*>(a[3]),
+                                    static_cast<std::size_t>(a[4] - a[3]));
         }
     }
     return std::nullopt;
@@ -61,8 +64,8 @@ struct XmlParser::Impl {
     bool capturing = false;
 
     bool failed = false;
-    bool final_feed = false;     // the end of the input is being fed
-    bool failed_at_end = false;  // libxml2 failed only once told the input ended
+    bool final_feed = false;    // the end of the input is being fed
+    bool failed_at_end = false; // libxml2 failed only once told the input ended
     std::string problem;
     std::uint64_t problem_line = 0;
 
@@ -92,9 +95,9 @@ struct XmlParser::Impl {
 
     static Impl& self(void* user) { return *static_cast<Impl*>(user); }
 
-    static void on_start(void* user, const xmlChar* local, const xmlChar* /*prefix*/, const xmlChar* uri,
-                         int /*nb_namespaces*/, const xmlChar** /*namespaces*/, int nb_attributes,
-                         int /*nb_defaulted*/, const xmlChar** attributes) {
+    static void on_start(void* user, const xmlChar* local, const xmlChar* /*prefix*/,
+                         const xmlChar* uri, int /*nb_namespaces*/, const xmlChar** /*namespaces*/,
+                         int nb_attributes, int /*nb_defaulted*/, const xmlChar** attributes) {
         Impl& p = self(user);
         if (p.failed) {
             return;
@@ -112,7 +115,8 @@ struct XmlParser::Impl {
         p.text.clear();
     }
 
-    static void on_end(void* user, const xmlChar* /*local*/, const xmlChar* /*prefix*/, const xmlChar* /*uri*/) {
+    static void on_end(void* user, const xmlChar* /*local*/, const xmlChar* /*prefix*/,
+                       const xmlChar* /*uri*/) {
         Impl& p = self(user);
         if (p.failed || p.capture_stack.empty()) {
             return;
@@ -152,8 +156,9 @@ struct XmlParser::Impl {
                p.current_line());
     }
 
-    static void on_entity_decl(void* user, const xmlChar* name, int /*type*/, const xmlChar* /*public_id*/,
-                               const xmlChar* /*system_id*/, xmlChar* /*content*/) {
+    static void on_entity_decl(void* user, const xmlChar* name, int /*type*/,
+                               const xmlChar* /*public_id*/, const xmlChar* /*system_id*/,
+                               xmlChar* /*content*/) {
         Impl& p = self(user);
         p.fail("entity declaration '" + std::string(as_view(name)) + "' refused", p.current_line());
     }
@@ -166,15 +171,17 @@ struct XmlParser::Impl {
         if (error->domain == XML_FROM_NAMESPACE && error->code == XML_NS_ERR_UNDEFINED_NAMESPACE) {
             if (!p.info.undeclared_prefix) {
                 p.info.undeclared_prefix = true;
-                p.info.undeclared_prefix_message =
-                    "line " + std::to_string(p.to_file_line(error->line)) + ": " + trim_message(error->message);
+                p.info.undeclared_prefix_message = "line " +
+                                                   std::to_string(p.to_file_line(error->line)) +
+                                                   ": " + trim_message(error->message);
             }
             return;
         }
         if (error->level == XML_ERR_FATAL ||
             (error->level == XML_ERR_ERROR && error->domain != XML_FROM_NAMESPACE)) {
             p.failed_at_end = p.final_feed;
-            p.fail("not well-formed XML: " + trim_message(error->message), p.to_file_line(error->line));
+            p.fail("not well-formed XML: " + trim_message(error->message),
+                   p.to_file_line(error->line));
         }
     }
 };
@@ -194,9 +201,13 @@ XmlParser::~XmlParser() {
     delete m_impl;
 }
 
-void XmlParser::fail(std::string problem) { m_impl->fail(std::move(problem), m_impl->current_line()); }
+void XmlParser::fail(std::string problem) {
+    m_impl->fail(std::move(problem), m_impl->current_line());
+}
 
-std::uint64_t XmlParser::line() const noexcept { return m_impl->current_line(); }
+std::uint64_t XmlParser::line() const noexcept {
+    return m_impl->current_line();
+}
 
 XmlParseInfo XmlParser::parse(ByteStream& in) {
     Impl& p = *m_impl;
@@ -215,7 +226,8 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
                                 "empty document: expected an XML declaration or a root element");
             }
         }
-        if (size - begin >= 3 && buffer[begin] == 0xEF && buffer[begin + 1] == 0xBB && buffer[begin + 2] == 0xBF) {
+        if (size - begin >= 3 && buffer[begin] == 0xEF && buffer[begin + 1] == 0xBB &&
+            buffer[begin + 2] == 0xBF) {
             p.info.byte_order_mark = true;
             begin += 3;
         } else if (is_xml_space(buffer[begin])) {
@@ -266,7 +278,8 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
     p.ctxt->validate = 0;
 
     const auto feed = [&](const std::uint8_t* data, std::size_t n, bool last) {
-        const int rc = xmlParseChunk(p.ctxt, reinterpret_cast<const char*>(data), static_cast<int>(n), last ? 1 : 0);
+        const int rc = xmlParseChunk(p.ctxt, reinterpret_cast<const char*>(data),
+                                     static_cast<int>(n), last ? 1 : 0);
         if (rc != 0 && !p.failed) {
             p.failed_at_end = last;
             const xmlError* e = xmlCtxtGetLastError(p.ctxt);
@@ -292,10 +305,11 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
         p.info.truncated = true;
         // libxml2 calls this "Extra content at the end of the document";
         // what happened is that the input stopped inside an element.
-        p.info.truncation_problem =
-            p.ctxt->name != nullptr
-                ? "the input ends inside <" + std::string(as_view(p.ctxt->name)) + ">: the rest of the document is missing"
-                : p.problem;
+        p.info.truncation_problem = p.ctxt->name != nullptr
+                                        ? "the input ends inside <" +
+                                              std::string(as_view(p.ctxt->name)) +
+                                              ">: the rest of the document is missing"
+                                        : p.problem;
         p.info.truncation_line = p.problem_line;
         return p.info;
     }
@@ -334,8 +348,8 @@ int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root)
             skip_to(">");
         } else if (c == '<') {
             std::size_t end = i + 1;
-            while (end < text.size() && !is_xml_space(static_cast<std::uint8_t>(text[end])) && text[end] != '>' &&
-                   text[end] != '/') {
+            while (end < text.size() && !is_xml_space(static_cast<std::uint8_t>(text[end])) &&
+                   text[end] != '>' && text[end] != '/') {
                 ++end;
             }
             std::string_view name = text.substr(i + 1, end - i - 1);
@@ -363,8 +377,8 @@ void apply_truncation(const XmlParseInfo& info, const std::string& source, ReadR
     }
     result.activities.back().set(Flag::truncated);
     result.skipped.clear();
-    result.warnings.push_back("input ends early (line " + std::to_string(info.truncation_line) + ": " +
-                              info.truncation_problem + "); the points before were kept");
+    result.warnings.push_back("input ends early (line " + std::to_string(info.truncation_line) +
+                              ": " + info.truncation_problem + "); the points before were kept");
 }
 
 std::optional<double> parse_xml_double(std::string_view text) noexcept {
@@ -379,7 +393,8 @@ std::optional<double> parse_xml_double(std::string_view text) noexcept {
     }
     double value = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty() || !std::isfinite(value)) {
+    if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty() ||
+        !std::isfinite(value)) {
         return std::nullopt;
     }
     return value;

@@ -32,7 +32,8 @@ namespace ultrastrength::detail {
 /// per attribute: local name, prefix, URI, value begin, value end).
 class XmlAttributes {
 public:
-    XmlAttributes(const unsigned char* const* raw, int count) noexcept : m_raw(raw), m_count(count) {}
+    XmlAttributes(const unsigned char* const* raw, int count) noexcept
+        : m_raw(raw), m_count(count) {}
     /// The value of the attribute without namespace named `local`.
     std::optional<std::string_view> find(std::string_view local) const noexcept;
 
@@ -58,15 +59,15 @@ public:
 
 /// What the parse noticed besides the elements.
 struct XmlParseInfo {
-    bool leading_whitespace = false;  ///< whitespace before the XML declaration was skipped
-    bool byte_order_mark = false;     ///< a UTF-8 BOM was skipped
-    bool undeclared_prefix = false;   ///< an element or attribute used an undeclared prefix
-    std::string undeclared_prefix_message;  ///< libxml2's first message about it, with line
+    bool leading_whitespace = false;       ///< whitespace before the XML declaration was skipped
+    bool byte_order_mark = false;          ///< a UTF-8 BOM was skipped
+    bool undeclared_prefix = false;        ///< an element or attribute used an undeclared prefix
+    std::string undeclared_prefix_message; ///< libxml2's first message about it, with line
     /// The input ended inside the document (an interrupted download or
     /// copy). parse() then returns instead of throwing, so that a reader can
     /// keep the complete points it has and flag the rest as lost.
     bool truncated = false;
-    std::string truncation_problem;  ///< what libxml2 expected
+    std::string truncation_problem; ///< what libxml2 expected
     std::uint64_t truncation_line = 0;
 };
 

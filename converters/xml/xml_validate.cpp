@@ -21,21 +21,27 @@ namespace ultrastrength {
 namespace {
 
 struct SchemaFile {
-    std::string_view file;       ///< in the schemas folder
-    bool optional;               ///< an extension schema: without it, extension content is skipped (lax)
-    std::string_view ns;         ///< its target namespace
-    std::string_view published;  ///< where the XSD is published (mapped to the local file)
+    std::string_view file; ///< in the schemas folder
+    bool optional;         ///< an extension schema: without it, extension content is skipped (lax)
+    std::string_view ns;   ///< its target namespace
+    std::string_view published; ///< where the XSD is published (mapped to the local file)
 };
 
-constexpr SchemaFile tcd_v2{"TrainingCenterDatabasev2.xsd", false, "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2",
+constexpr SchemaFile tcd_v2{"TrainingCenterDatabasev2.xsd", false,
+                            "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2",
                             "http://www.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd"};
-constexpr SchemaFile ax_v2{"ActivityExtensionv2.xsd", true, "http://www.garmin.com/xmlschemas/ActivityExtension/v2",
+constexpr SchemaFile ax_v2{"ActivityExtensionv2.xsd", true,
+                           "http://www.garmin.com/xmlschemas/ActivityExtension/v2",
                            "http://www.garmin.com/xmlschemas/ActivityExtensionv2.xsd"};
-constexpr SchemaFile gpx11{"gpx11.xsd", false, "http://www.topografix.com/GPX/1/1", "http://www.topografix.com/GPX/1/1/gpx.xsd"};
-constexpr SchemaFile gpx10{"gpx10.xsd", false, "http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/0/gpx.xsd"};
-constexpr SchemaFile tpx_v1{"TrackPointExtensionv1.xsd", true, "http://www.garmin.com/xmlschemas/TrackPointExtension/v1",
+constexpr SchemaFile gpx11{"gpx11.xsd", false, "http://www.topografix.com/GPX/1/1",
+                           "http://www.topografix.com/GPX/1/1/gpx.xsd"};
+constexpr SchemaFile gpx10{"gpx10.xsd", false, "http://www.topografix.com/GPX/1/0",
+                           "http://www.topografix.com/GPX/1/0/gpx.xsd"};
+constexpr SchemaFile tpx_v1{"TrackPointExtensionv1.xsd", true,
+                            "http://www.garmin.com/xmlschemas/TrackPointExtension/v1",
                             "http://www.garmin.com/xmlschemas/TrackPointExtensionv1.xsd"};
-constexpr SchemaFile tpx_v2{"TrackPointExtensionv2.xsd", true, "http://www.garmin.com/xmlschemas/TrackPointExtension/v2",
+constexpr SchemaFile tpx_v2{"TrackPointExtensionv2.xsd", true,
+                            "http://www.garmin.com/xmlschemas/TrackPointExtension/v2",
                             "http://www.garmin.com/xmlschemas/TrackPointExtensionv2.xsd"};
 constexpr SchemaFile all_schemas[] = {tcd_v2, ax_v2, gpx11, gpx10, tpx_v1, tpx_v2};
 
@@ -123,16 +129,19 @@ xmlSchemaPtr load_schema_set(const std::vector<SchemaFile>& parts, const std::st
     if (auto it = cache.find(key); it != cache.end()) {
         return it->second.get();
     }
-    std::string wrapper = R"(<?xml version="1.0"?>)"
-                          R"(<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:ultrastrength:validate">)";
+    std::string wrapper =
+        R"(<?xml version="1.0"?>)"
+        R"(<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:ultrastrength:validate">)";
     for (const SchemaFile& s : parts) {
         const std::string path = dir + "/" + std::string(s.file);
-        wrapper += R"(<xsd:import namespace=")" + std::string(s.ns) + R"(" schemaLocation=")" + path + R"("/>)";
+        wrapper += R"(<xsd:import namespace=")" + std::string(s.ns) + R"(" schemaLocation=")" +
+                   path + R"("/>)";
     }
     wrapper += "</xsd:schema>";
 
     const LoaderScope offline(dir);
-    xmlSchemaParserCtxtPtr parser = xmlSchemaNewMemParserCtxt(wrapper.data(), static_cast<int>(wrapper.size()));
+    xmlSchemaParserCtxtPtr parser =
+        xmlSchemaNewMemParserCtxt(wrapper.data(), static_cast<int>(wrapper.size()));
     std::string error;
     xmlSchemaSetParserStructuredErrors(parser, &collect_schema_error, &error);
     xmlSchemaPtr schema = xmlSchemaParse(parser);
@@ -148,7 +157,8 @@ xmlSchemaPtr load_schema_set(const std::vector<SchemaFile>& parts, const std::st
 }
 
 /// The parts installed in `dir`; a missing required one is an error naming it.
-std::vector<SchemaFile> present_parts(const std::vector<SchemaFile>& parts, const std::string& dir) {
+std::vector<SchemaFile> present_parts(const std::vector<SchemaFile>& parts,
+                                      const std::string& dir) {
     std::vector<SchemaFile> present;
     for (const SchemaFile& s : parts) {
         const std::string path = dir + "/" + std::string(s.file);
@@ -156,7 +166,8 @@ std::vector<SchemaFile> present_parts(const std::vector<SchemaFile>& parts, cons
             present.push_back(s);
         } else if (!s.optional) {
             throw std::runtime_error("cannot validate: schema " + path +
-                                     " is not installed (see schemas/SOURCES.md; ULTRASTRENGTH_SCHEMAS names another folder)");
+                                     " is not installed (see schemas/SOURCES.md; "
+                                     "ULTRASTRENGTH_SCHEMAS names another folder)");
         }
     }
     return present;
@@ -164,19 +175,22 @@ std::vector<SchemaFile> present_parts(const std::vector<SchemaFile>& parts, cons
 
 int read_stream(void* context, char* buffer, int length) {
     try {
-        return static_cast<int>(
-            static_cast<ByteStream*>(context)->read(reinterpret_cast<std::uint8_t*>(buffer), static_cast<std::size_t>(length)));
+        return static_cast<int>(static_cast<ByteStream*>(context)->read(
+            reinterpret_cast<std::uint8_t*>(buffer), static_cast<std::size_t>(length)));
     } catch (const std::exception&) {
         return -1;
     }
 }
 
-int close_stream(void* /*context*/) { return 0; }
+int close_stream(void* /*context*/) {
+    return 0;
+}
 
 } // namespace
 
 bool is_tcx_or_gpx(std::span<const std::uint8_t> head) noexcept {
-    return detail::identify_xml_root(head, "TrainingCenterDatabase") > 0 || detail::identify_xml_root(head, "gpx") > 0;
+    return detail::identify_xml_root(head, "TrainingCenterDatabase") > 0 ||
+           detail::identify_xml_root(head, "gpx") > 0;
 }
 
 ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::uint8_t> head,
@@ -193,7 +207,8 @@ ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::
     parts = present_parts(parts, schemas_dir);
     ValidationReport report;
     for (const SchemaFile& s : parts) {
-        report.checked_against += (report.checked_against.empty() ? "" : " + ") + std::string(s.file);
+        report.checked_against +=
+            (report.checked_against.empty() ? "" : " + ") + std::string(s.file);
     }
     xmlSchemaPtr schema = load_schema_set(parts, schemas_dir);
 
@@ -221,8 +236,9 @@ ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::
     }
     if (report.problems.size() > max_listed_problems) {
         report.problems.resize(max_listed_problems);
-        report.problems.push_back({std::nullopt, std::nullopt,
-                                   "more than " + std::to_string(max_listed_problems) + " problems; stopped"});
+        report.problems.push_back(
+            {std::nullopt, std::nullopt,
+             "more than " + std::to_string(max_listed_problems) + " problems; stopped"});
     }
     xmlFreeTextReader(reader);
     xmlSchemaFreeValidCtxt(valid);

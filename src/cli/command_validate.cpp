@@ -47,7 +47,8 @@ std::string schemas_dir() {
     }
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
-        const auto installed = exe.parent_path().parent_path() / "share" / "ultrastrength" / "schemas";
+        const auto installed =
+            exe.parent_path().parent_path() / "share" / "ultrastrength" / "schemas";
         if (std::filesystem::is_directory(installed, ec)) {
             return installed.string();
         }
@@ -59,7 +60,8 @@ std::string schemas_dir() {
 
 std::string CommandValidate::details() const {
     return "Checks TCX and GPX files against the official XSDs (TrainingCenterDatabase v2 with\n"
-           "ActivityExtension v2; GPX 1.0; GPX 1.1 with Garmin TrackPointExtension v1/v2), offline.\n"
+           "ActivityExtension v2; GPX 1.0; GPX 1.1 with Garmin TrackPointExtension v1/v2), "
+           "offline.\n"
            "Every problem is printed as FILE:LINE: what was expected.\n"
            "Schemas are read from $ULTRASTRENGTH_SCHEMAS when set, else from " US_SCHEMAS_DIR "\n"
            "or the installed share/ultrastrength/schemas.\n\n"
@@ -68,8 +70,9 @@ std::string CommandValidate::details() const {
 
 void CommandValidate::add_options(po::options_description& options,
                                   po::positional_options_description& positional) {
-    options.add_options()("file", po::value(&m_files)->value_name("FILE")->multitoken(), "files to check")(
-        "quiet,q", po::bool_switch(&m_quiet), "print problems only, not the files that are valid");
+    options.add_options()("file", po::value(&m_files)->value_name("FILE")->multitoken(),
+                          "files to check")("quiet,q", po::bool_switch(&m_quiet),
+                                            "print problems only, not the files that are valid");
     positional.add("file", -1);
 }
 
@@ -92,7 +95,8 @@ int CommandValidate::run() {
                 all_valid = false;
                 continue;
             }
-            in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+            in.read(reinterpret_cast<char*>(head.data()),
+                    static_cast<std::streamsize>(head.size()));
             head_size = static_cast<std::size_t>(in.gcount());
         }
         const std::span<const std::uint8_t> first(head.data(), head_size);

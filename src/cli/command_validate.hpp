@@ -13,7 +13,8 @@ namespace ultrastrength::cli {
 class CommandValidate final : public Command {
 public:
     static constexpr std::string_view command_name = "validate";
-    static constexpr std::string_view command_synopsis = "check files against their format's schema";
+    static constexpr std::string_view command_synopsis =
+        "check files against their format's schema";
 
     std::string_view name() const noexcept override { return command_name; }
     std::string_view synopsis() const noexcept override { return command_synopsis; }

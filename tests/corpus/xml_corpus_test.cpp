@@ -101,7 +101,8 @@ TEST_P(XmlCorpus, MatchesExpected) {
         EXPECT_FALSE(r.skipped.empty());
         return;
     }
-    ASSERT_EQ(r.activities.size(), is_tcx ? e.at("num_activities").get<std::size_t>() : 1U) << r.skipped;
+    ASSERT_EQ(r.activities.size(), is_tcx ? e.at("num_activities").get<std::size_t>() : 1U)
+        << r.skipped;
     const ActivityFeatures& a = r.activities.front();
 
     EXPECT_EQ(a.records, e.at("records").get<std::uint64_t>());
@@ -125,7 +126,7 @@ TEST_P(XmlCorpus, MatchesExpected) {
     if (const auto sport = stated_sport(e.at("sport"))) {
         EXPECT_EQ(a.sport, *sport) << e.at("sport");
     } else if (!is_tcx && e.at("sport").is_null()) {
-        EXPECT_EQ(a.sport, Sport::running);  // GPX without a type: running (analysis.md §2.1)
+        EXPECT_EQ(a.sport, Sport::running); // GPX without a type: running (analysis.md §2.1)
     }
 
     if (is_tcx) {
@@ -165,7 +166,7 @@ TEST_P(XmlCorpus, MatchesExpected) {
         EXPECT_NEAR(*a.avg_hr, *hr_summary, 0.01);
     } else if (hr_records) {
         ASSERT_TRUE(a.avg_hr.has_value());
-        EXPECT_NEAR(*a.avg_hr, *hr_records, 0.01);  // expected is rounded to 0.01
+        EXPECT_NEAR(*a.avg_hr, *hr_records, 0.01); // expected is rounded to 0.01
     } else {
         EXPECT_TRUE(a.has(Flag::no_heart_rate));
     }
@@ -201,9 +202,10 @@ TEST(XmlCorpusBad, StravaLeadingWhitespaceTcx) {
     EXPECT_TRUE(a.has(Flag::leading_whitespace));
     const nlohmann::json& e = expected_files().at(name);
     EXPECT_EQ(a.records, e.at("activities")[0].at("trackpoints").get<std::uint64_t>());
-    EXPECT_NEAR(a.distance_m.value_or(0), e.at("activities")[0].at("lap_distance_m").get<double>(), 0.01);
+    EXPECT_NEAR(a.distance_m.value_or(0), e.at("activities")[0].at("lap_distance_m").get<double>(),
+                0.01);
     EXPECT_NEAR(a.timer_s.value_or(0), e.at("total_timer_s").get<double>(), 0.01);
-    EXPECT_EQ(a.start_utc, 1473679195);  // 2016-09-12T11:19:55Z
+    EXPECT_EQ(a.start_utc, 1473679195); // 2016-09-12T11:19:55Z
     EXPECT_EQ(a.sport, Sport::running);
 }
 
@@ -220,7 +222,7 @@ TEST(XmlCorpusBad, StravaUndeclaredPrefixGpx) {
     const double haversine = e.at("total_distance_m_points_haversine").get<double>();
     EXPECT_NEAR(a.distance_m.value_or(0), haversine, 0.005 * haversine);
     EXPECT_NEAR(a.elapsed_s.value_or(0), e.at("total_elapsed_s").get<double>(), 1.0);
-    EXPECT_EQ(a.sport, Sport::running);  // <type>9</type>
+    EXPECT_EQ(a.sport, Sport::running); // <type>9</type>
     ASSERT_FALSE(r.warnings.empty());
     EXPECT_NE(r.warnings[0].find("Namespace prefix gpxdata"), std::string::npos) << r.warnings[0];
 }

@@ -25,7 +25,9 @@ std::vector<std::uint8_t> head_of(const std::string& path) {
     return head;
 }
 
-ValidationReport validate(const std::string& path) { return validate_tcx_gpx(path, head_of(path), schemas_dir); }
+ValidationReport validate(const std::string& path) {
+    return validate_tcx_gpx(path, head_of(path), schemas_dir);
+}
 
 std::string write_temp(const std::string& name, const std::string& text) {
     const auto path = std::filesystem::temp_directory_path() / ("us_validate_" + name);
@@ -68,8 +70,10 @@ TEST(XmlValidate, MissingIdIsReportedWithLineAndWhatWasExpected) {
     ASSERT_FALSE(report.valid());
     EXPECT_EQ(report.problems[0].line, 5U);
     EXPECT_EQ(report.problems[0].message,
-              "Element '{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}Lap': This element is not "
-              "expected. Expected is ( {http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}Id ).");
+              "Element '{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}Lap': This "
+              "element is not "
+              "expected. Expected is ( "
+              "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}Id ).");
     std::filesystem::remove(path);
 }
 
@@ -83,7 +87,9 @@ TEST(XmlValidate, HeartRateOutOfRangeInTrackPointExtensionIsChecked) {
     const ValidationReport report = validate(path);
     ASSERT_EQ(report.problems.size(), 1U);
     EXPECT_EQ(report.problems[0].line, 5U);
-    EXPECT_NE(report.problems[0].message.find("TrackPointExtension/v1}hr': [facet 'minInclusive']"), std::string::npos) << report.problems[0].message;
+    EXPECT_NE(report.problems[0].message.find("TrackPointExtension/v1}hr': [facet 'minInclusive']"),
+              std::string::npos)
+        << report.problems[0].message;
     std::filesystem::remove(path);
 }
 
@@ -108,7 +114,8 @@ TEST(XmlValidate, SchemasFolderFromTheEnvironment) {
     const auto empty = std::filesystem::temp_directory_path() / "us_validate_no_schemas";
     std::filesystem::create_directories(empty);
     const std::string file = corpus_dir + "/tcx/gc_10kUNLP2014-Garmin15.tcx";
-    const auto [status, output] = run_cli("ULTRASTRENGTH_SCHEMAS=" + empty.string() + " ", "validate " + file);
+    const auto [status, output] =
+        run_cli("ULTRASTRENGTH_SCHEMAS=" + empty.string() + " ", "validate " + file);
     EXPECT_EQ(status, 1);
     EXPECT_EQ(output, file + ": cannot validate: schema " + empty.string() +
                           "/TrainingCenterDatabasev2.xsd is not installed (see schemas/SOURCES.md; "
@@ -121,9 +128,13 @@ TEST(XmlValidate, CommandPrintsFileLineAndExitsOne) {
     const std::string good = corpus_dir + "/tcx/gc_10kUNLP2014-Garmin15.tcx";
     const auto [status, output] = run_cli("", "validate " + good + " " + bad);
     EXPECT_EQ(status, 1);
-    EXPECT_NE(output.find(good + ": valid (TrainingCenterDatabasev2.xsd"), std::string::npos) << output;
-    EXPECT_NE(output.find(bad + ":12: Element '{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}Track'"),
-              std::string::npos)
+    EXPECT_NE(output.find(good + ": valid (TrainingCenterDatabasev2.xsd"), std::string::npos)
+        << output;
+    EXPECT_NE(
+        output.find(
+            bad +
+            ":12: Element '{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}Track'"),
+        std::string::npos)
         << output;
     const auto [status_good, output_good] = run_cli("", "validate --quiet " + good);
     EXPECT_EQ(status_good, 0);

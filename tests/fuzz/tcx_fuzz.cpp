@@ -1,8 +1,8 @@
 // libFuzzer target: the TCX reader must return activities, a skip reason or
 // a ReadError on any bytes, never crash, hang or grow without bound.
-#include "converters/tcx/tcx_reader.hpp"
 #include "converters/reader.hpp"
 #include "converters/stream.hpp"
+#include "converters/tcx/tcx_reader.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -27,8 +27,12 @@ ReadResult read_with(const Reader& reader, std::string_view text) {
     return reader.read(in, "test.xml");
 }
 
-ReadResult read_tcx(std::string_view text) { return read_with(*make_tcx_reader(), text); }
-ReadResult read_gpx(std::string_view text) { return read_with(*make_gpx_reader(), text); }
+ReadResult read_tcx(std::string_view text) {
+    return read_with(*make_tcx_reader(), text);
+}
+ReadResult read_gpx(std::string_view text) {
+    return read_with(*make_gpx_reader(), text);
+}
 
 /// The ReadError message of reading `text`, or "" if it was read.
 std::string error_of(const Reader& reader, std::string_view text) {
@@ -108,8 +112,8 @@ TEST(TcxReader, MultiSportSessionGivesOneActivityPerLeg) {
     EXPECT_EQ(run.start_utc, 1577872800);
     EXPECT_DOUBLE_EQ(run.elapsed_s.value_or(-1), 600);
     EXPECT_DOUBLE_EQ(run.timer_s.value_or(-1), 600);
-    EXPECT_DOUBLE_EQ(run.distance_m.value_or(-1), 2000);  // laps, not the last point's 1980
-    EXPECT_DOUBLE_EQ(run.avg_hr.value_or(-1), 130);        // plain mean of the points (no lap HR)
+    EXPECT_DOUBLE_EQ(run.distance_m.value_or(-1), 2000); // laps, not the last point's 1980
+    EXPECT_DOUBLE_EQ(run.avg_hr.value_or(-1), 130);      // plain mean of the points (no lap HR)
     EXPECT_EQ(run.records, 2U);
     const ActivityFeatures& ride = r.activities[1];
     EXPECT_EQ(ride.sport, Sport::cycling);
@@ -159,11 +163,13 @@ TEST(TcxReader, LapsDisagreeingWithPointsAreFlagged) {
 }
 
 TEST(TcxReader, CoursesOnlyFileIsSkippedWithReason) {
-    const ReadResult r = read_tcx(R"(<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
+    const ReadResult r = read_tcx(
+        R"(<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
 <Courses><Course><Name>x</Name><Track><Trackpoint><Time>2020-01-01T10:00:00Z</Time></Trackpoint></Track></Course></Courses>
 </TrainingCenterDatabase>)");
     EXPECT_TRUE(r.activities.empty());
-    EXPECT_EQ(r.skipped, "TCX holds only courses (planned routes or sessions, not recorded activities)");
+    EXPECT_EQ(r.skipped,
+              "TCX holds only courses (planned routes or sessions, not recorded activities)");
 }
 
 TEST(TcxReader, WrongRootIsRefused) {
@@ -174,7 +180,8 @@ TEST(TcxReader, WrongRootIsRefused) {
 
 TEST(TcxReader, DocumentCutShortKeepsThePointsAndFlagsTruncation) {
     // An interrupted download: the first leg is complete, the second is cut.
-    const std::string doc(tcx_two_legs.substr(0, tcx_two_legs.find("<Trackpoint><Time>2020-01-01T10:13:40Z")));
+    const std::string doc(
+        tcx_two_legs.substr(0, tcx_two_legs.find("<Trackpoint><Time>2020-01-01T10:13:40Z")));
     const ReadResult r = read_tcx(doc);
     ASSERT_EQ(r.activities.size(), 2U);
     EXPECT_FALSE(r.activities[0].has(Flag::truncated));
@@ -182,16 +189,18 @@ TEST(TcxReader, DocumentCutShortKeepsThePointsAndFlagsTruncation) {
     EXPECT_EQ(r.activities[1].records, 1U);
     ASSERT_EQ(r.warnings.size(), 1U);
     const auto last_line = std::to_string(1 + std::count(doc.begin(), doc.end(), '\n'));
-    EXPECT_EQ(r.warnings[0], "input ends early (line " + last_line +
-                                 ": the input ends inside <Track>: the rest of the document is missing); "
-                                 "the points before were kept");
+    EXPECT_EQ(r.warnings[0],
+              "input ends early (line " + last_line +
+                  ": the input ends inside <Track>: the rest of the document is missing); "
+                  "the points before were kept");
 }
 
 TEST(TcxReader, DocumentCutBeforeAnyPointIsRefusedWithTheLine) {
     const std::string doc(tcx_two_legs.substr(0, tcx_two_legs.find("<Track>")));
     const std::string error = error_of(*make_tcx_reader(), doc);
     const auto last_line = std::to_string(1 + std::count(doc.begin(), doc.end(), '\n'));
-    EXPECT_EQ(error, "test.xml: line " + last_line + ": the input ends inside <Lap>: the rest of the document is missing");
+    EXPECT_EQ(error, "test.xml: line " + last_line +
+                         ": the input ends inside <Lap>: the rest of the document is missing");
 }
 
 // ---- GPX ------------------------------------------------------------------
@@ -199,8 +208,9 @@ TEST(TcxReader, DocumentCutBeforeAnyPointIsRefusedWithTheLine) {
 TEST(GpxReader, TracksHoursApartAreSeparateActivities) {
     const std::string doc = std::string(gpx_open) + "<trk><type>running</type><trkseg>" +
                             point("2020-05-01T07:00:00Z") + point("2020-05-01T07:30:00Z", 46.01) +
-                            "</trkseg></trk><trk><type>1</type><trkseg>" + point("2020-05-01T17:00:00Z") +
-                            point("2020-05-01T18:00:00Z", 46.1) + "</trkseg></trk></gpx>";
+                            "</trkseg></trk><trk><type>1</type><trkseg>" +
+                            point("2020-05-01T17:00:00Z") + point("2020-05-01T18:00:00Z", 46.1) +
+                            "</trkseg></trk></gpx>";
     const ReadResult r = read_gpx(doc);
     ASSERT_EQ(r.activities.size(), 2U);
     EXPECT_EQ(r.activities[0].sport, Sport::running);
@@ -210,24 +220,25 @@ TEST(GpxReader, TracksHoursApartAreSeparateActivities) {
 }
 
 TEST(GpxReader, TracksMinutesApartAreOneActivityWithoutDistanceAcrossTheGap) {
-    const std::string doc = std::string(gpx_open) + "<trk><type>9</type><trkseg>" + point("2020-05-01T07:00:00Z") +
-                            point("2020-05-01T07:10:00Z", 46.01) + "</trkseg></trk><trk><trkseg>" +
-                            point("2020-05-01T07:20:00Z", 46.02) + point("2020-05-01T07:30:00Z", 46.03) +
-                            "</trkseg></trk></gpx>";
+    const std::string doc = std::string(gpx_open) + "<trk><type>9</type><trkseg>" +
+                            point("2020-05-01T07:00:00Z") + point("2020-05-01T07:10:00Z", 46.01) +
+                            "</trkseg></trk><trk><trkseg>" + point("2020-05-01T07:20:00Z", 46.02) +
+                            point("2020-05-01T07:30:00Z", 46.03) + "</trkseg></trk></gpx>";
     const ReadResult r = read_gpx(doc);
     ASSERT_EQ(r.activities.size(), 1U);
     const ActivityFeatures& a = r.activities[0];
     EXPECT_EQ(a.sport, Sport::running);
     EXPECT_EQ(a.records, 4U);
     EXPECT_DOUBLE_EQ(a.elapsed_s.value_or(-1), 1800);
-    // Two segments of 0.01 degree of latitude (1111.95 m each); the gap between the tracks is not counted.
+    // Two segments of 0.01 degree of latitude (1111.95 m each); the gap between the tracks is not
+    // counted.
     EXPECT_NEAR(a.distance_m.value_or(-1), 2 * 1111.95, 1.0);
 }
 
 TEST(GpxReader, BogusYearIsIgnoredAndFlagged) {
-    const std::string doc = std::string(gpx_open) + "<trk><trkseg>" + point("2020-05-01T07:00:00Z") +
-                            point("1901-12-13T20:45:52Z", 46.001) + point("2020-05-01T07:01:00Z", 46.002) +
-                            "</trkseg></trk></gpx>";
+    const std::string doc = std::string(gpx_open) + "<trk><trkseg>" +
+                            point("2020-05-01T07:00:00Z") + point("1901-12-13T20:45:52Z", 46.001) +
+                            point("2020-05-01T07:01:00Z", 46.002) + "</trkseg></trk></gpx>";
     const ReadResult r = read_gpx(doc);
     ASSERT_EQ(r.activities.size(), 1U);
     EXPECT_TRUE(r.activities[0].has(Flag::bad_timestamp));
@@ -236,8 +247,8 @@ TEST(GpxReader, BogusYearIsIgnoredAndFlagged) {
 }
 
 TEST(GpxReader, NoTimesGivesDistanceOnly) {
-    const std::string doc =
-        std::string(gpx_open) + "<trk><trkseg>" + point(nullptr) + point(nullptr, 46.001) + "</trkseg></trk></gpx>";
+    const std::string doc = std::string(gpx_open) + "<trk><trkseg>" + point(nullptr) +
+                            point(nullptr, 46.001) + "</trkseg></trk></gpx>";
     const ReadResult r = read_gpx(doc);
     ASSERT_EQ(r.activities.size(), 1U);
     const ActivityFeatures& a = r.activities[0];
@@ -260,10 +271,11 @@ TEST(GpxReader, HeartRateFromTrackPointExtensionV2AndGpxData) {
 }
 
 TEST(GpxReader, UndeclaredPrefixIsToleratedAndFlagged) {
-    const std::string doc = std::string(gpx_open) + "<trk><trkseg>" +
-                            R"(<trkpt lat="46" lon="14.5"><time>2020-05-01T07:00:00Z</time>)"
-                            R"(<extensions><gpxdata:cadence>76</gpxdata:cadence></extensions></trkpt>)" +
-                            point("2020-05-01T07:01:00Z", 46.001) + "</trkseg></trk></gpx>";
+    const std::string doc =
+        std::string(gpx_open) + "<trk><trkseg>" +
+        R"(<trkpt lat="46" lon="14.5"><time>2020-05-01T07:00:00Z</time>)"
+        R"(<extensions><gpxdata:cadence>76</gpxdata:cadence></extensions></trkpt>)" +
+        point("2020-05-01T07:01:00Z", 46.001) + "</trkseg></trk></gpx>";
     const ReadResult r = read_gpx(doc);
     ASSERT_EQ(r.activities.size(), 1U);
     EXPECT_TRUE(r.activities[0].has(Flag::undeclared_prefix));
@@ -273,12 +285,13 @@ TEST(GpxReader, UndeclaredPrefixIsToleratedAndFlagged) {
 }
 
 TEST(GpxReader, RoutesOnlyFileIsSkippedWithReason) {
-    const std::string doc = std::string(gpx_open) +
-                            R"(<wpt lat="46" lon="14"/><rte><rtept lat="46" lon="14"/></rte></gpx>)";
+    const std::string doc =
+        std::string(gpx_open) +
+        R"(<wpt lat="46" lon="14"/><rte><rtept lat="46" lon="14"/></rte></gpx>)";
     const ReadResult r = read_gpx(doc);
     EXPECT_TRUE(r.activities.empty());
-    EXPECT_EQ(r.skipped,
-              "GPX holds no track points, only 1 route(s) and 1 waypoint(s) (plans, not recorded activities)");
+    EXPECT_EQ(r.skipped, "GPX holds no track points, only 1 route(s) and 1 waypoint(s) (plans, not "
+                         "recorded activities)");
 }
 
 // ---- hostile input ----------------------------------------------------------
@@ -302,8 +315,10 @@ TEST(XmlHostile, ExternalEntityIsNeverLoaded) {
 <!DOCTYPE TrainingCenterDatabase [<!ENTITY x SYSTEM "file:///etc/passwd">]>
 <TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">&x;</TrainingCenterDatabase>)";
     const std::string error = error_of(*make_tcx_reader(), doc);
-    EXPECT_EQ(error, "test.xml: line 2: document type declaration <!DOCTYPE TrainingCenterDatabase> refused "
-                     "(DTDs and entities are not accepted in TCX/GPX)");
+    EXPECT_EQ(
+        error,
+        "test.xml: line 2: document type declaration <!DOCTYPE TrainingCenterDatabase> refused "
+        "(DTDs and entities are not accepted in TCX/GPX)");
 }
 
 TEST(XmlHostile, ExternalDtdOverTheNetworkIsRefused) {
@@ -317,8 +332,8 @@ TEST(XmlHostile, ExternalDtdOverTheNetworkIsRefused) {
 }
 
 TEST(XmlHostile, UndefinedEntityReferenceIsAnError) {
-    const std::string error =
-        error_of(*make_gpx_reader(), std::string(gpx_open) + "<trk><name>&nope;</name></trk></gpx>");
+    const std::string error = error_of(
+        *make_gpx_reader(), std::string(gpx_open) + "<trk><name>&nope;</name></trk></gpx>");
     EXPECT_EQ(error, "test.xml: line 1: not well-formed XML: Entity 'nope' not defined");
 }
 
@@ -327,24 +342,29 @@ TEST(XmlHostile, AbsurdNestingIsRefused) {
     for (int i = 0; i < 1000; ++i) {
         doc += "<x>";
     }
-    EXPECT_EQ(error_of(*make_gpx_reader(), doc),
-              "test.xml: line 1: elements nested deeper than 128 levels; expected a TCX or GPX document "
-              "(at most a dozen levels)");
+    EXPECT_EQ(
+        error_of(*make_gpx_reader(), doc),
+        "test.xml: line 1: elements nested deeper than 128 levels; expected a TCX or GPX document "
+        "(at most a dozen levels)");
 }
 
 TEST(XmlHostile, GiganticTextWhereATimeBelongsIsRefused) {
-    const std::string doc = std::string(gpx_open) + "<trk><trkseg><trkpt lat=\"1\" lon=\"2\">\n<time>" +
+    const std::string doc = std::string(gpx_open) +
+                            "<trk><trkseg><trkpt lat=\"1\" lon=\"2\">\n<time>" +
                             std::string(1 << 20, '9') + "</time></trkpt></trkseg></trk></gpx>";
-    EXPECT_EQ(error_of(*make_gpx_reader(), doc),
-              "test.xml: line 2: element text longer than 4096 bytes where a number, time or short name "
-              "was expected");
+    EXPECT_EQ(
+        error_of(*make_gpx_reader(), doc),
+        "test.xml: line 2: element text longer than 4096 bytes where a number, time or short name "
+        "was expected");
 }
 
 TEST(XmlHostile, JunkIsNotXml) {
     const std::string error = error_of(*make_gpx_reader(), "this is not XML at all\n");
-    EXPECT_EQ(error, "test.xml: line 1: expected '<' (an XML declaration or a root element), found 't'");
-    EXPECT_EQ(error_of(*make_gpx_reader(), "\n\n\x01"),
-              "test.xml: line 3: expected '<' (an XML declaration or a root element), found byte 0x01");
+    EXPECT_EQ(error,
+              "test.xml: line 1: expected '<' (an XML declaration or a root element), found 't'");
+    EXPECT_EQ(
+        error_of(*make_gpx_reader(), "\n\n\x01"),
+        "test.xml: line 3: expected '<' (an XML declaration or a root element), found byte 0x01");
     EXPECT_EQ(error_of(*make_gpx_reader(), ""),
               "test.xml: line 1: empty document: expected an XML declaration or a root element");
     EXPECT_EQ(error_of(*make_gpx_reader(), "   \n  "),
