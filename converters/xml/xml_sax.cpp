@@ -343,9 +343,12 @@ int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root)
         } else if (text.substr(i, 4) == "<!--") {
             skip_to("-->");
         } else if (text.substr(i, 2) == "<!") {
-            // A DOCTYPE: identified here so that the reader refuses it with
-            // a clear message instead of the file being "unknown".
-            skip_to(">");
+            // A DOCTYPE (with or without an internal subset): identified here
+            // so that the reader refuses it with a clear message instead of
+            // the file being "unknown".
+            const std::size_t bracket = text.find('[', i);
+            const std::size_t close = text.find('>', i);
+            skip_to(bracket < close ? "]>" : ">");
         } else if (c == '<') {
             std::size_t end = i + 1;
             while (end < text.size() && !is_xml_space(static_cast<std::uint8_t>(text[end])) &&

@@ -72,6 +72,16 @@ TEST(XmlIdentify, RootAfterBomWhitespaceDeclarationAndComment) {
     EXPECT_EQ(tcx->identify(bytes("<TrainingCenterDatabase xmlns=\"x\">"), "a"), 100);
     EXPECT_EQ(gpx->identify(bytes("<gpxfoo>"), "a.gpx"), 0);
     EXPECT_EQ(gpx->identify(bytes("hello"), "a.gpx"), 0);
+    // Hostile files are claimed, so that the reader refuses them by name.
+    EXPECT_EQ(
+        gpx->identify(bytes("<?xml version=\"1.0\"?>\n<!DOCTYPE gpx [\n <!ENTITY a \"aaaa\">\n"
+                            " <!ENTITY b \"&a;&a;\">\n]>\n<gpx xmlns=\"x\">"),
+                      "a.gpx"),
+        100);
+    EXPECT_EQ(tcx->identify(bytes("<!DOCTYPE TrainingCenterDatabase SYSTEM "
+                                  "\"http://x/y.dtd\"><TrainingCenterDatabase>"),
+                            "a.tcx"),
+              100);
     EXPECT_EQ(gpx->identify(bytes(""), "a.gpx"), 0);
 }
 
