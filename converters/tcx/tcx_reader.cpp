@@ -8,9 +8,12 @@
 //   this reader (SAX2 push, scan)   0.37 s  190 MB/s 6.8 MiB  0.21 s 160 MB/s 6.8 MiB
 //   xmlTextReader, count points     0.84 s   84 MB/s 5.5 MiB  0.36 s  94 MB/s 5.5 MiB
 //   pugixml DOM, count points       0.31 s  227 MB/s 211 MiB  0.15 s 225 MB/s 117 MiB
-// The xmlTextReader floor ran at 190-204 MB/s on an idle machine
-// (bench/BASELINES.md); this reader, doing all the work, took 0.44x its
-// CPU time under the same load. pugixml parses a little faster but must
+// A second series at load ~6 (wall = CPU): this reader 0.60 s TCX
+// (117 MB/s), 0.21-0.36 s GPX (94-160 MB/s); the xmlTextReader floor
+// 0.87-1.25 s and 0.41-0.62 s; peak RSS 6.7-7.1 MiB for the 1 h, 10 h and
+// 30 h files alike. The floor ran at 190-204 MB/s on an idle machine
+// (bench/BASELINES.md); this reader, doing all the work, takes 0.44-0.69x
+// the floor's time under the same load. pugixml parses a little faster but must
 // hold the whole DOM (3x the file; page faults are most of its time on an
 // idle machine), which breaks the 32 MiB budget and grows with the file.
 // So: libxml2 SAX2 fed from our ByteStream in 64 KiB chunks
