@@ -16,7 +16,7 @@ for name in $(node "$gen_dir/gen.mjs" --list); do
   TZ=UTC node "$gen_dir/gen.mjs" "$tmp" --athlete "$name" --quiet
   if ! diff -rq "$samples_dir/$name" "$tmp/$name" >"$tmp/diff-$name.txt"; then
     echo "samples/$name differs from a fresh generation:" >&2
-    sed "s|$tmp/||; s|$samples_dir/|samples/|g" "$tmp/diff-$name.txt" >&2
+    sed "s|$tmp/|regenerated/|g; s|$samples_dir/|samples/|g" "$tmp/diff-$name.txt" >&2
     status=1
   fi
 done

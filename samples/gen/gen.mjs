@@ -178,8 +178,10 @@ function planSeason() {
     } else if (phase === "off-season") {
       frac = uni(r, 0.2, 0.27); dpk = uni(r, 11, 16);
     } else { // early after the race: rebuilding
-      const k = i - (raceIdx + recoveryWeeks + 3);
-      frac = 0.3 + 0.05 * k; dpk = 14 + k;
+      // back from the break with a base: a quick rebuild, so that the weekly
+      // series also reads "early" (r >= 0.35, rising) by the last weeks
+      const k = i - (raceIdx + recoveryWeeks + 4);
+      frac = 0.4 + 0.1 * k; dpk = 16 + 2 * k;
     }
     frac *= uni(r, 0.96, 1.04);
     weeks.push({ index: i, monday, phase, recovery_week: recovery, km: P.peak_week_km * frac, dpk });
@@ -233,12 +235,12 @@ function planWeek(w, r, raceIdx, raceDay) {
   for (const d of st) sessions.push({ day: d, kind: "strength", km: 0, dplus: 0 });
   // cross-training: rides in the off-season, hikes as vertical training
   if (w.phase === "off-season") sessions.push({ day: 5, kind: "ride", km: uni(r, 38, 62), dplus: uni(r, 300, 650) });
-  const hikeWeeks = { mid: [19 - 0], late: [24], recovery: [raceIdx + 2], "off-season": [raceIdx + 4] };
+  const hikeWeeks = { mid: [raceIdx - 12], late: [raceIdx - 7], recovery: [raceIdx + 2], "off-season": [raceIdx + 4] };
   if ((hikeWeeks[w.phase] || []).includes(w.index)) {
     const big = w.phase === "mid" || w.phase === "late";
     sessions.push({ day: w.phase === "late" ? 2 : 5, kind: "hike", km: big ? uni(r, 14, 17) : uni(r, 9, 12), dplus: big ? uni(r, 1300, 1700) : uni(r, 550, 850) });
   }
-  if (w.phase === "mid" && w.index === 16) sessions.push({ day: 2, kind: "ride", km: uni(r, 30, 40), dplus: uni(r, 200, 400) });
+  if (w.phase === "mid" && w.index === raceIdx - 15) sessions.push({ day: 2, kind: "ride", km: uni(r, 30, 40), dplus: uni(r, 200, 400) });
   for (const s of sessions) s.start_local_min = startMinute(s, r);
   sessions.sort((a, b) => a.day - b.day || a.start_local_min - b.start_local_min);
   return sessions;
@@ -807,9 +809,10 @@ const written = [];
 
 // Special files: which activities are exported other than as a loose FIT.
 const pickSession = (week, day, kinds) => plan.weeks[week]?.sessions.find((s) => s.day === day && kinds.includes(s.kind));
-const tcxPicks = [pickSession(12, 2, ["easy"]), pickSession(20, 2, ["easy"]), pickSession(27, 2, ["easy"])].filter(Boolean);
-const gpxPicks = [pickSession(16, 5, ["easy"]), pickSession(29, 2, ["easy"])].filter(Boolean);
-const stravaGpxPick = pickSession(5, 5, ["easy"]);
+const ri = plan.raceIdx;
+const tcxPicks = [pickSession(ri - 19, 2, ["easy"]), pickSession(ri - 11, 2, ["easy"]), pickSession(ri - 4, 2, ["easy"])].filter(Boolean);
+const gpxPicks = [pickSession(ri - 15, 5, ["easy"]), pickSession(ri - 2, 2, ["easy"])].filter(Boolean);
+const stravaGpxPick = pickSession(P.strava_weeks - 3, 5, ["easy"]);
 
 let ordinal = 0;
 for (const w of plan.weeks) {
