@@ -50,6 +50,48 @@ const PROFILES = {
     strava_weeks: 8,              // the first N weeks exist only in the Strava export
   },
 };
+// Small roster: FIT files only, fewer weeks, coarser recording, different
+// equipment (no barometer, heart rate off) and race timing (past, future).
+const ROSTER_BASE = {
+  weeks: 12, last_sunday: "2026-11-22", fit_only: true, strava_weeks: 0, treadmill_week: null,
+  record_dt: [4, 5, 6, 7, 8, 9, 10, 11, 12],
+  shoes: { road: "", trail: "" },
+};
+PROFILES["roster/alex"] = {
+  ...ROSTER_BASE, id: "roster/alex", name: "Alex Moreau", sex: "male", body_mass_kg: 71, seed: 7301,
+  hr_max_bpm: 184, hr_rest_bpm: 42, lthr_bpm: 166, threshold_pace_s_per_km: 228, peak_week_km: 110,
+  race: { date: "2026-10-24", name: "Three Fells 100K", distance_km: 100, dplus_m: 4500, start_local: "05:00" },
+  home: { lat: 54.4287, lon: -2.9613, alt_m: 60 }, trailhead: { lat: 54.4493, lon: -3.0012, alt_m: 120 },
+  race_start: { lat: 54.6012, lon: -3.1340, alt_m: 80 },
+  tz_base_min: 0, tz_name: "UK time (UTC+00:00, summer UTC+01:00)",
+  device: { manufacturer: "garmin", product: 4315, product_name: "Forerunner 965", serial: 3412098871, software: 22.26 },
+  equipment: { heart_rate: true, barometer: true }, garmin_first_activity_id: 21901111000,
+};
+PROFILES["roster/jana"] = {
+  ...ROSTER_BASE, id: "roster/jana", name: "Jana Novak", sex: "female", body_mass_kg: 61, seed: 7302,
+  hr_max_bpm: 192, hr_rest_bpm: 55, lthr_bpm: 174, threshold_pace_s_per_km: 290, peak_week_km: 55,
+  race: { date: "2027-01-30", name: "Winter Trail 30K", distance_km: 30, dplus_m: 1200, start_local: "09:00" },
+  home: { lat: 49.1951, lon: 16.6068, alt_m: 240 }, trailhead: { lat: 49.2310, lon: 16.5420, alt_m: 300 },
+  race_start: { lat: 49.3003, lon: 16.4001, alt_m: 420 },
+  device: { manufacturer: "garmin", product: 4024, product_name: "Forerunner 955", serial: 3391002217, software: 20.32 },
+  equipment: { heart_rate: true, barometer: false }, garmin_first_activity_id: 21902222000,
+};
+PROFILES["roster/sam"] = {
+  ...ROSTER_BASE, id: "roster/sam", name: "Sam Okafor", sex: "male", body_mass_kg: 76, seed: 7303,
+  hr_max_bpm: 181, hr_rest_bpm: 50, lthr_bpm: 163, threshold_pace_s_per_km: 262, peak_week_km: 80,
+  race: { date: "2026-11-14", name: "Autumn Ridges 80K", distance_km: 80, dplus_m: 3500, start_local: "06:00" },
+  home: { lat: 46.4994, lon: 11.3548, alt_m: 265 }, trailhead: { lat: 46.5240, lon: 11.4013, alt_m: 980 },
+  race_start: { lat: 46.5690, lon: 11.6710, alt_m: 1240 },
+  device: { manufacturer: "garmin", product: 3906, product_name: "fenix 7", serial: 3377710023, software: 21.19 },
+  equipment: { heart_rate: false, barometer: true }, garmin_first_activity_id: 21903333000,
+};
+for (const p of Object.values(PROFILES)) {
+  p.tz_base_min ??= 60;
+  p.tz_name ??= "Central European Time (UTC+01:00, summer UTC+02:00; EU rules)";
+  p.equipment ??= { heart_rate: true, barometer: true };
+  p.record_dt ??= [1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 6]; // Garmin smart recording, s
+  p.treadmill_week = p.treadmill_week === undefined ? 1 : p.treadmill_week;
+}
 
 // ------------------------------------------------------------------ arguments
 const argv = process.argv.slice(2);
@@ -99,11 +141,12 @@ const lastSundayUtc = (y, month0) => { // 01:00 UTC on the last Sunday of the mo
   const d = new Date(Date.UTC(y, month0 + 1, 0));
   return Date.UTC(y, month0, d.getUTCDate() - d.getUTCDay(), 1);
 };
-// Central European Time: UTC+1, summer time UTC+2 from the last Sunday of March
-// to the last Sunday of October, both at 01:00 UTC (EU directive 2000/84/EC).
+// European zones: standard offset (CET UTC+1, UK UTC+0) plus one hour of summer
+// time from the last Sunday of March to the last Sunday of October, both at
+// 01:00 UTC (EU directive 2000/84/EC; the UK keeps the same dates).
 function utcOffsetMin(utcMs) {
   const y = new Date(utcMs).getUTCFullYear();
-  return utcMs >= lastSundayUtc(y, 2) && utcMs < lastSundayUtc(y, 9) ? 120 : 60;
+  return P.tz_base_min + (utcMs >= lastSundayUtc(y, 2) && utcMs < lastSundayUtc(y, 9) ? 60 : 0);
 }
 function localToUtc(localMs) {
   const guess = localMs - 60 * 60e3;
@@ -130,11 +173,11 @@ const PHASES = ["off-season", "early", "mid", "late", "taper", "race", "recovery
 
 // Phase of a week from whole weeks to the race (analysis.md section 3.1) and,
 // after the race, recovery R weeks, then off-season, then a new early block.
-function phaseOf(idx, raceIdx, recoveryWeeks) {
+function phaseOf(idx, raceIdx, recoveryWeeks, taperWeeks) {
   const w = raceIdx - idx;
   if (w === 0) return "race";
   if (w > 0) {
-    if (w <= 2) return "taper";
+    if (w <= taperWeeks) return "taper";
     if (w <= 8) return "late";
     if (w <= 16) return "mid";
     if (w <= 28) return "early";
@@ -155,10 +198,12 @@ function planSeason() {
   const raceEkm = P.race.distance_km + P.race.dplus_m / 100;
   // Recovery length R by race effort-km (analysis.md section 3.1).
   const recoveryWeeks = raceEkm < 45 ? 1 : raceEkm < 115 ? 2 : raceEkm < 210 ? 3 : 4;
+  // Taper length by race effort-km (analysis.md section 3.1: 1 week below 75).
+  const taperWeeks = raceEkm < 75 ? 1 : 2;
   const earlyStart = raceIdx - 28, lateEnd = raceIdx - 3;
   const weeks = [];
   for (let i = 0; i < P.weeks; i++) {
-    const phase = phaseOf(i, raceIdx, recoveryWeeks);
+    const phase = phaseOf(i, raceIdx, recoveryWeeks, taperWeeks);
     const monday = firstMonday + i * 7 * DAY_MS;
     let frac, dpk; // fraction of peak km; metres of climbing per km
     let recovery = false;
@@ -169,7 +214,8 @@ function planSeason() {
       dpk = 15 + 19 * prog;
       if (k % 4 === 3) { recovery = true; frac *= 0.68; dpk *= 0.9; }
     } else if (phase === "taper") {
-      frac = raceIdx - i === 2 ? 0.6 : 0.42; dpk = raceIdx - i === 2 ? 26 : 22;
+      const firstTaper = raceIdx - i === taperWeeks;
+      frac = firstTaper ? 0.6 : 0.42; dpk = firstTaper ? 26 : 22;
     } else if (phase === "race") {
       frac = 0.15; dpk = 10; // runs besides the race
     } else if (phase === "recovery") {
@@ -187,7 +233,7 @@ function planSeason() {
     weeks.push({ index: i, monday, phase, recovery_week: recovery, km: P.peak_week_km * frac, dpk });
   }
   for (const w of weeks) w.sessions = planWeek(w, r, raceIdx, raceDay);
-  return { weeks, raceIdx, recoveryWeeks, firstMonday };
+  return { weeks, raceIdx, recoveryWeeks, taperWeeks, firstMonday };
 }
 
 // Session templates: [day (0 = Monday), kind, share of the week's running km].
@@ -211,12 +257,12 @@ const HILLY = { easy: 0.35, easy_strides: 0.35, intervals: 0.1, hills: 1.8, long
 function planWeek(w, r, raceIdx, raceDay) {
   let key = w.phase;
   if (w.recovery_week) key = `${w.phase}-rec`;
-  if (w.phase === "taper" && raceIdx - w.index === 1) key = "taper2";
+  if (w.phase === "taper" && raceIdx - w.index === 1 && P.race.distance_km + P.race.dplus_m / 100 >= 75) key = "taper2";
   if (w.phase === "recovery") key = w.index - raceIdx === 1 ? "recovery1" : "recovery2";
   const tpl = TEMPLATES[key];
   const sessions = tpl.map(([day, kind, share]) => ({ day, kind, km: w.km * share * uni(r, 0.92, 1.08) }));
   // the first off-season stretch is winter: one run on the treadmill
-  if (w.index === 1) sessions[0].kind = "treadmill";
+  if (w.index === P.treadmill_week) sessions[0].kind = "treadmill";
   const wsum = sessions.reduce((s, x) => s + (HILLY[x.kind] ?? 0.3) * x.km, 0);
   const dplus = w.km * w.dpk;
   for (const s of sessions) {
@@ -310,7 +356,6 @@ function makeTerrain(r, distM, dplus, style, baseAlt) {
 
 // ------------------------------------------------------------------ simulation
 const DEG = 180 / Math.PI, EARTH_R = 6371008.8;
-const RECORD_DT = [1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 6]; // smart recording, s
 
 // Intended effort (equivalent flat speed as a fraction of v_T) per session kind.
 function effortPlan(kind, r, phase) {
@@ -425,7 +470,8 @@ function simulate(sess, r, startUtcMs, phase) {
       lon += (v * Math.sin(heading)) / (EARTH_R * Math.cos(lat / DEG)) * DEG;
     }
     dist += v; t += 1;
-    altNoise = 0.85 * altNoise + 0.08 * gauss(r);
+    // barometric altitude is smooth; GPS-only altitude wanders by metres
+    altNoise = P.equipment.barometer ? 0.85 * altNoise + 0.08 * gauss(r) : 0.97 * altNoise + 0.7 * gauss(r);
     const changed = Math.abs(e - lastEffort) > 0.1;
     lastEffort = e;
     if (t >= nextRec || changed || dist >= distM) {
@@ -433,7 +479,7 @@ function simulate(sess, r, startUtcMs, phase) {
         t, dist, v, lat, lon, alt: Math.round((terrain.at(dist).alt + altNoise) * 5) / 5,
         hr: clamp(Math.round(hr + hrNoise), 40, P.hr_max_bpm), cad: clamp(cad, 0, 120),
       });
-      nextRec = t + pick(r, RECORD_DT);
+      nextRec = t + pick(r, P.record_dt);
     }
     if (aidIdx < aid.length && dist >= aid[aidIdx].at) { aidLeft = aid[aidIdx].dur; aidIdx++; }
     for (const s of stops) {
@@ -467,7 +513,7 @@ function simulateStrength(sess, r, startUtcMs) {
     const target = inWork ? P.hr_rest_bpm + HRR * uni(r, 0.55, 0.62) : P.hr_rest_bpm + HRR * (s < warm ? 0.32 : 0.38);
     hr += (target - hr) * (1 - Math.exp(-1 / (target > hr ? 15 : 30)));
     hn = 0.8 * hn + 0.6 * gauss(r);
-    if (s >= next) { records.push({ t: s, hr: clamp(Math.round(hr + hn), 40, P.hr_max_bpm) }); next = s + pick(r, RECORD_DT); }
+    if (s >= next) { records.push({ t: s, hr: clamp(Math.round(hr + hn), 40, P.hr_max_bpm) }); next = s + pick(r, P.record_dt); }
   }
   return { kind: "strength", sport: "training", subSport: "strengthTraining", start: startUtcMs, records, pauses: [], gps: false, sets: work.length };
 }
@@ -531,6 +577,8 @@ function makeLaps(act) {
 const fitSecs = (ms) => Math.round((ms - FIT_EPOCH_MS) / 1000);
 const SEMI = 2 ** 31 / 180;
 
+const hrFields = (s) => (P.equipment.heart_rate ? { avgHeartRate: s.avgHr, maxHeartRate: s.maxHr } : {});
+
 function encodeFit(act) {
   const enc = new Encoder();
   const M = Profile.MesgNum;
@@ -550,7 +598,8 @@ function encodeFit(act) {
       enc.onMesg(M.EVENT, { timestamp: at(act.pauses[pi].to), event: "timer", eventType: "start", eventGroup: 0 });
       pi++;
     }
-    const rec = { timestamp: at(x.t), heartRate: x.hr };
+    const rec = { timestamp: at(x.t) };
+    if (P.equipment.heart_rate) rec.heartRate = x.hr;
     if (act.gps) { rec.positionLat = Math.round(x.lat * SEMI); rec.positionLong = Math.round(x.lon * SEMI); }
     if (x.dist !== undefined) { rec.distance = round(x.dist, 2); rec.enhancedSpeed = round(x.v, 3); }
     if (x.alt !== undefined) rec.enhancedAltitude = x.alt;
@@ -562,7 +611,7 @@ function encodeFit(act) {
       enc.onMesg(M.LAP, {
         messageIndex: li, timestamp: at(x.t), event: "lap", eventType: "stop", lapTrigger: lap.trigger,
         startTime: at(s.startT), totalElapsedTime: s.elapsed, totalTimerTime: s.timer, totalDistance: s.distance,
-        enhancedAvgSpeed: s.avgSpeed, enhancedMaxSpeed: s.maxSpeed, avgHeartRate: s.avgHr, maxHeartRate: s.maxHr,
+        enhancedAvgSpeed: s.avgSpeed, enhancedMaxSpeed: s.maxSpeed, ...hrFields(s),
         totalAscent: s.ascent, totalDescent: s.descent, totalCalories: s.calories,
         sport: act.sport, subSport: act.subSport, ...(act.sport === "training" ? {} : { avgCadence: s.avgCad }),
       });
@@ -577,7 +626,7 @@ function encodeFit(act) {
     messageIndex: 0, timestamp: end, event: "session", eventType: "stop", startTime: at(0),
     sport: act.sport, subSport: act.subSport, firstLapIndex: 0, numLaps: laps.length, trigger: "activityEnd",
     totalElapsedTime: s.elapsed, totalTimerTime: s.timer, totalDistance: s.distance,
-    enhancedAvgSpeed: s.avgSpeed, enhancedMaxSpeed: s.maxSpeed, avgHeartRate: s.avgHr, maxHeartRate: s.maxHr,
+    enhancedAvgSpeed: s.avgSpeed, enhancedMaxSpeed: s.maxSpeed, ...hrFields(s),
     totalAscent: s.ascent, totalDescent: s.descent, totalCalories: s.calories,
     ...(act.gps ? { startPositionLat: Math.round(first.lat * SEMI), startPositionLong: Math.round(first.lon * SEMI) } : {}),
     ...(act.sport === "training" ? {} : { avgCadence: s.avgCad }),
@@ -797,7 +846,7 @@ const KIND_LABEL = {
 const outDir = path.join(outRoot, P.id);
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(path.join(outDir, "garmin"), { recursive: true });
-fs.mkdirSync(path.join(outDir, "strava"), { recursive: true });
+if (!P.fit_only) fs.mkdirSync(path.join(outDir, "strava"), { recursive: true });
 
 const plan = planSeason();
 const idRng = rngFor(TAG_IDS, 0);
@@ -809,10 +858,10 @@ const written = [];
 
 // Special files: which activities are exported other than as a loose FIT.
 const pickSession = (week, day, kinds) => plan.weeks[week]?.sessions.find((s) => s.day === day && kinds.includes(s.kind));
-const ri = plan.raceIdx;
+const ri = P.fit_only ? -1000 : plan.raceIdx;
 const tcxPicks = [pickSession(ri - 19, 2, ["easy"]), pickSession(ri - 11, 2, ["easy"]), pickSession(ri - 4, 2, ["easy"])].filter(Boolean);
 const gpxPicks = [pickSession(ri - 15, 5, ["easy"]), pickSession(ri - 2, 2, ["easy"])].filter(Boolean);
-const stravaGpxPick = pickSession(P.strava_weeks - 3, 5, ["easy"]);
+const stravaGpxPick = P.fit_only ? null : pickSession(P.strava_weeks - 3, 5, ["easy"]);
 
 let ordinal = 0;
 for (const w of plan.weeks) {
@@ -829,7 +878,7 @@ for (const w of plan.weeks) {
       sport: act.sport, sub_sport: act.subSport, start_utc: isoZ(startUtc), utc_offset_min: offset,
       planned_km: round(sess.km, 2), planned_dplus_m: Math.round(sess.dplus),
       distance_m: summary.distance, timer_s: summary.timer, elapsed_s: summary.elapsed,
-      ascent_m: summary.ascent, descent_m: summary.descent, avg_hr_bpm: summary.avgHr, max_hr_bpm: summary.maxHr,
+      ascent_m: summary.ascent, descent_m: summary.descent, avg_hr_bpm: P.equipment.heart_rate ? summary.avgHr : null, max_hr_bpm: P.equipment.heart_rate ? summary.maxHr : null,
       records: act.records.length, files: [],
     };
     const gid = garminId; garminId += 40000 + Math.floor(idRng() * 900000);
@@ -869,7 +918,7 @@ for (const w of plan.weeks) {
         entry.files.push({ path: `strava/export_${P.strava_athlete_id}.zip:${fname}`, format: "fit", strava_activity_id: sid });
         csvRows.push({ sid, sess, act, summary, startUtc, fname, offset, overlap: true });
       }
-      if (sess.kind === "race") {
+      if (sess.kind === "race" && !P.fit_only) {
         const gfile = `garmin/activity_${gid}.gpx`;
         fs.writeFileSync(path.join(outDir, gfile), writeGpx(act, P.race.name, "garmin"));
         entry.files.push({ path: gfile, format: "gpx", garmin_activity_id: gid });
@@ -880,6 +929,7 @@ for (const w of plan.weeks) {
   }
 }
 
+if (!P.fit_only) {
 // one manual Strava entry (indoor ride typed in by hand): a row without a file
 {
   const w = plan.weeks[2];
@@ -948,6 +998,7 @@ const zipTime = { mtime: new Date(ymdToMs(P.last_sunday) + DAY_MS + 9 * 3600e3) 
 const zipIn = { "activities.csv": [strToU8(lines.join("\n") + "\n"), zipTime], "profile.csv": [strToU8(profileCsv), zipTime] };
 for (const k of Object.keys(zipFiles).sort()) zipIn[k] = zipFiles[k];
 fs.writeFileSync(path.join(outDir, "strava", `export_${P.strava_athlete_id}.zip`), zipSync(zipIn, { level: 6 }));
+}
 
 // ------------------------------------------------------------------ truth + season summary
 const runKinds = (a) => a.sport === "running";
@@ -975,15 +1026,19 @@ const truth = {
   athlete: {
     name: P.name, sex: P.sex, body_mass_kg: P.body_mass_kg, hr_max_bpm: P.hr_max_bpm, hr_rest_bpm: P.hr_rest_bpm,
     lthr_bpm: P.lthr_bpm, threshold_pace_s_per_km: P.threshold_pace_s_per_km, threshold_speed_m_s: round(V_T, 3),
-    timezone: "Central European Time (UTC+01:00, summer UTC+02:00; EU rules)", device: P.device.product_name,
+    timezone: P.tz_name, device: P.device.product_name, equipment: P.equipment,
   },
   race: {
     date: P.race.date, name: P.race.name, distance_km: P.race.distance_km, dplus_m: P.race.dplus_m,
     effort_km: P.race.distance_km + P.race.dplus_m / 100, week_index: plan.raceIdx,
     recorded: raceAct ? { distance_m: raceAct.distance_m, ascent_m: raceAct.ascent_m, timer_s: raceAct.timer_s, start_utc: raceAct.start_utc } : null,
   },
-  phase_rule: "analysis.md section 3.1: weeks to race 0 race, 1-2 taper, 3-8 late, 9-16 mid, 17-28 early, >28 off-season; after the race R = 2 weeks recovery (45-114 km-effort), then 3 weeks off-season, then early",
-  files: {
+  phase_rule: `analysis.md section 3.1: weeks to race 0 race, ${plan.taperWeeks === 1 ? "1" : `1-${plan.taperWeeks}`} taper, `
+    + `${plan.taperWeeks + 1}-8 late, 9-16 mid, 17-28 early, >28 off-season; after the race R = ${plan.recoveryWeeks} weeks recovery `
+    + `(${["< 45", "45-114", "115-209", ">= 210"][plan.recoveryWeeks - 1]} km-effort), then 3 weeks off-season, then early`,
+  files: P.fit_only ? {
+    layout: "every activity is one loose FIT file in garmin/",
+  } : {
     strava_zip: `strava/export_${P.strava_athlete_id}.zip`,
     strava_weeks: `weeks 0-${P.strava_weeks - 1} exist only in the Strava export; the first two runs of week ${P.strava_weeks} are in both the export and garmin/ (same FIT bytes)`,
     duplicates: activities.filter((a) => a.duplicate_files).map((a) => a.files.map((f) => f.path)),
@@ -1015,5 +1070,17 @@ if (!quiet) {
   }
   if (raceAct) console.log(`race ${P.race.name}: ${(raceAct.distance_m / 1000).toFixed(1)} km, D+ ${raceAct.ascent_m} m, ${(raceAct.timer_s / 3600).toFixed(2)} h, avg HR ${raceAct.avg_hr_bpm}`);
   console.log(`${activities.length} activities, ${written.length} FIT files decoded (${bad} failed)`);
+}
+
+// roster.csv: one line per roster profile, from the profiles alone
+if (P.id.startsWith("roster/")) {
+  const head = "id,name,sex,folder,weeks,first_monday,last_sunday,race_date,race_name,race_km,race_dplus_m,timezone,device,heart_rate,barometer,hr_max_bpm,hr_rest_bpm,lthr_bpm,threshold_pace_s_per_km,peak_week_km,formats";
+  const rows = Object.values(PROFILES).filter((p) => p.id.startsWith("roster/")).map((p) => [
+    p.id.slice("roster/".length), p.name, p.sex, `${p.id.slice("roster/".length)}/garmin`, p.weeks,
+    msToYmd(ymdToMs(p.last_sunday) - (p.weeks * 7 - 1) * DAY_MS), p.last_sunday, p.race.date, p.race.name,
+    p.race.distance_km, p.race.dplus_m, p.tz_name, p.device.product_name, p.equipment.heart_rate, p.equipment.barometer,
+    p.hr_max_bpm, p.hr_rest_bpm, p.lthr_bpm, p.threshold_pace_s_per_km, p.peak_week_km, "fit",
+  ].map(csvCell).join(","));
+  fs.writeFileSync(path.join(outRoot, "roster", "roster.csv"), [head, ...rows].join("\n") + "\n");
 }
 if (bad) process.exit(1);
