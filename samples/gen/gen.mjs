@@ -288,6 +288,11 @@ function planWeek(w, r, raceIdx, raceDay) {
   }
   if (w.phase === "mid" && w.index === raceIdx - 15) sessions.push({ day: 2, kind: "ride", km: uni(r, 30, 40), dplus: uni(r, 200, 400) });
   for (const s of sessions) s.start_local_min = startMinute(s, r);
+  // one headlamp run just after midnight, Monday in local time but still
+  // Sunday in UTC: weeks must be cut in local time (analysis.md section 2.3)
+  // (it replaces the week's Wednesday easy run)
+  const wed = sessions.findIndex((x) => x.day === 2 && x.kind === "easy");
+  if (w.index === raceIdx - 6 && !P.fit_only && wed >= 0) Object.assign(sessions[wed], { day: 0, start_local_min: 35, night: true });
   sessions.sort((a, b) => a.day - b.day || a.start_local_min - b.start_local_min);
   return sessions;
 }
@@ -874,7 +879,8 @@ for (const w of plan.weeks) {
     const offset = utcOffsetMin(startUtc);
     const inStrava = w.index < P.strava_weeks;
     const entry = {
-      week: w.index, local_date: msToYmd(w.monday + sess.day * DAY_MS), kind: sess.kind, label: KIND_LABEL[sess.kind],
+      week: w.index, local_date: msToYmd(w.monday + sess.day * DAY_MS), kind: sess.kind,
+      label: sess.night ? "Night run (Monday 00:35 local, Sunday in UTC)" : KIND_LABEL[sess.kind],
       sport: act.sport, sub_sport: act.subSport, start_utc: isoZ(startUtc), utc_offset_min: offset,
       planned_km: round(sess.km, 2), planned_dplus_m: Math.round(sess.dplus),
       distance_m: summary.distance, timer_s: summary.timer, elapsed_s: summary.elapsed,
