@@ -1,33 +1,469 @@
 #include "converters/features.hpp"
 
+#include <algorithm>
+#include <array>
+#include <vector>
+
 namespace ultrastrength {
+
+namespace {
+
+constexpr double earth_radius_m = 6371008.8;
+constexpr double deg_to_rad = 3.14159265358979323846 / 180.0;
+constexpr double minetti_flat_cost = 3.6;  // J/kg/m at grade 0 (Minetti et al. 2002)
+constexpr double min_valid_hr = 30.0;      // below: sensor noise (analysis.md §1.2 drops < 40 for TRIMP;
+constexpr double max_valid_hr = 250.0;     //  the histogram keeps 30-250 so TRIMP can choose)
+constexpr double max_hr_gap_s = 25.0;      // HR is carried over dropouts up to 25 s (§1.2)
+constexpr double bin_s = 5.0;              // time bins for the grade-adjusted speed series
+constexpr std::size_t ngp_window_bins = 6; // 30 s rolling mean (§1.2)
+constexpr std::size_t best_window_bins = 720; // 60 min
+
+bool valid(double v) noexcept { return !std::isnan(v); }
+
+/// Median of the last five altitudes: removes single-sample barometer and
+/// GPS spikes before the hysteresis (analysis.md §2.2).
+class Median5 {
+public:
+    double push(double v) noexcept {
+        m_values[m_next] = v;
+        m_next = (m_next + 1) % m_values.size();
+        m_count = std::min<std::size_t>(m_count + 1, m_values.size());
+        std::array<double, 5> sorted = m_values;
+        std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(m_count));
+        return sorted[m_count / 2];
+    }
+
+private:
+    std::array<double, 5> m_values{};
+    std::size_t m_next = 0;
+    std::size_t m_count = 0;
+};
+
+} // namespace
 
 struct FeatureBuilder::Impl {
     FeatureSettings settings;
     StreamFeatures out;
+
+    // Previous sample of the current segment.
+    bool have_prev = false;
+    double prev_time = Sample::none;
+    double prev_lat = Sample::none;
+    double prev_lon = Sample::none;
+    double prev_dist = Sample::none;
+    double prev_alt = Sample::none;   // smoothed
+    double prev_hr = Sample::none;
+    double last_time = Sample::none;  // last valid time over all segments
+
+    // Equirectangular scale, refreshed when the latitude moves (see step_distance).
+    double cos_lat = 1.0;
+    double cos_lat_at = Sample::none;
+
+    // Elevation: median filter and hysteresis reference.
+    Median5 median;
+    double alt_ref = Sample::none;
+    double ascent = 0;
+    double descent = 0;
+
+    double moving_s = 0;
+    bool any_step = false;
+    double hr_weighted = 0;
+    double hr_seconds = 0;
+    double hr_plain_sum = 0;
+    std::uint64_t hr_count = 0;
+    double hr_max = 0;
+    std::array<double, 256> hr_hist{};
+
+    double haversine = 0;
+    bool have_haversine = false;
+    double device_distance = Sample::none;
+
+    // Grade chunks: grade is measured over >= grade_distance_m of horizontal travel.
+    bool chunk_open = false;
+    double chunk_t0 = 0;
+    double chunk_alt0 = Sample::none;
+    double chunk_dh = 0;
+
+    // 5-s bins of equivalent flat distance; bins before `bin_base` are final.
+    std::int64_t bin_base = 0;
+    bool bins_started = false;
+    std::vector<double> pending;             // bins from bin_base on, not yet final
+    std::array<double, ngp_window_bins> ngp_ring{};
+    std::size_t ngp_filled = 0;
+    double ngp_sum = 0;
+    double ngp_pow4_sum = 0;
+    std::uint64_t ngp_count = 0;
+    std::vector<double> best_ring = std::vector<double>(best_window_bins, 0.0);
+    std::size_t best_filled = 0;
+    double best_sum = 0;
+    double best_max = -1;
+    std::uint64_t final_bins = 0;
+
+    double step_distance(double lat1, double lon1, double lat2, double lon2) noexcept {
+        // Equirectangular on 1-10 m steps differs from haversine by < 1e-6
+        // relative, at a fraction of the cost (no trigonometry per sample).
+        if (!valid(cos_lat_at) || std::fabs(lat2 - cos_lat_at) > 0.01) {
+            cos_lat = std::cos(lat2 * deg_to_rad);
+            cos_lat_at = lat2;
+        }
+        const double dlat = (lat2 - lat1) * deg_to_rad;
+        const double dlon = (lon2 - lon1) * deg_to_rad * cos_lat;
+        const double d = earth_radius_m * std::sqrt(dlat * dlat + dlon * dlon);
+        if (d > 20000.0) {
+            // Long jumps (sparse points, GPS glitches) get the exact formula.
+            return haversine_m(lat1, lon1, lat2, lon2);
+        }
+        return d;
+    }
+
+    void finalize_bin(double eq_distance_m) {
+        ++final_bins;
+        // 30-s rolling mean of grade-adjusted speed, then 4th-power mean (§1.2 NGS).
+        ngp_sum += eq_distance_m - ngp_ring[final_bins % ngp_window_bins];
+        ngp_ring[final_bins % ngp_window_bins] = eq_distance_m;
+        ngp_filled = std::min(ngp_filled + 1, ngp_window_bins);
+        // Stopped bins (no distance) are left out, as a stop is not easy running.
+        if (ngp_filled == ngp_window_bins && eq_distance_m > 0) {
+            const double v = std::max(0.0, ngp_sum) / (bin_s * ngp_window_bins);
+            const double v2 = v * v;
+            ngp_pow4_sum += v2 * v2;
+            ++ngp_count;
+        }
+        best_sum += eq_distance_m - best_ring[final_bins % best_window_bins];
+        best_ring[final_bins % best_window_bins] = eq_distance_m;
+        best_filled = std::min(best_filled + 1, best_window_bins);
+        if (best_filled == best_window_bins) {
+            best_max = std::max(best_max, best_sum);
+        }
+    }
+
+    /// Spreads `eq_m` of equivalent flat distance evenly over [t0, t1].
+    void add_equivalent(double t0, double t1, double eq_m) {
+        if (!(t1 > t0)) {
+            return;
+        }
+        if (!bins_started) {
+            bin_base = static_cast<std::int64_t>(std::floor(t0 / bin_s));
+            bins_started = true;
+        }
+        const auto first = std::max(bin_base, static_cast<std::int64_t>(std::floor(t0 / bin_s)));
+        const auto last = static_cast<std::int64_t>(std::floor(t1 / bin_s));
+        const double rate = eq_m / (t1 - t0);
+        if (last - bin_base >= static_cast<std::int64_t>(pending.size())) {
+            // Bounded: a pause longer than a few minutes is final already.
+            const auto needed = static_cast<std::size_t>(last - bin_base + 1);
+            if (needed > 4 * best_window_bins) {
+                flush_until(last - static_cast<std::int64_t>(best_window_bins));
+            }
+            pending.resize(static_cast<std::size_t>(last - bin_base + 1), 0.0);
+        }
+        for (auto b = first; b <= last; ++b) {
+            const double lo = std::max(t0, static_cast<double>(b) * bin_s);
+            const double hi = std::min(t1, static_cast<double>(b + 1) * bin_s);
+            if (hi > lo) {
+                pending[static_cast<std::size_t>(b - bin_base)] += rate * (hi - lo);
+            }
+        }
+        flush_until(static_cast<std::int64_t>(std::floor(t0 / bin_s)));
+    }
+
+    /// Makes every bin before `bin` final.
+    void flush_until(std::int64_t bin) {
+        if (!bins_started || bin <= bin_base) {
+            return;
+        }
+        const auto n = static_cast<std::size_t>(
+            std::min<std::int64_t>(bin - bin_base, static_cast<std::int64_t>(pending.size())));
+        for (std::size_t i = 0; i < n; ++i) {
+            finalize_bin(pending[i]);
+        }
+        // Bins past the pending range that were never touched are empty (pauses).
+        const auto empty = static_cast<std::uint64_t>(bin - bin_base) - n;
+        for (std::uint64_t i = 0; i < std::min<std::uint64_t>(empty, best_window_bins + ngp_window_bins); ++i) {
+            finalize_bin(0.0);
+        }
+        pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(n));
+        bin_base = bin;
+    }
+
+    void close_chunk(double t1, double alt1) {
+        if (chunk_dh > 0 && t1 > chunk_t0) {
+            double grade = 0;
+            if (valid(alt1) && valid(chunk_alt0)) {
+                grade = (alt1 - chunk_alt0) / chunk_dh;
+            }
+            add_equivalent(chunk_t0, t1, chunk_dh * minetti_cost(grade) / minetti_flat_cost);
+        }
+        chunk_open = true;
+        chunk_t0 = t1;
+        chunk_alt0 = alt1;
+        chunk_dh = 0;
+    }
 };
 
 FeatureBuilder::FeatureBuilder(FeatureSettings settings) : m_impl(std::make_unique<Impl>()) {
     m_impl->settings = settings;
 }
 
-void FeatureBuilder::begin_segment() noexcept {}
+FeatureBuilder::~FeatureBuilder() = default;
+FeatureBuilder::FeatureBuilder(FeatureBuilder&&) noexcept = default;
+FeatureBuilder& FeatureBuilder::operator=(FeatureBuilder&&) noexcept = default;
 
-void FeatureBuilder::add(const Sample& sample) {
-    ++m_impl->out.samples;
-    if (!std::isnan(sample.time_s)) {
-        ++m_impl->out.timed_samples;
-        if (!m_impl->out.first_time_s) {
-            m_impl->out.first_time_s = sample.time_s;
-        }
-        m_impl->out.last_time_s = sample.time_s;
-    }
+void FeatureBuilder::begin_segment() noexcept {
+    Impl& s = *m_impl;
+    s.have_prev = false;
+    s.chunk_open = false;
 }
 
-StreamFeatures FeatureBuilder::finish() { return m_impl->out; }
+double FeatureBuilder::haversine_m(double lat1, double lon1, double lat2, double lon2) noexcept {
+    const double p1 = lat1 * deg_to_rad;
+    const double p2 = lat2 * deg_to_rad;
+    const double dp = p2 - p1;
+    const double dl = (lon2 - lon1) * deg_to_rad;
+    const double a = std::sin(dp / 2) * std::sin(dp / 2) +
+                     std::cos(p1) * std::cos(p2) * std::sin(dl / 2) * std::sin(dl / 2);
+    return 2 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(a)));
+}
 
-void apply_stream_features(ActivityFeatures& activity, const StreamFeatures& stream) {
-    activity.records = stream.samples;
+double FeatureBuilder::minetti_cost(double grade) noexcept {
+    // C(i) = 155.4 i^5 - 30.4 i^4 - 43.3 i^3 + 46.3 i^2 + 19.5 i + 3.6, valid for |i| <= 0.45
+    // (Minetti et al. 2002, J Appl Physiol 93:1039; analysis.md §1.2).
+    const double i = std::clamp(grade, -0.45, 0.45);
+    return ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6;
+}
+
+void FeatureBuilder::add(const Sample& in) {
+    Impl& s = *m_impl;
+    StreamFeatures& out = s.out;
+    ++out.samples;
+
+    double time = in.time_s;
+    if (valid(time)) {
+        if (valid(s.last_time) && time < s.last_time) {
+            // Time going backwards: keep the values, not the time.
+            out.bad_timestamps = true;
+            time = Sample::none;
+        } else {
+            ++out.timed_samples;
+            if (!out.first_time_s) {
+                out.first_time_s = time;
+            }
+            out.last_time_s = time;
+            s.last_time = time;
+        }
+    }
+
+    const bool has_pos = valid(in.lat_deg) && valid(in.lon_deg);
+    out.has_position = out.has_position || has_pos;
+    if (valid(in.distance_m) && !(in.distance_m <= s.device_distance)) {
+        s.device_distance = in.distance_m;
+    }
+
+    double alt = Sample::none;
+    if (valid(in.altitude_m)) {
+        out.has_altitude = true;
+        alt = s.median.push(in.altitude_m);
+        // Elevation gain with hysteresis (analysis.md §2.2: 3 m, GoldenCheetah/Runalyze).
+        if (!valid(s.alt_ref)) {
+            s.alt_ref = alt;
+        } else if (alt - s.alt_ref >= s.settings.ascent_hysteresis_m) {
+            s.ascent += alt - s.alt_ref;
+            s.alt_ref = alt;
+        } else if (s.alt_ref - alt >= s.settings.ascent_hysteresis_m) {
+            s.descent += s.alt_ref - alt;
+            s.alt_ref = alt;
+        }
+    }
+
+    double hr = Sample::none;
+    if (valid(in.heart_rate) && in.heart_rate >= min_valid_hr && in.heart_rate <= max_valid_hr) {
+        hr = in.heart_rate;
+        out.has_hr = true;
+        s.hr_max = std::max(s.hr_max, hr);
+        s.hr_plain_sum += hr;
+        ++s.hr_count;
+    }
+
+    if (s.have_prev) {
+        // Horizontal step: device distance when both samples have it, else positions.
+        double dh = Sample::none;
+        if (valid(in.distance_m) && valid(s.prev_dist) && in.distance_m >= s.prev_dist) {
+            dh = in.distance_m - s.prev_dist;
+        }
+        double dpos = Sample::none;
+        if (has_pos && valid(s.prev_lat)) {
+            dpos = s.step_distance(s.prev_lat, s.prev_lon, in.lat_deg, in.lon_deg);
+        }
+        const double dt = (valid(time) && valid(s.prev_time)) ? time - s.prev_time : Sample::none;
+        if (valid(dpos)) {
+            if (valid(dt) && dt > 0 && dpos / dt > s.settings.max_running_speed_mps && dpos > 50.0) {
+                out.gps_jumps = true;
+                dpos = Sample::none;
+            } else if (!valid(dt) && dpos > 1000.0) {
+                out.gps_jumps = true;
+                dpos = Sample::none;
+            } else {
+                s.haversine += dpos;
+                s.have_haversine = true;
+            }
+        }
+        if (!valid(dh)) {
+            dh = dpos;
+        }
+
+        if (valid(dt) && dt > 0) {
+            s.any_step = true;
+            const double climb = (valid(alt) && valid(s.prev_alt)) ? std::fabs(alt - s.prev_alt) : 0.0;
+            bool moving;
+            if (valid(dh)) {
+                const bool pause = dt > s.settings.pause_gap_s && dh < 10.0;
+                moving = !pause && (dh / dt >= s.settings.moving_speed_mps ||
+                                    climb / dt >= s.settings.moving_climb_mps);
+            } else if (valid(in.speed_mps)) {
+                moving = in.speed_mps >= s.settings.moving_speed_mps;
+            } else {
+                // Nothing says whether the athlete moved (strength, indoor without
+                // a sensor): recorded time counts unless it is a long gap.
+                moving = dt <= s.settings.pause_gap_s;
+            }
+            if (moving) {
+                s.moving_s += dt;
+            }
+            if (valid(s.prev_hr) && dt <= max_hr_gap_s) {
+                s.hr_weighted += s.prev_hr * dt;
+                s.hr_seconds += dt;
+                s.hr_hist[static_cast<std::size_t>(std::lround(s.prev_hr))] += dt;
+            }
+            // Grade-adjusted distance in chunks of >= grade_distance_m (§1.2).
+            if (valid(dh)) {
+                if (!s.chunk_open) {
+                    s.chunk_open = true;
+                    s.chunk_t0 = s.prev_time;
+                    s.chunk_alt0 = s.prev_alt;
+                    s.chunk_dh = 0;
+                }
+                s.chunk_dh += dh;
+                if (s.chunk_dh >= s.settings.grade_distance_m || dt > s.settings.pause_gap_s) {
+                    s.close_chunk(time, alt);
+                }
+            }
+        }
+    }
+
+    if (valid(time)) {
+        s.have_prev = true;
+        s.prev_time = time;
+    } else if (!s.have_prev) {
+        s.have_prev = true;
+        s.prev_time = Sample::none;
+    }
+    if (has_pos) {
+        s.prev_lat = in.lat_deg;
+        s.prev_lon = in.lon_deg;
+    }
+    s.prev_dist = in.distance_m;
+    if (valid(alt)) {
+        s.prev_alt = alt;
+    }
+    s.prev_hr = hr;
+}
+
+StreamFeatures FeatureBuilder::finish() {
+    Impl& s = *m_impl;
+    StreamFeatures out = s.out;
+    if (s.any_step) {
+        out.moving_s = s.moving_s;
+    }
+    if (valid(s.device_distance)) {
+        out.device_distance_m = s.device_distance;
+    }
+    if (s.have_haversine) {
+        out.haversine_m = s.haversine;
+    }
+    if (out.has_altitude) {
+        out.ascent_m = s.ascent;
+        out.descent_m = s.descent;
+    }
+    if (out.has_hr) {
+        out.max_hr = s.hr_max;
+        out.avg_hr = s.hr_seconds > 0 ? s.hr_weighted / s.hr_seconds
+                                      : s.hr_plain_sum / static_cast<double>(s.hr_count);
+        for (std::size_t i = 0; i < out.hr_histogram.size(); ++i) {
+            out.hr_histogram[i] = static_cast<std::uint32_t>(std::lround(s.hr_hist[i]));
+        }
+    }
+    if (s.bins_started) {
+        s.flush_until(s.bin_base + static_cast<std::int64_t>(s.pending.size()));
+        if (s.ngp_count > 0) {
+            out.ngp_speed_mps = std::pow(s.ngp_pow4_sum / static_cast<double>(s.ngp_count), 0.25);
+        }
+        if (s.best_max >= 0) {
+            out.best60_gap_speed_mps = s.best_max / (bin_s * best_window_bins);
+        }
+    }
+    return out;
+}
+
+void apply_stream_features(ActivityFeatures& a, const StreamFeatures& stream) {
+    if (a.records == 0) {
+        a.records = stream.samples;
+    }
+    if (!a.start_utc && stream.first_time_s && stream.timed_samples >= 2) {
+        a.start_utc = static_cast<std::int64_t>(std::floor(*stream.first_time_s));
+    }
+    if (!a.elapsed_s && stream.timed_samples >= 2) {
+        a.elapsed_s = *stream.last_time_s - *stream.first_time_s;
+    }
+    if (!a.moving_s && stream.moving_s) {
+        a.moving_s = stream.moving_s;
+    }
+    if (!a.distance_m) {
+        if (stream.device_distance_m) {
+            a.distance_m = stream.device_distance_m;
+        } else if (stream.haversine_m) {
+            a.distance_m = stream.haversine_m;
+        }
+    }
+    if (!a.ascent_m && stream.ascent_m) {
+        a.ascent_m = stream.ascent_m;
+    }
+    if (!a.descent_m && stream.descent_m) {
+        a.descent_m = stream.descent_m;
+    }
+    if (!a.avg_hr && stream.avg_hr) {
+        a.avg_hr = stream.avg_hr;
+    }
+    if (!a.max_hr && stream.max_hr) {
+        a.max_hr = stream.max_hr;
+    }
+    if (stream.has_hr && !a.has_hr_histogram) {
+        a.hr_histogram = stream.hr_histogram;
+        a.has_hr_histogram = true;
+    }
+    if (!a.ngp_speed_mps && stream.ngp_speed_mps) {
+        a.ngp_speed_mps = stream.ngp_speed_mps;
+    }
+    if (!a.best60_gap_speed_mps && stream.best60_gap_speed_mps) {
+        a.best60_gap_speed_mps = stream.best60_gap_speed_mps;
+    }
+    if (!stream.has_hr && !a.avg_hr) {
+        a.set(Flag::no_heart_rate);
+    }
+    if (!stream.has_altitude && !a.ascent_m) {
+        a.set(Flag::no_altitude);
+    }
+    if (!stream.has_position) {
+        a.set(Flag::no_position);
+    }
+    if (stream.gps_jumps) {
+        a.set(Flag::gps_jumps);
+    }
+    if (stream.bad_timestamps) {
+        a.set(Flag::bad_timestamp);
+    }
+    if (stream.timed_samples < 2 && !a.start_utc) {
+        a.set(Flag::no_timestamps);
+    }
 }
 
 } // namespace ultrastrength

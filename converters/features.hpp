@@ -37,6 +37,8 @@ struct FeatureSettings {
     double moving_climb_mps = 0.05;     ///< ... or vertical speed >= this (power-hiking)
     double pause_gap_s = 25.0;          ///< gaps longer than this with < 10 m displacement are pauses
     double max_running_speed_mps = 12.0; ///< position jumps faster than this are GPS errors
+                                         ///< (input-formats.md §3.1; readers raise it for cycling)
+    double grade_distance_m = 25.0;     ///< horizontal distance a grade is measured over (§1.2: 20-30 m)
 };
 
 /// What the stream says, before the reader merges it with the file's summary.
@@ -56,13 +58,18 @@ struct StreamFeatures {
     bool has_hr = false;
     std::optional<double> ngp_speed_mps;
     std::optional<double> best60_gap_speed_mps;
+    bool has_altitude = false;
+    bool has_position = false;
     bool gps_jumps = false;
-    bool bad_timestamps = false;               ///< samples whose time went backwards or was absurd
+    bool bad_timestamps = false;               ///< samples whose time went backwards
 };
 
 class FeatureBuilder {
 public:
     explicit FeatureBuilder(FeatureSettings settings = {});
+    ~FeatureBuilder();
+    FeatureBuilder(FeatureBuilder&&) noexcept;
+    FeatureBuilder& operator=(FeatureBuilder&&) noexcept;
 
     /// Starts a new segment (GPX trkseg, TCX track, FIT timer restart): no
     /// distance is counted across the gap between segments.
@@ -77,8 +84,8 @@ public:
 
 private:
     struct Impl;
-    // Plain members (not pimpl) would expose the window; the builder is used
-    // once per activity, so one allocation does not matter.
+    // Behind a pointer so the readers do not compile the window logic; the
+    // builder is made once per activity, so one allocation does not matter.
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -1,5 +1,6 @@
 #include "cli/command.hpp"
 
+#include <set>
 #include <sstream>
 
 namespace ultrastrength::cli {
@@ -41,8 +42,20 @@ std::string Command::help() {
     add_options(options, positional);
     options.add_options()("help,h", "show this help");
 
+    // Positional arguments are described by the usage line, not as options.
+    std::set<std::string> positional_names;
+    for (unsigned i = 0; i < positional.max_total_count() && i < 16; ++i) {
+        positional_names.insert(positional.name_for_position(i));
+    }
+    po::options_description visible("Options");
+    for (const auto& option : options.options()) {
+        if (positional_names.count(option->long_name()) == 0) {
+            visible.add(option);
+        }
+    }
+
     std::ostringstream out;
-    out << "Usage: " << usage() << "\n\n" << synopsis() << "\n\n" << options;
+    out << "Usage: " << usage() << "\n\n" << synopsis() << "\n\n" << visible;
     const std::string more = details();
     if (!more.empty()) {
         out << "\n" << more;

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Our readers beside the peers, on the data `../shared/bench/gen` makes.
+#
+#   bench/run.sh DATA_DIR [--slow-peers]
+#
+# DATA_DIR is what `node gen/gen.mjs DATA_DIR` wrote (single/ and bulk/).
+# Prints in-process throughput (one core, bytes in memory), then whole-process
+# wall time (median of several runs, warm page cache) and peak RSS for us and
+# for Garmin's FIT SDK and gpsbabel on the same files, with the ratios.
+# --slow-peers also runs the peers on the 2,000-file bulk folder (~75 s).
+set -euo pipefail
+data=${1:?usage: bench/run.sh DATA_DIR [--slow-peers]}
+slow=${2:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${US_SHARED_DIR:-$root/../shared}
+peers=${US_BENCH_PEERS:-/tmp/ultrastrength-bench-peers}
+build=$root/build-bench
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DUS_BUILD_BENCH=ON \
+  -DUS_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target read_bench ultrastrength >/dev/null
+us=$build/src/cli/ultrastrength
+
+if [[ ! -d $peers/node_modules/@garmin/fitsdk ]]; then
+  rm -rf "$peers" && cp -r "$shared/bench" "$peers" && chmod -R u+w "$peers"
+  (cd "$peers" && npm ci --silent)
+fi
+
+# measure RUNS CMD...: prints "median_seconds peak_MiB" of the whole process.
+measure() {
+  local runs=$1; shift
+  local times=() peak=0 t m
+  "$@" >/dev/null 2>&1 || true  # warm the page cache
+  for ((i = 0; i < runs; i++)); do
+    read -r t m < <({ /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
+    times+=("$t"); ((m > peak)) && peak=$m
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
+  printf '%s %s\n' "$median" "$((peak / 1024))"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1fx", b / a; else print "-" }'; }
+
+echo "## In-process, one core (bytes already in memory)"
+"$build/bench/read_bench" --min-seconds 1 "$data"/single/*.fit "$data"/single/*.tcx \
+  "$data"/single/*.gpx "$data/bulk"
+
+echo
+echo "## Whole process, one file (median wall s, peak MiB; ratio = peer time / ours)"
+printf '%-16s %-16s %-18s %-18s %-8s %-8s\n' input ours fitsdk gpsbabel "vs sdk" "vs babel"
+for f in "$data"/single/*.fit; do
+  read -r t_us m_us < <(measure 5 "$us" scan --json --jobs 1 "$f")
+  read -r t_sdk m_sdk < <(measure 3 node "$peers/peers/fitsdk_decode.mjs" "$f")
+  read -r t_gb m_gb < <(measure 3 gpsbabel -i garmin_fit -f "$f" -x nuketypes,waypoints,tracks,routes -o gpx -F /dev/null)
+  printf '%-16s %-16s %-18s %-18s %-8s %-8s\n' "$(basename "$f")" "$t_us/${m_us}M" "$t_sdk/${m_sdk}M" \
+    "$t_gb/${m_gb}M" "$(ratio "$t_us" "$t_sdk")" "$(ratio "$t_us" "$t_gb")"
+done
+for f in "$data"/single/*.tcx "$data"/single/*.gpx; do
+  fmt=gtrnctr; [[ $f == *.gpx ]] && fmt=gpx
+  mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN { printf "%.1f", b / 1e6 }')
+  read -r t_us m_us < <(measure 3 "$us" scan --json --jobs 1 "$f")
+  read -r t_gb m_gb < <(measure 3 gpsbabel -i "$fmt" -f "$f" -x nuketypes,waypoints,tracks,routes -o gpx -F /dev/null)
+  printf '%-16s %-16s %-18s %-18s %-8s %-8s  (%s MB: ours %s MB/s)\n' "$(basename "$f")" "$t_us/${m_us}M" - \
+    "$t_gb/${m_gb}M" - "$(ratio "$t_us" "$t_gb")" "$mb" "$(awk -v b="$mb" -v t="$t_us" 'BEGIN { printf "%.0f", b / t }')"
+done
+
+echo
+echo "## Bulk folder: $(find "$data/bulk" -type f | wc -l) files, $(du -sm "$data/bulk" | cut -f1) MB"
+for jobs in 1 2; do
+  read -r t m < <(measure 3 "$us" scan --json --jobs "$jobs" "$data/bulk")
+  echo "ours scan --jobs $jobs: ${t} s wall, peak ${m} MiB"
+done
+if [[ $slow == --slow-peers ]]; then
+  read -r t m < <(measure 1 node "$peers/peers/fitsdk_decode.mjs" "$data/bulk")
+  echo "fitsdk, one process: ${t} s, peak ${m} MiB"
+  read -r t m < <(measure 1 bash "$peers/peers/gpsbabel_folder.sh" "$data/bulk")
+  echo "gpsbabel, one process: ${t} s, peak ${m} MiB"
+else
+  echo "(peers on the bulk folder, from ../shared/bench/BASELINES.md: fitsdk 47.6 s, gpsbabel 26.0 s / 2.8 GiB;"
+  echo " rerun them here with --slow-peers)"
+fi
