@@ -291,6 +291,10 @@ function planWeek(w, r, raceIdx, raceDay) {
   // one headlamp run just after midnight, Monday in local time but still
   // Sunday in UTC: weeks must be cut in local time (analysis.md section 2.3)
   // (it replaces the week's Wednesday easy run)
+  // a flat 10 km road race as a tune-up in a recovery week of the build: the
+  // one all-out ~40-min effort a threshold-pace estimate can anchor on
+  const sat = sessions.findIndex((x) => x.day === 5 && x.kind === "easy");
+  if (w.index === raceIdx - 13 && !P.fit_only && sat >= 0) Object.assign(sessions[sat], { kind: "road_race", km: 10, dplus: 25 });
   const wed = sessions.findIndex((x) => x.day === 2 && x.kind === "easy");
   if (w.index === raceIdx - 6 && !P.fit_only && wed >= 0) Object.assign(sessions[wed], { day: 0, start_local_min: 35, night: true });
   sessions.sort((a, b) => a.day - b.day || a.start_local_min - b.start_local_min);
@@ -378,6 +382,7 @@ function effortPlan(kind, r, phase) {
     p.reps = { n: sets[0], work: sets[1], level: sets[2], rest: sets[3] };
   }
   if (kind === "race") p.base = uni(r, 0.84, 0.86);
+  if (kind === "road_race") p.base = uni(r, 1.02, 1.04);
   return p;
 }
 
@@ -395,7 +400,7 @@ function simulate(sess, r, startUtcMs, phase) {
 
   // stops: auto-pause at a road crossing or a fountain (timer stopped), never in a race
   const stops = [];
-  if (!pointToPoint && !indoor) {
+  if (!pointToPoint && !indoor && kind !== "road_race") {
     const n = kind.startsWith("long") || kind === "b2b" || isHike ? 1 + Math.floor(r() * 2) : r() < 0.35 ? 1 : 0;
     for (let k = 0; k < n; k++) stops.push({ at: distM * uni(r, 0.2, 0.85), dur: Math.round(uni(r, 25, isHike ? 600 : 150)), done: false });
     stops.sort((a, b) => a.at - b.at);
@@ -454,7 +459,7 @@ function simulate(sess, r, startUtcMs, phase) {
     if (isRide) target = P.hr_rest_bpm + HRR * clamp(0.5 + 2.2 * Math.max(0, grade) - (cad === 0 ? 0.12 : 0), 0.3, 0.85);
     else target = P.hr_rest_bpm + HRR * hrFrac(veq / V_T);
     target += Math.min(10, Math.max(0, (t - 1200) / 60) * 0.06);
-    if (kind === "race") target += 4;
+    if (kind === "race" || kind === "road_race") target += 4;
     const tau = target > hr ? 22 : 38;
     hr += (target - hr) * (1 - Math.exp(-1 / tau));
     hrNoise = 0.8 * hrNoise + 0.6 * gauss(r);
@@ -846,7 +851,7 @@ const csvCell = (v) => { const s = v === undefined || v === null ? "" : String(v
 const KIND_LABEL = {
   easy: "Easy run", easy_strides: "Easy run + strides", intervals: "Intervals", hills: "Hill repeats", long: "Long run",
   long_trail: "Long trail run", b2b: "Back-to-back long run", race: "Race", treadmill: "Treadmill run",
-  hike: "Hike", ride: "Ride", strength: "Strength",
+  hike: "Hike", ride: "Ride", strength: "Strength", road_race: "10K road race (tune-up)",
 };
 const outDir = path.join(outRoot, P.id);
 fs.rmSync(outDir, { recursive: true, force: true });
