@@ -169,8 +169,6 @@ function hrFrac(x) {
 }
 
 // ------------------------------------------------------------------ season plan
-const PHASES = ["off-season", "early", "mid", "late", "taper", "race", "recovery"];
-
 // Phase of a week from whole weeks to the race (analysis.md section 3.1) and,
 // after the race, recovery R weeks, then off-season, then a new early block.
 function phaseOf(idx, raceIdx, recoveryWeeks, taperWeeks) {
@@ -434,7 +432,6 @@ function simulate(sess, r, startUtcMs, phase) {
     if (t > 2 * 3600 && kind !== "race") e *= 1 - clamp(0.03 * (t / 3600 - 2), 0, 0.08);
     // --- grade from the terrain over +-15 m
     const grade = indoor ? 0 : (terrain.at(dist + 15).alt - terrain.at(Math.max(0, dist - 15)).alt) / (dist < 15 ? 15 + dist : 30);
-    idxReset(terrain, dist);
     let v, veq, cad;
     if (isRide) {
       const flat = 7.6;
@@ -507,7 +504,6 @@ function simulate(sess, r, startUtcMs, phase) {
   const sport = isRide ? ["cycling", "road"] : isHike ? ["hiking", "generic"] : indoor ? ["running", "treadmill"] : trail || kind === "hills" ? ["running", "trail"] : ["running", "street"];
   return { kind, sport: sport[0], subSport: sport[1], start: startUtcMs, records, pauses, gps: !indoor };
 }
-function idxReset() {} // terrain lookups restart on their own when going back
 
 function simulateStrength(sess, r, startUtcMs) {
   const records = [];
@@ -964,7 +960,6 @@ for (const row of csvRows) {
   setAt("Activity ID", row.sid);
   setAt("Activity Date", stravaDate(row.startUtc));
   if (row.manual) {
-    Object.assign(cells, {});
     setAt("Activity Name", "Trainer session"); setAt("Activity Type", "Ride"); setAt("Elapsed Time", 2700); setAt("Distance", "0.00");
     setAt("Commute", "false"); setAt("Elapsed Time", "2700.0", 1); setAt("Moving Time", "2700.0"); setAt("Distance", "0.0", 1);
     setAt("Commute", "0.0", 1); setAt("From Upload", "0.0"); setAt("Activity Description", "Rainy evening, 45 min on the trainer");
