@@ -146,6 +146,7 @@ struct FeatureBuilder::Impl {
             bin_base = static_cast<std::int64_t>(std::floor(t0 / bin_s));
             bins_started = true;
         }
+        const auto first = std::max(bin_base, static_cast<std::int64_t>(std::floor(t0 / bin_s)));
         const auto last = static_cast<std::int64_t>(std::floor(t1 / bin_s));
         const double rate = eq_m / (t1 - t0);
         if (last - bin_base >= static_cast<std::int64_t>(pending.size())) {
@@ -156,9 +157,8 @@ struct FeatureBuilder::Impl {
             }
             pending.resize(static_cast<std::size_t>(last - bin_base + 1), 0.0);
         }
-        // After a long gap the flush above moves bin_base past t0's bin.
-        const auto first = std::max(bin_base, static_cast<std::int64_t>(std::floor(t0 / bin_s)));
-        for (auto b = first; b <= last; ++b) {
+        // A long pause flushed the window above: bins before the new base are final.
+        for (auto b = std::max(first, bin_base); b <= last; ++b) {
             const double lo = std::max(t0, static_cast<double>(b) * bin_s);
             const double hi = std::min(t1, static_cast<double>(b + 1) * bin_s);
             if (hi > lo) {
