@@ -21,19 +21,38 @@ constexpr std::size_t best_window_bins = 720; // 60 min
 bool valid(double v) noexcept { return !std::isnan(v); }
 
 /// Median of the last five altitudes: removes single-sample barometer and
-/// GPS spikes before the hysteresis (analysis.md §2.2).
+/// GPS spikes before the hysteresis (analysis.md §2.2). A sorting network of
+/// min/max pairs: no branches, no calls, on every sample of every reader.
 class Median5 {
 public:
     double push(double v) noexcept {
         m_values[m_next] = v;
-        m_next = (m_next + 1) % m_values.size();
-        m_count = std::min<std::size_t>(m_count + 1, m_values.size());
-        std::array<double, 5> sorted = m_values;
-        std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(m_count));
-        return sorted[m_count / 2];
+        m_next = m_next == 4 ? 0 : m_next + 1;
+        if (m_count < 5) {
+            ++m_count;
+            std::array<double, 5> sorted = m_values;
+            std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(m_count));
+            return sorted[m_count / 2];
+        }
+        double a = m_values[0], b = m_values[1], c = m_values[2], d = m_values[3], e = m_values[4];
+        sort2(a, b);
+        sort2(d, e);
+        sort2(c, e);
+        sort2(c, d);
+        sort2(a, d);
+        sort2(a, c);
+        sort2(b, e);
+        sort2(b, d);
+        sort2(b, c);
+        return c;
     }
 
 private:
+    static void sort2(double& x, double& y) noexcept {
+        const double lo = std::min(x, y);
+        y = std::max(x, y);
+        x = lo;
+    }
     std::array<double, 5> m_values{};
     std::size_t m_next = 0;
     std::size_t m_count = 0;
@@ -297,7 +316,7 @@ void FeatureBuilder::add(const Sample& in) {
         }
         const double dt = (valid(time) && valid(s.prev_time)) ? time - s.prev_time : Sample::none;
         if (valid(dpos)) {
-            if (valid(dt) && dt > 0 && dpos / dt > s.settings.max_running_speed_mps && dpos > 50.0) {
+            if (valid(dt) && dt > 0 && dpos > 50.0 && dpos > s.settings.max_running_speed_mps * dt) {
                 out.gps_jumps = true;
                 dpos = Sample::none;
             } else if (!valid(dt) && dpos > 1000.0) {
@@ -318,8 +337,8 @@ void FeatureBuilder::add(const Sample& in) {
             bool moving;
             if (valid(dh)) {
                 const bool pause = dt > s.settings.pause_gap_s && dh < 10.0;
-                moving = !pause && (dh / dt >= s.settings.moving_speed_mps ||
-                                    climb / dt >= s.settings.moving_climb_mps);
+                moving = !pause && (dh >= s.settings.moving_speed_mps * dt ||
+                                    climb >= s.settings.moving_climb_mps * dt);
             } else if (valid(in.speed_mps)) {
                 moving = in.speed_mps >= s.settings.moving_speed_mps;
             } else {
@@ -333,7 +352,7 @@ void FeatureBuilder::add(const Sample& in) {
             if (valid(s.prev_hr) && dt <= max_hr_gap_s) {
                 s.hr_weighted += s.prev_hr * dt;
                 s.hr_seconds += dt;
-                s.hr_hist[static_cast<std::size_t>(std::lround(s.prev_hr))] += dt;
+                s.hr_hist[static_cast<std::size_t>(s.prev_hr + 0.5)] += dt;
             }
             // Grade-adjusted distance in chunks of >= grade_distance_m (§1.2).
             if (valid(dh)) {
