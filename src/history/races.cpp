@@ -135,7 +135,7 @@ std::vector<DetectedRace> detect_races(const History& history,
         double max30 = 0;
         double max90 = 0;
         double best_v60 = 0;
-        std::optional<double> top_hr;
+        double top_hr = -1;  // bpm; < 0: none
         int window_runs = 0;
         int same_distance = 0;
         std::optional<double> standard;
@@ -171,9 +171,19 @@ std::vector<DetectedRace> detect_races(const History& history,
                 p.has_distance) {
                 best_v60 = std::max(best_v60, riegel_speed_60min(speed_of(p), p.moving_s));
                 if (p.avg_hr && p.moving_s >= settings.hr_duration_band * s.moving_s) {
-                    top_hr = top_hr ? std::max(*top_hr, *p.avg_hr) : *p.avg_hr;
+                    top_hr = std::max(top_hr, *p.avg_hr);
                 }
             }
+        }
+
+        // Spikes and bests mean nothing in the first weeks of a history.
+        const bool enough_history =
+            !sessions.empty() && s.local_day - sessions.front().local_day >= settings.min_prior_days;
+        if (!enough_history) {
+            max30 = 0;
+            max90 = 0;
+            best_v60 = 0;
+            top_hr = -1;
         }
 
         // Distance evidence.
@@ -182,7 +192,9 @@ std::vector<DetectedRace> detect_races(const History& history,
                 window_runs > 0 && static_cast<double>(same_distance) >=
                                        settings.usual_share * static_cast<double>(window_runs);
             if (!usual) {
-                r.score += 1.5;
+                r.score += *standard < 7.5    ? settings.short_standard_score
+                           : *standard < 15.0 ? settings.medium_standard_score
+                                              : settings.long_standard_score;
                 r.standard_km = standard;
                 distance_evidence = true;
                 r.reasons.push_back(km_text(km) + " is a standard race distance (" +
@@ -221,11 +233,11 @@ std::vector<DetectedRace> detect_races(const History& history,
                                     " % of your best of the last year (Riegel-adjusted)");
             }
         }
-        if (s.avg_hr && top_hr && *s.avg_hr >= *top_hr - settings.hr_margin_bpm) {
-            r.score += *s.avg_hr >= *top_hr ? 1.5 : 1.0;
+        if (s.avg_hr && top_hr > 0 && *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
+            r.score += *s.avg_hr >= top_hr ? 1.5 : 1.0;
             intensity_evidence = true;
             r.reasons.push_back("average HR " + format("%.0f", *s.avg_hr) + " bpm vs " +
-                                format("%.0f", *top_hr) +
+                                format("%.0f", top_hr) +
                                 " bpm, the highest of your runs at least " +
                                 format("%.0f", settings.hr_duration_band * 100) +
                                 " % as long in the last year");
@@ -279,12 +291,14 @@ std::vector<DetectedRace> detect_races(const History& history,
             }
         }
         // Title words.
+        bool titled = false;
         const std::string title = lower(s.name);
         for (const auto& word : settings.keywords) {
             if (!title.empty() && title.find(lower(word)) != std::string::npos) {
                 r.score += settings.keyword_score;
                 distance_evidence = true;
                 intensity_evidence = true;
+                titled = true;
                 r.reasons.push_back("title '" + s.name + "' contains '" + word + "'");
                 break;
             }
@@ -297,7 +311,9 @@ std::vector<DetectedRace> detect_races(const History& history,
             r.score < settings.possible_score) {
             continue;
         }
-        r.likely = r.score >= settings.likely_score;
+        // A race has an official length: without a standard distance, a
+        // title word or an ultra-long day it stays a "possible race".
+        r.likely = r.score >= settings.likely_score && (r.standard_km || titled || ultra_day);
         r.confidence = std::min(1.0, r.score / settings.full_confidence_score);
         races.push_back(std::move(r));
     }

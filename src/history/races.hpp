@@ -29,6 +29,13 @@ struct RaceDetectionSettings {
     /// Standard race distances (km): 5k, 10k, half, marathon, 50 km, 50 mi, 100 km, 100 mi.
     std::vector<double> standard_km = {5.0, 10.0, 21.0975, 42.195, 50.0, 80.4672, 100.0, 160.934};
     double standard_tolerance = 0.03;      ///< +-3 % (GPS and course length)
+    /// Evidence weight of a standard distance: 5 km and 10 km are everyday
+    /// training distances, a half marathon or longer is rarely run to the
+    /// metre in training [choice].
+    double short_standard_score = 0.5;     ///< 5 km
+    double medium_standard_score = 1.0;    ///< 10 km
+    double long_standard_score = 2.0;      ///< half marathon and longer
+    int min_prior_days = 28;               ///< spikes and bests need this much earlier history [choice]
     int usual_window_days = 180;           ///< a distance is "usual" when ...
     double usual_share = 0.2;              ///< ... >= 20 % of runs in the window match it [choice]
     double spike_ratio = 1.25;             ///< §3.2 (i): >= 1.25 x the longest of the prior 30 days

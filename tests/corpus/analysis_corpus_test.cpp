@@ -1,0 +1,124 @@
+// The analysis stage on a real athlete: qjw-coros (one runner, 32 months,
+// 533 COROS FIT files), against the independent ground truth in
+// history/qjw-coros.expected.json. Two routes: (1) the summary values the
+// ground truth lists, fed straight into the history builder (checks the
+// analysis without depending on our FIT reader), (2) the real command on the
+// real files.
+#include "cli_run.hpp"
+#include "history/history.hpp"
+#include "history/races.hpp"
+#include "model/time.hpp"
+#include "phase/phase.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+namespace ultrastrength {
+namespace {
+
+const std::string folder = std::string(US_CORPUS_DIR) + "/history/qjw-coros";
+const std::string expected_path = std::string(US_CORPUS_DIR) + "/history/qjw-coros.expected.json";
+
+nlohmann::json load_expected() {
+    std::ifstream in(expected_path);
+    return nlohmann::json::parse(in);
+}
+
+/// Features as the ground truth lists them (no streams: no HR histogram, no GAP).
+std::vector<ActivityFeatures> features_from_expected(const nlohmann::json& expected) {
+    std::vector<ActivityFeatures> out;
+    for (const auto& f : expected["files"]) {
+        ActivityFeatures a;
+        a.source = f["file"].get<std::string>();
+        const std::string sport = f["sport"].is_string() ? f["sport"].get<std::string>() : "";
+        a.sport = sport == "running" ? Sport::running
+                  : sport == "hiking" ? Sport::hiking
+                  : sport == "swimming" ? Sport::swimming
+                                        : Sport::other;
+        const auto start = parse_iso8601(f["start_time_utc"].get<std::string>());
+        if (start) {
+            a.start_utc = static_cast<std::int64_t>(std::floor(*start));
+        }
+        auto opt = [&](const char* key) -> std::optional<double> {
+            if (f.contains(key) && f[key].is_number()) {
+                return f[key].get<double>();
+            }
+            return std::nullopt;
+        };
+        a.elapsed_s = opt("elapsed_s");
+        a.timer_s = opt("timer_s");
+        a.distance_m = opt("run_distance_m") ? opt("run_distance_m") : opt("distance_m");
+        a.ascent_m = opt("ascent_m");
+        a.avg_hr = opt("avg_hr");
+        out.push_back(a);
+    }
+    return out;
+}
+
+std::map<std::string, double> expected_weekly_km(const nlohmann::json& expected) {
+    std::map<std::string, double> km;
+    for (const auto& w : expected["weeks"]) {
+        km[w["week_start"].get<std::string>()] = w["distance_km"].get<double>();
+    }
+    return km;
+}
+
+bool within(double actual, double expected) {
+    return std::abs(actual - expected) <= std::max(0.5, 0.03 * expected);
+}
+
+TEST(QjwCorosSummaries, WeeklyRunningKmMatchTheGroundTruth) {
+    const auto expected = load_expected();
+    HistoryInput input;
+    input.activities = features_from_expected(expected);
+    input.utc_offset_s = 0;
+    const History h = build_history(input);
+    const auto km = expected_weekly_km(expected);
+    int matched = 0;
+    for (const auto& w : h.weeks) {
+        const auto it = km.find(format_date(civil_from_days(w.start_day)));
+        const double want = it == km.end() ? 0.0 : it->second;
+        matched += within(w.running_km, want) ? 1 : 0;
+    }
+    EXPECT_EQ(h.weeks.size(), km.size());
+    EXPECT_GE(matched, static_cast<int>(0.9 * static_cast<double>(km.size())));
+}
+
+TEST(QjwCorosSummaries, BothHalfMarathonsAreDetectedAndFewOtherRuns) {
+    const auto expected = load_expected();
+    HistoryInput input;
+    input.activities = features_from_expected(expected);
+    input.utc_offset_s = 8 * 3600;  // the runner's local time (China)
+    const History h = build_history(input);
+    const auto races = detect_races(h);
+    std::set<std::string> likely;
+    std::map<int, int> others_per_year;
+    for (const auto& r : races) {
+        const std::string date = format_date(civil_from_days(r.day));
+        std::string why;
+        for (const auto& x : r.reasons) {
+            why += x + "; ";
+        }
+        std::printf("%s %s %.1f %s\n", date.c_str(), r.likely ? "race" : "possible", r.score, why.c_str());
+        if (r.likely) {
+            likely.insert(date);
+        }
+        if (date != "2025-03-23" && date != "2025-11-02") {
+            ++others_per_year[civil_from_days(r.day).year];
+        }
+    }
+    EXPECT_TRUE(likely.count("2025-03-23") == 1);
+    EXPECT_TRUE(likely.count("2025-11-02") == 1);
+    for (const auto& [year, n] : others_per_year) {
+        EXPECT_LE(n, 4) << year;
+    }
+}
+
+} // namespace
+} // namespace ultrastrength
