@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 namespace ultrastrength {
 
@@ -136,6 +137,8 @@ std::vector<DetectedRace> detect_races(const History& history,
         double max90 = 0;
         double best_v60 = 0;
         double top_hr = -1;  // bpm; < 0: none
+        std::vector<double> year_v60;
+        std::vector<double> year_hr;
         int window_runs = 0;
         int same_distance = 0;
         std::optional<double> standard;
@@ -169,7 +172,12 @@ std::vector<DetectedRace> detect_races(const History& history,
             }
             if (age <= settings.best_window_days && p.moving_s >= settings.min_moving_s &&
                 p.has_distance) {
-                best_v60 = std::max(best_v60, riegel_speed_60min(speed_of(p), p.moving_s));
+                const double pv = riegel_speed_60min(speed_of(p), p.moving_s);
+                best_v60 = std::max(best_v60, pv);
+                year_v60.push_back(pv);
+                if (p.avg_hr) {
+                    year_hr.push_back(*p.avg_hr);
+                }
                 if (p.avg_hr && p.moving_s >= settings.hr_duration_band * s.moving_s) {
                     top_hr = std::max(top_hr, *p.avg_hr);
                 }
@@ -185,6 +193,16 @@ std::vector<DetectedRace> detect_races(const History& history,
             best_v60 = 0;
             top_hr = -1;
         }
+        const auto median = [](std::vector<double> v) {
+            if (v.empty()) {
+                return 0.0;
+            }
+            const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+            std::nth_element(v.begin(), mid, v.end());
+            return *mid;
+        };
+        const double typical_v60 = median(year_v60);
+        const double typical_hr = median(year_hr);
 
         // Distance evidence.
         if (standard) {
@@ -219,7 +237,10 @@ std::vector<DetectedRace> detect_races(const History& history,
         // against runs at least about as long.
         bool intensity_evidence = false;
         const double v60 = riegel_speed_60min(speed_of(s), s.moving_s);
-        if (best_v60 > 0 && v60 > 0) {
+        const bool pace_stands_out = typical_v60 > 0 && v60 >= settings.above_typical_pace * typical_v60;
+        const bool hr_stands_out =
+            s.avg_hr && typical_hr > 0 && *s.avg_hr >= typical_hr + settings.above_typical_hr_bpm;
+        if (best_v60 > 0 && v60 > 0 && pace_stands_out) {
             const double ratio = v60 / best_v60;
             if (ratio >= settings.near_best_pace) {
                 r.score += 2.0;
@@ -233,7 +254,7 @@ std::vector<DetectedRace> detect_races(const History& history,
                                     " % of your best of the last year (Riegel-adjusted)");
             }
         }
-        if (s.avg_hr && top_hr > 0 && *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
+        if (s.avg_hr && top_hr > 0 && hr_stands_out && *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
             r.score += *s.avg_hr >= top_hr ? 1.5 : 1.0;
             intensity_evidence = true;
             r.reasons.push_back("average HR " + format("%.0f", *s.avg_hr) + " bpm vs " +

@@ -44,6 +44,11 @@ struct RaceDetectionSettings {
     int best_window_days = 365;            ///< own best pace/HR over the last year
     double near_best_pace = 0.97;          ///< Riegel 60-min speed >= 97 % of the year's best [choice]
     double fair_pace = 0.94;               ///< >= 94 %: weaker evidence [choice]
+    /// An effort must also stand out from everyday training: Riegel speed
+    /// >= 103 % of the median of the year's runs, or average HR >= 5 bpm
+    /// above their median [choice].
+    double above_typical_pace = 1.03;
+    double above_typical_hr_bpm = 5;
     double hr_duration_band = 0.6;         ///< compare HR with runs at least 60 % as long [choice]
     double hr_margin_bpm = 2;              ///< within 2 bpm of the highest such average HR [choice]
     double form_before = -0.05;            ///< §3.2 (ii): form% >= -5 % on race morning
