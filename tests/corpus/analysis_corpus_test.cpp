@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -118,6 +119,119 @@ TEST(QjwCorosSummaries, BothHalfMarathonsAreDetectedAndFewOtherRuns) {
     for (const auto& [year, n] : others_per_year) {
         EXPECT_LE(n, 4) << year;
     }
+}
+
+/// `analyze --tz UTC --json` on the 533 files: the acceptance check.
+class QjwCorosCommand : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        result = new test::CliResult(test::run_cli("analyze --tz UTC --json --jobs 2 '" + folder + "'"));
+    }
+    static void TearDownTestSuite() {
+        delete result;
+        result = nullptr;
+    }
+    static nlohmann::json document() { return nlohmann::json::parse(result->out); }
+    static bool reader_missing() {
+        return result->err.find("FIT decoding is not available in this build") != std::string::npos;
+    }
+    static test::CliResult* result;
+};
+test::CliResult* QjwCorosCommand::result = nullptr;
+
+TEST_F(QjwCorosCommand, WeeklyRunningKmWithinThreePercentInNinetyPercentOfWeeks) {
+    if (reader_missing()) {
+        GTEST_SKIP() << "this build has no FIT reader";
+    }
+    ASSERT_EQ(result->exit_code, 0) << result->err;
+    const auto doc = document();
+    const auto km = expected_weekly_km(load_expected());
+    int matched = 0;
+    int compared = 0;
+    for (const auto& w : doc["weeks"]) {
+        const auto it = km.find(w["week_start"].get<std::string>());
+        const double want = it == km.end() ? 0.0 : it->second;
+        matched += within(w["running_km"].get<double>(), want) ? 1 : 0;
+        ++compared;
+    }
+    EXPECT_EQ(static_cast<std::size_t>(compared), km.size());
+    EXPECT_GE(matched, static_cast<int>(std::ceil(0.9 * static_cast<double>(km.size()))))
+        << matched << " of " << km.size();
+}
+
+TEST_F(QjwCorosCommand, FindsBothHalfMarathonsWithoutARaceDate) {
+    if (reader_missing()) {
+        GTEST_SKIP() << "this build has no FIT reader";
+    }
+    const auto doc = document();
+    std::set<std::string> races;
+    std::map<std::string, int> possible_per_year;
+    for (const auto& r : doc["races"]["detected"]) {
+        const auto date = r["date"].get<std::string>();
+        if (r["level"] == "race") {
+            races.insert(date);
+        }
+        if (date != "2025-03-23" && date != "2025-11-02") {
+            ++possible_per_year[date.substr(0, 4)];
+        }
+        EXPECT_FALSE(r["reasons"].empty());
+    }
+    EXPECT_EQ(races.count("2025-03-23"), 1U);
+    EXPECT_EQ(races.count("2025-11-02"), 1U);
+    for (const auto& [year, n] : possible_per_year) {
+        EXPECT_LE(n, 4) << year;
+    }
+    // Both race weeks are Race weeks, the weeks after them Recovery.
+    std::map<std::string, std::string> phase;
+    for (const auto& w : doc["weeks"]) {
+        phase[w["week_start"].get<std::string>()] = w["phase"].get<std::string>();
+    }
+    EXPECT_EQ(phase["2025-03-17"], "race");
+    EXPECT_EQ(phase["2025-03-24"], "recovery");
+    EXPECT_EQ(phase["2025-10-27"], "race");
+    EXPECT_EQ(phase["2025-11-03"], "recovery");
+}
+
+TEST_F(QjwCorosCommand, NonRunningFilesAreListedAsExcluded) {
+    if (reader_missing()) {
+        GTEST_SKIP() << "this build has no FIT reader";
+    }
+    const auto doc = document();
+    const auto expected = load_expected();
+    int not_runs = 0;
+    for (const auto& f : expected["files"]) {
+        not_runs += f["is_run"].get<bool>() ? 0 : 1;
+    }
+    // Swims, rope jumping and the like are excluded; hikes count, flagged.
+    EXPECT_GE(doc["excluded"].size(), static_cast<std::size_t>(not_runs - 2));
+    EXPECT_EQ(doc["inputs"]["inputs"].get<int>(), 533);
+}
+
+TEST(AnalyzeCommand, RejectsABadTimeZoneAndRace) {
+    auto r = test::run_cli("analyze --tz Mars/Olympus " + test::corpus("history/qjw-coros"));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--tz 'Mars/Olympus': expected UTC or a fixed offset like +01:00"),
+              std::string::npos)
+        << r.err;
+    r = test::run_cli("analyze --race 2026-13-40,X " + test::corpus("history/qjw-coros"));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("race '2026-13-40,X': date '2026-13-40' is not YYYY-MM-DD"),
+              std::string::npos)
+        << r.err;
+    r = test::run_cli("analyze --threshold-pace fast " + test::corpus("history/qjw-coros"));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--threshold-pace 'fast': expected minutes:seconds per km"),
+              std::string::npos)
+        << r.err;
+}
+
+TEST(AnalyzeCommand, NothingReadableExitsThree) {
+    const auto r = test::run_cli("analyze --json " + test::corpus("bad/fitparse_bad_activity-unexpected-eof.fit"));
+    EXPECT_EQ(r.exit_code, 3);
+    const auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["inputs"]["rejected"].get<int>(), 1);
+    EXPECT_TRUE(doc["weeks"].empty());
+    EXPECT_EQ(doc["current"]["phase"], nullptr);
 }
 
 } // namespace
