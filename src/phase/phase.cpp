@@ -3,6 +3,7 @@
 #include "model/time.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -480,12 +481,18 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                 }
             } else {
                 wp.rule = "hold: " + candidate_rule;
-                wp.reasons.push_back("the series points to " + std::string(to_string(candidate)) +
-                                     " (" + std::to_string(pending_weeks) + " of " +
-                                     std::to_string(ps.hold_weeks) +
-                                     " weeks needed" +
-                                     (allowed ? "" : "; transition not yet allowed") +
-                                     "): phase kept (§3.3)");
+                std::string why = "the series points to " + std::string(to_string(candidate)) +
+                                  " for " + std::to_string(pending_weeks) + " week(s) (" +
+                                  std::to_string(ps.hold_weeks) + " needed)";
+                if (!allowed) {
+                    why += current == Phase::late && candidate == Phase::mid
+                               ? "; Late -> Mid needs r < " + format("%.2f", ps.late_to_mid_r) +
+                                     " for " + std::to_string(ps.hold_weeks) + " weeks"
+                               : "; moving down to " + std::string(to_string(candidate)) +
+                                     " needs r < " + format("%.2f", ps.off_r_falling) + " for " +
+                                     std::to_string(ps.hold_weeks) + " weeks";
+                }
+                wp.reasons.push_back(why + ": phase kept (§3.3)");
             }
         }
         wp.phase = current;
@@ -546,7 +553,9 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         if (i == 0 && !numbers.empty()) {
             continue;
         }
-        text += now.reasons[i] + ". ";
+        std::string reason = now.reasons[i];
+        reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
+        text += reason + ". ";
     }
     if (!h.days.empty()) {
         const Day& d = h.days.back();

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -205,6 +206,26 @@ TEST_F(QjwCorosCommand, NonRunningFilesAreListedAsExcluded) {
     // Swims, rope jumping and the like are excluded; hikes count, flagged.
     EXPECT_GE(doc["excluded"].size(), static_cast<std::size_t>(not_runs - 2));
     EXPECT_EQ(doc["inputs"]["inputs"].get<int>(), 533);
+}
+
+TEST_F(QjwCorosCommand, ReportIsSelfContainedAndOutputDeterministic) {
+    if (reader_missing()) {
+        GTEST_SKIP() << "this build has no FIT reader";
+    }
+    const std::string report = std::string(US_BINARY_DIR) + "/qjw-coros-report.html";
+    const auto again = test::run_cli("analyze --tz UTC --json --jobs 1 --report '" + report +
+                                     "' '" + folder + "'");
+    EXPECT_EQ(again.out, result->out);  // same document whatever the number of jobs
+    std::ifstream in(report);
+    const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(html.find("<svg"), std::string::npos);
+    EXPECT_NE(html.find("Weekly effort-km by phase"), std::string::npos);
+    EXPECT_NE(html.find("fitness (CTL)"), std::string::npos);
+    EXPECT_NE(html.find("race 2025-11-02"), std::string::npos);
+    for (const char* external : {"<script", "<link", "src=", "url(", "@import"}) {
+        EXPECT_EQ(html.find(external), std::string::npos) << external;
+    }
+    std::remove(report.c_str());
 }
 
 TEST(AnalyzeCommand, RejectsABadTimeZoneAndRace) {
