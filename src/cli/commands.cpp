@@ -4,6 +4,7 @@
 #include "cli/command_analyze.hpp"
 #include "cli/command_formats.hpp"
 #include "cli/command_scan.hpp"
+#include "cli/command_validate.hpp"
 
 namespace ultrastrength::cli {
 
@@ -19,6 +20,7 @@ const std::vector<CommandInfo>& all_commands() {
         info<CommandScan>(),
         info<CommandAnalyze>(),
         info<CommandFormats>(),
+        info<CommandValidate>(),
     };
     return commands;
 }

@@ -554,7 +554,9 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             continue;
         }
         std::string reason = now.reasons[i];
-        reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
+        if (!reason.empty()) {
+            reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
+        }
         text += reason + ". ";
     }
     if (!h.days.empty()) {
