@@ -40,12 +40,9 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-double speed_of(const Session& s) {
-    if (s.ngp_speed_mps && *s.ngp_speed_mps > 0) {
-        return *s.ngp_speed_mps;
-    }
-    return s.moving_s > 0 ? s.distance_m / s.moving_s : 0.0;
-}
+/// Average moving speed: races are run evenly, while the normalized speed
+/// of interval and hill sessions is inflated by their surges (4th-power mean).
+double speed_of(const Session& s) { return s.moving_s > 0 ? s.distance_m / s.moving_s : 0.0; }
 
 std::string km_text(double km) { return format("%.1f km", km); }
 
@@ -240,6 +237,9 @@ std::vector<DetectedRace> detect_races(const History& history,
         const bool pace_stands_out = typical_v60 > 0 && v60 >= settings.above_typical_pace * typical_v60;
         const bool hr_stands_out =
             s.avg_hr && typical_hr > 0 && *s.avg_hr >= typical_hr + settings.above_typical_hr_bpm;
+        if (best_v60 > 0) {
+            r.pace_ratio = v60 / best_v60;
+        }
         if (best_v60 > 0 && v60 > 0 && pace_stands_out) {
             const double ratio = v60 / best_v60;
             if (ratio >= settings.near_best_pace) {
@@ -338,7 +338,21 @@ std::vector<DetectedRace> detect_races(const History& history,
         r.confidence = std::min(1.0, r.score / settings.full_confidence_score);
         races.push_back(std::move(r));
     }
-    return races;
+    // A hard session a day or two before a race looks like one too: within
+    // a few days keep the strongest (score, then pace for the length).
+    std::vector<DetectedRace> kept;
+    for (const auto& r : races) {
+        const bool beaten = std::any_of(races.begin(), races.end(), [&](const DetectedRace& o) {
+            if (&o == &r || std::abs(o.day - r.day) > settings.cluster_days) {
+                return false;
+            }
+            return o.score > r.score || (o.score == r.score && o.pace_ratio > r.pace_ratio);
+        });
+        if (!beaten) {
+            kept.push_back(r);
+        }
+    }
+    return kept;
 }
 
 } // namespace ultrastrength

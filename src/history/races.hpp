@@ -54,6 +54,7 @@ struct RaceDetectionSettings {
     double form_before = -0.05;            ///< §3.2 (ii): form% >= -5 % on race morning
     double shakeout_fraction = 0.4;        ///< or only runs < 40 % of the race's time in the 2 days before [choice]
     double after_load_fraction = 0.5;      ///< §3.2 (iii): next 7 days' load < 50 % of 7 x CTL
+    int cluster_days = 3;                  ///< one race per 3 days: the strongest candidate wins [choice]
     double likely_score = 5.0;             ///< score for "race" [choice]
     double possible_score = 4.0;           ///< score for "possible race" [choice]
     double full_confidence_score = 8.0;    ///< confidence = score / this, capped at 1 [choice]
@@ -71,6 +72,7 @@ struct DetectedRace {
     double confidence = 0;     ///< 0-1
     bool likely = false;       ///< false: "possible race"
     std::optional<double> standard_km;  ///< the standard distance it matches
+    double pace_ratio = 0;     ///< Riegel 60-min speed / the year's best before it
     std::vector<std::string> reasons;
 };
 
