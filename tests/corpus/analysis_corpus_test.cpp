@@ -205,7 +205,7 @@ TEST_F(QjwCorosCommand, NonRunningFilesAreListedAsExcluded) {
     }
     // Swims, rope jumping and the like are excluded; hikes count, flagged.
     EXPECT_GE(doc["excluded"].size(), static_cast<std::size_t>(not_runs - 2));
-    EXPECT_EQ(doc["inputs"]["inputs"].get<int>(), 533);
+    EXPECT_EQ(doc["inputs"]["read"].get<int>(), 533);
 }
 
 TEST_F(QjwCorosCommand, ReportIsSelfContainedAndOutputDeterministic) {
@@ -247,7 +247,7 @@ TEST(AnalyzeCommand, RejectsABadTimeZoneAndRace) {
 }
 
 TEST(AnalyzeCommand, NothingReadableExitsThree) {
-    const auto r = test::run_cli("analyze --json " + test::corpus("bad/fitparse_bad_activity-unexpected-eof.fit"));
+    const auto r = test::run_cli("analyze --json " + test::corpus("history/no-such-athlete"));
     EXPECT_EQ(r.exit_code, 3);
     const auto doc = nlohmann::json::parse(r.out);
     EXPECT_EQ(doc["inputs"]["rejected"].get<int>(), 1);
