@@ -1,6 +1,7 @@
 // The command list: one line per command. Adding a command: its file pair,
 // one line here, the CMake source list, its tests (CONTRIBUTING.md).
 #include "cli/command.hpp"
+#include "cli/command_analyze.hpp"
 #include "cli/command_formats.hpp"
 #include "cli/command_scan.hpp"
 #include "cli/command_validate.hpp"
@@ -17,6 +18,7 @@ CommandInfo info() {
 const std::vector<CommandInfo>& all_commands() {
     static const std::vector<CommandInfo> commands = {
         info<CommandScan>(),
+        info<CommandAnalyze>(),
         info<CommandFormats>(),
         info<CommandValidate>(),
     };

@@ -1,0 +1,56 @@
+#ifndef ULTRASTRENGTH_CLI_COMMAND_ANALYZE_HPP
+#define ULTRASTRENGTH_CLI_COMMAND_ANALYZE_HPP
+
+#include "cli/command.hpp"
+#include "model/plan.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ultrastrength::cli {
+
+/// `analyze INPUT...`: weekly volume, load, fitness/fatigue, races and the
+/// training phase with its reasons; optionally an HTML report.
+class CommandAnalyze final : public Command {
+public:
+    static constexpr std::string_view command_name = "analyze";
+    static constexpr std::string_view command_synopsis =
+        "weekly volume, load, fitness/fatigue, races and the training phase with its reasons";
+
+    std::string_view name() const noexcept override { return command_name; }
+    std::string_view synopsis() const noexcept override { return command_synopsis; }
+    std::string usage() const override;
+    std::string details() const override;
+    int run() override;
+
+protected:
+    void add_options(po::options_description& options,
+                     po::positional_options_description& positional) override;
+    void apply(const po::variables_map& vm) override;
+
+private:
+    std::vector<std::string> m_inputs;
+    std::vector<std::string> m_race_texts;
+    std::string m_tz;
+    std::string m_today;
+    std::string m_threshold_pace;
+    std::string m_sex;
+    std::vector<std::string> m_gap_texts;
+    std::optional<double> m_hr_max;
+    std::optional<double> m_hr_rest;
+    std::optional<double> m_lthr;
+    std::string m_report;
+    CommonOptions m_common;
+
+    // Parsed in apply().
+    std::optional<int> m_offset_s;
+    std::optional<long long> m_today_day;
+    std::optional<double> m_threshold_speed_mps;
+    std::vector<std::pair<long long, long long>> m_gaps;
+    std::vector<Race> m_races;
+};
+
+} // namespace ultrastrength::cli
+
+#endif

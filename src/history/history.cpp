@@ -1,0 +1,684 @@
+#include "history/history.hpp"
+
+#include "model/time.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+namespace ultrastrength {
+
+namespace {
+
+constexpr std::int64_t seconds_per_day = 86400;
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) {
+        --q;
+    }
+    return q;
+}
+
+std::string format(const char* fmt, double value) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, value);
+    return buf;
+}
+
+int format_rank(Format f) noexcept {
+    switch (f) {
+    case Format::fit: return 3;
+    case Format::tcx: return 2;
+    case Format::gpx: return 1;
+    }
+    return 0;
+}
+
+double duration_of(const ActivityFeatures& a) noexcept {
+    if (a.moving_s && *a.moving_s > 0) {
+        return *a.moving_s;
+    }
+    if (a.timer_s && *a.timer_s > 0) {
+        return *a.timer_s;
+    }
+    if (a.elapsed_s && *a.elapsed_s > 0) {
+        return *a.elapsed_s;
+    }
+    return 0;
+}
+
+double span_of(const ActivityFeatures& a) noexcept {
+    if (a.elapsed_s && *a.elapsed_s > 0) {
+        return *a.elapsed_s;
+    }
+    return duration_of(a);
+}
+
+/// Seconds covered by the histogram: the HR samples of the activity.
+double histogram_seconds(const HeartRateHistogram& h) noexcept {
+    return static_cast<double>(std::accumulate(h.begin(), h.end(), std::uint64_t{0}));
+}
+
+/// Drops the poorer of two recordings of one activity (§2.1 dedupe).
+std::vector<std::size_t> dedupe(const std::vector<ActivityFeatures>& acts,
+                                std::vector<std::size_t> order, double overlap_fraction,
+                                std::vector<Excluded>& excluded) {
+    std::vector<bool> dropped(order.size(), false);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (dropped[i]) {
+            continue;
+        }
+        const auto& a = acts[order[i]];
+        const double a_start = static_cast<double>(*a.start_utc);
+        const double a_end = a_start + span_of(a);
+        for (std::size_t j = i + 1; j < order.size(); ++j) {
+            const auto& b = acts[order[j]];
+            const double b_start = static_cast<double>(*b.start_utc);
+            if (b_start >= a_end) {
+                break;
+            }
+            if (dropped[j]) {
+                continue;
+            }
+            const double b_end = b_start + span_of(b);
+            const double overlap = std::min(a_end, b_end) - b_start;
+            const double shorter = std::min(a_end - a_start, b_end - b_start);
+            if (shorter <= 0 || overlap <= overlap_fraction * shorter) {
+                continue;
+            }
+            // Keep the richer file: FIT > TCX > GPX, then more samples.
+            const bool keep_a = format_rank(a.format) != format_rank(b.format)
+                                    ? format_rank(a.format) > format_rank(b.format)
+                                    : a.records >= b.records;
+            const std::size_t drop = keep_a ? j : i;
+            const std::size_t kept = keep_a ? i : j;
+            dropped[drop] = true;
+            excluded.push_back({acts[order[drop]].source, std::string(to_string(acts[order[drop]].sport)),
+                                "duplicate of " + acts[order[kept]].source});
+            if (!keep_a) {
+                break;
+            }
+        }
+    }
+    std::vector<std::size_t> kept;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (!dropped[i]) {
+            kept.push_back(order[i]);
+        }
+    }
+    return kept;
+}
+
+double percentile_bpm(const HeartRateHistogram& h, double fraction) {
+    const double total = histogram_seconds(h);
+    if (total <= 0) {
+        return 0;
+    }
+    double cumulative = 0;
+    for (std::size_t bpm = 0; bpm < h.size(); ++bpm) {
+        cumulative += static_cast<double>(h[bpm]);
+        if (cumulative >= fraction * total) {
+            return static_cast<double>(bpm);
+        }
+    }
+    return static_cast<double>(h.size() - 1);
+}
+
+} // namespace
+
+std::string_view to_string(WeekStatus status) noexcept {
+    switch (status) {
+    case WeekStatus::loaded: return "loaded";
+    case WeekStatus::recovery_week: return "recovery-week";
+    case WeekStatus::gap: return "gap";
+    case WeekStatus::known_gap: return "known-gap";
+    }
+    return "loaded";
+}
+
+std::optional<std::int32_t> parse_utc_offset(std::string_view text) noexcept {
+    if (text == "UTC" || text == "utc" || text == "Z" || text == "GMT") {
+        return 0;
+    }
+    if (text.size() >= 3 && (text.substr(0, 3) == "UTC" || text.substr(0, 3) == "GMT")) {
+        text.remove_prefix(3);
+    }
+    if (text.empty() || (text[0] != '+' && text[0] != '-')) {
+        return std::nullopt;
+    }
+    const int sign = text[0] == '-' ? -1 : 1;
+    text.remove_prefix(1);
+    std::array<int, 2> parts{0, 0};
+    std::size_t part = 0;
+    int digits = 0;
+    for (const char c : text) {
+        if (c == ':') {
+            if (part != 0 || digits == 0) {
+                return std::nullopt;
+            }
+            part = 1;
+            digits = 0;
+            continue;
+        }
+        if (c < '0' || c > '9' || digits == 4) {
+            return std::nullopt;
+        }
+        parts[part] = parts[part] * 10 + (c - '0');
+        ++digits;
+    }
+    if (digits == 0) {
+        return std::nullopt;
+    }
+    int hours = parts[0];
+    int minutes = parts[1];
+    if (part == 0 && digits > 2) {  // "+0530"
+        hours = parts[0] / 100;
+        minutes = parts[0] % 100;
+    }
+    if (hours > 14 || minutes > 59) {
+        return std::nullopt;
+    }
+    return sign * (hours * 3600 + minutes * 60);
+}
+
+double pmc_step(double previous, double load, double tau_days) noexcept {
+    return previous + (load - previous) * (1.0 - std::exp(-1.0 / tau_days));
+}
+
+std::int64_t monday_of(std::int64_t day) noexcept {
+    // Day 0 (1970-01-01) was a Thursday: Monday-based weekday = (day + 3) mod 7.
+    return day - ((day % 7 + 7 + 3) % 7);
+}
+
+AthleteProfile resolve_athlete(const AthleteSettings& given, const std::vector<Session>& sessions,
+                               const std::vector<HeartRateHistogram>& histograms,
+                               std::int64_t today, const HistorySettings& settings) {
+    AthleteProfile p;
+    p.sex = given.sex;
+    const std::int64_t window_start = today - settings.estimate_window_days;
+
+    if (given.hr_max) {
+        p.hr_max = {given.hr_max, false, "given"};
+    } else {
+        HeartRateHistogram merged{};
+        bool any = false;
+        for (std::size_t i = 0; i < sessions.size(); ++i) {
+            if (sessions[i].local_day < window_start || !sessions[i].has_hr) {
+                continue;
+            }
+            for (std::size_t b = 0; b < merged.size(); ++b) {
+                merged[b] += histograms[i][b];
+            }
+            any = true;
+        }
+        if (any) {
+            const double bpm = percentile_bpm(merged, settings.hr_max_percentile);
+            p.hr_max = {bpm, true,
+                        format("%.1f", settings.hr_max_percentile * 100) +
+                            " th percentile of heart-rate samples of the last " +
+                            std::to_string(settings.estimate_window_days) + " days"};
+        } else {
+            p.hr_max = {settings.hr_max_fallback, true, "no heart-rate data: default"};
+        }
+    }
+    if (given.hr_rest) {
+        p.hr_rest = {given.hr_rest, false, "given"};
+    } else {
+        p.hr_rest = {settings.hr_rest_default, true, "default"};
+    }
+    if (given.lthr) {
+        p.lthr = {given.lthr, false, "given"};
+    } else {
+        const double lthr = *p.hr_rest.value + settings.lthr_fraction * (*p.hr_max.value - *p.hr_rest.value);
+        p.lthr = {lthr, true,
+                  "HRrest + " + format("%.2f", settings.lthr_fraction) + " x (HRmax - HRrest)"};
+    }
+    if (given.threshold_speed_mps) {
+        p.threshold_speed_mps = {given.threshold_speed_mps, false, "given"};
+    } else {
+        // Best 60-min grade-adjusted speed, or a shorter/longer effort's
+        // normalized speed carried to 60 min by Riegel (§1.2: v_T = best
+        // 45-75-min effort, GAP-adjusted [choice]).
+        double best = 0;
+        std::string how;
+        for (const auto& s : sessions) {
+            if (!s.running || s.local_day < window_start) {
+                continue;
+            }
+            if (s.best60_gap_speed_mps && *s.best60_gap_speed_mps < settings.max_plausible_speed_mps &&
+                *s.best60_gap_speed_mps > best) {
+                best = *s.best60_gap_speed_mps;
+                how = "best 60-min grade-adjusted speed (" + s.source + ")";
+            }
+            if (s.ngp_speed_mps && s.moving_s >= settings.threshold_min_duration_s &&
+                s.moving_s <= settings.threshold_max_duration_s &&
+                *s.ngp_speed_mps < settings.max_plausible_speed_mps) {
+                const double v60 =
+                    riegel_speed_60min(*s.ngp_speed_mps, s.moving_s, settings.riegel_exponent);
+                if (v60 > best) {
+                    best = v60;
+                    how = "normalized grade-adjusted speed of " + s.source +
+                          " carried to 60 min (Riegel)";
+                }
+            }
+        }
+        if (best > 0) {
+            p.threshold_speed_mps = {best, true, how};
+        } else {
+            p.threshold_speed_mps = {std::nullopt, true, "no speed data: pace load unavailable"};
+        }
+    }
+    return p;
+}
+
+History build_history(const HistoryInput& input, const HistorySettings& settings) {
+    History h;
+    const auto& acts = input.activities;
+
+    // §2.1 which activities count.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < acts.size(); ++i) {
+        const auto& a = acts[i];
+        const bool foot = is_running(a.sport) || a.sport == Sport::hiking || a.sport == Sport::walking;
+        if (!foot) {
+            h.excluded.push_back({a.source, std::string(to_string(a.sport)), "not a running, hiking or walking activity"});
+        } else if (!a.start_utc) {
+            h.excluded.push_back({a.source, std::string(to_string(a.sport)), "no start time"});
+        } else if (duration_of(a) <= 0) {
+            h.excluded.push_back({a.source, std::string(to_string(a.sport)), "no duration"});
+        } else {
+            order.push_back(i);
+        }
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return *acts[x].start_utc < *acts[y].start_utc ||
+               (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
+    });
+    order = dedupe(acts, order, settings.dedupe_overlap, h.excluded);
+
+    std::vector<HeartRateHistogram> histograms;
+    for (const std::size_t i : order) {
+        const auto& a = acts[i];
+        Session s;
+        s.input_index = i;
+        s.source = a.source;
+        s.name = a.name;
+        s.sport = a.sport;
+        s.start_utc = *a.start_utc;
+        if (a.utc_offset_s) {
+            s.utc_offset_s = *a.utc_offset_s;
+            s.offset_from_file = true;
+        } else {
+            s.utc_offset_s = input.utc_offset_s.value_or(0);
+        }
+        const std::int64_t local = s.start_utc + s.utc_offset_s;
+        s.local_day = floor_div(local, seconds_per_day);
+        s.local_start_h = static_cast<double>(local - s.local_day * seconds_per_day) / 3600.0;
+        s.moving_s = duration_of(a);
+        s.elapsed_s = std::max(span_of(a), s.moving_s);
+        s.has_distance = a.distance_m.has_value() && *a.distance_m > 0;
+        s.distance_m = s.has_distance ? *a.distance_m : 0;
+        s.has_altitude = a.ascent_m.has_value() && !a.has(Flag::no_altitude);
+        s.ascent_m = a.ascent_m.value_or(0);
+        s.descent_m = a.descent_m.value_or(0);
+        s.avg_hr = a.avg_hr;
+        s.ngp_speed_mps = a.ngp_speed_mps;
+        s.best60_gap_speed_mps = a.best60_gap_speed_mps;
+        s.has_hr = a.has_hr_histogram && histogram_seconds(a.hr_histogram) > 0;
+        s.running = is_running(a.sport);
+        s.in_volume = s.running || s.ascent_m >= settings.hike_min_ascent_m;
+        if (!s.running) {
+            s.notes.push_back(std::string(to_string(a.sport)) + ": counted in load and time" +
+                              (s.in_volume ? " and effort-km (D+ >= " +
+                                                 format("%.0f", settings.hike_min_ascent_m) + " m)"
+                                           : ", not in km or effort-km (D+ < " +
+                                                 format("%.0f", settings.hike_min_ascent_m) + " m)"));
+        }
+        s.effort_km = s.in_volume ? effort_km(s.distance_m, s.ascent_m) : 0;
+        h.sessions.push_back(std::move(s));
+        histograms.push_back(a.hr_histogram);
+    }
+
+    h.today = input.today.value_or(h.sessions.empty() ? 0 : h.sessions.back().local_day);
+    // Sessions after the analysis date do not exist yet for it.
+    {
+        std::vector<Session> kept;
+        std::vector<HeartRateHistogram> kept_h;
+        for (std::size_t i = 0; i < h.sessions.size(); ++i) {
+            if (h.sessions[i].local_day > h.today) {
+                h.excluded.push_back({h.sessions[i].source, std::string(to_string(h.sessions[i].sport)),
+                                      "after the analysis date"});
+                continue;
+            }
+            kept.push_back(std::move(h.sessions[i]));
+            kept_h.push_back(histograms[i]);
+        }
+        h.sessions = std::move(kept);
+        histograms = std::move(kept_h);
+    }
+
+    h.athlete = resolve_athlete(input.athlete, h.sessions, histograms, h.today, settings);
+    const double hr_max = *h.athlete.hr_max.value;
+    const double hr_rest = *h.athlete.hr_rest.value;
+    const double lthr = *h.athlete.lthr.value;
+    const std::optional<double> v_t = h.athlete.threshold_speed_mps.value;
+    const Sex sex = h.athlete.sex;
+
+    // Rungs 1 and 2 wherever they are valid.
+    for (std::size_t i = 0; i < h.sessions.size(); ++i) {
+        Session& s = h.sessions[i];
+        const ActivityFeatures& a = acts[s.input_index];
+        const bool treadmill = a.sport == Sport::treadmill_running;
+        if (v_t && s.ngp_speed_mps && *s.ngp_speed_mps > 0 && s.moving_s >= settings.gap_min_moving_s &&
+            (s.has_altitude || treadmill)) {
+            s.intensity_factor = *s.ngp_speed_mps / *v_t;
+            s.gap_load = gap_tss(s.moving_s, *s.ngp_speed_mps, *v_t);
+        }
+        if (s.has_hr && histogram_seconds(histograms[i]) >= settings.hr_min_coverage * s.moving_s) {
+            s.trimp = trimp_from_histogram(histograms[i], hr_rest, hr_max, sex, settings.hr_min_bpm,
+                                           settings.hr_above_max_bpm);
+            s.hr_load = hr_tss(*s.trimp, lthr, hr_rest, hr_max, sex);
+        }
+    }
+    // Rung 3: c fitted on the athlete's activities with both RPE and rung 1/2.
+    double rpe_c = settings.rpe_default_c;
+    {
+        double sum_load = 0;
+        double sum_srpe = 0;
+        int n = 0;
+        for (const auto& s : h.sessions) {
+            const auto& a = acts[s.input_index];
+            const auto l = s.gap_load ? s.gap_load : s.hr_load;
+            if (a.rpe && *a.rpe > 0 && l) {
+                sum_load += *l;
+                sum_srpe += session_rpe(*a.rpe, s.moving_s);
+                ++n;
+            }
+        }
+        if (n >= settings.rpe_fit_min_activities && sum_srpe > 0) {
+            rpe_c = sum_load / sum_srpe;
+        }
+    }
+    // The ladder, in time order so that rung 4 sees only earlier sessions.
+    for (std::size_t i = 0; i < h.sessions.size(); ++i) {
+        Session& s = h.sessions[i];
+        const auto& a = acts[s.input_index];
+        if (s.gap_load) {
+            s.load = *s.gap_load;
+            s.rung = LoadRung::gap_pace;
+            // §1.2 hiking guard and §1.3 ultra hedge: GAP under-reads steep
+            // power-hiking and long days, so take the larger of rungs 1 and 2.
+            if (s.hr_load && (!s.running || s.moving_s > settings.ultra_hedge_s) && *s.hr_load > s.load) {
+                s.load = *s.hr_load;
+                s.rung = LoadRung::heart_rate;
+                s.notes.push_back(!s.running ? "hike: heart-rate load exceeded pace load"
+                                             : "over 4 h: heart-rate load exceeded pace load");
+            }
+            continue;
+        }
+        if (s.hr_load) {
+            s.load = *s.hr_load;
+            s.rung = LoadRung::heart_rate;
+            continue;
+        }
+        if (a.rpe && *a.rpe > 0) {
+            s.load = session_rpe(*a.rpe, s.moving_s) * rpe_c;
+            s.rung = LoadRung::rpe;
+            continue;
+        }
+        // Rung 4: the athlete's own recent load per effort-km (or per hour).
+        double sum_load = 0;
+        double sum_ekm = 0;
+        double sum_h = 0;
+        int n = 0;
+        for (std::size_t j = 0; j < i; ++j) {
+            const Session& p = h.sessions[j];
+            if (p.local_day < s.local_day - settings.model_window_days) {
+                continue;
+            }
+            if (p.rung == LoadRung::gap_pace || p.rung == LoadRung::heart_rate) {
+                sum_load += p.load;
+                sum_ekm += p.effort_km;
+                sum_h += p.moving_s / 3600.0;
+                ++n;
+            }
+        }
+        if (n >= settings.model_min_activities && s.in_volume && s.effort_km > 0 && sum_ekm > 0) {
+            s.load = s.effort_km * sum_load / sum_ekm;
+            s.rung = LoadRung::athlete_model;
+            s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
+                              " days: " + format("%.1f", sum_load / sum_ekm) + " per effort-km");
+            continue;
+        }
+        if (n >= settings.model_min_activities && sum_h > 0) {
+            s.load = s.moving_s / 3600.0 * sum_load / sum_h;
+            s.rung = LoadRung::athlete_model;
+            s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
+                              " days: " + format("%.1f", sum_load / sum_h) + " per hour");
+            continue;
+        }
+        s.load = settings.default_load_per_hour * s.moving_s / 3600.0;
+        s.rung = LoadRung::default_rate;
+    }
+
+    if (h.sessions.empty()) {
+        h.notes.push_back("no running, hiking or walking activity to analyse");
+        return h;
+    }
+
+    // Daily load, split at local midnight (§1.3 [choice]).
+    const std::int64_t first_day = h.sessions.front().local_day;
+    const std::int64_t n_days = h.today - first_day + 1;
+    std::vector<double> daily(static_cast<std::size_t>(n_days), 0.0);
+    for (const auto& s : h.sessions) {
+        const std::int64_t local_start = s.start_utc + s.utc_offset_s;
+        double remaining = s.elapsed_s;
+        std::int64_t day = s.local_day;
+        double t = static_cast<double>(local_start - day * seconds_per_day);
+        while (true) {
+            const double in_day = settings.split_at_midnight
+                                      ? std::min(remaining, static_cast<double>(seconds_per_day) - t)
+                                      : remaining;
+            const double share = s.elapsed_s > 0 ? in_day / s.elapsed_s : 1.0;
+            if (day <= h.today) {
+                daily[static_cast<std::size_t>(day - first_day)] += s.load * share;
+            }
+            remaining -= in_day;
+            if (remaining <= 1e-9 || !settings.split_at_midnight) {
+                break;
+            }
+            ++day;
+            t = 0;
+        }
+    }
+
+    // PMC (§1.4), seeded with the mean daily load of the first days.
+    const auto seed_n = std::min<std::int64_t>(settings.seed_days, n_days);
+    double seed = 0;
+    for (std::int64_t d = 0; d < seed_n; ++d) {
+        seed += daily[static_cast<std::size_t>(d)];
+    }
+    seed /= static_cast<double>(seed_n);
+    double ctl = seed;
+    double atl = seed;
+    h.pmc_warming_up = n_days < settings.warm_up_days;
+    if (h.pmc_warming_up) {
+        h.notes.push_back("fitness/fatigue warming up: only " + std::to_string(n_days) +
+                          " days of history (42 needed)");
+    }
+    for (std::int64_t d = 0; d < n_days; ++d) {
+        Day day;
+        day.day = first_day + d;
+        day.load = daily[static_cast<std::size_t>(d)];
+        day.tsb = ctl - atl;
+        if (ctl > 0) {
+            day.form_pct = day.tsb / ctl;
+        }
+        ctl = pmc_step(ctl, day.load, settings.ctl_days);
+        atl = pmc_step(atl, day.load, settings.atl_days);
+        day.ctl = ctl;
+        day.atl = atl;
+        day.ramp = ctl - (d >= 7 ? h.days[static_cast<std::size_t>(d - 7)].ctl : seed);
+        if (ctl > 0) {
+            day.acwr = atl / ctl;
+        }
+        day.warming_up = d < settings.warm_up_days;
+        h.days.push_back(day);
+    }
+
+    // Weeks (§2.3).
+    const std::int64_t first_week = monday_of(first_day);
+    const std::int64_t last_week = monday_of(h.today);
+    auto day_index = [&](std::int64_t day) { return day - first_day; };
+    auto load_on = [&](std::int64_t day) {
+        const auto i = day_index(day);
+        return (i >= 0 && i < n_days) ? daily[static_cast<std::size_t>(i)] : 0.0;
+    };
+    std::vector<double> time_on(static_cast<std::size_t>(n_days), 0.0);
+    for (const auto& s : h.sessions) {
+        time_on[static_cast<std::size_t>(day_index(s.local_day))] += s.moving_s;
+    }
+    auto time_at = [&](std::int64_t day) {
+        const auto i = day_index(day);
+        return (i >= 0 && i < n_days) ? time_on[static_cast<std::size_t>(i)] : 0.0;
+    };
+    std::size_t next_session = 0;
+    for (std::int64_t ws = first_week; ws <= last_week; ws += 7) {
+        Week w;
+        w.start_day = ws;
+        w.partial = ws + 6 > h.today;
+        for (; next_session < h.sessions.size() && h.sessions[next_session].local_day < ws + 7;
+             ++next_session) {
+            const Session& s = h.sessions[next_session];
+            ++w.sessions;
+            if (s.running) {
+                ++w.runs;
+                w.running_km += s.distance_m / 1000.0;
+            }
+            w.time_h += s.moving_s / 3600.0;
+            w.load += s.load;
+            if (s.in_volume) {
+                w.km += s.distance_m / 1000.0;
+                w.ascent_m += s.ascent_m;
+                w.descent_m += s.descent_m;
+                w.effort_km += s.effort_km;
+            }
+            if (s.moving_s > w.long_s) {
+                w.long_s = s.moving_s;
+                w.long_km = s.distance_m / 1000.0;
+            }
+            w.long_effort_km = std::max(w.long_effort_km, s.effort_km);
+            // Single-session spike (Frandsen et al. 2025) on effort-km [choice].
+            double prior_max = 0;
+            bool any_prior = false;
+            for (std::size_t j = next_session; j-- > 0;) {
+                const Session& p = h.sessions[j];
+                if (p.local_day >= s.local_day) {
+                    continue;
+                }
+                if (p.local_day < s.local_day - settings.spike_window_days) {
+                    break;
+                }
+                any_prior = true;
+                prior_max = std::max(prior_max, p.effort_km);
+            }
+            if (any_prior && prior_max > 0 && s.effort_km > 0) {
+                const double spike = s.effort_km / prior_max;
+                w.spike = w.spike ? std::max(*w.spike, spike) : spike;
+            }
+        }
+        for (std::int64_t d = ws; d < ws + 7; ++d) {
+            w.block_s = std::max(w.block_s, time_at(d - 1) + time_at(d));
+        }
+        double mean = 0;
+        for (std::int64_t d = ws; d < ws + 7; ++d) {
+            mean += load_on(d);
+        }
+        mean /= 7.0;
+        double var = 0;
+        for (std::int64_t d = ws; d < ws + 7; ++d) {
+            var += (load_on(d) - mean) * (load_on(d) - mean);
+        }
+        const double sd = std::sqrt(var / 7.0);
+        if (sd > 1e-9) {
+            w.monotony = mean / sd;
+        }
+        const std::int64_t end = std::min(ws + 6, h.today);
+        const Day& e = h.days[static_cast<std::size_t>(day_index(end))];
+        w.ctl = e.ctl;
+        w.atl = e.atl;
+        w.tsb = e.ctl - e.atl;
+        if (e.ctl > 0) {
+            w.form_pct = w.tsb / e.ctl;
+        }
+        const std::int64_t before = ws - 1;
+        w.ramp = e.ctl - (before >= first_day ? h.days[static_cast<std::size_t>(day_index(before))].ctl
+                                              : seed);
+        if (w.spike && *w.spike > settings.spike_flag) {
+            w.flags.push_back("spike");
+        }
+        if (w.monotony && *w.monotony > settings.monotony_flag) {
+            w.flags.push_back("monotony");
+        }
+        if (w.ramp > 10) {
+            w.flags.push_back("ramp>10");
+        } else if (w.ramp > 8) {
+            w.flags.push_back("ramp>8");
+        }
+        h.weeks.push_back(std::move(w));
+    }
+
+    // §2.4 missing data vs rest.
+    for (std::size_t i = 0; i < h.weeks.size(); ++i) {
+        Week& w = h.weeks[i];
+        for (const auto& [a, b] : input.known_gaps) {
+            if (a <= w.start_day + 6 && b >= w.start_day) {
+                w.status = WeekStatus::known_gap;
+            }
+        }
+    }
+    auto near_zero = [&](std::size_t i) {
+        if (i < 4 || h.weeks[i].status == WeekStatus::known_gap) {
+            return false;
+        }
+        double mean = 0;
+        for (std::size_t j = i - 4; j < i; ++j) {
+            mean += h.weeks[j].effort_km > 0 ? h.weeks[j].effort_km : h.weeks[j].time_h;
+        }
+        mean /= 4.0;
+        const double v = h.weeks[i].effort_km > 0 ? h.weeks[i].effort_km : h.weeks[i].time_h;
+        return mean > 0 && v < settings.break_fraction * mean;
+    };
+    for (std::size_t i = 0; i < h.weeks.size(); ++i) {
+        if (h.weeks[i].partial || !near_zero(i)) {
+            continue;
+        }
+        // Count the run of near-zero weeks starting here; the 4-week mean
+        // of a later week in the run already includes earlier zeros, so the
+        // run is measured against the weeks before it started.
+        std::size_t j = i;
+        while (j < h.weeks.size() && !h.weeks[j].partial) {
+            const double v = h.weeks[j].effort_km > 0 ? h.weeks[j].effort_km : h.weeks[j].time_h;
+            double mean = 0;
+            for (std::size_t k = i - 4; k < i; ++k) {
+                mean += h.weeks[k].effort_km > 0 ? h.weeks[k].effort_km : h.weeks[k].time_h;
+            }
+            mean /= 4.0;
+            if (!(v < settings.break_fraction * mean) || h.weeks[j].status == WeekStatus::known_gap) {
+                break;
+            }
+            ++j;
+        }
+        const bool is_break = static_cast<int>(j - i) >= settings.break_weeks;
+        for (std::size_t k = i; k < j; ++k) {
+            h.weeks[k].status = is_break ? WeekStatus::gap : WeekStatus::recovery_week;
+        }
+        i = j > i ? j - 1 : i;
+    }
+    return h;
+}
+
+} // namespace ultrastrength

@@ -1,0 +1,358 @@
+#include "history/races.hpp"
+
+#include "model/time.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace ultrastrength {
+
+namespace {
+
+std::string format(const char* fmt, double value) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, value);
+    return buf;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    std::string copy(text);
+    char* end = nullptr;
+    const double v = std::strtod(copy.c_str(), &end);
+    if (end != copy.c_str() + copy.size() || !std::isfinite(v) || v < 0) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+/// Average moving speed: races are run evenly, while the normalized speed
+/// of interval and hill sessions is inflated by their surges (4th-power mean).
+double speed_of(const Session& s) { return s.moving_s > 0 ? s.distance_m / s.moving_s : 0.0; }
+
+std::string km_text(double km) { return format("%.1f km", km); }
+
+} // namespace
+
+std::optional<Race> parse_race(std::string_view text, std::string& error) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', start);
+        parts.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos
+                                                                           : comma - start));
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    if (parts.size() > 4) {
+        error = "race '" + std::string(text) + "': expected DATE[,NAME[,KM[,D+]]]";
+        return std::nullopt;
+    }
+    Race race;
+    const auto date = parse_date(parts[0]);
+    if (!date) {
+        error = "race '" + std::string(text) + "': date '" + std::string(parts[0]) +
+                "' is not YYYY-MM-DD";
+        return std::nullopt;
+    }
+    race.date = *date;
+    if (parts.size() > 1) {
+        race.name = std::string(parts[1]);
+    }
+    if (parts.size() > 2 && !parts[2].empty()) {
+        race.distance_km = parse_number(parts[2]);
+        if (!race.distance_km) {
+            error = "race '" + std::string(text) + "': distance '" + std::string(parts[2]) +
+                    "' is not a number of km";
+            return std::nullopt;
+        }
+    }
+    if (parts.size() > 3 && !parts[3].empty()) {
+        race.ascent_m = parse_number(parts[3]);
+        if (!race.ascent_m) {
+            error = "race '" + std::string(text) + "': D+ '" + std::string(parts[3]) +
+                    "' is not a number of metres";
+            return std::nullopt;
+        }
+    }
+    return race;
+}
+
+std::optional<double> race_effort_km(const Race& race) {
+    if (!race.distance_km) {
+        return std::nullopt;
+    }
+    return *race.distance_km + race.ascent_m.value_or(0) / 100.0;
+}
+
+std::vector<DetectedRace> detect_races(const History& history,
+                                       const RaceDetectionSettings& settings) {
+    std::vector<DetectedRace> races;
+    const auto& sessions = history.sessions;
+    if (history.days.empty()) {
+        return races;
+    }
+    const std::int64_t first_day = history.days.front().day;
+    auto day_at = [&](std::int64_t day) -> const Day* {
+        const auto i = day - first_day;
+        if (i < 0 || i >= static_cast<std::int64_t>(history.days.size())) {
+            return nullptr;
+        }
+        return &history.days[static_cast<std::size_t>(i)];
+    };
+
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+        const Session& s = sessions[i];
+        if (!s.running || s.moving_s < settings.min_moving_s || !s.has_distance) {
+            continue;
+        }
+        DetectedRace r;
+        r.session = i;
+        r.day = s.local_day;
+        const double km = s.distance_m / 1000.0;
+        bool distance_evidence = false;
+
+        // Prior sessions: the longest of 30 and 90 days, usual distances,
+        // the year's best pace and heart rate for the duration.
+        double max30 = 0;
+        double max90 = 0;
+        double best_v60 = 0;
+        double top_hr = -1;  // bpm; < 0: none
+        std::vector<double> year_v60;
+        std::vector<double> year_hr;
+        int window_runs = 0;
+        int same_distance = 0;
+        std::optional<double> standard;
+        for (const double d : settings.standard_km) {
+            if (std::abs(km - d) <= settings.standard_tolerance * d) {
+                standard = d;
+            }
+        }
+        for (std::size_t j = i; j-- > 0;) {
+            const Session& p = sessions[j];
+            const std::int64_t age = s.local_day - p.local_day;
+            if (age > std::max({settings.best_window_days, settings.usual_window_days,
+                                settings.season_window_days})) {
+                break;
+            }
+            if (age <= 0 || !p.running) {
+                continue;
+            }
+            if (age <= settings.spike_window_days) {
+                max30 = std::max(max30, p.effort_km);
+            }
+            if (age <= settings.season_window_days) {
+                max90 = std::max(max90, p.effort_km);
+            }
+            if (age <= settings.usual_window_days) {
+                ++window_runs;
+                if (standard && std::abs(p.distance_m / 1000.0 - *standard) <=
+                                    settings.standard_tolerance * *standard) {
+                    ++same_distance;
+                }
+            }
+            if (age <= settings.best_window_days && p.moving_s >= settings.min_moving_s &&
+                p.has_distance) {
+                const double pv = riegel_speed_60min(speed_of(p), p.moving_s);
+                best_v60 = std::max(best_v60, pv);
+                year_v60.push_back(pv);
+                if (p.avg_hr) {
+                    year_hr.push_back(*p.avg_hr);
+                }
+                if (p.avg_hr && p.moving_s >= settings.hr_duration_band * s.moving_s) {
+                    top_hr = std::max(top_hr, *p.avg_hr);
+                }
+            }
+        }
+
+        // Spikes and bests mean nothing in the first weeks of a history.
+        const bool enough_history =
+            !sessions.empty() && s.local_day - sessions.front().local_day >= settings.min_prior_days;
+        if (!enough_history) {
+            max30 = 0;
+            max90 = 0;
+            best_v60 = 0;
+            top_hr = -1;
+        }
+        const auto median = [](std::vector<double> v) {
+            if (v.empty()) {
+                return 0.0;
+            }
+            const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+            std::nth_element(v.begin(), mid, v.end());
+            return *mid;
+        };
+        const double typical_v60 = median(year_v60);
+        const double typical_hr = median(year_hr);
+
+        // Distance evidence.
+        if (standard) {
+            const bool usual =
+                window_runs > 0 && static_cast<double>(same_distance) >=
+                                       settings.usual_share * static_cast<double>(window_runs);
+            if (!usual) {
+                r.score += *standard < 7.5    ? settings.short_standard_score
+                           : *standard < 15.0 ? settings.medium_standard_score
+                                              : settings.long_standard_score;
+                r.standard_km = standard;
+                distance_evidence = true;
+                r.reasons.push_back(km_text(km) + " is a standard race distance (" +
+                                    km_text(*standard) + " +-" +
+                                    format("%.0f", settings.standard_tolerance * 100) + " %)");
+            }
+        }
+        if (max30 > 0 && s.effort_km >= settings.spike_ratio * max30) {
+            r.score += 2.0;
+            distance_evidence = true;
+            r.reasons.push_back(format("%.1f", s.effort_km) + " effort-km is " +
+                                format("%.2f", s.effort_km / max30) +
+                                " x the longest of the previous " +
+                                std::to_string(settings.spike_window_days) + " days");
+        } else if (max90 > 0 && s.effort_km > max90) {
+            r.score += 1.0;
+            r.reasons.push_back("longest session in " + std::to_string(settings.season_window_days) +
+                                " days (" + format("%.1f", s.effort_km) + " effort-km)");
+        }
+
+        // Intensity evidence: pace for the duration (Riegel), heart rate
+        // against runs at least about as long.
+        bool intensity_evidence = false;
+        const double v60 = riegel_speed_60min(speed_of(s), s.moving_s);
+        const bool pace_stands_out = typical_v60 > 0 && v60 >= settings.above_typical_pace * typical_v60;
+        const bool hr_stands_out =
+            s.avg_hr && typical_hr > 0 && *s.avg_hr >= typical_hr + settings.above_typical_hr_bpm;
+        if (best_v60 > 0) {
+            r.pace_ratio = v60 / best_v60;
+        }
+        if (best_v60 > 0 && v60 > 0 && pace_stands_out) {
+            const double ratio = v60 / best_v60;
+            if (ratio >= settings.near_best_pace) {
+                r.score += 2.0;
+                intensity_evidence = true;
+                r.reasons.push_back("pace for its length is " + format("%.0f", ratio * 100) +
+                                    " % of your best of the last year (Riegel-adjusted)");
+            } else if (ratio >= settings.fair_pace) {
+                r.score += 1.0;
+                intensity_evidence = true;
+                r.reasons.push_back("pace for its length is " + format("%.0f", ratio * 100) +
+                                    " % of your best of the last year (Riegel-adjusted)");
+            }
+        }
+        if (s.avg_hr && top_hr > 0 && hr_stands_out && *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
+            r.score += *s.avg_hr >= top_hr ? 1.5 : 1.0;
+            intensity_evidence = true;
+            r.reasons.push_back("average HR " + format("%.0f", *s.avg_hr) + " bpm vs " +
+                                format("%.0f", top_hr) +
+                                " bpm, the highest of your runs at least " +
+                                format("%.0f", settings.hr_duration_band * 100) +
+                                " % as long in the last year");
+        }
+
+        // Unloading before (§3.2 ii) or only a shake-out.
+        const Day* race_day = day_at(s.local_day);
+        bool unloaded = false;
+        if (race_day && race_day->form_pct && *race_day->form_pct >= settings.form_before) {
+            unloaded = true;
+            r.reasons.push_back("form " + format("%+.0f", *race_day->form_pct * 100) +
+                                " % on the morning: unloaded before");
+        } else {
+            double longest_before = 0;
+            for (std::size_t j = i; j-- > 0;) {
+                const std::int64_t age = s.local_day - sessions[j].local_day;
+                if (age > 2) {
+                    break;
+                }
+                if (age >= 1) {
+                    longest_before = std::max(longest_before, sessions[j].moving_s);
+                }
+            }
+            if (longest_before < settings.shakeout_fraction * s.moving_s) {
+                unloaded = true;
+                r.reasons.push_back(longest_before > 0 ? "only a short shake-out in the 2 days before"
+                                                       : "rest in the 2 days before");
+            }
+        }
+        if (unloaded) {
+            r.score += 1.0;
+        }
+        // Easy days after (§3.2 iii).
+        if (race_day) {
+            const Day* eve = day_at(s.local_day - 1);
+            const double ctl_before = eve != nullptr ? eve->ctl : race_day->ctl;
+            double after = 0;
+            int days_after = 0;
+            for (std::int64_t d = s.local_day + 1; d <= s.local_day + 7; ++d) {
+                if (const Day* x = day_at(d)) {
+                    after += x->load;
+                    ++days_after;
+                }
+            }
+            if (days_after >= 3 && after < settings.after_load_fraction * 7.0 * ctl_before) {
+                r.score += 1.0;
+                r.reasons.push_back("the following 7 days' load " + format("%.0f", after) +
+                                    " is under " +
+                                    format("%.0f", settings.after_load_fraction * 100) +
+                                    " % of 7 x fitness (" + format("%.0f", 7.0 * ctl_before) + ")");
+            }
+        }
+        // Title words.
+        bool titled = false;
+        const std::string title = lower(s.name);
+        for (const auto& word : settings.keywords) {
+            if (!title.empty() && title.find(lower(word)) != std::string::npos) {
+                r.score += settings.keyword_score;
+                distance_evidence = true;
+                intensity_evidence = true;
+                titled = true;
+                r.reasons.push_back("title '" + s.name + "' contains '" + word + "'");
+                break;
+            }
+        }
+
+        // A race needs a distance reason and an effort reason; a very long
+        // day (>= 3 h) is raced on time, not pace, so the spike suffices.
+        const bool ultra_day = s.moving_s >= 3 * 3600 && distance_evidence;
+        if (!distance_evidence || (!intensity_evidence && !ultra_day) ||
+            r.score < settings.possible_score) {
+            continue;
+        }
+        // A race has an official length: without a standard distance, a
+        // title word or an ultra-long day it stays a "possible race".
+        r.likely = r.score >= settings.likely_score && (r.standard_km || titled || ultra_day);
+        r.confidence = std::min(1.0, r.score / settings.full_confidence_score);
+        races.push_back(std::move(r));
+    }
+    // A hard session a day or two before a race looks like one too: within
+    // a few days keep the strongest (score, then pace for the length).
+    std::vector<DetectedRace> kept;
+    for (const auto& r : races) {
+        const bool beaten = std::any_of(races.begin(), races.end(), [&](const DetectedRace& o) {
+            if (&o == &r || std::abs(o.day - r.day) > settings.cluster_days) {
+                return false;
+            }
+            return o.score > r.score || (o.score == r.score && o.pace_ratio > r.pace_ratio);
+        });
+        if (!beaten) {
+            kept.push_back(r);
+        }
+    }
+    return kept;
+}
+
+} // namespace ultrastrength
