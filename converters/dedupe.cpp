@@ -143,6 +143,9 @@ std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
     }
     for (std::size_t o = 0; o < outcomes.size(); ++o) {
         auto& outcome = outcomes[o];
+        if (std::all_of(drop[o].begin(), drop[o].end(), [](const auto& s) { return s.empty(); })) {
+            continue;
+        }
         std::vector<ActivityFeatures> kept;
         for (std::size_t i = 0; i < outcome.activities.size(); ++i) {
             if (drop[o][i].empty()) {
@@ -151,9 +154,6 @@ std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
                 outcome.duplicates.push_back(
                     {std::move(outcome.activities[i]), std::move(drop[o][i])});
             }
-        }
-        if (kept.size() == outcome.activities.size()) {
-            continue;
         }
         outcome.activities = std::move(kept);
         if (outcome.activities.empty()) {
