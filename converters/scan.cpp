@@ -206,6 +206,11 @@ InputOutcome read_activity_file(const DecodeContext& ctx, PeekStream& peek,
         // The container below failed (corrupt gzip, CRC, bomb): this input only.
         outcome.kind = InputOutcome::Kind::rejected;
         outcome.message = e.what();
+    } catch (const std::exception& e) {
+        // A reader broke its contract (or memory ran out): lose this input,
+        // not the rest of its archive.
+        outcome.kind = InputOutcome::Kind::rejected;
+        outcome.message = source + ": internal error: " + e.what();
     }
     outcome.bytes = peek.bytes_read();
     return outcome;
@@ -322,12 +327,23 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
         for (unsigned w = 0; w < ctx.jobs; ++w) {
             workers.emplace_back([&] {
                 while (auto job = queue.pop()) {
-                    MemoryStream bytes(job->bytes);
-                    *job->slot = decode_nested(worker_ctx, bytes, job->source, depth);
+                    try {
+                        MemoryStream bytes(job->bytes);
+                        *job->slot = decode_nested(worker_ctx, bytes, job->source, depth);
+                    } catch (const std::exception& e) {
+                        *job->slot = {make_outcome(job->source, InputOutcome::Kind::rejected,
+                                                   job->source + ": " + e.what())};
+                    }
                 }
             });
         }
     }
+    // Whatever leaves this function, the workers must see the end of the
+    // queue before they are joined.
+    struct CloseQueue {
+        MemberQueue& queue;
+        ~CloseQueue() { queue.close(); }
+    } close_queue{queue};
     try {
         ZipArchive zip(in, source, ctx.limits, ctx.budget);
         ZipEntry entry;
@@ -376,7 +392,7 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
             make_outcome(source, InputOutcome::Kind::rejected, e.what()));
     }
     queue.close();
-    workers.clear();  // joins
+    workers.clear();  // joins: every slot is filled from here on
     std::vector<InputOutcome> outcomes;
     for (auto& slot : slots) {
         for (auto& outcome : slot) {
