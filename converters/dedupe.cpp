@@ -139,6 +139,11 @@ std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
             continue;
         }
         drop[refs[i].outcome][refs[i].activity] = feature(refs[keep]).source;
+        // A name from an export index (Strava, Garmin) survives the merge.
+        auto& kept = outcomes[refs[keep].outcome].activities[refs[keep].activity];
+        if (kept.name.empty()) {
+            kept.name = feature(refs[i]).name;
+        }
         ++count;
     }
     for (std::size_t o = 0; o < outcomes.size(); ++o) {

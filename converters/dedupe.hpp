@@ -32,7 +32,8 @@ bool same_activity(const ActivityFeatures& a, const ActivityFeatures& b) noexcep
 bool richer(const ActivityFeatures& a, const ActivityFeatures& b) noexcept;
 
 /// Moves every duplicate activity out of `activities` into `duplicates`
-/// (an outcome left with none becomes Kind::duplicate). Returns how many.
+/// (an outcome left with none becomes Kind::duplicate); the kept copy takes
+/// a duplicate's name when it has none. Returns how many were moved.
 std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes);
 
 } // namespace ultrastrength

@@ -63,7 +63,9 @@ TEST(SameActivity, OverlapOfMoreThanHalfTheShorter) {
 
 TEST(Dedupe, KeepsFitOverTcxOverGpxAndReportsTheOthers) {
     std::vector<InputOutcome> outcomes;
-    outcomes.push_back(outcome_of(make("run.gpx", Format::gpx, Sport::running, t0 + 1, 10100, 3590, 5000)));
+    auto gpx = make("run.gpx", Format::gpx, Sport::running, t0 + 1, 10100, 3590, 5000);
+    gpx.name = "Morning run";
+    outcomes.push_back(outcome_of(gpx));
     outcomes.push_back(outcome_of(make("run.tcx", Format::tcx, Sport::running, t0, 10000, 3600, 4000)));
     outcomes.push_back(outcome_of(make("x.zip!run.fit", Format::fit, Sport::running, t0, 10000, 3600, 3000)));
     outcomes.push_back(outcome_of(make("other.fit", Format::fit, Sport::running, t0 + 86400, 10000, 3600, 3000)));
@@ -75,7 +77,8 @@ TEST(Dedupe, KeepsFitOverTcxOverGpxAndReportsTheOthers) {
     EXPECT_EQ(outcomes[0].duplicates[0].duplicate_of, "x.zip!run.fit");
     EXPECT_EQ(outcomes[1].duplicates.at(0).duplicate_of, "x.zip!run.fit");
     EXPECT_EQ(outcomes[2].kind, InputOutcome::Kind::read);
-    EXPECT_EQ(outcomes[2].activities.size(), 1U);
+    ASSERT_EQ(outcomes[2].activities.size(), 1U);
+    EXPECT_EQ(outcomes[2].activities[0].name, "Morning run");
     EXPECT_EQ(outcomes[3].activities.size(), 1U);
 }
 
