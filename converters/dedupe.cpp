@@ -13,22 +13,31 @@ int sport_family(Sport sport) noexcept {
     switch (sport) {
     case Sport::running:
     case Sport::trail_running:
-    case Sport::treadmill_running: return 0;
+    case Sport::treadmill_running:
+        return 0;
     case Sport::hiking:
-    case Sport::walking: return 1;
-    case Sport::cycling: return 2;
-    case Sport::swimming: return 3;
-    case Sport::strength: return 4;
-    case Sport::other: break;
+    case Sport::walking:
+        return 1;
+    case Sport::cycling:
+        return 2;
+    case Sport::swimming:
+        return 3;
+    case Sport::strength:
+        return 4;
+    case Sport::other:
+        break;
     }
     return 5;
 }
 
 int format_rank(Format format) noexcept {
     switch (format) {
-    case Format::fit: return 0;
-    case Format::tcx: return 1;
-    case Format::gpx: return 2;
+    case Format::fit:
+        return 0;
+    case Format::tcx:
+        return 1;
+    case Format::gpx:
+        return 2;
     }
     return 3;
 }
@@ -61,8 +70,7 @@ bool same_activity(const ActivityFeatures& a, const ActivityFeatures& b) noexcep
     if (dur_a <= 0 || dur_b <= 0) {
         return false;
     }
-    const double overlap =
-        std::min(start_a + dur_a, start_b + dur_b) - std::max(start_a, start_b);
+    const double overlap = std::min(start_a + dur_a, start_b + dur_b) - std::max(start_a, start_b);
     return overlap > min_overlap_fraction * std::min(dur_a, dur_b);
 }
 
@@ -88,8 +96,8 @@ std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
         for (std::size_t i = 0; i < outcomes[o].activities.size(); ++i) {
             const auto& a = outcomes[o].activities[i];
             if (a.start_utc) {
-                refs.push_back({o, i, *a.start_utc,
-                                static_cast<double>(*a.start_utc) + duration_s(a)});
+                refs.push_back(
+                    {o, i, *a.start_utc, static_cast<double>(*a.start_utc) + duration_s(a)});
             }
         }
     }

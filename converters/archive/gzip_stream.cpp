@@ -26,7 +26,9 @@ GzipStream::GzipStream(ByteStream& compressed, std::string source, const Archive
     }
 }
 
-GzipStream::~GzipStream() { inflateEnd(&m_state->z); }
+GzipStream::~GzipStream() {
+    inflateEnd(&m_state->z);
+}
 
 void GzipStream::fail(const std::string& problem) const {
     throw InputError(m_source + ": gzip: " + problem);
@@ -88,8 +90,8 @@ std::size_t GzipStream::read(std::uint8_t* buffer, std::size_t size) {
     if (m_out_total > m_limits.ratio_grace_bytes &&
         static_cast<double>(m_out_total) >
             m_limits.max_ratio * static_cast<double>(std::max<std::uint64_t>(m_in_total, 1))) {
-        fail("expands more than " + std::to_string(static_cast<int>(m_limits.max_ratio)) +
-             ":1 (" + std::to_string(m_out_total) + " bytes from " + std::to_string(m_in_total) +
+        fail("expands more than " + std::to_string(static_cast<int>(m_limits.max_ratio)) + ":1 (" +
+             std::to_string(m_out_total) + " bytes from " + std::to_string(m_in_total) +
              "; decompression bomb?)");
     }
     return produced;

@@ -38,9 +38,9 @@ private:
     struct State;
     std::unique_ptr<State> m_state;
     std::vector<std::uint8_t> m_buffer;
-    std::uint64_t m_in_total = 0;   ///< compressed bytes consumed
-    std::uint64_t m_out_total = 0;  ///< bytes produced
-    bool m_member_done = false;     ///< between two members (or at the end)
+    std::uint64_t m_in_total = 0;  ///< compressed bytes consumed
+    std::uint64_t m_out_total = 0; ///< bytes produced
+    bool m_member_done = false;    ///< between two members (or at the end)
     bool m_eof = false;
 };
 

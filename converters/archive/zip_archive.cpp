@@ -57,9 +57,9 @@ public:
             static_cast<double>(m_out) > m_owner.m_limits.max_ratio * static_cast<double>(raw)) {
             m_done = true;
             throw InputError(m_owner.m_source + "!" + m_name + ": expands more than " +
-                             std::to_string(static_cast<int>(m_owner.m_limits.max_ratio)) +
-                             ":1 (" + std::to_string(m_out) + " bytes from " +
-                             std::to_string(raw) + "; decompression bomb?)");
+                             std::to_string(static_cast<int>(m_owner.m_limits.max_ratio)) + ":1 (" +
+                             std::to_string(m_out) + " bytes from " + std::to_string(raw) +
+                             "; decompression bomb?)");
         }
         return static_cast<std::size_t>(n);
     }
@@ -89,7 +89,9 @@ ZipArchive::ZipArchive(ByteStream& in, std::string source, const ArchiveLimits& 
     }
 }
 
-ByteStream& ZipArchive::member() { return *m_member; }
+ByteStream& ZipArchive::member() {
+    return *m_member;
+}
 
 ZipArchive::~ZipArchive() {
     m_member.reset();

@@ -25,10 +25,10 @@ bool is_empty_zip(std::span<const std::uint8_t> head) noexcept;
 
 /// One entry as the archive describes it.
 struct ZipEntry {
-    std::string name;         ///< path inside the archive, as stored
-    bool is_file = false;     ///< false for folders, links and devices
+    std::string name;     ///< path inside the archive, as stored
+    bool is_file = false; ///< false for folders, links and devices
     bool encrypted = false;
-    std::uint64_t index = 0;  ///< 0-based position in the archive
+    std::uint64_t index = 0; ///< 0-based position in the archive
 };
 
 class ZipArchive {
@@ -62,9 +62,9 @@ private:
     ExpansionBudget& m_budget;
     struct archive* m_archive = nullptr;
     std::vector<std::uint8_t> m_buffer;
-    std::uint64_t m_raw_total = 0;  ///< archive bytes handed to libarchive
+    std::uint64_t m_raw_total = 0; ///< archive bytes handed to libarchive
     std::uint64_t m_count = 0;
-    std::exception_ptr m_inner_error;  ///< thrown by m_in inside a libarchive callback
+    std::exception_ptr m_inner_error; ///< thrown by m_in inside a libarchive callback
     std::unique_ptr<MemberStream> m_member;
 };
 

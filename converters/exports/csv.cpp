@@ -9,8 +9,8 @@ CsvTable parse_csv(std::string_view text) {
     }
     CsvRow row;
     std::string field;
-    bool quoted = false;       // inside a quoted field
-    bool row_started = false;  // something seen on this row
+    bool quoted = false;      // inside a quoted field
+    bool row_started = false; // something seen on this row
     std::size_t line = 1;
     std::size_t quote_line = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -41,7 +41,7 @@ CsvTable parse_csv(std::string_view text) {
             row_started = true;
             break;
         case '\r':
-            break;  // CRLF rows; a bare CR inside a field is dropped too
+            break; // CRLF rows; a bare CR inside a field is dropped too
         case '\n':
             ++line;
             if (row_started || !field.empty()) {

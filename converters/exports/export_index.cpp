@@ -50,7 +50,7 @@ ExportIndex parse_strava(std::string_view text, const std::string& source) {
     for (std::size_t r = 1; r < table.rows.size(); ++r) {
         const CsvRow& row = table.rows[r];
         if (*file_col >= row.size() || row[*file_col].empty()) {
-            continue;  // manual activity: no file
+            continue; // manual activity: no file
         }
         ExportIndexEntry entry;
         entry.file = row[*file_col];
@@ -264,8 +264,8 @@ std::size_t apply_export_indexes(const std::vector<ExportIndex>& indexes,
                 const ExportIndexEntry* best = nullptr;
                 for (auto it = first;
                      it != index.entries.end() && *it->start_utc <= start + garmin_match_s; ++it) {
-                    if (best == nullptr || std::llabs(*it->start_utc - start) <
-                                               std::llabs(*best->start_utc - start)) {
+                    if (best == nullptr ||
+                        std::llabs(*it->start_utc - start) < std::llabs(*best->start_utc - start)) {
                         best = &*it;
                     }
                 }

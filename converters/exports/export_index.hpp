@@ -21,14 +21,14 @@ struct ExportIndexEntry {
     std::string file;                      ///< Strava: path relative to the export root
     std::optional<std::int64_t> start_utc; ///< Garmin: Unix seconds
     std::string name;
-    std::optional<Sport> sport;            ///< unset when the type is not one we map
+    std::optional<Sport> sport; ///< unset when the type is not one we map
 };
 
 struct ExportIndex {
     enum class Kind : std::uint8_t { strava, garmin };
     Kind kind = Kind::strava;
-    std::string source;  ///< the index file (`export.zip!activities.csv`)
-    std::string base;    ///< source prefix of the export's files (`export.zip!`)
+    std::string source; ///< the index file (`export.zip!activities.csv`)
+    std::string base;   ///< source prefix of the export's files (`export.zip!`)
     std::vector<ExportIndexEntry> entries;
 };
 

@@ -39,7 +39,8 @@ std::uint64_t drain(ByteStream& in, std::vector<std::uint8_t>& head) {
     std::uint64_t total = 0;
     for (std::size_t n; (n = in.read(buf.data(), buf.size())) > 0;) {
         if (head.size() < 64) {
-            head.insert(head.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(n, 64)));
+            head.insert(head.end(), buf.begin(),
+                        buf.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(n, 64)));
         }
         total += n;
     }

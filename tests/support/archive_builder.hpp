@@ -20,7 +20,9 @@ namespace ultrastrength::test {
 
 using Bytes = std::vector<std::uint8_t>;
 
-inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+inline Bytes to_bytes(std::string_view s) {
+    return Bytes(s.begin(), s.end());
+}
 
 inline Bytes read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -34,7 +36,7 @@ struct ZipMember {
     std::string name;
     Bytes bytes;
     bool folder = false;
-    std::uint64_t zeros = 0;  ///< zero bytes appended, written in chunks (bombs)
+    std::uint64_t zeros = 0; ///< zero bytes appended, written in chunks (bombs)
 };
 
 /// `options` as for archive_write_set_options, e.g. "zip:compression=store"
@@ -74,7 +76,8 @@ inline Bytes make_zip(const std::vector<ZipMember>& members, const std::string& 
         }
         const Bytes zero_chunk(1U << 20, 0);
         for (std::uint64_t left = m.zeros; left > 0;) {
-            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, zero_chunk.size()));
+            const std::size_t n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(left, zero_chunk.size()));
             archive_write_data(a, zero_chunk.data(), n);
             left -= n;
         }
@@ -100,31 +103,51 @@ inline Bytes make_stored_zip(const std::vector<ZipMember>& members) {
         u16(b, v >> 16);
     };
     for (const auto& m : members) {
-        const auto crc = static_cast<std::uint32_t>(
-            crc32(0, m.bytes.data(), static_cast<uInt>(m.bytes.size())));
+        const auto crc =
+            static_cast<std::uint32_t>(crc32(0, m.bytes.data(), static_cast<uInt>(m.bytes.size())));
         const auto size = static_cast<std::uint32_t>(m.bytes.size());
         const auto offset = static_cast<std::uint32_t>(out.size());
         u32(out, 0x04034b50);
-        u16(out, 10); u16(out, 0); u16(out, 0); u16(out, 0); u16(out, 0x21);
-        u32(out, crc); u32(out, size); u32(out, size);
-        u16(out, static_cast<unsigned>(m.name.size())); u16(out, 0);
+        u16(out, 10);
+        u16(out, 0);
+        u16(out, 0);
+        u16(out, 0);
+        u16(out, 0x21);
+        u32(out, crc);
+        u32(out, size);
+        u32(out, size);
+        u16(out, static_cast<unsigned>(m.name.size()));
+        u16(out, 0);
         out.insert(out.end(), m.name.begin(), m.name.end());
         out.insert(out.end(), m.bytes.begin(), m.bytes.end());
         u32(central, 0x02014b50);
-        u16(central, 20); u16(central, 10); u16(central, 0); u16(central, 0); u16(central, 0);
+        u16(central, 20);
+        u16(central, 10);
+        u16(central, 0);
+        u16(central, 0);
+        u16(central, 0);
         u16(central, 0x21);
-        u32(central, crc); u32(central, size); u32(central, size);
+        u32(central, crc);
+        u32(central, size);
+        u32(central, size);
         u16(central, static_cast<unsigned>(m.name.size()));
-        u16(central, 0); u16(central, 0); u16(central, 0); u16(central, 0);
-        u32(central, 0); u32(central, offset);
+        u16(central, 0);
+        u16(central, 0);
+        u16(central, 0);
+        u16(central, 0);
+        u32(central, 0);
+        u32(central, offset);
         central.insert(central.end(), m.name.begin(), m.name.end());
     }
     const auto central_offset = static_cast<std::uint32_t>(out.size());
     out.insert(out.end(), central.begin(), central.end());
     u32(out, 0x06054b50);
-    u16(out, 0); u16(out, 0);
-    u16(out, static_cast<unsigned>(members.size())); u16(out, static_cast<unsigned>(members.size()));
-    u32(out, static_cast<std::uint32_t>(central.size())); u32(out, central_offset);
+    u16(out, 0);
+    u16(out, 0);
+    u16(out, static_cast<unsigned>(members.size()));
+    u16(out, static_cast<unsigned>(members.size()));
+    u32(out, static_cast<std::uint32_t>(central.size()));
+    u32(out, central_offset);
     u16(out, 0);
     return out;
 }

@@ -212,7 +212,7 @@ TEST_F(ArchiveTest, EscapingMemberNamesAreReportedNotFollowed) {
 
 TEST_F(ArchiveTest, ZipBombIsStoppedByTheRatioCap) {
     test::ZipMember bomb{"bomb.fit", probe(1700000000)};
-    bomb.zeros = 128ULL << 20;  // 128 MiB of zeros: ~128 KiB of deflate
+    bomb.zeros = 128ULL << 20; // 128 MiB of zeros: ~128 KiB of deflate
     const Bytes zip = make_zip({bomb, {"after.fit", probe(1700000001)}});
     ASSERT_LT(zip.size(), 2U << 20);
     for (const unsigned jobs : {1U, 2U}) {
@@ -238,8 +238,7 @@ TEST_F(ArchiveTest, GzipBombIsStoppedByTheRatioCap) {
     const auto out = decode(make_gzip(bomb), "bomb.fit.gz");
     ASSERT_EQ(out.size(), 1U);
     EXPECT_EQ(out[0].kind, Kind::rejected);
-    EXPECT_NE(out[0].message.find("bomb.fit.gz: gzip: expands more than 200:1"),
-              std::string::npos)
+    EXPECT_NE(out[0].message.find("bomb.fit.gz: gzip: expands more than 200:1"), std::string::npos)
         << out[0].message;
 }
 
@@ -289,8 +288,8 @@ TEST_F(ArchiveTest, MemberCountIsLimited) {
 
 TEST_F(ArchiveTest, CrcErrorRejectsTheMemberOnly) {
     const Bytes payload = probe(1700000000, "running", 3000);
-    Bytes zip =
-        test::make_stored_zip({{"a.fit", probe(1699990000)}, {"b.fit", payload}, {"c.fit", probe(1)}});
+    Bytes zip = test::make_stored_zip(
+        {{"a.fit", probe(1699990000)}, {"b.fit", payload}, {"c.fit", probe(1)}});
     // Damage b.fit's stored bytes (found by its padding) without touching headers.
     const auto it = std::search(zip.begin(), zip.end(), payload.begin() + 40, payload.begin() + 60);
     ASSERT_NE(it, zip.end());
@@ -308,7 +307,7 @@ TEST_F(ArchiveTest, TruncatedZipKeepsTheMembersBeforeTheCut) {
     Bytes zip = test::make_stored_zip({{"a.fit", probe(1699990000, "running", 20000)},
                                        {"b.fit", probe(1700000000, "running", 20000)},
                                        {"c.fit", probe(1700010000, "running", 20000)}});
-    zip.resize(zip.size() * 3 / 4);  // inside c.fit's data
+    zip.resize(zip.size() * 3 / 4); // inside c.fit's data
     const auto out = decode(zip, "cut.zip");
     ASSERT_GE(out.size(), 3U);
     EXPECT_EQ(out[0].kind, Kind::read);
@@ -357,7 +356,8 @@ const char* const strava_csv =
     "Distance,Filename,Elapsed Time,Distance\r\n"
     "11,\"Sep 12, 2018, 3:02:23 PM\",Morning Trail,Trail Run,\"line one\r\nline \"\"two\"\", "
     "with comma\",3600,10.0,activities/11.fit.gz,3600.0,10000.0\r\n"
-    "12,\"Sep 13, 2018, 3:02:23 PM\",Lunch Ride,Ride,,3600,20.0,activities/12.gpx,3600.0,20000.0\r\n"
+    "12,\"Sep 13, 2018, 3:02:23 PM\",Lunch "
+    "Ride,Ride,,3600,20.0,activities/12.gpx,3600.0,20000.0\r\n"
     "13,\"Sep 14, 2018, 3:02:23 PM\",Manual,Run,,3600,5.0,,3600.0,5000.0\r\n"
     "14,\"Sep 15, 2018, 3:02:23 PM\",Odd one,Kitesurf,,600,1.0,activities/14.tcx,600.0,1000.0\r\n";
 
@@ -402,8 +402,9 @@ TEST_F(ArchiveTest, StravaExportZipGetsNamesAndSports) {
 }
 
 TEST_F(ArchiveTest, StravaExportFolderGetsNamesAndSports) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("us_strava_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+    const auto dir =
+        std::filesystem::temp_directory_path() /
+        ("us_strava_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
     std::filesystem::remove_all(dir);
     for (const auto& m : strava_members()) {
         std::filesystem::create_directories((dir / m.name).parent_path());
@@ -424,8 +425,8 @@ TEST_F(ArchiveTest, GarminExportNestedZipsGetNamesByStartTime) {
         R"({"activityId":1,"name":"Hill repeats","activityType":"trail_running","startTimeGmt":1700000002000.0,"distance":1000000.0},)"
         R"({"activityId":2,"name":"Tri","activityType":"multi_sport","parent":true,"startTimeGmt":1700100000000},)"
         R"({"activityId":3,"name":"Far away","activityType":"running","startTimeGmt":1700200000000}]}])";
-    const Bytes uploads = make_zip({{"a@b.c_1.fit", probe(1700000000)},
-                                    {"a@b.c_2.fit", probe(1700100000, "cycling")}});
+    const Bytes uploads = make_zip(
+        {{"a@b.c_1.fit", probe(1700000000)}, {"a@b.c_2.fit", probe(1700100000, "cycling")}});
     const Bytes zip = make_zip(
         {{"DI_CONNECT/DI-Connect-Fitness/a@b.c_0_summarizedActivities.json", to_bytes(summaries)},
          {"DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", uploads},
@@ -433,22 +434,24 @@ TEST_F(ArchiveTest, GarminExportNestedZipsGetNamesByStartTime) {
          {"DI_CONNECT/DI-Connect-User/user_profile.json", to_bytes("{}")}});
     const auto out = decode(zip, "garmin.zip", 2);
     ASSERT_EQ(out.size(), 5U);
-    const std::string up = "garmin.zip!DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!";
+    const std::string up =
+        "garmin.zip!DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!";
     const auto* first = find(out, up + "a@b.c_1.fit");
     ASSERT_NE(first, nullptr);
     EXPECT_EQ(first->activities.at(0).name, "Hill repeats");
     EXPECT_EQ(first->activities.at(0).sport, Sport::trail_running);
     const auto* second = find(out, up + "a@b.c_2.fit");
     ASSERT_NE(second, nullptr);
-    EXPECT_EQ(second->activities.at(0).name, "");  // the multisport parent is not a match
+    EXPECT_EQ(second->activities.at(0).name, ""); // the multisport parent is not a match
     EXPECT_EQ(second->activities.at(0).sport, Sport::cycling);
     EXPECT_EQ(find(out, "garmin.zip!DI_CONNECT/DI-Connect-Wellness/sleep.json")->message,
               "Garmin export: DI-Connect-Wellness holds no activities");
 }
 
 TEST_F(ArchiveTest, ScanListsAnActivityFoundTwiceOnce) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("us_dup_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+    const auto dir =
+        std::filesystem::temp_directory_path() /
+        ("us_dup_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const Bytes gz = make_gzip(probe(1700000000, "running", 500));

@@ -32,20 +32,21 @@ constexpr std::int64_t t0 = 1700000000;
 
 TEST(SameActivity, StartAndDistanceWindow) {
     const auto fit = make("a.fit", Format::fit, Sport::running, t0, 10000, 3600, 3600);
-    EXPECT_TRUE(same_activity(fit, make("a.gpx", Format::gpx, Sport::trail_running, t0 + 60,
-                                        10290, 600, 10)));
+    EXPECT_TRUE(same_activity(
+        fit, make("a.gpx", Format::gpx, Sport::trail_running, t0 + 60, 10290, 600, 10)));
     // 61 s apart and the spans overlap by 9 s of a 70 s shorter one: not the same.
-    EXPECT_FALSE(same_activity(fit, make("b.gpx", Format::gpx, Sport::running, t0 + 3591, 10000,
-                                         70, 10)));
+    EXPECT_FALSE(
+        same_activity(fit, make("b.gpx", Format::gpx, Sport::running, t0 + 3591, 10000, 70, 10)));
     // Within 60 s but 4 % longer and only 10 % of the shorter overlapping... no:
     // both spans nearly coincide, so overlap decides.
-    EXPECT_TRUE(same_activity(fit, make("c.gpx", Format::gpx, Sport::running, t0 + 30, 10400,
-                                        3600, 10)));
+    EXPECT_TRUE(
+        same_activity(fit, make("c.gpx", Format::gpx, Sport::running, t0 + 30, 10400, 3600, 10)));
     // Distance off by 4 % and short overlap: different.
     EXPECT_FALSE(same_activity(make("d.fit", Format::fit, Sport::running, t0, 10000, 100, 1),
                                make("e.fit", Format::fit, Sport::running, t0 + 60, 10400, 100, 1)));
     // Another sport family at the same time: different (a ride to the race).
-    EXPECT_FALSE(same_activity(fit, make("f.fit", Format::fit, Sport::cycling, t0, 10000, 3600, 1)));
+    EXPECT_FALSE(
+        same_activity(fit, make("f.fit", Format::fit, Sport::cycling, t0, 10000, 3600, 1)));
     // Hiking and walking are one family.
     EXPECT_TRUE(same_activity(make("g.fit", Format::fit, Sport::hiking, t0, std::nullopt, 3600, 1),
                               make("h.gpx", Format::gpx, Sport::walking, t0 + 20, 5000, 3600, 1)));
@@ -54,11 +55,11 @@ TEST(SameActivity, StartAndDistanceWindow) {
 TEST(SameActivity, OverlapOfMoreThanHalfTheShorter) {
     const auto watch = make("w.fit", Format::fit, Sport::running, t0, 20000, 7200, 7200);
     // Phone started 5 minutes late and measured 8 % more: still one run.
-    EXPECT_TRUE(same_activity(watch, make("p.gpx", Format::gpx, Sport::running, t0 + 300, 21600,
-                                          6600, 6600)));
+    EXPECT_TRUE(same_activity(
+        watch, make("p.gpx", Format::gpx, Sport::running, t0 + 300, 21600, 6600, 6600)));
     // Overlapping by exactly half of the shorter: not enough.
-    EXPECT_FALSE(same_activity(watch, make("q.gpx", Format::gpx, Sport::running, t0 + 6600,
-                                           2000, 1200, 10)));
+    EXPECT_FALSE(same_activity(
+        watch, make("q.gpx", Format::gpx, Sport::running, t0 + 6600, 2000, 1200, 10)));
 }
 
 TEST(Dedupe, KeepsFitOverTcxOverGpxAndReportsTheOthers) {
@@ -66,9 +67,12 @@ TEST(Dedupe, KeepsFitOverTcxOverGpxAndReportsTheOthers) {
     auto gpx = make("run.gpx", Format::gpx, Sport::running, t0 + 1, 10100, 3590, 5000);
     gpx.name = "Morning run";
     outcomes.push_back(outcome_of(gpx));
-    outcomes.push_back(outcome_of(make("run.tcx", Format::tcx, Sport::running, t0, 10000, 3600, 4000)));
-    outcomes.push_back(outcome_of(make("x.zip!run.fit", Format::fit, Sport::running, t0, 10000, 3600, 3000)));
-    outcomes.push_back(outcome_of(make("other.fit", Format::fit, Sport::running, t0 + 86400, 10000, 3600, 3000)));
+    outcomes.push_back(
+        outcome_of(make("run.tcx", Format::tcx, Sport::running, t0, 10000, 3600, 4000)));
+    outcomes.push_back(
+        outcome_of(make("x.zip!run.fit", Format::fit, Sport::running, t0, 10000, 3600, 3000)));
+    outcomes.push_back(
+        outcome_of(make("other.fit", Format::fit, Sport::running, t0 + 86400, 10000, 3600, 3000)));
     EXPECT_EQ(mark_duplicates(outcomes), 2U);
     EXPECT_EQ(outcomes[0].kind, InputOutcome::Kind::duplicate);
     EXPECT_TRUE(outcomes[0].activities.empty());
@@ -84,8 +88,10 @@ TEST(Dedupe, KeepsFitOverTcxOverGpxAndReportsTheOthers) {
 
 TEST(Dedupe, SameFormatKeepsMoreRecordsThenSmallerName) {
     std::vector<InputOutcome> outcomes;
-    outcomes.push_back(outcome_of(make("b.fit", Format::fit, Sport::running, t0, 10000, 3600, 100)));
-    outcomes.push_back(outcome_of(make("a.fit", Format::fit, Sport::running, t0, 10000, 3600, 100)));
+    outcomes.push_back(
+        outcome_of(make("b.fit", Format::fit, Sport::running, t0, 10000, 3600, 100)));
+    outcomes.push_back(
+        outcome_of(make("a.fit", Format::fit, Sport::running, t0, 10000, 3600, 100)));
     outcomes.push_back(outcome_of(make("c.fit", Format::fit, Sport::running, t0, 10000, 3600, 99)));
     EXPECT_EQ(mark_duplicates(outcomes), 2U);
     EXPECT_EQ(outcomes[1].activities.size(), 1U);
@@ -98,10 +104,13 @@ TEST(Dedupe, OnlyTheDuplicateLegOfAMultiActivityInputMoves) {
     InputOutcome chained;
     chained.source = "chained.fit";
     chained.kind = InputOutcome::Kind::read;
-    chained.activities.push_back(make("chained.fit", Format::fit, Sport::running, t0, 5000, 1800, 1800));
-    chained.activities.push_back(make("chained.fit", Format::fit, Sport::cycling, t0 + 4000, 30000, 3600, 3600));
+    chained.activities.push_back(
+        make("chained.fit", Format::fit, Sport::running, t0, 5000, 1800, 1800));
+    chained.activities.push_back(
+        make("chained.fit", Format::fit, Sport::cycling, t0 + 4000, 30000, 3600, 3600));
     outcomes.push_back(std::move(chained));
-    outcomes.push_back(outcome_of(make("ride.fit", Format::fit, Sport::cycling, t0 + 4010, 30100, 3600, 7200)));
+    outcomes.push_back(
+        outcome_of(make("ride.fit", Format::fit, Sport::cycling, t0 + 4010, 30100, 3600, 7200)));
     EXPECT_EQ(mark_duplicates(outcomes), 1U);
     EXPECT_EQ(outcomes[0].kind, InputOutcome::Kind::read);
     ASSERT_EQ(outcomes[0].activities.size(), 1U);
