@@ -1,0 +1,418 @@
+#include "store/feature_cache.hpp"
+
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <sys/stat.h>
+
+namespace ultrastrength {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+/// PRAGMA application_id of our cache files ("USTR"): tells our cache from
+/// any other SQLite database the option may point at by mistake.
+constexpr int application_id = 0x55535452;
+
+/// Busy wait for a lock held by a concurrent run on the same cache.
+constexpr int busy_timeout_ms = 30000;
+
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql) : m_db(db) {
+        if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK) {
+            throw std::runtime_error(std::string("cache: ") + sqlite3_errmsg(db));
+        }
+    }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int i, const std::string& v) {
+        sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Statement& bind(int i, std::int64_t v) {
+        sqlite3_bind_int64(m_stmt, i, v);
+        return *this;
+    }
+    Statement& bind_blob(int i, const std::vector<std::uint8_t>& v) {
+        sqlite3_bind_blob(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    /// True while there is a row.
+    bool step() {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW) {
+            return true;
+        }
+        if (rc != SQLITE_DONE) {
+            throw std::runtime_error(std::string("cache: ") + sqlite3_errmsg(m_db));
+        }
+        return false;
+    }
+    std::int64_t integer(int col) { return sqlite3_column_int64(m_stmt, col); }
+    std::string text(int col) {
+        const auto* p = sqlite3_column_text(m_stmt, col);
+        return p != nullptr ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+    }
+    std::vector<std::uint8_t> blob(int col) {
+        const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, col));
+        const int n = sqlite3_column_bytes(m_stmt, col);
+        return p != nullptr ? std::vector<std::uint8_t>(p, p + n) : std::vector<std::uint8_t>();
+    }
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error != nullptr ? error : "unknown error";
+        sqlite3_free(error);
+        throw std::runtime_error("cache: " + message);
+    }
+}
+
+std::int64_t pragma_int(sqlite3* db, const char* sql) {
+    Statement st(db, sql);
+    return st.step() ? st.integer(0) : 0;
+}
+
+template <class T>
+json opt(const std::optional<T>& v) {
+    return v ? json(*v) : json(nullptr);
+}
+template <class T>
+std::optional<T> get_opt(const json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+        return std::nullopt;
+    }
+    return it->get<T>();
+}
+
+json activity_to_json(const ActivityFeatures& a) {
+    json j;
+    j["source"] = a.source;
+    j["format"] = static_cast<int>(a.format);
+    j["hash"] = a.content_hash;
+    j["name"] = a.name;
+    j["sport"] = static_cast<int>(a.sport);
+    j["sub_sport"] = a.sub_sport;
+    j["start"] = opt(a.start_utc);
+    j["utc_offset"] = opt(a.utc_offset_s);
+    j["elapsed"] = opt(a.elapsed_s);
+    j["timer"] = opt(a.timer_s);
+    j["moving"] = opt(a.moving_s);
+    j["distance"] = opt(a.distance_m);
+    j["ascent"] = opt(a.ascent_m);
+    j["descent"] = opt(a.descent_m);
+    j["avg_hr"] = opt(a.avg_hr);
+    j["max_hr"] = opt(a.max_hr);
+    j["rpe"] = opt(a.rpe);
+    j["tss"] = opt(a.device_tss);
+    j["kcal"] = opt(a.calories_kcal);
+    j["ngp"] = opt(a.ngp_speed_mps);
+    j["best60"] = opt(a.best60_gap_speed_mps);
+    j["records"] = a.records;
+    j["flags"] = a.flags;
+    if (a.has_hr_histogram) {
+        json hist = json::array();  // sparse: [bpm, seconds] pairs
+        for (std::size_t bpm = 0; bpm < a.hr_histogram.size(); ++bpm) {
+            if (a.hr_histogram[bpm] != 0) {
+                hist.push_back({bpm, a.hr_histogram[bpm]});
+            }
+        }
+        j["hr_hist"] = std::move(hist);
+    }
+    return j;
+}
+
+ActivityFeatures activity_from_json(const json& j) {
+    ActivityFeatures a;
+    a.source = j.at("source").get<std::string>();
+    a.format = static_cast<Format>(j.at("format").get<int>());
+    a.content_hash = j.at("hash").get<std::uint64_t>();
+    a.name = j.at("name").get<std::string>();
+    a.sport = static_cast<Sport>(j.at("sport").get<int>());
+    a.sub_sport = j.at("sub_sport").get<std::string>();
+    a.start_utc = get_opt<std::int64_t>(j, "start");
+    a.utc_offset_s = get_opt<std::int32_t>(j, "utc_offset");
+    a.elapsed_s = get_opt<double>(j, "elapsed");
+    a.timer_s = get_opt<double>(j, "timer");
+    a.moving_s = get_opt<double>(j, "moving");
+    a.distance_m = get_opt<double>(j, "distance");
+    a.ascent_m = get_opt<double>(j, "ascent");
+    a.descent_m = get_opt<double>(j, "descent");
+    a.avg_hr = get_opt<double>(j, "avg_hr");
+    a.max_hr = get_opt<double>(j, "max_hr");
+    a.rpe = get_opt<double>(j, "rpe");
+    a.device_tss = get_opt<double>(j, "tss");
+    a.calories_kcal = get_opt<double>(j, "kcal");
+    a.ngp_speed_mps = get_opt<double>(j, "ngp");
+    a.best60_gap_speed_mps = get_opt<double>(j, "best60");
+    a.records = j.at("records").get<std::uint64_t>();
+    a.flags = j.at("flags").get<std::uint32_t>();
+    if (const auto it = j.find("hr_hist"); it != j.end()) {
+        a.has_hr_histogram = true;
+        for (const auto& pair : *it) {
+            const auto bpm = pair.at(0).get<std::size_t>();
+            if (bpm >= a.hr_histogram.size()) {
+                throw std::runtime_error("cache: heart-rate bin out of range");
+            }
+            a.hr_histogram[bpm] = pair.at(1).get<std::uint32_t>();
+        }
+    }
+    if (static_cast<int>(a.sport) > static_cast<int>(Sport::other) ||
+        static_cast<int>(a.format) > static_cast<int>(Format::gpx)) {
+        throw std::runtime_error("cache: unknown sport or format");
+    }
+    return a;
+}
+
+} // namespace
+
+std::vector<std::uint8_t> encode_outcomes(const std::vector<InputOutcome>& outcomes) {
+    json list = json::array();
+    for (const auto& o : outcomes) {
+        json j;
+        j["source"] = o.source;
+        j["kind"] = static_cast<int>(o.kind);
+        j["message"] = o.message;
+        j["warnings"] = o.warnings;
+        j["bytes"] = o.bytes;
+        j["hash"] = o.content_hash;
+        j["activities"] = json::array();
+        for (const auto& a : o.activities) {
+            j["activities"].push_back(activity_to_json(a));
+        }
+        list.push_back(std::move(j));
+    }
+    return json::to_cbor(list);
+}
+
+std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes) {
+    std::vector<InputOutcome> outcomes;
+    try {
+        const json list = json::from_cbor(bytes);
+        for (const auto& j : list) {
+            InputOutcome o;
+            o.source = j.at("source").get<std::string>();
+            const int kind = j.at("kind").get<int>();
+            if (kind < 0 || kind > static_cast<int>(InputOutcome::Kind::rejected)) {
+                throw std::runtime_error("cache: unknown outcome kind");
+            }
+            o.kind = static_cast<InputOutcome::Kind>(kind);
+            o.message = j.at("message").get<std::string>();
+            o.warnings = j.at("warnings").get<std::vector<std::string>>();
+            o.bytes = j.at("bytes").get<std::uint64_t>();
+            o.content_hash = j.at("hash").get<std::uint64_t>();
+            for (const auto& a : j.at("activities")) {
+                o.activities.push_back(activity_from_json(a));
+            }
+            outcomes.push_back(std::move(o));
+        }
+    } catch (const json::exception& e) {
+        throw std::runtime_error(std::string("cache: malformed entry: ") + e.what());
+    }
+    return outcomes;
+}
+
+std::optional<FileStamp> stamp_of(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return std::nullopt;
+    }
+    FileStamp stamp;
+    stamp.path = path;
+    stamp.size = static_cast<std::uint64_t>(st.st_size);
+    stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    return stamp;
+}
+
+std::string FeatureCache::default_path() {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    if (xdg != nullptr && xdg[0] == '/') {
+        return std::string(xdg) + "/ultrastrength/features.sqlite";
+    }
+    const char* home = std::getenv("HOME");
+    return std::string(home != nullptr ? home : ".") + "/.cache/ultrastrength/features.sqlite";
+}
+
+FeatureCache::FeatureCache(const std::string& path) : m_path(path) { open_or_rebuild(); }
+
+FeatureCache::~FeatureCache() { close(); }
+
+void FeatureCache::close() noexcept {
+    if (m_db != nullptr) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+    }
+}
+
+bool FeatureCache::try_open(std::string& problem) {
+    close();
+    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
+        problem = m_db != nullptr ? sqlite3_errmsg(m_db) : "cannot open";
+        close();
+        return false;
+    }
+    sqlite3_busy_timeout(m_db, busy_timeout_ms);
+    try {
+        // Any read fails here on a file that is not SQLite (SQLITE_NOTADB).
+        const std::int64_t app = pragma_int(m_db, "PRAGMA application_id");
+        const std::int64_t version = pragma_int(m_db, "PRAGMA user_version");
+        const std::int64_t tables = pragma_int(m_db, "SELECT count(*) FROM sqlite_master");
+        if (tables > 0 && app != application_id) {
+            problem = "not an ultrastrength cache (another SQLite database)";
+            return false;
+        }
+        if (version > schema_version) {
+            problem = "written by a newer version (schema " + std::to_string(version) + ")";
+            return false;
+        }
+        {
+            Statement check(m_db, "PRAGMA quick_check");
+            if (check.step() && check.text(0) != "ok") {
+                problem = "corrupt: " + check.text(0);
+                return false;
+            }
+        }
+        exec(m_db, "PRAGMA journal_mode=WAL");
+        exec(m_db, "PRAGMA synchronous=NORMAL");
+        if (tables == 0) {
+            exec(m_db,
+                 "BEGIN;"
+                 "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                 "CREATE TABLE inputs("
+                 "  path TEXT PRIMARY KEY,"
+                 "  size INTEGER NOT NULL,"
+                 "  mtime_ns INTEGER NOT NULL,"
+                 "  hash INTEGER NOT NULL,"
+                 "  outcomes BLOB NOT NULL);"
+                 "CREATE INDEX inputs_by_hash ON inputs(hash, size);"
+                 "COMMIT;");
+            exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
+            exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
+        }
+        // Schema migrations go here, one step per version (none yet: version 1).
+        std::string stored;
+        {
+            Statement get(m_db, "SELECT value FROM meta WHERE key='features_version'");
+            stored = get.step() ? get.text(0) : "";
+        }
+        if (stored != std::to_string(features_version)) {
+            // Entries from other reader versions are never trusted: start over.
+            exec(m_db, "DELETE FROM inputs");
+            Statement put(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('features_version', ?)");
+            put.bind(1, std::to_string(features_version)).step();
+        }
+    } catch (const std::exception& e) {
+        problem = e.what();
+        return false;
+    }
+    return true;
+}
+
+void FeatureCache::open_or_rebuild() {
+    std::error_code ec;
+    const fs::path parent = fs::path(m_path).parent_path();
+    if (!parent.empty()) {
+        fs::create_directories(parent, ec);
+    }
+    std::string problem;
+    if (try_open(problem)) {
+        return;
+    }
+    close();
+    const std::string aside = m_path + ".corrupt";
+    if (fs::exists(m_path, ec)) {
+        fs::rename(m_path, aside, ec);
+        if (ec) {
+            throw std::runtime_error("cache " + m_path + ": " + problem +
+                                     ", and it cannot be moved aside: " + ec.message());
+        }
+        fs::remove(m_path + "-wal", ec);
+        fs::remove(m_path + "-shm", ec);
+        m_warnings.push_back("cache " + m_path + ": " + problem + "; moved aside to " + aside +
+                             " and rebuilt");
+    }
+    std::string second;
+    if (!try_open(second)) {
+        close();
+        throw std::runtime_error("cache " + m_path + ": cannot be created: " + second);
+    }
+}
+
+std::optional<std::vector<InputOutcome>> FeatureCache::find(const FileStamp& stamp) {
+    Statement st(m_db, "SELECT outcomes FROM inputs WHERE path=? AND size=? AND mtime_ns=?");
+    st.bind(1, stamp.path).bind(2, static_cast<std::int64_t>(stamp.size)).bind(3, stamp.mtime_ns);
+    if (!st.step()) {
+        return std::nullopt;
+    }
+    try {
+        return decode_outcomes(st.blob(0));
+    } catch (const std::exception&) {
+        return std::nullopt;  // never trusted: the caller decodes the file again
+    }
+}
+
+std::optional<std::vector<InputOutcome>> FeatureCache::find_moved(const FileStamp& stamp,
+                                                                  std::uint64_t hash) {
+    Statement st(m_db, "SELECT path, outcomes FROM inputs WHERE hash=? AND size=? LIMIT 1");
+    st.bind(1, static_cast<std::int64_t>(hash)).bind(2, static_cast<std::int64_t>(stamp.size));
+    if (!st.step()) {
+        return std::nullopt;
+    }
+    const std::string old_path = st.text(0);
+    std::vector<InputOutcome> outcomes;
+    try {
+        outcomes = decode_outcomes(st.blob(1));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    auto rename = [&](std::string& source) {
+        if (source.compare(0, old_path.size(), old_path) == 0) {
+            source = stamp.path + source.substr(old_path.size());
+        }
+    };
+    for (auto& o : outcomes) {
+        rename(o.source);
+        for (auto& a : o.activities) {
+            rename(a.source);
+        }
+    }
+    return outcomes;
+}
+
+void FeatureCache::put(const FileStamp& stamp, std::uint64_t hash,
+                       const std::vector<InputOutcome>& outcomes) {
+    Statement st(m_db, "INSERT OR REPLACE INTO inputs(path, size, mtime_ns, hash, outcomes) "
+                       "VALUES(?, ?, ?, ?, ?)");
+    st.bind(1, stamp.path)
+        .bind(2, static_cast<std::int64_t>(stamp.size))
+        .bind(3, stamp.mtime_ns)
+        .bind(4, static_cast<std::int64_t>(hash))
+        .bind_blob(5, encode_outcomes(outcomes))
+        .step();
+}
+
+void FeatureCache::begin() { exec(m_db, "BEGIN IMMEDIATE"); }
+void FeatureCache::commit() { exec(m_db, "COMMIT"); }
+
+std::size_t FeatureCache::size() {
+    return static_cast<std::size_t>(pragma_int(m_db, "SELECT count(*) FROM inputs"));
+}
+
+} // namespace ultrastrength
