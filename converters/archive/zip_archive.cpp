@@ -137,9 +137,11 @@ bool ZipArchive::next(ZipEntry& entry) {
         return false;
     }
     if (rc == ARCHIVE_FATAL || e == nullptr) {
+        // The error may lie in the previous member's data, which libarchive
+        // skips only now.
         fail(m_count == 0 ? std::string("not a readable zip archive")
-                          : "archive broken after member " + std::to_string(m_count) +
-                                "; the rest not read");
+                          : "archive broken in or after member " + std::to_string(m_count) + " (" +
+                                m_last_name + "); the rest not read");
     }
     // ARCHIVE_WARN (odd name encoding, a previous member's CRC) still gives
     // a usable entry.
@@ -152,6 +154,7 @@ bool ZipArchive::next(ZipEntry& entry) {
     entry.name = name != nullptr ? name : "member " + std::to_string(entry.index);
     entry.is_file = archive_entry_filetype(e) == AE_IFREG;
     entry.encrypted = archive_entry_is_encrypted(e) != 0;
+    m_last_name = entry.name;
     m_member = std::make_unique<MemberStream>(*this, entry.name);
     return true;
 }

@@ -64,6 +64,7 @@ private:
     std::vector<std::uint8_t> m_buffer;
     std::uint64_t m_raw_total = 0; ///< archive bytes handed to libarchive
     std::uint64_t m_count = 0;
+    std::string m_last_name;
     std::exception_ptr m_inner_error; ///< thrown by m_in inside a libarchive callback
     std::unique_ptr<MemberStream> m_member;
 };
