@@ -153,6 +153,10 @@ InputOutcome read_export_index(const DecodeContext& ctx, PeekStream& peek,
         }
         ExportIndex index = parse_export_index(
             std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), source);
+        if (!index.unusable.empty()) {
+            outcome.message = "not an export index: " + index.unusable;
+            return outcome;
+        }
         outcome.message = std::string(index.kind == ExportIndex::Kind::strava
                                           ? "Strava activity index"
                                           : "Garmin activity summaries") +

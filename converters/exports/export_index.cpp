@@ -39,14 +39,17 @@ ExportIndex parse_strava(std::string_view text, const std::string& source) {
         header.find_any({"Activity Name", "name", "Name der Aktivität", "Aktivitätsname"});
     const auto type_col =
         header.find_any({"Activity Type", "type", "Aktivitätsart", "Aktivitätstyp"});
-    if (!file_col) {
-        throw ReadError(source, {std::nullopt, 1},
-                        "no Filename column in the header: cannot tell which file a row is");
-    }
     ExportIndex index;
     index.kind = ExportIndex::Kind::strava;
     index.source = source;
     index.base = source.substr(0, source.size() - base_name(source).size());
+    if (!file_col) {
+        // Some other tool's activities.csv, or a localisation not known
+        // here: the files still give their own sport (spec 4.1).
+        index.unusable = "no Filename column in the header; the files' own names and sports "
+                         "are kept";
+        return index;
+    }
     for (std::size_t r = 1; r < table.rows.size(); ++r) {
         const CsvRow& row = table.rows[r];
         if (*file_col >= row.size() || row[*file_col].empty()) {

@@ -30,6 +30,8 @@ struct ExportIndex {
     std::string source; ///< the index file (`export.zip!activities.csv`)
     std::string base;   ///< source prefix of the export's files (`export.zip!`)
     std::vector<ExportIndexEntry> entries;
+    /// Set when the file is well-formed but not an index we can use: why.
+    std::string unusable;
 };
 
 /// Whether a file of this path (inside an archive or on disk) is an index.

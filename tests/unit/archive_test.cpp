@@ -419,6 +419,18 @@ TEST_F(ArchiveTest, StravaExportFolderGetsNamesAndSports) {
     std::filesystem::remove_all(dir);
 }
 
+TEST_F(ArchiveTest, UnknownActivitiesCsvKeepsTheFilesOwnSport) {
+    const Bytes zip =
+        make_zip({{"activities.csv", to_bytes("Id,Datum,Typ,Datei\n1,x,Lauf,activities/1.fit\n")},
+                  {"activities/1.fit", probe(1700000000, "walking")}});
+    const auto out = decode(zip, "other.zip");
+    ASSERT_EQ(out.size(), 2U);
+    EXPECT_EQ(out[0].kind, Kind::skipped);
+    EXPECT_EQ(out[0].message, "not an export index: no Filename column in the header; the "
+                              "files' own names and sports are kept");
+    EXPECT_EQ(out[1].activities.at(0).sport, Sport::walking);
+}
+
 TEST_F(ArchiveTest, GarminExportNestedZipsGetNamesByStartTime) {
     const std::string summaries =
         R"([{"summarizedActivitiesExport":[)"

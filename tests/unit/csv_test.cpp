@@ -66,14 +66,11 @@ TEST(StravaIndex, GermanHeaderAndTypes) {
     EXPECT_EQ(index.entries[1].sport, Sport::hiking);
 }
 
-TEST(StravaIndex, WithoutFilenameColumnItIsRejected) {
-    try {
-        parse_export_index("id,date\n1,2\n", "e.zip!activities.csv");
-        FAIL() << "no error";
-    } catch (const ReadError& e) {
-        EXPECT_STREQ(e.what(), "e.zip!activities.csv: line 1: no Filename column in the header: "
-                               "cannot tell which file a row is");
-    }
+TEST(StravaIndex, WithoutFilenameColumnItIsNotUsed) {
+    const auto index = parse_export_index("id,date\n1,2\n", "e.zip!activities.csv");
+    EXPECT_TRUE(index.entries.empty());
+    EXPECT_EQ(index.unusable,
+              "no Filename column in the header; the files' own names and sports are kept");
 }
 
 TEST(StravaIndex, ActivityTypes) {
