@@ -29,11 +29,36 @@ constexpr std::array<std::uint16_t, 256> byte_table = [] {
     }
     return table;
 }();
+
+// Slicing-by-8 tables: slice[k][b] is the CRC contribution of byte b followed
+// by k zero bytes, so eight bytes cost eight independent lookups. The CRC
+// runs over every byte a reader sees; one lookup per byte made it the
+// largest cost of reading a FIT file.
+constexpr std::array<std::array<std::uint16_t, 256>, 8> slice_tables = [] {
+    std::array<std::array<std::uint16_t, 256>, 8> t{};
+    t[0] = byte_table;
+    for (std::size_t k = 1; k < 8; ++k) {
+        for (unsigned b = 0; b < 256; ++b) {
+            const std::uint16_t prev = t[k - 1][b];
+            t[k][b] = static_cast<std::uint16_t>((prev >> 8) ^ byte_table[prev & 0xFF]);
+        }
+    }
+    return t;
+}();
 } // namespace
 
 std::uint16_t crc16(std::uint16_t crc, std::span<const std::uint8_t> bytes) noexcept {
-    for (const std::uint8_t b : bytes) {
-        crc = static_cast<std::uint16_t>((crc >> 8) ^ byte_table[(crc ^ b) & 0xFF]);
+    const std::uint8_t* p = bytes.data();
+    std::size_t n = bytes.size();
+    const auto& t = slice_tables;
+    while (n >= 8) {
+        crc = static_cast<std::uint16_t>(t[7][p[0] ^ (crc & 0xFF)] ^ t[6][p[1] ^ (crc >> 8)] ^ t[5][p[2]] ^
+                                         t[4][p[3]] ^ t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]]);
+        p += 8;
+        n -= 8;
+    }
+    while (n-- > 0) {
+        crc = static_cast<std::uint16_t>((crc >> 8) ^ byte_table[(crc ^ *p++) & 0xFF]);
     }
     return crc;
 }
