@@ -78,6 +78,15 @@ bool richer(const ActivityFeatures& a, const ActivityFeatures& b) noexcept {
     if (format_rank(a.format) != format_rank(b.format)) {
         return format_rank(a.format) < format_rank(b.format);
     }
+    // An intact copy beats a damaged one of the same format.
+    const std::uint32_t damage = flag_bit(Flag::crc_mismatch) |
+                                 flag_bit(Flag::header_crc_mismatch) | flag_bit(Flag::truncated) |
+                                 flag_bit(Flag::desynchronized);
+    const bool damaged_a = (a.flags & damage) != 0;
+    const bool damaged_b = (b.flags & damage) != 0;
+    if (damaged_a != damaged_b) {
+        return damaged_b;
+    }
     if (a.records != b.records) {
         return a.records > b.records;
     }

@@ -27,7 +27,8 @@ inline constexpr double min_overlap_fraction = 0.5;
 bool same_activity(const ActivityFeatures& a, const ActivityFeatures& b) noexcept;
 
 /// Which copy to keep: FIT > TCX > GPX (FIT has the device's session totals,
-/// TCX laps, GPX only points), then the one with more records, then the
+/// TCX laps, GPX only points), then an intact copy over one with a CRC
+/// error or truncation, then the one with more records, then the
 /// smaller source name so that the choice is deterministic.
 bool richer(const ActivityFeatures& a, const ActivityFeatures& b) noexcept;
 

@@ -99,6 +99,17 @@ TEST(Dedupe, SameFormatKeepsMoreRecordsThenSmallerName) {
     EXPECT_EQ(outcomes[2].duplicates.at(0).duplicate_of, "a.fit");
 }
 
+TEST(Dedupe, IntactCopyBeatsADamagedOne) {
+    std::vector<InputOutcome> outcomes;
+    auto bad = make("a_bad.fit", Format::fit, Sport::running, t0, 10000, 3600, 100);
+    bad.set(Flag::crc_mismatch);
+    outcomes.push_back(outcome_of(bad));
+    outcomes.push_back(
+        outcome_of(make("b_ok.fit", Format::fit, Sport::running, t0, 10000, 3600, 90)));
+    EXPECT_EQ(mark_duplicates(outcomes), 1U);
+    EXPECT_EQ(outcomes[0].duplicates.at(0).duplicate_of, "b_ok.fit");
+}
+
 TEST(Dedupe, OnlyTheDuplicateLegOfAMultiActivityInputMoves) {
     std::vector<InputOutcome> outcomes;
     InputOutcome chained;
