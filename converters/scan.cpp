@@ -1,8 +1,17 @@
 #include "converters/scan.hpp"
 
+#include "converters/archive/gzip_stream.hpp"
+#include "converters/archive/zip_archive.hpp"
+#include "converters/dedupe.hpp"
+#include "converters/exports/export_index.hpp"
+
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -46,18 +55,136 @@ InputList list_inputs(const std::vector<std::string>& paths) {
     return list;
 }
 
-std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStream& in,
-                                       const std::string& source) {
+namespace detail {
+
+namespace {
+
+/// Export indexes met while decoding, from any thread.
+class IndexCollector {
+public:
+    void add(ExportIndex index) {
+        const std::lock_guard lock(m_mutex);
+        m_indexes.push_back(std::move(index));
+    }
+    /// Applies every index to `outcomes`, in the order of the index sources.
+    void apply(std::vector<InputOutcome>& outcomes) {
+        const std::lock_guard lock(m_mutex);
+        std::sort(m_indexes.begin(), m_indexes.end(),
+                  [](const auto& a, const auto& b) { return a.source < b.source; });
+        apply_export_indexes(m_indexes, outcomes);
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<ExportIndex> m_indexes;
+};
+
+struct DecodeContext {
+    const ReaderRegistry& registry;
+    const ArchiveLimits& limits;
+    unsigned jobs;
+    ExpansionBudget& budget;
+    IndexCollector& indexes;
+};
+
+std::vector<InputOutcome> decode_nested(const DecodeContext& ctx, ByteStream& in,
+                                        const std::string& source, unsigned depth);
+
+InputOutcome make_outcome(const std::string& source, InputOutcome::Kind kind, std::string message) {
+    InputOutcome o;
+    o.source = source;
+    o.kind = kind;
+    o.message = std::move(message);
+    return o;
+}
+
+std::string_view base_name(std::string_view path) noexcept {
+    const auto slash = path.find_last_of("/!");
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+/// A stream that replays bytes already read, then continues with the rest.
+class ReplayStream final : public ByteStream {
+public:
+    ReplayStream(std::vector<std::uint8_t> head, ByteStream& rest)
+        : m_head(std::move(head)), m_rest(rest) {}
+    std::size_t read(std::uint8_t* buffer, std::size_t size) override {
+        if (m_pos < m_head.size()) {
+            const std::size_t n = std::min(size, m_head.size() - m_pos);
+            std::copy_n(m_head.data() + m_pos, n, buffer);
+            m_pos += n;
+            return n;
+        }
+        return m_rest.read(buffer, size);
+    }
+
+private:
+    std::vector<std::uint8_t> m_head;
+    std::size_t m_pos = 0;
+    ByteStream& m_rest;
+};
+
+/// Reads up to `cap` bytes; the result holds cap + 1 bytes when there are more.
+std::vector<std::uint8_t> read_up_to(ByteStream& in, std::uint64_t cap) {
+    std::vector<std::uint8_t> bytes;
+    std::uint8_t chunk[64 * 1024];
+    while (bytes.size() <= cap) {
+        const std::size_t n = in.read(chunk, sizeof chunk);
+        if (n == 0) {
+            break;
+        }
+        bytes.insert(bytes.end(), chunk, chunk + n);
+    }
+    return bytes;
+}
+
+/// Decodes an index file (activities.csv, summarizedActivities.json).
+InputOutcome read_export_index(const DecodeContext& ctx, PeekStream& peek,
+                               const std::string& source) {
+    InputOutcome outcome = make_outcome(source, InputOutcome::Kind::skipped, {});
+    try {
+        const auto bytes = read_up_to(peek, ctx.limits.max_index_bytes);
+        outcome.bytes = bytes.size();
+        if (bytes.size() > ctx.limits.max_index_bytes) {
+            outcome.kind = InputOutcome::Kind::rejected;
+            outcome.message = source + ": export index larger than " +
+                              std::to_string(ctx.limits.max_index_bytes >> 20) + " MiB: not read";
+            return outcome;
+        }
+        ExportIndex index = parse_export_index(
+            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), source);
+        if (!index.unusable.empty()) {
+            outcome.message = "not an export index: " + index.unusable;
+            return outcome;
+        }
+        outcome.message = std::string(index.kind == ExportIndex::Kind::strava
+                                          ? "Strava activity index"
+                                          : "Garmin activity summaries") +
+                          " (" + std::to_string(index.entries.size()) +
+                          " entries, applied to this export's activities)";
+        ctx.indexes.add(std::move(index));
+    } catch (const ReadError& e) {
+        outcome.kind = InputOutcome::Kind::rejected;
+        outcome.message = e.what();
+    } catch (const InputError& e) {
+        outcome.kind = InputOutcome::Kind::rejected;
+        outcome.message = e.what();
+    }
+    return outcome;
+}
+
+/// Decodes a stream that is not a container with the reader that claims it.
+InputOutcome read_activity_file(const DecodeContext& ctx, PeekStream& peek,
+                                const std::string& source) {
     InputOutcome outcome;
     outcome.source = source;
-    PeekStream peek(in);
-    const auto file_name = std::string_view(source).substr(source.find_last_of("/!") + 1);
-    const Reader* reader = registry.identify(peek.head(), file_name);
+    const Reader* reader = ctx.registry.identify(peek.head(), base_name(source));
     if (reader == nullptr) {
         outcome.kind = InputOutcome::Kind::skipped;
-        outcome.message = peek.head().empty() ? "empty file" : "not an activity file (unknown format)";
+        outcome.message =
+            peek.head().empty() ? "empty file" : "not an activity file (unknown format)";
         outcome.bytes = peek.bytes_read();
-        return {std::move(outcome)};
+        return outcome;
     }
     try {
         ReadResult result = reader->read(peek, source);
@@ -67,6 +194,9 @@ std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStrea
             outcome.kind = InputOutcome::Kind::read;
             for (auto& activity : result.activities) {
                 activity.content_hash = outcome.content_hash;
+                if (activity.source.empty()) {
+                    activity.source = source;
+                }
             }
             outcome.activities = std::move(result.activities);
         } else {
@@ -76,9 +206,252 @@ std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStrea
     } catch (const ReadError& e) {
         outcome.kind = InputOutcome::Kind::rejected;
         outcome.message = e.what();
+    } catch (const InputError& e) {
+        // The container below failed (corrupt gzip, CRC, bomb): this input only.
+        outcome.kind = InputOutcome::Kind::rejected;
+        outcome.message = e.what();
+    } catch (const std::exception& e) {
+        // A reader broke its contract (or memory ran out): lose this input,
+        // not the rest of its archive.
+        outcome.kind = InputOutcome::Kind::rejected;
+        outcome.message = source + ": internal error: " + e.what();
     }
     outcome.bytes = peek.bytes_read();
-    return {std::move(outcome)};
+    return outcome;
+}
+
+/// Why a zip entry is not looked at, or nullopt to decode it.
+std::optional<std::pair<InputOutcome::Kind, std::string>> screen_entry(const ZipEntry& entry) {
+    using Kind = InputOutcome::Kind;
+    const std::string_view name = entry.name;
+    // Names are never used as paths (nothing is extracted), but an archive
+    // that tries to escape its folder is hostile and worth reporting.
+    const bool absolute = name.starts_with('/') || name.starts_with('\\') ||
+                          (name.size() >= 2 && name[1] == ':');
+    bool dot_dot = false;
+    for (std::size_t pos = 0; pos <= name.size();) {
+        const auto end = name.find_first_of("/\\", pos);
+        const auto part = name.substr(pos, end == std::string_view::npos ? name.npos : end - pos);
+        dot_dot = dot_dot || part == "..";
+        if (end == std::string_view::npos) {
+            break;
+        }
+        pos = end + 1;
+    }
+    if (absolute || dot_dot) {
+        return std::pair{Kind::rejected, std::string("member name ") +
+                                             (absolute ? "is an absolute path"
+                                                       : "has a '..' component") +
+                                             ": rejected, not read"};
+    }
+    if (!entry.is_file) {
+        return std::pair{Kind::skipped, std::string("folder or special entry")};
+    }
+    if (entry.encrypted) {
+        return std::pair{Kind::rejected, std::string("encrypted member: not read")};
+    }
+    if (name.starts_with("__MACOSX/") || name.find("/__MACOSX/") != std::string_view::npos) {
+        return std::pair{Kind::skipped, std::string("macOS resource data (__MACOSX)")};
+    }
+    const auto base = base_name(name);
+    if (base.starts_with("._")) {
+        return std::pair{Kind::skipped, std::string("AppleDouble metadata (._ file)")};
+    }
+    if (base == ".DS_Store" || base == "Thumbs.db" || base == "desktop.ini") {
+        return std::pair{Kind::skipped, std::string("folder metadata")};
+    }
+    // Garmin export (spec 4.2): only DI-Connect-Uploaded-Files and
+    // DI-Connect-Fitness hold activities; the other DI_CONNECT folders are
+    // daily monitoring and profile data.
+    if (const auto root = name.find("DI_CONNECT/"); root != std::string_view::npos) {
+        const auto folder = name.substr(root + 11, name.find('/', root + 11) - (root + 11));
+        if (!folder.starts_with("DI-Connect-Uploaded-Files") &&
+            !folder.starts_with("DI-Connect-Fitness")) {
+            return std::pair{Kind::skipped,
+                             "Garmin export: " + std::string(folder) + " holds no activities"};
+        }
+    }
+    return std::nullopt;
+}
+
+/// Members buffered for the worker threads: at most `capacity` at a time.
+class MemberQueue {
+public:
+    struct Job {
+        std::vector<std::uint8_t> bytes;
+        std::string source;
+        std::vector<InputOutcome>* slot;
+    };
+    explicit MemberQueue(std::size_t capacity) : m_capacity(capacity) {}
+
+    void push(Job job) {
+        std::unique_lock lock(m_mutex);
+        m_not_full.wait(lock, [&] { return m_jobs.size() < m_capacity; });
+        m_jobs.push_back(std::move(job));
+        m_not_empty.notify_one();
+    }
+    std::optional<Job> pop() {
+        std::unique_lock lock(m_mutex);
+        m_not_empty.wait(lock, [&] { return !m_jobs.empty() || m_closed; });
+        if (m_jobs.empty()) {
+            return std::nullopt;
+        }
+        Job job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+        m_not_full.notify_one();
+        return job;
+    }
+    void close() {
+        const std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_not_empty.notify_all();
+    }
+
+private:
+    std::size_t m_capacity;
+    std::mutex m_mutex;
+    std::condition_variable m_not_full;
+    std::condition_variable m_not_empty;
+    std::deque<Job> m_jobs;
+    bool m_closed = false;
+};
+
+/// Unpacks a zip member by member. With ctx.jobs > 1, members that a
+/// reader claims are read whole (up to limits.max_buffered_member_bytes)
+/// and decoded by worker threads while the next members are unpacked;
+/// nested zips, indexes and oversized members are decoded in this thread.
+std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
+                                     const std::string& source, unsigned depth) {
+    std::deque<std::vector<InputOutcome>> slots;  // one per entry, in archive order
+    const bool parallel = ctx.jobs > 1;
+    const DecodeContext worker_ctx{ctx.registry, ctx.limits, 1, ctx.budget, ctx.indexes};
+    MemberQueue queue(std::size_t{2} * ctx.jobs);
+    std::vector<std::jthread> workers;
+    if (parallel) {
+        for (unsigned w = 0; w < ctx.jobs; ++w) {
+            workers.emplace_back([&] {
+                while (auto job = queue.pop()) {
+                    try {
+                        MemoryStream bytes(job->bytes);
+                        *job->slot = decode_nested(worker_ctx, bytes, job->source, depth);
+                    } catch (const std::exception& e) {
+                        *job->slot = {make_outcome(job->source, InputOutcome::Kind::rejected,
+                                                   job->source + ": " + e.what())};
+                    }
+                }
+            });
+        }
+    }
+    // Whatever leaves this function, the workers must see the end of the
+    // queue before they are joined.
+    struct CloseQueue {
+        MemberQueue& queue;
+        ~CloseQueue() { queue.close(); }
+    } close_queue{queue};
+    try {
+        ZipArchive zip(in, source, ctx.limits, ctx.budget);
+        ZipEntry entry;
+        while (zip.next(entry)) {
+            auto& slot = slots.emplace_back();
+            const std::string member_source = source + "!" + entry.name;
+            if (auto screened = screen_entry(entry)) {
+                slot.push_back(make_outcome(member_source, screened->first,
+                                            std::move(screened->second)));
+                continue;
+            }
+            try {
+                if (!parallel || is_export_index_name(entry.name)) {
+                    slot = decode_nested(ctx, zip.member(), member_source, depth);
+                    continue;
+                }
+                PeekStream peek(zip.member());
+                const auto head = peek.head();
+                const bool decodable = is_gzip(head) ||
+                                       ctx.registry.identify(head, base_name(entry.name)) != nullptr;
+                if (!decodable || is_zip(head)) {
+                    // Nested zips (their members get the workers) and
+                    // unknown content (only its head is read) stay here.
+                    slot = decode_nested(ctx, peek, member_source, depth);
+                    continue;
+                }
+                auto bytes = read_up_to(peek, ctx.limits.max_buffered_member_bytes);
+                if (bytes.size() > ctx.limits.max_buffered_member_bytes) {
+                    ReplayStream whole(std::move(bytes), peek);
+                    slot = decode_nested(ctx, whole, member_source, depth);
+                    continue;
+                }
+                queue.push({std::move(bytes), member_source, &slot});
+            } catch (const InputError& e) {
+                slot.push_back(make_outcome(member_source, InputOutcome::Kind::rejected, e.what()));
+            }
+        }
+        if (slots.empty()) {
+            slots.emplace_back().push_back(
+                make_outcome(source, InputOutcome::Kind::skipped, "empty zip archive"));
+        }
+    } catch (const InputError& e) {
+        // The archive itself broke (truncated, not a zip, too many members);
+        // what was read before stays.
+        slots.emplace_back().push_back(
+            make_outcome(source, InputOutcome::Kind::rejected, e.what()));
+    }
+    queue.close();
+    workers.clear();  // joins: every slot is filled from here on
+    std::vector<InputOutcome> outcomes;
+    for (auto& slot : slots) {
+        for (auto& outcome : slot) {
+            outcomes.push_back(std::move(outcome));
+        }
+    }
+    return outcomes;
+}
+
+std::vector<InputOutcome> decode_nested(const DecodeContext& ctx, ByteStream& in,
+                                        const std::string& source, unsigned depth) {
+    try {
+        PeekStream peek(in);
+        const auto head = peek.head();
+        const bool gzip = is_gzip(head);
+        const bool zip = is_zip(head);
+        if (gzip || zip) {
+            if (depth >= ctx.limits.max_depth) {
+                return {make_outcome(source, InputOutcome::Kind::rejected,
+                                     source + ": containers nested more than " +
+                                         std::to_string(ctx.limits.max_depth) +
+                                         " deep: not unpacked")};
+            }
+            if (zip && is_empty_zip(head)) {
+                return {make_outcome(source, InputOutcome::Kind::skipped, "empty zip archive")};
+            }
+            if (zip) {
+                return decode_zip(ctx, peek, source, depth + 1);
+            }
+            // A .gz keeps its own name as the source: it has one member.
+            GzipStream inflated(peek, source, ctx.limits, ctx.budget);
+            return decode_nested(ctx, inflated, source, depth + 1);
+        }
+        if (is_export_index_name(source.substr(source.find_last_of('!') + 1))) {
+            return {read_export_index(ctx, peek, source)};
+        }
+        return {read_activity_file(ctx, peek, source)};
+    } catch (const InputError& e) {
+        return {make_outcome(source, InputOutcome::Kind::rejected, e.what())};
+    }
+}
+
+} // namespace
+
+} // namespace detail
+
+std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStream& in,
+                                       const std::string& source, const DecodeOptions& options) {
+    ExpansionBudget budget(options.limits.max_expanded_bytes);
+    detail::IndexCollector indexes;
+    const detail::DecodeContext ctx{registry, options.limits, std::max(1U, options.jobs), budget,
+                                    indexes};
+    auto outcomes = detail::decode_nested(ctx, in, source, 0);
+    indexes.apply(outcomes);
+    return outcomes;
 }
 
 std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
@@ -86,15 +459,22 @@ std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
                                       const ScanOptions& options) {
     InputList list = list_inputs(paths);
     std::vector<std::vector<InputOutcome>> per_file(list.files.size());
+    detail::IndexCollector indexes;
 
-    auto work_on = [&](std::size_t i) {
+    unsigned jobs =
+        options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
+
+    auto work_on = [&](std::size_t i, unsigned member_jobs) {
         const std::string& path = list.files[i];
         try {
             FileStream file(path);
-            per_file[i] = decode_input(registry, file, path);
+            ExpansionBudget budget(options.limits.max_expanded_bytes);
+            const detail::DecodeContext ctx{registry, options.limits, member_jobs, budget,
+                                            indexes};
+            per_file[i] = detail::decode_nested(ctx, file, path, 0);
         } catch (const std::exception& e) {
-            // InputError (open/read/limits) or an allocation failure: this
-            // input only; the batch goes on.
+            // InputError (open/read) or an allocation failure: this input
+            // only; the batch goes on.
             InputOutcome failed;
             failed.source = path;
             failed.message = e.what();
@@ -102,23 +482,53 @@ std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
         }
     };
 
-    unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
-    jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, list.files.size())));
-    if (jobs <= 1) {
-        for (std::size_t i = 0; i < list.files.size(); ++i) {
-            work_on(i);
+    // Zips get all the threads for their members, one zip at a time; the
+    // other files are spread over the threads. Either way at most `jobs`
+    // threads decode at once.
+    std::vector<std::size_t> plain;
+    std::vector<std::size_t> zips;
+    for (std::size_t i = 0; i < list.files.size(); ++i) {
+        bool is_zip_file = false;
+        if (jobs > 1) {
+            try {
+                FileStream file(list.files[i]);
+                std::uint8_t head[4];
+                std::size_t got = 0;
+                while (got < sizeof head) {
+                    const std::size_t n = file.read(head + got, sizeof head - got);
+                    if (n == 0) {
+                        break;
+                    }
+                    got += n;
+                }
+                is_zip_file = is_zip({head, got});
+            } catch (const std::exception&) {
+                // Reported when it is decoded.
+            }
+        }
+        (is_zip_file ? zips : plain).push_back(i);
+    }
+
+    const unsigned file_jobs =
+        static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, plain.size())));
+    if (file_jobs <= 1) {
+        for (const std::size_t i : plain) {
+            work_on(i, 1);
         }
     } else {
         std::atomic<std::size_t> next{0};
         std::vector<std::jthread> workers;
-        workers.reserve(jobs);
-        for (unsigned w = 0; w < jobs; ++w) {
+        workers.reserve(file_jobs);
+        for (unsigned w = 0; w < file_jobs; ++w) {
             workers.emplace_back([&] {
-                for (std::size_t i = next++; i < list.files.size(); i = next++) {
-                    work_on(i);
+                for (std::size_t k = next++; k < plain.size(); k = next++) {
+                    work_on(plain[k], 1);
                 }
             });
         }
+    }
+    for (const std::size_t i : zips) {
+        work_on(i, jobs);
     }
 
     std::vector<InputOutcome> outcomes = std::move(list.missing);
@@ -126,6 +536,10 @@ std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
         for (auto& outcome : file_outcomes) {
             outcomes.push_back(std::move(outcome));
         }
+    }
+    indexes.apply(outcomes);
+    if (options.dedupe) {
+        mark_duplicates(outcomes);
     }
     return outcomes;
 }

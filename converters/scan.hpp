@@ -3,6 +3,7 @@
 #ifndef ULTRASTRENGTH_CONVERTERS_SCAN_HPP
 #define ULTRASTRENGTH_CONVERTERS_SCAN_HPP
 
+#include "converters/archive/limits.hpp"
 #include "converters/reader.hpp"
 
 #include <cstdint>
@@ -18,10 +19,17 @@ struct InputOutcome {
         read,      ///< yielded one or more activities
         skipped,   ///< well-formed but not an activity (settings FIT, course, junk entry)
         rejected,  ///< could not be read: `message` says why and where
+        duplicate, ///< every activity in it is listed from another input (see `duplicates`)
+    };
+    /// An activity found again in another input, and which one was kept.
+    struct Duplicate {
+        ActivityFeatures activity;
+        std::string duplicate_of;  ///< source of the activity kept instead
     };
     std::string source;
     Kind kind = Kind::rejected;
     std::vector<ActivityFeatures> activities;
+    std::vector<Duplicate> duplicates;  ///< activities dropped as duplicates (dedupe.hpp)
     std::string message;               ///< skip reason or error
     std::vector<std::string> warnings;
     std::uint64_t bytes = 0;
@@ -30,6 +38,13 @@ struct InputOutcome {
 
 struct ScanOptions {
     unsigned jobs = 0;  ///< worker threads; 0 = all cores
+    bool dedupe = true; ///< list an activity found in several inputs once (dedupe.hpp)
+    ArchiveLimits limits;
+};
+
+struct DecodeOptions {
+    unsigned jobs = 1;  ///< threads decoding the members of one zip
+    ArchiveLimits limits;
 };
 
 /// Plain files below the given paths (folders recursively, in sorted order),
@@ -41,9 +56,12 @@ struct InputList {
 InputList list_inputs(const std::vector<std::string>& paths);
 
 /// Decodes one stream (a file or container member): identifies its format
-/// by content, unpacks containers, and returns the outcomes in order.
+/// by content, unpacks containers (gzip, zip, zips in zips; members named
+/// `archive.zip!member`), applies export indexes found inside, and returns
+/// the outcomes in archive order. Never throws for bad data.
 std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStream& in,
-                                       const std::string& source);
+                                       const std::string& source,
+                                       const DecodeOptions& options = {});
 
 /// Decodes every input below `paths`. Outcomes come back in a stable order
 /// (input order, folders sorted) whatever the number of jobs.

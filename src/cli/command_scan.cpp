@@ -21,7 +21,10 @@ std::string CommandScan::details() const {
            "with the keys source, format, sport, sub_sport, start, utc_offset_s, elapsed_s,\n"
            "timer_s, moving_s, distance_m, ascent_m, descent_m, avg_hr, max_hr, records and\n"
            "flags (unknown values are null), and one object with source and error or\n"
-           "skipped for each input that yields no activity.\n\n"
+           "skipped for each input that yields no activity, and one object with source and\n"
+           "duplicate_of for each activity already listed from a richer input (FIT > TCX >\n"
+           "GPX): same sport family, start within 60 s and distance within 3 %, or more\n"
+           "than half of the shorter one's time overlapping.\n\n"
            "Exit status: 0 all inputs read or skipped, 1 some rejected, 3 none readable.\n\n"
            "Examples:\n"
            "  ultrastrength scan ~/exports/export_12345.zip\n"
@@ -45,7 +48,9 @@ void CommandScan::apply(const po::variables_map& vm) {
 int CommandScan::run() {
     ReaderRegistry registry;
     register_all(registry);
-    const auto outcomes = scan_inputs(registry, m_inputs, ScanOptions{m_common.jobs});
+    ScanOptions scan_options;
+    scan_options.jobs = m_common.jobs;
+    const auto outcomes = scan_inputs(registry, m_inputs, scan_options);
     const ScanSummary summary = summarize(outcomes);
 
     if (m_common.json) {

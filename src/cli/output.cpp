@@ -74,14 +74,15 @@ ScanSummary summarize(const std::vector<InputOutcome>& outcomes) {
     ScanSummary s;
     s.inputs = outcomes.size();
     for (const auto& o : outcomes) {
+        // An input whose activities were all found elsewhere was still read.
         switch (o.kind) {
         case InputOutcome::Kind::read:
-            ++s.read;
-            s.activities += o.activities.size();
-            break;
+        case InputOutcome::Kind::duplicate: ++s.read; break;
         case InputOutcome::Kind::skipped: ++s.skipped; break;
         case InputOutcome::Kind::rejected: ++s.rejected; break;
         }
+        s.activities += o.activities.size();
+        s.merged += o.duplicates.size();
     }
     return s;
 }
@@ -91,7 +92,13 @@ std::vector<std::string> outcome_json_lines(const InputOutcome& outcome) {
     for (const auto& activity : outcome.activities) {
         lines.push_back(activity_json(activity).dump());
     }
-    if (outcome.activities.empty()) {
+    for (const auto& duplicate : outcome.duplicates) {
+        json j;
+        j["source"] = duplicate.activity.source;
+        j["duplicate_of"] = duplicate.duplicate_of;
+        lines.push_back(j.dump());
+    }
+    if (outcome.activities.empty() && outcome.duplicates.empty()) {
         json j;
         j["source"] = outcome.source;
         j[outcome.kind == InputOutcome::Kind::rejected ? "error" : "skipped"] = outcome.message;
@@ -141,6 +148,12 @@ void print_problems(std::ostream& out, const std::vector<InputOutcome>& outcomes
             }
         } else if (verbose && !quiet && o.kind == InputOutcome::Kind::skipped) {
             out << "skipped: " << o.source << ": " << o.message << '\n';
+        }
+        if (verbose && !quiet) {
+            for (const auto& d : o.duplicates) {
+                out << "duplicate: " << d.activity.source << ": same activity as "
+                    << d.duplicate_of << '\n';
+            }
         }
         if (verbose && !quiet) {
             for (const auto& w : o.warnings) {
