@@ -640,7 +640,9 @@ void CommandAnalyze::apply(const po::variables_map& vm) {
 int CommandAnalyze::run() {
     ReaderRegistry registry;
     register_all(registry);
-    auto outcomes = scan_inputs(registry, m_inputs, ScanOptions{m_common.jobs});
+    ScanOptions scan_options;
+    scan_options.jobs = m_common.jobs;
+    auto outcomes = scan_inputs(registry, m_inputs, scan_options);
     const ScanSummary summary = summarize(outcomes);
 
     HistoryInput input;
