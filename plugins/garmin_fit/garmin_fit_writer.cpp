@@ -120,9 +120,13 @@ std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& ste
     }
     fields.push_back(Field::enumeration(3, target_open));
     fields.push_back(Field::enumeration(7, intensity_active));
-    if (step.fit_category && step.fit_name) {
+    // A category without a name (pogo hops: plyo, no exact entry) is still
+    // worth sending: the watch groups and counts the exercise by category.
+    if (step.fit_category) {
         fields.push_back(Field::u16(10, *step.fit_category));
-        fields.push_back(Field::u16(11, *step.fit_name));
+        if (step.fit_name) {
+            fields.push_back(Field::u16(11, *step.fit_name));
+        }
     }
     if (step.load_kg && *step.load_kg > 0) {
         const double raw = std::round(*step.load_kg * 100.0);

@@ -32,7 +32,8 @@ Json planned_workout(const Plan& plan, const PlanSession& session, const WriteOp
     // TrainingPeaks renders line breaks and Unicode, not Markdown or HTML (§3.2).
     out["Description"] = detail::prescription_text(plan, session, options.weight_unit);
     Json tags = Json::array({"strength", std::string(to_string(session.phase))});
-    if (const auto kind = detail::slug(session.kind, 40); !kind.empty()) {
+    if (const auto kind = detail::slug(session.kind, 40);
+        !kind.empty() && kind != "strength" && kind != to_string(session.phase)) {
         tags.push_back(kind);
     }
     out["Tags"] = std::move(tags);
