@@ -121,6 +121,17 @@ Json workout(const Plan& plan, const PlanSession& session, WeightUnit unit) {
     return out;
 }
 
+/// Connect's strength workout editor caps workouts at 50 steps (§1.6).
+constexpr std::size_t max_editor_steps = 50;
+
+std::size_t count_steps(const Json& steps) {
+    std::size_t n = 0;
+    for (const auto& step : steps) {
+        n += 1 + (step.contains("workoutSteps") ? count_steps(step["workoutSteps"]) : 0);
+    }
+    return n;
+}
+
 class GarminConnectWriter final : public Writer {
 public:
     std::string_view name() const noexcept override { return "garmin-connect"; }
@@ -138,7 +149,15 @@ public:
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
             const std::string file = stems[i] + ".json";
-            sink.put("garmin-connect/" + file, workout(plan, session, options.weight_unit).dump(2) + '\n');
+            const auto body = workout(plan, session, options.weight_unit);
+            sink.put("garmin-connect/" + file, body.dump(2) + '\n');
+            if (const auto steps = count_steps(body["workoutSegments"][0]["workoutSteps"]);
+                steps > max_editor_steps) {
+                sink.note("garmin-connect/" + file,
+                          std::to_string(steps) + " steps: Connect's editor shows at most " +
+                              std::to_string(max_editor_steps) +
+                              " in a strength workout; the upload may be refused");
+            }
             // POST /workout-service/schedule/{workoutId} with {"date": …} (§2.1).
             schedule["workouts"].push_back(
                 {{"date", format_date(session.date)}, {"file", file}, {"workoutName", session.title}});

@@ -77,6 +77,12 @@ public:
     void write(const Plan& plan, const WriteOptions& options, OutputSink& sink) const override {
         using detail::ics_escape;
         using detail::ics_fold;
+        const std::string file = "ics/" + detail::athlete_stem(plan) + ".ics";
+        if (plan.sessions.empty()) {
+            // RFC 5545 §3.4: a calendar holds at least one component.
+            sink.note(file, "the plan has no sessions; no calendar written");
+            return;
+        }
         std::string out;
         out += ics_fold("BEGIN:VCALENDAR");
         out += ics_fold("VERSION:2.0");
@@ -111,7 +117,7 @@ public:
             out += ics_fold("END:VEVENT");
         }
         out += ics_fold("END:VCALENDAR");
-        sink.put("ics/" + detail::athlete_stem(plan) + ".ics", out);
+        sink.put(file, out);
     }
 };
 

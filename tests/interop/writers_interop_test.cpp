@@ -136,8 +136,10 @@ std::vector<ExpectedStep> expected_steps(const PlanSession& session) {
         for (const auto& step : block.steps) {
             if (step.reps) {
                 out.push_back({29, *step.reps, 0, -1, &step});
-            } else {
+            } else if (step.seconds) {
                 out.push_back({0, *step.seconds * 1000LL * (step.per_side ? 2 : 1), 0, -1, &step});
+            } else {
+                out.push_back({5, -1, 0, -1, &step});  // open: ends on the lap button
             }
             if (step.rest_s > 0) {
                 out.push_back({0, step.rest_s * 1000LL, 1, -1, nullptr});

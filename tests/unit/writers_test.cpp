@@ -242,6 +242,34 @@ TEST(GarminFit, OversizedSessionStaysWithinTheStepLimitAndSaysSo) {
     EXPECT_GT(bytes.size(), 100U);
 }
 
+TEST(Writers, EmptyPlanWritesNoCalendarAndSaysSo) {
+    Plan plan;
+    plan.athlete_id = "nobody";
+    MemorySink sink;
+    WriterRegistry registry;
+    register_all_writers(registry);
+    for (const auto& writer : registry.writers()) {
+        writer->write(plan, {}, sink);
+    }
+    EXPECT_EQ(sink.files().count("ics/nobody.ics"), 0U);
+    ASSERT_EQ(sink.notes().size(), 1U);
+    EXPECT_EQ(sink.notes()[0].file, "ics/nobody.ics");
+    EXPECT_EQ(sink.notes()[0].message, "the plan has no sessions; no calendar written");
+    // The CSV keeps its header so a spreadsheet import still sees the columns.
+    EXPECT_TRUE(sink.files().at("csv/nobody.csv").starts_with("date,athlete,session_id,"));
+}
+
+TEST(GarminConnect, OversizedSessionIsFlagged) {
+    MemorySink sink;
+    WriterRegistry registry;
+    register_all_writers(registry);
+    registry.find("garmin-connect")->write(test::oversized_plan(), {}, sink);
+    ASSERT_EQ(sink.notes().size(), 1U);
+    // 12 repeat groups of 3 exercises and 3 rests.
+    EXPECT_EQ(sink.notes()[0].message,
+              "84 steps: Connect's editor shows at most 50 in a strength workout; the upload may be refused");
+}
+
 TEST(Ics, EscapesTextAsRfc5545Says) {
     EXPECT_EQ(detail::ics_escape("a,b;c\\d\ne\r\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
     EXPECT_EQ(detail::ics_escape(std::string("bell\a")), "bell");
