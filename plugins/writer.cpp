@@ -15,7 +15,9 @@ namespace ultrastrength {
 
 namespace {
 
-std::string errno_text(int error) { return std::generic_category().message(error); }
+std::string errno_text(int error) {
+    return std::generic_category().message(error);
+}
 
 /// True when `path` holds exactly `bytes`.
 bool same_content(const std::filesystem::path& path, std::string_view bytes) {
@@ -143,7 +145,9 @@ void FolderSink::put(const std::string& relative_name, std::string_view bytes) {
     m_entries.push_back({path, exists ? Outcome::updated : Outcome::created});
 }
 
-void WriterRegistry::add(std::unique_ptr<Writer> writer) { m_writers.push_back(std::move(writer)); }
+void WriterRegistry::add(std::unique_ptr<Writer> writer) {
+    m_writers.push_back(std::move(writer));
+}
 
 const Writer* WriterRegistry::find(std::string_view name) const {
     for (const auto& writer : m_writers) {

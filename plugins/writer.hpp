@@ -107,9 +107,9 @@ public:
     Writer& operator=(const Writer&) = delete;
     virtual ~Writer() = default;
 
-    virtual std::string_view name() const noexcept = 0;         ///< "garmin-fit", "ics"
-    virtual std::string_view description() const noexcept = 0;  ///< one line for `formats`
-    virtual std::string_view extension() const noexcept = 0;    ///< ".fit", ".ics"
+    virtual std::string_view name() const noexcept = 0;        ///< "garmin-fit", "ics"
+    virtual std::string_view description() const noexcept = 0; ///< one line for `formats`
+    virtual std::string_view extension() const noexcept = 0;   ///< ".fit", ".ics"
 
     /// Writes every file for `plan` into `sink`. Deterministic: the same plan
     /// and options give byte-identical files (no clock, no randomness).

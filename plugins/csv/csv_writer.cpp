@@ -29,13 +29,12 @@ std::string csv_field(std::string_view text) {
 namespace {
 
 constexpr const char* columns[] = {
-    "date",     "athlete",  "session_id", "session",     "phase",           "kind",
-    "block",    "group",    "order",      "exercise_id", "exercise",        "sets",
-    "reps",     "seconds",  "per_side",   "rest_s",      "percent_1rm",     "reps_in_reserve",
-    "load_kg",  "fit_category", "fit_name", "cue"};
+    "date",    "athlete",      "session_id", "session",     "phase",       "kind",
+    "block",   "group",        "order",      "exercise_id", "exercise",    "sets",
+    "reps",    "seconds",      "per_side",   "rest_s",      "percent_1rm", "reps_in_reserve",
+    "load_kg", "fit_category", "fit_name",   "cue"};
 
-template <typename T>
-std::string optional_text(const std::optional<T>& value) {
+template <typename T> std::string optional_text(const std::optional<T>& value) {
     if (!value) {
         return {};
     }
@@ -73,14 +72,28 @@ public:
                 const auto& block = session.blocks[b];
                 for (std::size_t s = 0; s < block.steps.size(); ++s) {
                     const auto& step = block.steps[s];
-                    row({format_date(session.date), plan.athlete_id, session.id, session.title,
-                         std::string(to_string(session.phase)), session.kind, detail::block_label(b),
-                         std::string(to_string(block.group)), std::to_string(s + 1), step.exercise_id,
-                         step.name, std::to_string(block.sets), optional_text(step.reps),
-                         optional_text(step.seconds), step.per_side ? "yes" : "no",
-                         std::to_string(step.rest_s), optional_text(step.percent_1rm),
-                         optional_text(step.reps_in_reserve), optional_text(step.load_kg),
-                         optional_text(step.fit_category), optional_text(step.fit_name), step.cue});
+                    row({format_date(session.date),
+                         plan.athlete_id,
+                         session.id,
+                         session.title,
+                         std::string(to_string(session.phase)),
+                         session.kind,
+                         detail::block_label(b),
+                         std::string(to_string(block.group)),
+                         std::to_string(s + 1),
+                         step.exercise_id,
+                         step.name,
+                         std::to_string(block.sets),
+                         optional_text(step.reps),
+                         optional_text(step.seconds),
+                         step.per_side ? "yes" : "no",
+                         std::to_string(step.rest_s),
+                         optional_text(step.percent_1rm),
+                         optional_text(step.reps_in_reserve),
+                         optional_text(step.load_kg),
+                         optional_text(step.fit_category),
+                         optional_text(step.fit_name),
+                         step.cue});
                 }
             }
         }
@@ -90,6 +103,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Writer> make_csv_writer() { return std::make_unique<CsvWriter>(); }
+std::unique_ptr<Writer> make_csv_writer() {
+    return std::make_unique<CsvWriter>();
+}
 
 } // namespace ultrastrength

@@ -21,7 +21,9 @@ Json step_type(int id, const char* key) {
     return {{"stepTypeId", id}, {"stepTypeKey", key}, {"displayOrder", id}};
 }
 Json end_condition(int id, const char* key, bool displayable) {
-    return {{"conditionTypeId", id}, {"conditionTypeKey", key}, {"displayOrder", id},
+    return {{"conditionTypeId", id},
+            {"conditionTypeKey", key},
+            {"displayOrder", id},
             {"displayable", displayable}};
 }
 Json no_target() {
@@ -112,12 +114,13 @@ Json workout(const Plan& plan, const PlanSession& session, WeightUnit unit) {
     }
     Json out;
     out["workoutName"] = session.title;
-    out["description"] =
-        detail::truncate_utf8(detail::prescription_text(plan, session, unit), max_description_bytes);
+    out["description"] = detail::truncate_utf8(detail::prescription_text(plan, session, unit),
+                                               max_description_bytes);
     out["sportType"] = sport_strength();
     out["estimatedDurationInSecs"] = session.estimated_minutes * 60;
-    out["workoutSegments"] = Json::array(
-        {{{"segmentOrder", 1}, {"sportType", sport_strength()}, {"workoutSteps", std::move(steps)}}});
+    out["workoutSegments"] = Json::array({{{"segmentOrder", 1},
+                                           {"sportType", sport_strength()},
+                                           {"workoutSteps", std::move(steps)}}});
     return out;
 }
 
@@ -159,8 +162,9 @@ public:
                               " in a strength workout; the upload may be refused");
             }
             // POST /workout-service/schedule/{workoutId} with {"date": …} (§2.1).
-            schedule["workouts"].push_back(
-                {{"date", format_date(session.date)}, {"file", file}, {"workoutName", session.title}});
+            schedule["workouts"].push_back({{"date", format_date(session.date)},
+                                            {"file", file},
+                                            {"workoutName", session.title}});
         }
         sink.put("garmin-connect/schedule.json", schedule.dump(2) + '\n');
     }
@@ -168,6 +172,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Writer> make_garmin_connect_writer() { return std::make_unique<GarminConnectWriter>(); }
+std::unique_ptr<Writer> make_garmin_connect_writer() {
+    return std::make_unique<GarminConnectWriter>();
+}
 
 } // namespace ultrastrength

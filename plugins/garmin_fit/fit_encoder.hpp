@@ -27,9 +27,9 @@ inline constexpr std::int64_t fit_epoch_offset_s = 631065600;
 struct Field {
     std::uint8_t number = 0;
     BaseType type = BaseType::uint8;
-    std::uint8_t size = 1;       ///< bytes on the wire (strings: fixed width incl. the NUL)
-    std::uint32_t value = 0;     ///< integers
-    std::string text;            ///< strings, UTF-8
+    std::uint8_t size = 1;   ///< bytes on the wire (strings: fixed width incl. the NUL)
+    std::uint32_t value = 0; ///< integers
+    std::string text;        ///< strings, UTF-8
 
     static Field enumeration(std::uint8_t number, std::uint8_t value);
     static Field u8(std::uint8_t number, std::uint8_t value);
@@ -58,12 +58,12 @@ public:
 private:
     struct Layout {
         std::uint16_t global_number;
-        std::vector<std::uint8_t> signature;  ///< (number, size, base type) per field
+        std::vector<std::uint8_t> signature; ///< (number, size, base type) per field
     };
     std::uint8_t m_protocol_version;
     std::uint16_t m_profile_version;
     std::vector<std::uint8_t> m_records;
-    std::vector<Layout> m_slots;  ///< layout held by local message type i
+    std::vector<Layout> m_slots; ///< layout held by local message type i
     std::size_t m_next_evict = 0;
 };
 

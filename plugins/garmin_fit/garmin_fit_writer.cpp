@@ -43,15 +43,16 @@ enum class StepKind : std::uint8_t { exercise, rest, repeat };
 
 struct FitStep {
     StepKind kind = StepKind::exercise;
-    const PlanStep* source = nullptr;  ///< exercise steps
-    std::uint32_t duration_value = 0;  ///< rest ms, repeat: first index
+    const PlanStep* source = nullptr; ///< exercise steps
+    std::uint32_t duration_value = 0; ///< rest ms, repeat: first index
     std::uint32_t repeat_count = 0;
 };
 
 /// Lays the session out as FIT steps. `inner_rests` keeps rest steps between
 /// exercises of a multi-exercise block; `max_exercises` cuts the session after
 /// that many exercise steps.
-std::vector<FitStep> lay_out(const PlanSession& session, bool inner_rests, std::size_t max_exercises) {
+std::vector<FitStep> lay_out(const PlanSession& session, bool inner_rests,
+                             std::size_t max_exercises) {
     std::vector<FitStep> steps;
     std::size_t exercises = 0;
     for (const auto& block : session.blocks) {
@@ -70,7 +71,8 @@ std::vector<FitStep> lay_out(const PlanSession& session, bool inner_rests, std::
             }
         }
         if (block.sets > 1 && steps.size() > first) {
-            steps.push_back({StepKind::repeat, nullptr, first, static_cast<std::uint32_t>(block.sets)});
+            steps.push_back(
+                {StepKind::repeat, nullptr, first, static_cast<std::uint32_t>(block.sets)});
         }
     }
     return steps;
@@ -106,13 +108,15 @@ std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& ste
     using fit::Field;
     std::vector<Field> fields;
     fields.push_back(Field::u16(254, index));
-    fields.push_back(Field::string(0, step.fit_title.empty() ? step.name : step.fit_title, name_width));
+    fields.push_back(
+        Field::string(0, step.fit_title.empty() ? step.name : step.fit_title, name_width));
     if (step.reps) {
         fields.push_back(Field::enumeration(1, duration_reps));
         fields.push_back(Field::u32(2, static_cast<std::uint32_t>(std::max(*step.reps, 0))));
     } else if (step.seconds) {
         // A timed exercise done on each side runs for both sides in one step.
-        const auto total_s = static_cast<std::uint32_t>(std::max(*step.seconds, 0)) * (step.per_side ? 2U : 1U);
+        const auto total_s =
+            static_cast<std::uint32_t>(std::max(*step.seconds, 0)) * (step.per_side ? 2U : 1U);
         fields.push_back(Field::enumeration(1, duration_time));
         fields.push_back(Field::u32(2, total_s * 1000U));
     } else {
@@ -132,7 +136,8 @@ std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& ste
         const double raw = std::round(*step.load_kg * 100.0);
         if (raw <= max_weight_raw) {
             fields.push_back(Field::u16(12, static_cast<std::uint16_t>(raw)));
-            fields.push_back(Field::u16(13, unit == WeightUnit::pound ? unit_pound : unit_kilogram));
+            fields.push_back(
+                Field::u16(13, unit == WeightUnit::pound ? unit_pound : unit_kilogram));
         } else {
             problems.push_back(step.name + ": load " + detail::format_decimal(*step.load_kg, 2) +
                                " kg is above the FIT limit of 655.34 kg; left in the notes only");
@@ -186,19 +191,19 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
     if (serial == 0) {
         serial = 1;
     }
-    encoder.add(mesg::file_id, {Field::enumeration(0, file_type_workout),
-                                Field::u16(1, manufacturer_development), Field::u16(2, 0),
-                                Field::u32z(3, serial), Field::u32(4, time_created)});
+    encoder.add(mesg::file_id,
+                {Field::enumeration(0, file_type_workout), Field::u16(1, manufacturer_development),
+                 Field::u16(2, 0), Field::u32z(3, serial), Field::u32(4, time_created)});
 
     std::string description = std::string(to_string(session.phase)) + " phase, " + session.kind;
     for (const auto& problem : problems) {
         description += ". " + problem;
     }
-    encoder.add(mesg::workout,
-                {Field::enumeration(4, sport_training), Field::enumeration(11, sub_sport_strength_training),
-                 Field::u16(6, static_cast<std::uint16_t>(steps.size())),
-                 Field::string(8, session.title, name_width),
-                 Field::string(17, description, notes_width)});
+    encoder.add(mesg::workout, {Field::enumeration(4, sport_training),
+                                Field::enumeration(11, sub_sport_strength_training),
+                                Field::u16(6, static_cast<std::uint16_t>(steps.size())),
+                                Field::string(8, session.title, name_width),
+                                Field::string(17, description, notes_width)});
 
     std::vector<std::pair<std::pair<std::uint16_t, std::uint16_t>, std::string>> titles;
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -207,7 +212,8 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
         switch (step.kind) {
         case StepKind::exercise: {
             const auto& source = *step.source;
-            encoder.add(mesg::workout_step, exercise_fields(index, source, options.weight_unit, problems));
+            encoder.add(mesg::workout_step,
+                        exercise_fields(index, source, options.weight_unit, problems));
             if (!source.fit_title.empty() && source.fit_category && source.fit_name) {
                 const std::pair key{*source.fit_category, *source.fit_name};
                 const bool seen = std::any_of(titles.begin(), titles.end(),
@@ -226,7 +232,8 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
             break;
         case StepKind::repeat:
             encoder.add(mesg::workout_step,
-                        {Field::u16(254, index), Field::enumeration(1, duration_repeat_until_steps_cmplt),
+                        {Field::u16(254, index),
+                         Field::enumeration(1, duration_repeat_until_steps_cmplt),
                          Field::u32(2, step.duration_value), Field::enumeration(3, target_open),
                          Field::u32(4, step.repeat_count)});
             break;
@@ -236,8 +243,8 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
     // the steps, where Garmin's SDK decodes them (§1.7).
     for (std::size_t i = 0; i < titles.size(); ++i) {
         encoder.add(mesg::exercise_title,
-                    {Field::u16(254, static_cast<std::uint16_t>(i)), Field::u16(0, titles[i].first.first),
-                     Field::u16(1, titles[i].first.second),
+                    {Field::u16(254, static_cast<std::uint16_t>(i)),
+                     Field::u16(0, titles[i].first.first), Field::u16(1, titles[i].first.second),
                      Field::string(2, titles[i].second, name_width)});
     }
     return encoder.finish();
@@ -258,7 +265,8 @@ public:
             std::vector<std::string> problems;
             const auto bytes = encode_session(plan, plan.sessions[i], options, problems);
             const std::string file = "garmin-fit/" + stems[i] + ".fit";
-            sink.put(file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+            sink.put(file,
+                     std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
             for (const auto& problem : problems) {
                 sink.note(file, problem);
             }
@@ -268,6 +276,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Writer> make_garmin_fit_writer() { return std::make_unique<GarminFitWriter>(); }
+std::unique_ptr<Writer> make_garmin_fit_writer() {
+    return std::make_unique<GarminFitWriter>();
+}
 
 } // namespace ultrastrength

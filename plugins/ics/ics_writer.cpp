@@ -15,13 +15,21 @@ std::string ics_escape(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         switch (c) {
-        case '\\': out += "\\\\"; break;
-        case ';': out += "\\;"; break;
-        case ',': out += "\\,"; break;
-        case '\n': out += "\\n"; break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case ';':
+            out += "\\;";
+            break;
+        case ',':
+            out += "\\,";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
         case '\r':
             if (i + 1 < text.size() && text[i + 1] == '\n') {
-                break;  // CRLF becomes one \n
+                break; // CRLF becomes one \n
             }
             out += "\\n";
             break;
@@ -48,7 +56,7 @@ std::string ics_fold(std::string_view line) {
         out.append(line.substr(start, end - start));
         out += "\r\n ";
         start = end;
-        room = max_octets - 1;  // the leading space counts
+        room = max_octets - 1; // the leading space counts
     }
     out.append(line.substr(start));
     out += "\r\n";
@@ -90,7 +98,8 @@ public:
         out += ics_fold("CALSCALE:GREGORIAN");
         out += ics_fold("METHOD:PUBLISH");
         const std::string who = plan.athlete_name.empty() ? plan.athlete_id : plan.athlete_name;
-        out += ics_fold("X-WR-CALNAME:" + ics_escape("Strength" + (who.empty() ? "" : " \u2013 " + who)));
+        out += ics_fold("X-WR-CALNAME:" +
+                        ics_escape("Strength" + (who.empty() ? "" : " \u2013 " + who)));
         // DTSTAMP must be a UTC date-time; the plan's start keeps the file
         // identical between runs of the same plan (no clock).
         const std::string stamp = compact_date(plan.start) + "T000000Z";
@@ -109,8 +118,9 @@ public:
             out += ics_fold("DTSTART;VALUE=DATE:" + compact_date(session.date));
             out += ics_fold("DTEND;VALUE=DATE:" + compact_date(next_day));
             out += ics_fold("SUMMARY:" + ics_escape(session.title));
-            out += ics_fold("DESCRIPTION:" +
-                            ics_escape(detail::prescription_text(plan, session, options.weight_unit)));
+            out +=
+                ics_fold("DESCRIPTION:" +
+                         ics_escape(detail::prescription_text(plan, session, options.weight_unit)));
             out += ics_fold("CATEGORIES:Strength," + ics_escape(to_string(session.phase)));
             // All-day training blocks should not mark the day busy.
             out += ics_fold("TRANSP:TRANSPARENT");
@@ -123,6 +133,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Writer> make_ics_writer() { return std::make_unique<IcsWriter>(); }
+std::unique_ptr<Writer> make_ics_writer() {
+    return std::make_unique<IcsWriter>();
+}
 
 } // namespace ultrastrength

@@ -63,6 +63,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Writer> make_trainingpeaks_writer() { return std::make_unique<TrainingPeaksWriter>(); }
+std::unique_ptr<Writer> make_trainingpeaks_writer() {
+    return std::make_unique<TrainingPeaksWriter>();
+}
 
 } // namespace ultrastrength

@@ -76,13 +76,16 @@ Json run_json(const std::vector<std::string>& argv) {
     }
     const int status = ::pclose(pipe);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        ADD_FAILURE() << command << " failed (status " << status << "):\n" << read_file(dir.path / "stderr");
+        ADD_FAILURE() << command << " failed (status " << status << "):\n"
+                      << read_file(dir.path / "stderr");
         return {};
     }
     return Json::parse(out);
 }
 
-std::string interop(const char* file) { return std::string(US_INTEROP_DIR) + "/" + file; }
+std::string interop(const char* file) {
+    return std::string(US_INTEROP_DIR) + "/" + file;
+}
 
 std::vector<std::string> files_under(const fs::path& folder, const std::string& extension) {
     std::vector<std::string> out;
@@ -95,7 +98,9 @@ std::vector<std::string> files_under(const fs::path& folder, const std::string& 
     return out;
 }
 
-std::vector<Plan> sample_plans() { return {test::runner_plan(), test::band_only_plan()}; }
+std::vector<Plan> sample_plans() {
+    return {test::runner_plan(), test::band_only_plan()};
+}
 
 void write_with(const Writer& writer, const Plan& plan, const fs::path& folder,
                 const WriteOptions& options = {}) {
@@ -120,9 +125,9 @@ const Writer& writer_named(std::string_view name) {
 
 struct ExpectedStep {
     int duration_type;
-    std::int64_t duration_value;  ///< -1: field absent
-    int intensity;                ///< -1: absent (repeat steps)
-    std::int64_t target_value;    ///< repeat count, -1 when absent
+    std::int64_t duration_value; ///< -1: field absent
+    int intensity;               ///< -1: absent (repeat steps)
+    std::int64_t target_value;   ///< repeat count, -1 when absent
     const PlanStep* exercise;
 };
 
@@ -139,7 +144,7 @@ std::vector<ExpectedStep> expected_steps(const PlanSession& session) {
             } else if (step.seconds) {
                 out.push_back({0, *step.seconds * 1000LL * (step.per_side ? 2 : 1), 0, -1, &step});
             } else {
-                out.push_back({5, -1, 0, -1, &step});  // open: ends on the lap button
+                out.push_back({5, -1, 0, -1, &step}); // open: ends on the lap button
             }
             if (step.rest_s > 0) {
                 out.push_back({0, step.rest_s * 1000LL, 1, -1, nullptr});
@@ -248,7 +253,8 @@ TEST(GarminFitInterop, EveryWorkoutDecodesWithGarminsSdkAndEqualsThePlan) {
                 const auto notes = got["notes"].get<std::string>();
                 EXPECT_TRUE(notes.starts_with(detail::set_dose(ex))) << notes;
                 if (!ex.cue.empty()) {
-                    EXPECT_NE(notes.find(detail::truncate_utf8(ex.cue, 40)), std::string::npos) << notes;
+                    EXPECT_NE(notes.find(detail::truncate_utf8(ex.cue, 40)), std::string::npos)
+                        << notes;
                 }
                 if (!ex.fit_title.empty() && ex.fit_category && ex.fit_name) {
                     want_titles.emplace(std::pair{*ex.fit_category, *ex.fit_name}, ex.fit_title);
@@ -258,7 +264,8 @@ TEST(GarminFitInterop, EveryWorkoutDecodesWithGarminsSdkAndEqualsThePlan) {
             for (std::size_t t = 0; t < fit["titles"].size(); ++t) {
                 const auto& title = fit["titles"][t];
                 EXPECT_EQ(title["messageIndex"], t);
-                got_titles.emplace(std::pair{title["exerciseCategory"].get<int>(), title["exerciseName"].get<int>()},
+                got_titles.emplace(std::pair{title["exerciseCategory"].get<int>(),
+                                             title["exerciseName"].get<int>()},
                                    title["wktStepName"].get<std::string>());
             }
             EXPECT_EQ(got_titles, want_titles);
@@ -271,19 +278,20 @@ TEST(GarminFitInterop, PoundsAreADisplayUnitOnly) {
     WriteOptions options;
     options.weight_unit = WeightUnit::pound;
     write_with(writer_named("garmin-fit"), test::runner_plan(), dir.path, options);
-    const auto decoded = run_json({US_NODE, interop("decode_fit.mjs"),
-                                   (dir.path / "garmin-fit/2026-12-01_heavy-corrective.fit").string()});
+    const auto decoded =
+        run_json({US_NODE, interop("decode_fit.mjs"),
+                  (dir.path / "garmin-fit/2026-12-01_heavy-corrective.fit").string()});
     ASSERT_EQ(decoded.size(), 1U);
     const auto& king = decoded[0]["steps"][0];
-    EXPECT_DOUBLE_EQ(king["exerciseWeight"].get<double>(), 12.0);  // always kg on the wire
+    EXPECT_DOUBLE_EQ(king["exerciseWeight"].get<double>(), 12.0); // always kg on the wire
     EXPECT_EQ(king["weightDisplayUnit"], 2);
 }
 
 TEST(GarminFitInterop, OversizedSessionIsCutToFiftyValidSteps) {
     TempDir dir;
     write_with(writer_named("garmin-fit"), test::oversized_plan(), dir.path);
-    const auto decoded = run_json(
-        {US_NODE, interop("decode_fit.mjs"), (dir.path / "garmin-fit/2026-12-01_corrective.fit").string()});
+    const auto decoded = run_json({US_NODE, interop("decode_fit.mjs"),
+                                   (dir.path / "garmin-fit/2026-12-01_corrective.fit").string()});
     ASSERT_EQ(decoded.size(), 1U);
     const auto& fit = decoded[0];
     EXPECT_TRUE(fit["integrity"].get<bool>());
@@ -298,8 +306,9 @@ TEST(GarminFitInterop, OversizedSessionIsCutToFiftyValidSteps) {
             EXPECT_GE(steps[s]["targetValue"].get<int>(), 2);
         }
     }
-    EXPECT_EQ(steps.back()["durationType"], 6);  // the last kept block still repeats
-    EXPECT_NE(fit["workout"][0]["wktDescription"].get<std::string>().find("left out"), std::string::npos);
+    EXPECT_EQ(steps.back()["durationType"], 6); // the last kept block still repeats
+    EXPECT_NE(fit["workout"][0]["wktDescription"].get<std::string>().find("left out"),
+              std::string::npos);
 }
 
 // ---- JSON: Ajv against schemas/ ---------------------------------------------
@@ -312,11 +321,14 @@ Json validate(const std::string& schema, const std::vector<std::string>& files) 
 }
 
 /// (category_key, gc_exercise_key) pairs of fit-exercise-names.csv.
-std::set<std::pair<std::string, std::string>> connect_exercise_keys(std::set<std::string>& categories) {
+std::set<std::pair<std::string, std::string>>
+connect_exercise_keys(std::set<std::string>& categories) {
     std::ifstream in(std::string(US_SPECS_DIR) + "/fit-exercise-names.csv");
     std::set<std::pair<std::string, std::string>> out;
     std::string line;
-    std::getline(in, line);  // category_id,category_key,exercise_id,exercise_key,gc_exercise_key,gc_display_name
+    std::getline(
+        in,
+        line); // category_id,category_key,exercise_id,exercise_key,gc_exercise_key,gc_display_name
     while (std::getline(in, line)) {
         std::vector<std::string> cols;
         std::stringstream row(line);
@@ -363,7 +375,8 @@ TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
             const auto& session = plan.sessions[i];
             EXPECT_EQ(schedule["workouts"][i]["date"], format_date(session.date));
             EXPECT_EQ(schedule["workouts"][i]["file"], stems[i] + ".json");
-            const auto workout = Json::parse(read_file(dir.path / "garmin-connect" / (stems[i] + ".json")));
+            const auto workout =
+                Json::parse(read_file(dir.path / "garmin-connect" / (stems[i] + ".json")));
             EXPECT_EQ(workout["workoutName"], session.title);
             std::vector<const Json*> steps;
             collect_steps(workout["workoutSegments"][0]["workoutSteps"], steps);
@@ -390,7 +403,8 @@ TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
                 if (step->contains("exerciseName")) {
                     const auto name = (*step)["exerciseName"].get<std::string>();
                     // Each category also has a generic entry named after itself (§2.2).
-                    EXPECT_TRUE(keys.count({category, name}) || name == category) << category << "/" << name;
+                    EXPECT_TRUE(keys.count({category, name}) || name == category)
+                        << category << "/" << name;
                 }
             }
             std::size_t plan_exercises = 0;
@@ -412,10 +426,12 @@ TEST(GarminConnectInterop, SchemaRejectsAWorkoutWithoutSport) {
     workout.erase("sportType");
     workout["workoutSegments"][0]["workoutSteps"][0]["numberOfIterations"] = 1;
     std::ofstream(dir.path / "broken.json") << workout.dump();
-    const auto result = validate("garmin-connect-workout.schema.json", {(dir.path / "broken.json").string()});
+    const auto result =
+        validate("garmin-connect-workout.schema.json", {(dir.path / "broken.json").string()});
     ASSERT_EQ(result.size(), 1U);
     EXPECT_FALSE(result[0]["valid"].get<bool>());
-    EXPECT_NE(result[0]["errors"].dump().find("must have required property 'sportType'"), std::string::npos)
+    EXPECT_NE(result[0]["errors"].dump().find("must have required property 'sportType'"),
+              std::string::npos)
         << result.dump(2);
 }
 
@@ -433,12 +449,14 @@ TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
         const auto stems = detail::session_file_stems(plan);
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
-            const auto body = Json::parse(read_file(dir.path / "trainingpeaks" / (stems[i] + ".json")));
+            const auto body =
+                Json::parse(read_file(dir.path / "trainingpeaks" / (stems[i] + ".json")));
             EXPECT_EQ(body["AthleteId"], 1234567);
             EXPECT_EQ(body["WorkoutDay"], format_date(session.date));
             EXPECT_EQ(body["WorkoutType"], "strength");
             EXPECT_EQ(body["Title"], session.title);
-            EXPECT_NEAR(body["TotalTimePlanned"].get<double>(), session.estimated_minutes / 60.0, 0.005);
+            EXPECT_NEAR(body["TotalTimePlanned"].get<double>(), session.estimated_minutes / 60.0,
+                        0.005);
             EXPECT_NEAR(body["TSSPlanned"].get<double>(), session.estimated_load, 0.05);
             const auto text = read_file(dir.path / "trainingpeaks" / (stems[i] + ".txt"));
             EXPECT_EQ(body["Description"], text);
@@ -456,12 +474,15 @@ TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
     body["WorkoutType"] = "lifting";
     body["WorkoutDay"] = "08/12/2026";
     std::ofstream(dir.path / "broken.json") << body.dump();
-    const auto result = validate("trainingpeaks-workout.schema.json", {(dir.path / "broken.json").string()});
+    const auto result =
+        validate("trainingpeaks-workout.schema.json", {(dir.path / "broken.json").string()});
     EXPECT_FALSE(result[0]["valid"].get<bool>());
-    EXPECT_NE(result[0]["errors"].dump().find("/WorkoutDay must match format \\\"date\\\""), std::string::npos)
-        << result.dump(2);
-    EXPECT_NE(result[0]["errors"].dump().find("/WorkoutType must be equal to one of the allowed values"),
+    EXPECT_NE(result[0]["errors"].dump().find("/WorkoutDay must match format \\\"date\\\""),
               std::string::npos)
+        << result.dump(2);
+    EXPECT_NE(
+        result[0]["errors"].dump().find("/WorkoutType must be equal to one of the allowed values"),
+        std::string::npos)
         << result.dump(2);
 }
 
@@ -484,11 +505,14 @@ TEST(IcsInterop, CalendarParsesStrictlyAndEqualsThePlan) {
             EXPECT_TRUE(uids.insert(event["uid"].get<std::string>()).second);
             EXPECT_TRUE(event["uid"].get<std::string>().ends_with("@ultrastrength.invalid"));
             EXPECT_EQ(event["dtstart"], format_date(session.date));
-            EXPECT_EQ(event["dtend"], format_date(civil_from_days(days_from_civil(session.date) + 1)));
+            EXPECT_EQ(event["dtend"],
+                      format_date(civil_from_days(days_from_civil(session.date) + 1)));
             EXPECT_EQ(event["dtstamp"], format_date(plan.start) + "T00:00:00+00:00");
             EXPECT_EQ(event["summary"], session.title);
-            EXPECT_EQ(event["description"], detail::prescription_text(plan, session, WeightUnit::kilogram));
-            EXPECT_EQ(event["categories"], Json::array({"Strength", std::string(to_string(session.phase))}));
+            EXPECT_EQ(event["description"],
+                      detail::prescription_text(plan, session, WeightUnit::kilogram));
+            EXPECT_EQ(event["categories"],
+                      Json::array({"Strength", std::string(to_string(session.phase))}));
         }
     }
 }
@@ -547,11 +571,13 @@ TEST(CsvInterop, ParsesBackWithOneRowPerExercise) {
                     EXPECT_EQ(row[column("exercise")], step.name);
                     EXPECT_EQ(row[column("sets")], std::to_string(block.sets));
                     EXPECT_EQ(row[column("reps")], step.reps ? std::to_string(*step.reps) : "");
-                    EXPECT_EQ(row[column("seconds")], step.seconds ? std::to_string(*step.seconds) : "");
+                    EXPECT_EQ(row[column("seconds")],
+                              step.seconds ? std::to_string(*step.seconds) : "");
                     EXPECT_EQ(row[column("per_side")], step.per_side ? "yes" : "no");
                     EXPECT_EQ(row[column("rest_s")], std::to_string(step.rest_s));
                     EXPECT_EQ(row[column("cue")], step.cue);
-                    EXPECT_EQ(row[column("load_kg")], step.load_kg ? detail::format_decimal(*step.load_kg, 2) : "");
+                    EXPECT_EQ(row[column("load_kg")],
+                              step.load_kg ? detail::format_decimal(*step.load_kg, 2) : "");
                 }
             }
         }

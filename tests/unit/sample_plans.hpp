@@ -20,7 +20,7 @@ struct StepSpec {
     std::optional<std::uint16_t> exercise;
     std::string connect_category;
     std::string connect_name;
-    std::string title;  ///< fit_title, when Garmin has no exact exercise
+    std::string title; ///< fit_title, when Garmin has no exact exercise
 };
 
 inline PlanStep reps_step(const StepSpec& spec, int reps, bool per_side, int rest_s,
@@ -56,37 +56,58 @@ inline PlanStep with_load(PlanStep step, std::optional<double> kg, std::optional
     return step;
 }
 
-inline const StepSpec king_deadlift{"king-deadlift", "King deadlift", 8, 14, "DEADLIFT",
-                                    "SINGLE_LEG_ROMANIAN_DEADLIFT_WITH_DUMBBELL", "King Deadlift"};
-inline const StepSpec goblet_squat{"goblet-squat", "Goblet squat", 28, 37, "SQUAT", "GOBLET_SQUAT", ""};
-inline const StepSpec band_walk{"lateral-band-walk", "Lateral band walk", 37, 24, "BANDED_EXERCISES",
-                                "LATERAL_BAND_WALKS", ""};
-inline const StepSpec sl_bridge{"banded-single-leg-bridge", "Banded single-leg bridge", 10, 30,
-                                "HIP_RAISE", "SINGLE_LEG_HIP_RAISE", "Banded SL Bridge"};
+inline const StepSpec king_deadlift{"king-deadlift",
+                                    "King deadlift",
+                                    8,
+                                    14,
+                                    "DEADLIFT",
+                                    "SINGLE_LEG_ROMANIAN_DEADLIFT_WITH_DUMBBELL",
+                                    "King Deadlift"};
+inline const StepSpec goblet_squat{"goblet-squat", "Goblet squat", 28, 37,
+                                   "SQUAT",        "GOBLET_SQUAT", ""};
+inline const StepSpec band_walk{"lateral-band-walk", "Lateral band walk",  37, 24,
+                                "BANDED_EXERCISES",  "LATERAL_BAND_WALKS", ""};
+inline const StepSpec sl_bridge{
+    "banded-single-leg-bridge", "Banded single-leg bridge", 10, 30, "HIP_RAISE",
+    "SINGLE_LEG_HIP_RAISE",     "Banded SL Bridge"};
 inline const StepSpec dead_bug{"dead-bug", "Dead bug", 11, 1, "HIP_STABILITY", "DEAD_BUG", ""};
 inline const StepSpec box_jump{"box-jump", "Box jump", 20, 33, "PLYO", "BOX_JUMP", ""};
-inline const StepSpec pogo_hops{"pogo-hops", "Pogo hops", 20, std::nullopt, "PLYO", "PLYO", "Pogo Hops"};
+inline const StepSpec pogo_hops{"pogo-hops", "Pogo hops", 20,         std::nullopt,
+                                "PLYO",      "PLYO",      "Pogo Hops"};
 inline const StepSpec jump_squat{"jump-squat", "Jump squat", 20, 37, "PLYO", "JUMP_SQUAT", ""};
-inline const StepSpec lateral_hops{"lateral-hops", "Lateral hops", 20, 17, "PLYO",
+inline const StepSpec lateral_hops{"lateral-hops",         "Lateral hops", 20, 17, "PLYO",
                                    "LATERAL_LEAP_AND_HOP", "Lateral Hops"};
-inline const StepSpec split_squat{"bulgarian-split-squat", "Bulgarian split squat", 17, 18, "LUNGE",
-                                  "DUMBBELL_BULGARIAN_SPLIT_SQUAT", ""};
-inline const StepSpec jump_lunge{"jump-lunge", "Jump lunge", 20, 0, "PLYO", "ALTERNATING_JUMP_LUNGE", ""};
+inline const StepSpec split_squat{"bulgarian-split-squat",
+                                  "Bulgarian split squat",
+                                  17,
+                                  18,
+                                  "LUNGE",
+                                  "DUMBBELL_BULGARIAN_SPLIT_SQUAT",
+                                  ""};
+inline const StepSpec jump_lunge{
+    "jump-lunge", "Jump lunge", 20, 0, "PLYO", "ALTERNATING_JUMP_LUNGE", ""};
 inline const StepSpec side_plank{"side-plank", "Side plank", 19, 66, "PLANK", "SIDE_PLANK", ""};
-inline const StepSpec suitcase_carry{"suitcase-carry", "Suitcase carry", 3, 1, "CARRY", "FARMERS_WALK",
-                                     "Suitcase Carry"};
-inline const StepSpec clamshell{"clamshell", "Clamshell", 37, 6, "BANDED_EXERCISES", "CLAM_SHELLS", ""};
-inline const StepSpec bird_dog{"bird-dog", "Bird dog", 11, 19, "HIP_STABILITY", "QUADRUPED_WITH_LEG_LIFT",
-                               "Bird Dog"};
-inline const StepSpec copenhagen{"copenhagen-plank", "Copenhagen plank", 19, std::nullopt, "PLANK", "",
-                                 "Copenhagen Plank"};
-inline const StepSpec calf_raise{"single-leg-calf-raise", "Single-leg calf raise", 1, 15, "CALF_RAISE",
-                                 "SINGLE_LEG_STANDING_CALF_RAISE", ""};
-inline const StepSpec band_squat{"banded-squat", "Banded squat", 28, 63, "SQUAT", "SQUATS_WITH_BAND", ""};
-inline const StepSpec band_bridge{"banded-glute-bridge", "Banded glute bridge", 37, 17, "BANDED_EXERCISES",
-                                  "GLUTE_BRIDGE", ""};
+inline const StepSpec suitcase_carry{"suitcase-carry", "Suitcase carry", 3, 1, "CARRY",
+                                     "FARMERS_WALK",   "Suitcase Carry"};
+inline const StepSpec clamshell{"clamshell",        "Clamshell",   37, 6,
+                                "BANDED_EXERCISES", "CLAM_SHELLS", ""};
+inline const StepSpec bird_dog{
+    "bird-dog", "Bird dog", 11, 19, "HIP_STABILITY", "QUADRUPED_WITH_LEG_LIFT", "Bird Dog"};
+inline const StepSpec copenhagen{
+    "copenhagen-plank", "Copenhagen plank", 19, std::nullopt, "PLANK", "", "Copenhagen Plank"};
+inline const StepSpec calf_raise{"single-leg-calf-raise",
+                                 "Single-leg calf raise",
+                                 1,
+                                 15,
+                                 "CALF_RAISE",
+                                 "SINGLE_LEG_STANDING_CALF_RAISE",
+                                 ""};
+inline const StepSpec band_squat{"banded-squat", "Banded squat",     28, 63,
+                                 "SQUAT",        "SQUATS_WITH_BAND", ""};
+inline const StepSpec band_bridge{"banded-glute-bridge", "Banded glute bridge", 37, 17,
+                                  "BANDED_EXERCISES",    "GLUTE_BRIDGE",        ""};
 inline const StepSpec band_hip_ext{"banded-hip-extension", "Banded hip extension", 37, 20,
-                                   "BANDED_EXERCISES", "HIP_EXTENSION", ""};
+                                   "BANDED_EXERCISES",     "HIP_EXTENSION",        ""};
 
 inline PlanBlock block(ExerciseGroup group, int sets, std::vector<PlanStep> steps) {
     PlanBlock out;
@@ -126,20 +147,23 @@ inline Plan runner_plan() {
     plan.sessions.push_back(session(
         "ana-garcia-2026-12-01-heavy", {2026, 12, 1}, Phase::early, "heavy+corrective",
         "W01 Strength A \u2013 heavy & hips", 50, 38.5,
-        {"early phase: two heavy sessions a week (analysis.md §4.3)",
-         "no long run within 48 h"},
+        {"early phase: two heavy sessions a week (analysis.md §4.3)", "no long run within 48 h"},
         {block(G::heavy, 3,
-               {with_load(reps_step(king_deadlift, 6, true, 90, "Hinge, knee soft, hips square"), 12.0,
-                          std::nullopt, 2)}),
-         block(G::heavy, 3, {with_load(reps_step(goblet_squat, 8, false, 90, "Chest up"), 16.0, 70.0, 2)}),
+               {with_load(reps_step(king_deadlift, 6, true, 90, "Hinge, knee soft, hips square"),
+                          12.0, std::nullopt, 2)}),
+         block(G::heavy, 3,
+               {with_load(reps_step(goblet_squat, 8, false, 90, "Chest up"), 16.0, 70.0, 2)}),
          block(G::corrective, 2,
                {reps_step(band_walk, 12, true, 15, "Band above knees, toes forward"),
-                reps_step(sl_bridge, 10, true, 15), reps_step(dead_bug, 8, true, 45, "Low back down")})}));
+                reps_step(sl_bridge, 10, true, 15),
+                reps_step(dead_bug, 8, true, 45, "Low back down")})}));
     plan.sessions.push_back(session(
         "ana-garcia-2026-12-03-plyo", {2026, 12, 3}, Phase::early, "plyometric+corrective",
         "W01 Strength B \u2013 plyometrics", 35, 25.0, {"plyometrics while run volume is low"},
-        {block(G::plyometric, 3, {reps_step(box_jump, 5, false, 90, "Step down, do not jump down")}),
-         block(G::plyometric, 3, {timed_step(pogo_hops, 20, false, 60, "Stiff ankles, quick contacts")}),
+        {block(G::plyometric, 3,
+               {reps_step(box_jump, 5, false, 90, "Step down, do not jump down")}),
+         block(G::plyometric, 3,
+               {timed_step(pogo_hops, 20, false, 60, "Stiff ankles, quick contacts")}),
          block(G::plyometric, 2, {reps_step(jump_squat, 6, false, 60)}),
          block(G::plyometric, 2, {reps_step(lateral_hops, 10, true, 60)})}));
     plan.sessions.push_back(session(
@@ -159,8 +183,9 @@ inline Plan runner_plan() {
                {reps_step(clamshell, 15, true, 0), reps_step(bird_dog, 8, true, 0),
                 timed_step(copenhagen, 20, true, 30, "Short lever; stop if the groin hurts")}),
          block(G::eccentric, 3,
-               {reps_step(calf_raise, 15, true, 45,
-                          "Knee straight; 3 s down, \"quiet\" heel; don't bounce, \u00fcber slow")})}));
+               {reps_step(
+                   calf_raise, 15, true, 45,
+                   "Knee straight; 3 s down, \"quiet\" heel; don't bounce, \u00fcber slow")})}));
     return plan;
 }
 
@@ -175,17 +200,20 @@ inline Plan band_only_plan() {
     auto rir = [](PlanStep step, int value) {
         return with_load(std::move(step), std::nullopt, std::nullopt, value);
     };
-    plan.sessions.push_back(session(
-        "band-only-2026-12-08-corrective", {2026, 12, 8}, Phase::off_season, "corrective",
-        "Band circuit", 25, 12.0, {"no equipment beyond a band"},
-        {block(G::corrective, 3,
-               {rir(reps_step(band_walk, 15, true, 20), 3), rir(reps_step(band_squat, 15, false, 20), 3),
-                rir(reps_step(band_bridge, 15, false, 20), 3), rir(reps_step(band_hip_ext, 12, true, 60), 3)})}));
-    plan.sessions.push_back(session(
-        "band-only-2026-12-10-corrective", {2026, 12, 10}, Phase::off_season, "corrective",
-        "Band circuit", 25, 12.0, {"no equipment beyond a band"},
-        {block(G::corrective, 3,
-               {rir(reps_step(band_walk, 15, true, 20), 2), rir(reps_step(band_squat, 15, false, 60), 2)})}));
+    plan.sessions.push_back(session("band-only-2026-12-08-corrective", {2026, 12, 8},
+                                    Phase::off_season, "corrective", "Band circuit", 25, 12.0,
+                                    {"no equipment beyond a band"},
+                                    {block(G::corrective, 3,
+                                           {rir(reps_step(band_walk, 15, true, 20), 3),
+                                            rir(reps_step(band_squat, 15, false, 20), 3),
+                                            rir(reps_step(band_bridge, 15, false, 20), 3),
+                                            rir(reps_step(band_hip_ext, 12, true, 60), 3)})}));
+    plan.sessions.push_back(session("band-only-2026-12-10-corrective", {2026, 12, 10},
+                                    Phase::off_season, "corrective", "Band circuit", 25, 12.0,
+                                    {"no equipment beyond a band"},
+                                    {block(G::corrective, 3,
+                                           {rir(reps_step(band_walk, 15, true, 20), 2),
+                                            rir(reps_step(band_squat, 15, false, 60), 2)})}));
     return plan;
 }
 
@@ -197,9 +225,10 @@ inline Plan oversized_plan() {
     plan.start = {2026, 12, 1};
     std::vector<PlanBlock> blocks;
     for (int b = 0; b < 12; ++b) {
-        blocks.push_back(block(ExerciseGroup::corrective, 3,
-                               {reps_step(band_walk, 10 + b, true, 15), reps_step(dead_bug, 8, true, 15),
-                                reps_step(clamshell, 12, true, 45)}));
+        blocks.push_back(
+            block(ExerciseGroup::corrective, 3,
+                  {reps_step(band_walk, 10 + b, true, 15), reps_step(dead_bug, 8, true, 15),
+                   reps_step(clamshell, 12, true, 45)}));
     }
     plan.sessions.push_back(session("big-2026-12-01", {2026, 12, 1}, Phase::early, "corrective",
                                     "Everything", 90, 60.0, {}, std::move(blocks)));

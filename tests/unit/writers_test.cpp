@@ -62,7 +62,8 @@ TEST(WriterRegistry, ListsEveryTargetOnceWithExtension) {
         EXPECT_FALSE(writer->description().empty());
         EXPECT_EQ(writer->extension().front(), '.');
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"garmin-fit", "garmin-connect", "trainingpeaks", "ics", "csv"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"garmin-fit", "garmin-connect", "trainingpeaks",
+                                               "ics", "csv"}));
     ASSERT_NE(registry.find("ics"), nullptr);
     EXPECT_EQ(registry.find("pwx"), nullptr);
 }
@@ -95,7 +96,8 @@ TEST(FolderSink, WritesAtomicallyAndKeepsUnchangedFiles) {
     for (const auto& entry : fs::recursive_directory_iterator(dir.path / "out")) {
         if (entry.is_regular_file()) {
             ++files;
-            EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+            EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos)
+                << entry.path();
         }
     }
     EXPECT_EQ(files, 2);
@@ -110,7 +112,8 @@ TEST(FolderSink, RejectsNamesOutsideTheFolder) {
         sink.put("../escape.fit", "x");
         FAIL() << "expected OutputError";
     } catch (const OutputError& e) {
-        EXPECT_STREQ(e.what(), "output name \"../escape.fit\" must not contain \".\" or \"..\" components");
+        EXPECT_STREQ(e.what(),
+                     "output name \"../escape.fit\" must not contain \".\" or \"..\" components");
     }
     try {
         sink.put("/etc/passwd", "x");
@@ -129,8 +132,9 @@ TEST(FolderSink, ReportsAFolderItCannotWriteTo) {
         sink.put("blocker/x.fit", "x");
         FAIL() << "expected OutputError";
     } catch (const OutputError& e) {
-        EXPECT_NE(std::string(e.what()).find((dir.path / "blocker").string() + ": cannot create folder"),
-                  std::string::npos)
+        EXPECT_NE(
+            std::string(e.what()).find((dir.path / "blocker").string() + ": cannot create folder"),
+            std::string::npos)
             << e.what();
     }
 }
@@ -170,8 +174,8 @@ TEST(Writers, FileNamesAreSafeOnAWatch) {
         const auto file = fs::path(name).filename().string();
         EXPECT_LE(file.size(), 40U) << name;
         for (const char c : name) {
-            const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                            c == '.' || c == '/';
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '_' || c == '.' || c == '/';
             EXPECT_TRUE(ok) << name;
         }
         if (name.starts_with("garmin-fit/")) {
@@ -206,11 +210,11 @@ TEST(FitEncoder, HeaderAndCrcsAsTheProtocolSays) {
     EXPECT_EQ(bytes[4] | (bytes[5] << 8), 20);
     EXPECT_EQ(std::string(bytes.begin() + 8, bytes.begin() + 12), ".FIT");
     const std::span<const std::uint8_t> all(bytes);
-    EXPECT_EQ(fit::crc16(0, all.first(14)), 0);  // header CRC covers bytes 0..11
-    EXPECT_EQ(fit::crc16(0, all), 0);            // file CRC covers everything before it
-    EXPECT_EQ(bytes[14], 0x40);                  // definition, local type 0
-    EXPECT_EQ(bytes[26], 0x00);                  // data, local type 0
-    EXPECT_EQ(bytes[30], 0x00);                  // same layout: no second definition
+    EXPECT_EQ(fit::crc16(0, all.first(14)), 0); // header CRC covers bytes 0..11
+    EXPECT_EQ(fit::crc16(0, all), 0);           // file CRC covers everything before it
+    EXPECT_EQ(bytes[14], 0x40);                 // definition, local type 0
+    EXPECT_EQ(bytes[26], 0x00);                 // data, local type 0
+    EXPECT_EQ(bytes[30], 0x00);                 // same layout: no second definition
 }
 
 TEST(FitEncoder, StringsAreFixedWidthAndCutOnUtf8Boundaries) {
@@ -266,8 +270,8 @@ TEST(GarminConnect, OversizedSessionIsFlagged) {
     registry.find("garmin-connect")->write(test::oversized_plan(), {}, sink);
     ASSERT_EQ(sink.notes().size(), 1U);
     // 12 repeat groups of 3 exercises and 3 rests.
-    EXPECT_EQ(sink.notes()[0].message,
-              "84 steps: Connect's editor shows at most 50 in a strength workout; the upload may be refused");
+    EXPECT_EQ(sink.notes()[0].message, "84 steps: Connect's editor shows at most 50 in a strength "
+                                       "workout; the upload may be refused");
 }
 
 TEST(Ics, EscapesTextAsRfc5545Says) {
@@ -278,7 +282,7 @@ TEST(Ics, EscapesTextAsRfc5545Says) {
 TEST(Ics, FoldsAt75OctetsWithoutSplittingUtf8) {
     std::string line = "DESCRIPTION:";
     for (int i = 0; i < 60; ++i) {
-        line += "\u00fc";  // 2 bytes each
+        line += "\u00fc"; // 2 bytes each
     }
     const auto folded = detail::ics_fold(line);
     std::size_t start = 0;
@@ -314,17 +318,19 @@ TEST(Csv, QuotesOnlyWhatRfc4180Needs) {
 TEST(Prescription, ReadsAsACoachWritesIt) {
     const auto plan = test::runner_plan();
     const auto text = detail::prescription_text(plan, plan.sessions[0], WeightUnit::kilogram);
-    EXPECT_NE(text.find("A  King deadlift \u2013 3 \u00d7 6/side @ 12 kg, RIR 2, rest 90 s\n"), std::string::npos)
+    EXPECT_NE(text.find("A  King deadlift \u2013 3 \u00d7 6/side @ 12 kg, RIR 2, rest 90 s\n"),
+              std::string::npos)
         << text;
     EXPECT_NE(text.find("B  Goblet squat \u2013 3 \u00d7 8 @ 16 kg, 70% 1RM, RIR 2, rest 90 s\n"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("C  corrective, 2 rounds of:\nC1 Lateral band walk \u2013 12/side, rest 15 s\n"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find("C  corrective, 2 rounds of:\nC1 Lateral band walk \u2013 12/side, rest 15 s\n"),
+        std::string::npos)
         << text;
     EXPECT_NE(text.find("Why:\n- early phase"), std::string::npos) << text;
     const auto pounds = detail::prescription_text(plan, plan.sessions[0], WeightUnit::pound);
-    EXPECT_NE(pounds.find("@ 26.5 lb"), std::string::npos) << pounds;  // 12 kg = 26.46 lb
+    EXPECT_NE(pounds.find("@ 26.5 lb"), std::string::npos) << pounds; // 12 kg = 26.46 lb
 }
 
 TEST(Prescription, DecimalsIgnoreTheLocaleAndTrimZeros) {
