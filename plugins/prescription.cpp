@@ -58,6 +58,29 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
     return std::string(text.substr(0, end));
 }
 
+std::string short_label(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) {
+        return std::string(text);
+    }
+    std::string_view out = text;
+    if (out.back() == ')') {
+        if (const auto open = out.rfind(" ("); open != std::string_view::npos && open > 0) {
+            out = out.substr(0, open);
+        }
+    }
+    while (out.size() > max_bytes) {
+        const auto space = out.substr(0, max_bytes + 1).rfind(' ');
+        if (space == std::string_view::npos || space == 0) {
+            return truncate_utf8(out, max_bytes);
+        }
+        out = out.substr(0, space);
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '-' || out.back() == ',')) {
+        out.remove_suffix(1);
+    }
+    return std::string(out);
+}
+
 std::string format_decimal(double value, int max_decimals) {
     char buffer[64];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, value,

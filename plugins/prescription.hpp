@@ -26,6 +26,12 @@ std::string slug(std::string_view text, std::size_t max_chars);
 /// split a UTF-8 sequence.
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
 
+/// `text` shortened to at most `max_bytes` for a small screen: first a
+/// trailing "(…)" goes ("Rear-foot-elevated split squat (barbell)" ->
+/// "Rear-foot-elevated split squat"), then whole words from the end; a single
+/// word too long is cut on a UTF-8 boundary.
+std::string short_label(std::string_view text, std::size_t max_bytes);
+
 /// A decimal with at most `max_decimals` digits after the point, trailing
 /// zeros removed, '.' whatever the locale: 12 -> "12", 12.5 -> "12.5".
 std::string format_decimal(double value, int max_decimals);

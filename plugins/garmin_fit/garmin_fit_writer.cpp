@@ -94,7 +94,8 @@ std::string step_notes(const PlanStep& step, WeightUnit unit) {
     if (step.seconds && step.per_side) {
         notes += ", switch sides halfway";
     }
-    if (!step.fit_title.empty() && step.fit_title != step.name) {
+    const auto& shown = step.fit_title.empty() ? step.name : step.fit_title;
+    if (shown != step.name || shown.size() >= name_width) {
         notes += ". " + step.name;
     }
     if (!step.cue.empty()) {
@@ -108,8 +109,10 @@ std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& ste
     using fit::Field;
     std::vector<Field> fields;
     fields.push_back(Field::u16(254, index));
-    fields.push_back(
-        Field::string(0, step.fit_title.empty() ? step.name : step.fit_title, name_width));
+    fields.push_back(Field::string(
+        0,
+        detail::short_label(step.fit_title.empty() ? step.name : step.fit_title, name_width - 1U),
+        name_width));
     if (step.reps) {
         fields.push_back(Field::enumeration(1, duration_reps));
         fields.push_back(Field::u32(2, static_cast<std::uint32_t>(std::max(*step.reps, 0))));
@@ -199,11 +202,12 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
     for (const auto& problem : problems) {
         description += ". " + problem;
     }
-    encoder.add(mesg::workout, {Field::enumeration(4, sport_training),
-                                Field::enumeration(11, sub_sport_strength_training),
-                                Field::u16(6, static_cast<std::uint16_t>(steps.size())),
-                                Field::string(8, session.title, name_width),
-                                Field::string(17, description, notes_width)});
+    encoder.add(mesg::workout,
+                {Field::enumeration(4, sport_training),
+                 Field::enumeration(11, sub_sport_strength_training),
+                 Field::u16(6, static_cast<std::uint16_t>(steps.size())),
+                 Field::string(8, detail::short_label(session.title, name_width - 1U), name_width),
+                 Field::string(17, description, notes_width)});
 
     std::vector<std::pair<std::pair<std::uint16_t, std::uint16_t>, std::string>> titles;
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -242,10 +246,11 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
     // Display titles for exercises Garmin has no exact entry for (§1.2); after
     // the steps, where Garmin's SDK decodes them (§1.7).
     for (std::size_t i = 0; i < titles.size(); ++i) {
-        encoder.add(mesg::exercise_title,
-                    {Field::u16(254, static_cast<std::uint16_t>(i)),
-                     Field::u16(0, titles[i].first.first), Field::u16(1, titles[i].first.second),
-                     Field::string(2, titles[i].second, name_width)});
+        encoder.add(
+            mesg::exercise_title,
+            {Field::u16(254, static_cast<std::uint16_t>(i)), Field::u16(0, titles[i].first.first),
+             Field::u16(1, titles[i].first.second),
+             Field::string(2, detail::short_label(titles[i].second, name_width - 1U), name_width)});
     }
     return encoder.finish();
 }

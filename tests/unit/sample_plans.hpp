@@ -106,8 +106,13 @@ inline const StepSpec band_squat{"banded-squat", "Banded squat",     28, 63,
                                  "SQUAT",        "SQUATS_WITH_BAND", ""};
 inline const StepSpec band_bridge{"banded-glute-bridge", "Banded glute bridge", 37, 17,
                                   "BANDED_EXERCISES",    "GLUTE_BRIDGE",        ""};
-inline const StepSpec band_hip_ext{"banded-hip-extension", "Banded hip extension", 37, 20,
-                                   "BANDED_EXERCISES",     "HIP_EXTENSION",        ""};
+inline const StepSpec band_hip_ext{"banded-hip-extension",
+                                   "Banded hip extension (standing, band at ankle)",
+                                   37,
+                                   20,
+                                   "BANDED_EXERCISES",
+                                   "HIP_EXTENSION",
+                                   ""};
 
 inline PlanBlock block(ExerciseGroup group, int sets, std::vector<PlanStep> steps) {
     PlanBlock out;

@@ -339,6 +339,12 @@ TEST(Prescription, DecimalsIgnoreTheLocaleAndTrimZeros) {
     EXPECT_EQ(detail::format_decimal(0.785, 2), "0.79");
     EXPECT_EQ(detail::slug("Heavy + Corrective!", 40), "heavy-corrective");
     EXPECT_EQ(detail::truncate_utf8("\u00fc\u00fc", 3), "\u00fc");
+    EXPECT_EQ(detail::short_label("Rear-foot-elevated split squat (barbell)", 31),
+              "Rear-foot-elevated split squat");
+    EXPECT_EQ(detail::short_label("Single-Leg Banded Hip Flexion/Extension", 31),
+              "Single-Leg Banded Hip");
+    EXPECT_EQ(detail::short_label("Dead bug", 31), "Dead bug");
+    EXPECT_EQ(detail::short_label("Supercalifragilisticexpialidocious", 10), "Supercalif");
 }
 
 } // namespace
