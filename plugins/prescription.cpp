@@ -75,8 +75,26 @@ std::string short_label(std::string_view text, std::size_t max_bytes) {
         }
         out = out.substr(0, space);
     }
-    while (!out.empty() && (out.back() == ' ' || out.back() == '-' || out.back() == ',')) {
-        out.remove_suffix(1);
+    // A cut title should not end on a joining word ("Mid strength: Heavy and").
+    static constexpr std::string_view joiners[] = {"and", "or", "with", "of",
+                                                   "the", "&",  "+",    "\u2013"};
+    for (bool again = true; again;) {
+        again = false;
+        while (!out.empty() && (out.back() == ' ' || out.back() == '-' || out.back() == ',' ||
+                                out.back() == ':' || out.back() == ';')) {
+            out.remove_suffix(1);
+        }
+        const auto space = out.rfind(' ');
+        if (space == std::string_view::npos) {
+            break;
+        }
+        for (const auto joiner : joiners) {
+            if (out.substr(space + 1) == joiner) {
+                out = out.substr(0, space);
+                again = true;
+                break;
+            }
+        }
     }
     return std::string(out);
 }

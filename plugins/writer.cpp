@@ -115,8 +115,16 @@ void OutputSink::note(const std::string& relative_name, const std::string& messa
     m_notes.push_back({relative_name, message});
 }
 
-void MemorySink::put(const std::string& relative_name, std::string_view bytes) {
+void OutputSink::claim(const std::string& relative_name) {
     check_relative_name(relative_name);
+    if (!m_claimed.insert(relative_name).second) {
+        throw OutputError("output name \"" + relative_name +
+                          "\" written twice in one run (give each athlete its own output folder)");
+    }
+}
+
+void MemorySink::put(const std::string& relative_name, std::string_view bytes) {
+    claim(relative_name);
     m_files[relative_name] = std::string(bytes);
 }
 
@@ -129,7 +137,7 @@ FolderSink::FolderSink(std::filesystem::path root) : m_root(std::move(root)) {
 }
 
 void FolderSink::put(const std::string& relative_name, std::string_view bytes) {
-    check_relative_name(relative_name);
+    claim(relative_name);
     const auto path = m_root / relative_name;
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);

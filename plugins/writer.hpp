@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,8 +57,15 @@ public:
     };
     const std::vector<Note>& notes() const noexcept { return m_notes; }
 
+protected:
+    /// Checks the name (check_relative_name) and that no earlier put() of this
+    /// sink used it: two writers, or two athletes, writing one file name into
+    /// one folder would silently lose a file. Throws OutputError.
+    void claim(const std::string& relative_name);
+
 private:
     std::vector<Note> m_notes;
+    std::set<std::string> m_claimed;
 };
 
 /// Keeps files in memory (tests, and callers that upload instead of saving).

@@ -124,6 +124,21 @@ TEST(FolderSink, RejectsNamesOutsideTheFolder) {
     EXPECT_FALSE(fs::exists(dir.path.parent_path() / "escape.fit"));
 }
 
+TEST(FolderSink, RefusesToWriteOneNameTwiceInARun) {
+    TempDir dir;
+    FolderSink sink(dir.path);
+    sink.put("garmin-fit/2026-12-01_heavy.fit", "athlete one");
+    try {
+        sink.put("garmin-fit/2026-12-01_heavy.fit", "athlete two");
+        FAIL() << "expected OutputError";
+    } catch (const OutputError& e) {
+        EXPECT_STREQ(e.what(),
+                     "output name \"garmin-fit/2026-12-01_heavy.fit\" written twice in one "
+                     "run (give each athlete its own output folder)");
+    }
+    EXPECT_EQ(read_file(dir.path / "garmin-fit/2026-12-01_heavy.fit"), "athlete one");
+}
+
 TEST(FolderSink, ReportsAFolderItCannotWriteTo) {
     TempDir dir;
     std::ofstream(dir.path / "blocker") << "a file where a folder should be";
@@ -344,6 +359,9 @@ TEST(Prescription, DecimalsIgnoreTheLocaleAndTrimZeros) {
     EXPECT_EQ(detail::short_label("Single-Leg Banded Hip Flexion/Extension", 31),
               "Single-Leg Banded Hip");
     EXPECT_EQ(detail::short_label("Dead bug", 31), "Dead bug");
+    EXPECT_EQ(detail::short_label("Mid strength: Heavy and corrective", 31), "Mid strength: Heavy");
+    EXPECT_EQ(detail::short_label("Late strength: Heavy, plyometric, corrective", 31),
+              "Late strength: Heavy");
     EXPECT_EQ(detail::short_label("Supercalifragilisticexpialidocious", 10), "Supercalif");
 }
 
