@@ -7,6 +7,10 @@
 #include "plugins/prescription.hpp"
 #include "plugins/writer.hpp"
 #include "tests/unit/sample_plans.hpp"
+#ifdef US_HAVE_PLANNER
+#include "plan/planner.hpp"
+#include "tests/unit/plan_test_support.hpp"
+#endif
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -98,8 +102,28 @@ std::vector<std::string> files_under(const fs::path& folder, const std::string& 
     return out;
 }
 
+/// The hand-built plans, and once the planner is in the build, its plans for
+/// every phase with full equipment and with a band only.
 std::vector<Plan> sample_plans() {
-    return {test::runner_plan(), test::band_only_plan()};
+    std::vector<Plan> plans = {test::runner_plan(), test::band_only_plan()};
+#ifdef US_HAVE_PLANNER
+    int n = 0;
+    for (const Phase phase : {Phase::off_season, Phase::early, Phase::mid, Phase::late,
+                              Phase::taper, Phase::recovery}) {
+        for (const bool band_only : {false, true}) {
+            if (band_only && phase != Phase::early && phase != Phase::late) {
+                continue;
+            }
+            PlanContext context = test::steady_context(phase, 6);
+            context.athlete_id = "planner-" + std::to_string(n++);
+            if (band_only) {
+                context.equipment = {"band"};
+            }
+            plans.push_back(build_plan(context, builtin_library(), builtin_prescriptions()));
+        }
+    }
+#endif
+    return plans;
 }
 
 void write_with(const Writer& writer, const Plan& plan, const fs::path& folder,
