@@ -7,7 +7,7 @@ packages=(
   libxml2-dev libxml2-utils libpugixml-dev libboost-program-options-dev
   libarchive-dev zlib1g-dev libxxhash-dev libsqlite3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm python3
+  nodejs npm python3 python3-icalendar
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #include "cli/command_formats.hpp"
 
 #include "converters/reader.hpp"
+#include "plugins/writer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,8 @@ void CommandFormats::apply(const po::variables_map& /*vm*/) {}
 int CommandFormats::run() {
     ReaderRegistry readers;
     register_all(readers);
+    WriterRegistry writers;
+    register_all_writers(writers);
     // Containers are unpacked before any reader sees their members.
     static constexpr std::pair<const char*, const char*> containers[] = {
         {"gz", "gzip-compressed file (one member), any format inside"},
@@ -37,6 +40,11 @@ int CommandFormats::run() {
             doc["containers"].push_back({{"name", name}, {"description", description}});
         }
         doc["writers"] = nlohmann::ordered_json::array();
+        for (const auto& writer : writers.writers()) {
+            doc["writers"].push_back({{"name", writer->name()},
+                                      {"extension", writer->extension()},
+                                      {"description", writer->description()}});
+        }
         std::cout << doc.dump(2) << '\n';
         return exit_ok;
     }
@@ -49,7 +57,10 @@ int CommandFormats::run() {
     for (const auto& [name, description] : containers) {
         std::cout << "  " << name << "  " << description << '\n';
     }
-    std::cout << "\nOutput formats: none yet\n";
+    std::cout << "\nOutput formats (plan --format NAME,...):\n";
+    for (const auto& writer : writers.writers()) {
+        std::cout << "  " << writer->name() << "  " << writer->description() << '\n';
+    }
     return exit_ok;
 }
 

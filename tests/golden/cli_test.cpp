@@ -64,6 +64,23 @@ TEST(Cli, FormatsJsonListsTheReaders) {
     EXPECT_NE(std::find(names.begin(), names.end(), "fit"), names.end());
 }
 
+TEST(Cli, FormatsListsTheWritersWithTheirExtensions) {
+    const auto r = run_cli("formats --json");
+    EXPECT_EQ(r.exit_code, 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    std::vector<std::string> names;
+    for (const auto& writer : doc["writers"]) {
+        names.push_back(writer["name"].get<std::string>() + writer["extension"].get<std::string>());
+        EXPECT_FALSE(writer["description"].get<std::string>().empty());
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"garmin-fit.fit", "garmin-connect.json",
+                                               "trainingpeaks.json", "ics.ics", "csv.csv"}));
+    const auto text = run_cli("formats");
+    EXPECT_NE(text.out.find("\nOutput formats (plan --format NAME,...):\n  garmin-fit  Garmin FIT workout"),
+              std::string::npos)
+        << text.out;
+}
+
 TEST(Cli, NonActivityFileIsSkippedNotRejected) {
     const std::string path = "/tmp/us-cli-notes-" + std::to_string(::getpid()) + ".txt";
     FILE* f = std::fopen(path.c_str(), "w");

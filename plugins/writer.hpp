@@ -1,0 +1,142 @@
+// The writer contract (DESIGN.md, "Contracts"): a writer turns a Plan into
+// files for one target platform. Writers are pure: they build bytes and hand
+// them to an OutputSink with a relative file name; only the sink touches the
+// file system, so the same writer serves the CLI, a batch run and the tests.
+#ifndef ULTRASTRENGTH_PLUGINS_WRITER_HPP
+#define ULTRASTRENGTH_PLUGINS_WRITER_HPP
+
+#include "model/plan.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ultrastrength {
+
+/// How loads are shown on the device and in text (weights are always stored in kg).
+enum class WeightUnit : std::uint8_t { kilogram, pound };
+
+struct WriteOptions {
+    WeightUnit weight_unit = WeightUnit::kilogram;
+    /// TrainingPeaks' numeric athlete id, when known: the Partner API needs it
+    /// in every planned workout (output-formats.md §3.1); without it the field
+    /// is left out for the uploader to fill.
+    std::optional<std::int64_t> trainingpeaks_athlete_id;
+};
+
+/// A file could not be written; the message names the path and the reason.
+class OutputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Where writers put their bytes. `relative_name` uses '/' separators, is
+/// relative and has no ".." component (put() throws OutputError otherwise).
+class OutputSink {
+public:
+    OutputSink() = default;
+    OutputSink(const OutputSink&) = delete;
+    OutputSink& operator=(const OutputSink&) = delete;
+    virtual ~OutputSink() = default;
+
+    virtual void put(const std::string& relative_name, std::string_view bytes) = 0;
+    /// Something the user should know about a file (steps merged or dropped
+    /// to fit a device limit, a value left out).
+    virtual void note(const std::string& relative_name, const std::string& message);
+
+    struct Note {
+        std::string file;
+        std::string message;
+    };
+    const std::vector<Note>& notes() const noexcept { return m_notes; }
+
+protected:
+    /// Checks the name (check_relative_name) and that no earlier put() of this
+    /// sink used it: two writers, or two athletes, writing one file name into
+    /// one folder would silently lose a file. Throws OutputError.
+    void claim(const std::string& relative_name);
+
+private:
+    std::vector<Note> m_notes;
+    std::set<std::string> m_claimed;
+};
+
+/// Keeps files in memory (tests, and callers that upload instead of saving).
+class MemorySink final : public OutputSink {
+public:
+    void put(const std::string& relative_name, std::string_view bytes) override;
+    /// name -> bytes, sorted by name.
+    const std::map<std::string, std::string>& files() const noexcept { return m_files; }
+
+private:
+    std::map<std::string, std::string> m_files;
+};
+
+/// Writes files under a folder, atomically: the bytes go to a temporary file
+/// in the destination folder, which is flushed to disk (fsync) and renamed
+/// over the destination, so a reader (a sync job, the watch) never sees a
+/// half-written file. A file whose bytes are already on disk is not touched,
+/// so its mtime stays and cron users can diff and sync outputs.
+class FolderSink final : public OutputSink {
+public:
+    /// Creates `root` (and parents) when missing.
+    explicit FolderSink(std::filesystem::path root);
+
+    void put(const std::string& relative_name, std::string_view bytes) override;
+
+    enum class Outcome : std::uint8_t { created, updated, unchanged };
+    struct Entry {
+        std::filesystem::path path;
+        Outcome outcome;
+    };
+    const std::vector<Entry>& entries() const noexcept { return m_entries; }
+    const std::filesystem::path& root() const noexcept { return m_root; }
+
+private:
+    std::filesystem::path m_root;
+    std::vector<Entry> m_entries;
+};
+
+/// Checks a writer-supplied relative name; throws OutputError when it is
+/// empty, absolute, or climbs out of the output folder.
+void check_relative_name(const std::string& relative_name);
+
+class Writer {
+public:
+    Writer() = default;
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+    virtual ~Writer() = default;
+
+    virtual std::string_view name() const noexcept = 0;        ///< "garmin-fit", "ics"
+    virtual std::string_view description() const noexcept = 0; ///< one line for `formats`
+    virtual std::string_view extension() const noexcept = 0;   ///< ".fit", ".ics"
+
+    /// Writes every file for `plan` into `sink`. Deterministic: the same plan
+    /// and options give byte-identical files (no clock, no randomness).
+    virtual void write(const Plan& plan, const WriteOptions& options, OutputSink& sink) const = 0;
+};
+
+class WriterRegistry {
+public:
+    void add(std::unique_ptr<Writer> writer);
+    const Writer* find(std::string_view name) const;
+    const std::vector<std::unique_ptr<Writer>>& writers() const noexcept { return m_writers; }
+
+private:
+    std::vector<std::unique_ptr<Writer>> m_writers;
+};
+
+/// Registers every writer, one line each, in the order `formats` lists them.
+void register_all_writers(WriterRegistry& registry);
+
+} // namespace ultrastrength
+
+#endif

@@ -1,0 +1,72 @@
+"""Parses our calendar and CSV outputs with independent parsers and prints
+JSON for the C++ tests to compare with the plan.
+
+  check_text_outputs.py ics FILE   -> {"events": [...], "errors": [...], "lines": {...}}
+  check_text_outputs.py csv FILE   -> {"rows": [[...], ...]}
+
+ICS goes through Debian's python3-icalendar; the raw bytes are also checked
+for the RFC 5545 framing a lenient parser forgives (CRLF only, lines of at
+most 75 octets). CSV goes through Python's csv module in strict mode.
+"""
+import csv
+import io
+import json
+import sys
+
+
+def check_ics(path):
+    import icalendar
+
+    data = open(path, "rb").read()
+    errors = []
+    if b"\n" in data.replace(b"\r\n", b""):
+        errors.append("bare LF line end")
+    if not data.endswith(b"\r\n"):
+        errors.append("file does not end with CRLF")
+    longest = max(len(line) for line in data.split(b"\r\n"))
+    if longest > 75:
+        errors.append("line longer than 75 octets: %d" % longest)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        errors.append("not UTF-8: %s" % e)
+    calendar = icalendar.Calendar.from_ical(data)
+    for component in calendar.walk():
+        for err in getattr(component, "errors", []):
+            errors.append("%s: %s" % (component.name, err))
+    events = []
+    for event in calendar.walk("VEVENT"):
+        events.append({
+            "uid": str(event["UID"]),
+            "dtstamp": event.decoded("DTSTAMP").isoformat(),
+            "dtstart": event.decoded("DTSTART").isoformat(),
+            "dtend": event.decoded("DTEND").isoformat(),
+            "summary": str(event["SUMMARY"]),
+            "description": str(event["DESCRIPTION"]),
+            "categories": [str(c) for c in event["CATEGORIES"].cats],
+        })
+    return {
+        "version": str(calendar["VERSION"]),
+        "prodid": str(calendar["PRODID"]),
+        "calname": str(calendar.get("X-WR-CALNAME", "")),
+        "events": events,
+        "errors": errors,
+        "longest_line": longest,
+    }
+
+
+def check_csv(path):
+    text = open(path, "rb").read().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    return {"rows": rows, "crlf_only": "\n" not in text.replace("\r\n", "")}
+
+
+def main():
+    kind, path = sys.argv[1], sys.argv[2]
+    out = check_ics(path) if kind == "ics" else check_csv(path)
+    json.dump(out, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
