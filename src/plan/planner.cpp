@@ -407,9 +407,13 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
 
     const int k = phase_week(week);
     const int cycle = rules.deload_every_weeks;
-    const bool deload = k % cycle == cycle - 1;
-    const int build_index = k % cycle;
-    const int build_weeks_done = k - k / cycle;
+    // Sets and contacts build (and unload every `cycle` weeks) only in the training
+    // phases; taper, race week and recovery have fixed volumes (§4.3).
+    const bool progresses = wp.phase == Phase::off_season || wp.phase == Phase::early ||
+                            wp.phase == Phase::mid || wp.phase == Phase::late;
+    const bool deload = progresses && k % cycle == cycle - 1;
+    const int build_index = progresses ? k % cycle : 0;
+    const int build_weeks_done = progresses ? k - k / cycle : 0;
     const bool technique = p.heavy_technique && k < rules.technique_weeks;
     trace->phase_week = k;
     trace->deload = deload;
@@ -437,7 +441,7 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         session.reasons.push_back("lighter week (every " + std::to_string(cycle) +
                                   "th week): sets at the low end minus one, contacts ×" +
                                   fixed(rules.deload_contacts_factor, 1));
-    } else {
+    } else if (progresses) {
         session.reasons.push_back("build week " + std::to_string(build_index + 1) + " of " +
                                   std::to_string(cycle - 1) +
                                   " in the phase: sets and contacts progress");
