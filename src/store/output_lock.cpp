@@ -1,0 +1,54 @@
+#include "store/output_lock.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace ultrastrength {
+
+OutputLock::OutputLock(const std::string& folder, bool wait) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) {
+        throw std::runtime_error(folder + ": cannot create output folder: " + ec.message());
+    }
+    const std::string path = folder + "/" + file_name;
+    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_fd < 0) {
+        throw std::runtime_error(path + ": cannot open lock file: " + std::strerror(errno));
+    }
+    int rc = 0;
+    while ((rc = ::flock(m_fd, LOCK_EX | (wait ? 0 : LOCK_NB))) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+        const int error = errno;
+        std::string holder;
+        char buf[32] = {};
+        if (::pread(m_fd, buf, sizeof buf - 1, 0) > 0) {
+            holder = std::string(" (process ") + std::strtok(buf, "\n") + ")";
+        }
+        ::close(m_fd);
+        m_fd = -1;
+        if (error == EWOULDBLOCK) {
+            throw LockBusy(folder + ": another run is writing this output folder" + holder +
+                           "; use --wait to wait for it");
+        }
+        throw std::runtime_error(path + ": cannot lock: " + std::strerror(error));
+    }
+    // Who holds it, for the message another run prints.
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(m_fd, 0) == 0) {
+        [[maybe_unused]] const auto written = ::pwrite(m_fd, pid.data(), pid.size(), 0);
+    }
+}
+
+OutputLock::~OutputLock() {
+    if (m_fd >= 0) {
+        ::close(m_fd);  // releases the flock
+    }
+}
+
+} // namespace ultrastrength

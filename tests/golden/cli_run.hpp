@@ -1,0 +1,53 @@
+// Runs the real `ultrastrength` binary (US_CLI) and captures its output and
+// exit code, for tests of the command line as users see it.
+#ifndef ULTRASTRENGTH_TESTS_GOLDEN_CLI_RUN_HPP
+#define ULTRASTRENGTH_TESTS_GOLDEN_CLI_RUN_HPP
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace ultrastrength::test {
+
+struct CliResult {
+    int exit_code = -1;
+    std::string out;  ///< stdout
+    std::string err;  ///< stderr
+};
+
+/// Runs `US_CLI args` through the shell (args must be quoted by the caller).
+inline CliResult run_cli(const std::string& args) {
+    static int counter = 0;
+    const std::string err_file =
+        "/tmp/us-cli-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const std::string command = std::string(US_CLI) + " " + args + " 2>" + err_file;
+    CliResult result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        return result;
+    }
+    std::array<char, 65536> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+        result.out.append(buf.data(), n);
+    }
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (FILE* err = std::fopen(err_file.c_str(), "rb")) {
+        while ((n = std::fread(buf.data(), 1, buf.size(), err)) > 0) {
+            result.err.append(buf.data(), n);
+        }
+        std::fclose(err);
+    }
+    std::remove(err_file.c_str());
+    return result;
+}
+
+inline std::string corpus(const std::string& relative) {
+    return std::string("'") + US_CORPUS_DIR + "/" + relative + "'";
+}
+
+} // namespace ultrastrength::test
+
+#endif

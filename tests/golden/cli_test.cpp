@@ -1,0 +1,78 @@
+// The command line as users meet it: exit codes, help, errors on stderr.
+#include "cli_run.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+using ultrastrength::test::corpus;
+using ultrastrength::test::run_cli;
+
+TEST(Cli, OverviewListsTheCommands) {
+    const auto r = run_cli("--help");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("scan"), std::string::npos);
+    EXPECT_NE(r.out.find("formats"), std::string::npos);
+    EXPECT_NE(r.out.find("Exit codes"), std::string::npos);
+}
+
+TEST(Cli, NoCommandIsAUsageError) {
+    const auto r = run_cli("");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("Usage:"), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
+    auto r = run_cli("frobnicate");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos);
+    r = run_cli("scan --no-such-option x");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--no-such-option"), std::string::npos);
+    r = run_cli("scan");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("no INPUT given"), std::string::npos);
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+    for (const char* command : {"scan", "formats"}) {
+        const auto r = run_cli(std::string(command) + " --help");
+        EXPECT_EQ(r.exit_code, 0) << command;
+        EXPECT_EQ(r.out.rfind("Usage: ultrastrength " + std::string(command), 0), 0U) << r.out;
+        EXPECT_TRUE(r.err.empty()) << r.err;
+    }
+}
+
+TEST(Cli, MissingInputNamesThePathAndNothingCouldBeDone) {
+    const auto r = run_cli("scan --json /nonexistent/run.fit");
+    EXPECT_EQ(r.exit_code, 3);
+    const auto line = nlohmann::json::parse(r.out);
+    EXPECT_EQ(line["source"], "/nonexistent/run.fit");
+    EXPECT_EQ(line["error"], "no such file or folder");
+    EXPECT_NE(r.err.find("rejected: /nonexistent/run.fit: no such file or folder"), std::string::npos);
+}
+
+TEST(Cli, FormatsJsonListsTheReaders) {
+    const auto r = run_cli("formats --json");
+    EXPECT_EQ(r.exit_code, 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    std::vector<std::string> names;
+    for (const auto& reader : doc["readers"]) {
+        names.push_back(reader["name"]);
+    }
+    EXPECT_NE(std::find(names.begin(), names.end(), "fit"), names.end());
+}
+
+TEST(Cli, NonActivityFileIsSkippedNotRejected) {
+    const std::string path = "/tmp/us-cli-notes-" + std::to_string(::getpid()) + ".txt";
+    FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("shopping list\n", f);
+    std::fclose(f);
+    const auto r = run_cli("scan --json '" + path + "'");
+    std::remove(path.c_str());
+    EXPECT_EQ(r.exit_code, 0);
+    const auto line = nlohmann::json::parse(r.out);
+    EXPECT_EQ(line["skipped"], "not an activity file (unknown format)");
+}
