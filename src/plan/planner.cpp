@@ -702,6 +702,13 @@ Plan Planner::run() {
         "load at the start: CTL " + fixed(load.ctl, 1) + ", ATL " + fixed(load.atl, 1) + ", form " +
         fixed(load.form_pct, 0) + " %, ramp " + fixed(load.ramp_ctl_per_week, 1) +
         " CTL/week, r = " + fixed(load.volume_ratio, 2) + " (analysis.md §1.4, §3.2)");
+    std::string kit;
+    for (const std::string& item : m_ctx.equipment) {
+        kit += (kit.empty() ? "" : ", ") + item;
+    }
+    plan.notes.push_back("level " + std::string(to_string(m_ctx.level)) + ", equipment: " +
+                         (kit.empty() ? std::string("body weight only") : kit) + ", long run on " +
+                         std::string(weekday_name(m_ctx.pattern.long_run_weekday)));
     plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
                          fixed(load.mean_daily_run_load, 1) +
                          " TSS-eq/day plus the planned strength sessions (analysis.md §4.6)");

@@ -289,6 +289,10 @@ void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<Sess
         for (std::size_t b = 0; b < s.blocks.size(); ++b) {
             const PlanBlock& block = s.blocks[b];
             ASSERT_FALSE(block.steps.empty());
+            if (block.group == ExerciseGroup::heavy) {
+                // One exercise per heavy pattern (squat, hinge, calf) whatever the kit.
+                EXPECT_EQ(block.steps.size(), 3U);
+            }
             // sets' = max(1, round(sets × m)); at least one set per pattern while kept.
             const int expected =
                 std::max(1, static_cast<int>(std::lround(t.base_sets[b] * t.effective_m)));
