@@ -648,3 +648,37 @@ TEST(PlanJson, FollowsTheSchemaKeysAndIsStable) {
 
 } // namespace
 } // namespace ultrastrength
+
+namespace ultrastrength {
+namespace {
+
+TEST(Planner, UsesAnExtendedLibrary) {
+    // A user entry replacing the trap-bar deadlift reaches the plan's steps unchanged.
+    const std::string text = R"json({"format": "ultrastrength-exercise-library", "version": 1,
+      "exercises": [{"id": "trap_bar_deadlift", "name": "Hex-bar deadlift", "group": "heavy",
+        "pattern": "hinge", "equipment": ["gym"], "unilateral": false, "mode": "reps",
+        "level": "intermediate", "cues": ["Brace, then push the floor away"],
+        "fit": {"category": 8, "name": 17, "title": "", "match": "exact"},
+        "connect": {"category": "DEADLIFT", "name": "TRAP_BAR_DEADLIFT"}}]})json";
+    const ExerciseLibrary library = parse_library(text, "user.json", builtin_library());
+    const Plan plan =
+        build_plan(test::steady_context(Phase::mid, 1), library, builtin_prescriptions());
+    bool found = false;
+    for (const PlanSession& s : plan.sessions) {
+        for (const PlanBlock& block : s.blocks) {
+            for (const PlanStep& step : block.steps) {
+                if (step.exercise_id == "trap_bar_deadlift") {
+                    found = true;
+                    EXPECT_EQ(step.name, "Hex-bar deadlift");
+                    EXPECT_EQ(step.cue, "Brace, then push the floor away");
+                    EXPECT_EQ(step.fit_category, 8);
+                    EXPECT_EQ(step.fit_name, 17);
+                }
+            }
+        }
+    }
+    EXPECT_TRUE(found);
+}
+
+} // namespace
+} // namespace ultrastrength
