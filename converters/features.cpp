@@ -157,7 +157,8 @@ struct FeatureBuilder::Impl {
             }
             pending.resize(static_cast<std::size_t>(last - bin_base + 1), 0.0);
         }
-        for (auto b = first; b <= last; ++b) {
+        // A long pause flushed the window above: bins before the new base are final.
+        for (auto b = std::max(first, bin_base); b <= last; ++b) {
             const double lo = std::max(t0, static_cast<double>(b) * bin_s);
             const double hi = std::min(t1, static_cast<double>(b + 1) * bin_s);
             if (hi > lo) {

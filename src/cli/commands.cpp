@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "cli/command_formats.hpp"
 #include "cli/command_scan.hpp"
+#include "cli/command_validate.hpp"
 
 namespace ultrastrength::cli {
 
@@ -17,6 +18,7 @@ const std::vector<CommandInfo>& all_commands() {
     static const std::vector<CommandInfo> commands = {
         info<CommandScan>(),
         info<CommandFormats>(),
+        info<CommandValidate>(),
     };
     return commands;
 }

@@ -1,0 +1,406 @@
+#include "converters/xml/xml_sax.hpp"
+
+#include "converters/reader.hpp"
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+namespace ultrastrength::detail {
+
+namespace {
+
+// 64 KiB: large enough that libxml2's per-chunk overhead vanishes, small
+// enough to stay in L2.
+constexpr std::size_t chunk_bytes = 64 * 1024;
+
+bool is_xml_space(std::uint8_t c) noexcept {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view as_view(const xmlChar* s) noexcept {
+    return s == nullptr ? std::string_view{} : std::string_view(reinterpret_cast<const char*>(s));
+}
+
+std::string trim_message(const char* message) {
+    std::string text = message == nullptr ? std::string("unknown XML error") : std::string(message);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+        text.pop_back();
+    }
+    return text;
+}
+
+} // namespace
+
+std::optional<std::string_view> XmlAttributes::find(std::string_view local) const noexcept {
+    for (int i = 0; i < m_count; ++i) {
+        const unsigned char* const* a = m_raw + 5 * i;
+        if (a[2] == nullptr && as_view(a[0]) == local) {
+            return std::string_view(reinterpret_cast<const char*>(a[3]),
+                                    static_cast<std::size_t>(a[4] - a[3]));
+        }
+    }
+    return std::nullopt;
+}
+
+struct XmlParser::Impl {
+    XmlHandler& handler;
+    std::string source;
+    XmlLimits limits;
+    xmlParserCtxtPtr ctxt = nullptr;
+    XmlParseInfo info;
+
+    std::size_t depth = 0;
+    // Per open element: whether its text is being collected.
+    std::vector<bool> capture_stack;
+    std::string text;
+    bool capturing = false;
+
+    bool failed = false;
+    bool final_feed = false;    // the end of the input is being fed
+    bool failed_at_end = false; // libxml2 failed only once told the input ended
+    std::string problem;
+    std::uint64_t problem_line = 0;
+
+    Impl(XmlHandler& h, std::string s, XmlLimits l) : handler(h), source(std::move(s)), limits(l) {}
+
+    // Lines of leading whitespace skipped before the parser saw the first byte.
+    std::uint64_t line_offset = 0;
+
+    std::uint64_t current_line() const noexcept {
+        return ctxt != nullptr && ctxt->input != nullptr ? to_file_line(ctxt->input->line) : 0;
+    }
+    std::uint64_t to_file_line(int parser_line) const noexcept {
+        return parser_line > 0 ? static_cast<std::uint64_t>(parser_line) + line_offset : 0;
+    }
+
+    void fail(std::string what, std::uint64_t line) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        problem = std::move(what);
+        problem_line = line;
+        if (ctxt != nullptr) {
+            xmlStopParser(ctxt);
+        }
+    }
+
+    static Impl& self(void* user) { return *static_cast<Impl*>(user); }
+
+    static void on_start(void* user, const xmlChar* local, const xmlChar* /*prefix*/,
+                         const xmlChar* uri, int /*nb_namespaces*/, const xmlChar** /*namespaces*/,
+                         int nb_attributes, int /*nb_defaulted*/, const xmlChar** attributes) {
+        Impl& p = self(user);
+        if (p.failed) {
+            return;
+        }
+        if (++p.depth > p.limits.max_depth) {
+            p.fail("elements nested deeper than " + std::to_string(p.limits.max_depth) +
+                       " levels; expected a TCX or GPX document (at most a dozen levels)",
+                   p.current_line());
+            return;
+        }
+        const XmlAttributes attrs(attributes, nb_attributes);
+        const bool capture = p.handler.start_element(as_view(uri), as_view(local), attrs);
+        p.capture_stack.push_back(capture);
+        p.capturing = capture;
+        p.text.clear();
+    }
+
+    static void on_end(void* user, const xmlChar* /*local*/, const xmlChar* /*prefix*/,
+                       const xmlChar* /*uri*/) {
+        Impl& p = self(user);
+        if (p.failed || p.capture_stack.empty()) {
+            return;
+        }
+        const bool captured = p.capture_stack.back();
+        p.capture_stack.pop_back();
+        --p.depth;
+        p.handler.end_element(captured ? std::string_view(p.text) : std::string_view{});
+        p.text.clear();
+        // Text of a parent after a child element is not collected: the
+        // fields read are all leaf elements.
+        p.capturing = false;
+    }
+
+    static void on_characters(void* user, const xmlChar* chars, int length) {
+        Impl& p = self(user);
+        if (!p.capturing || p.failed) {
+            return;
+        }
+        if (p.text.size() + static_cast<std::size_t>(length) > p.limits.max_text_bytes) {
+            p.fail("element text longer than " + std::to_string(p.limits.max_text_bytes) +
+                       " bytes where a number, time or short name was expected",
+                   p.current_line());
+            return;
+        }
+        p.text.append(reinterpret_cast<const char*>(chars), static_cast<std::size_t>(length));
+    }
+
+    // Any DOCTYPE is refused: TCX and GPX never carry one, and refusing it
+    // rules out external entities, DTD loading and entity expansion
+    // ("billion laughs") in one place.
+    static void on_internal_subset(void* user, const xmlChar* name, const xmlChar* /*external_id*/,
+                                   const xmlChar* /*system_id*/) {
+        Impl& p = self(user);
+        p.fail("document type declaration <!DOCTYPE " + std::string(as_view(name)) +
+                   "> refused (DTDs and entities are not accepted in TCX/GPX)",
+               p.current_line());
+    }
+
+    static void on_entity_decl(void* user, const xmlChar* name, int /*type*/,
+                               const xmlChar* /*public_id*/, const xmlChar* /*system_id*/,
+                               xmlChar* /*content*/) {
+        Impl& p = self(user);
+        p.fail("entity declaration '" + std::string(as_view(name)) + "' refused", p.current_line());
+    }
+
+    static void on_error(void* user, xmlErrorPtr error) {
+        Impl& p = self(user);
+        if (error == nullptr || p.failed) {
+            return;
+        }
+        if (error->domain == XML_FROM_NAMESPACE && error->code == XML_NS_ERR_UNDEFINED_NAMESPACE) {
+            if (!p.info.undeclared_prefix) {
+                p.info.undeclared_prefix = true;
+                p.info.undeclared_prefix_message = "line " +
+                                                   std::to_string(p.to_file_line(error->line)) +
+                                                   ": " + trim_message(error->message);
+            }
+            return;
+        }
+        if (error->level == XML_ERR_FATAL ||
+            (error->level == XML_ERR_ERROR && error->domain != XML_FROM_NAMESPACE)) {
+            p.failed_at_end = p.final_feed;
+            p.fail("not well-formed XML: " + trim_message(error->message),
+                   p.to_file_line(error->line));
+        }
+    }
+};
+
+XmlParser::XmlParser(XmlHandler& handler, std::string source, XmlLimits limits)
+    : m_impl(new Impl(handler, std::move(source), limits)) {
+    // libxml2 wants its global state set up once, from one thread, before
+    // parallel use (readers run on several threads).
+    static std::once_flag once;
+    std::call_once(once, [] { xmlInitParser(); });
+}
+
+XmlParser::~XmlParser() {
+    if (m_impl->ctxt != nullptr) {
+        xmlFreeParserCtxt(m_impl->ctxt);
+    }
+    delete m_impl;
+}
+
+void XmlParser::fail(std::string problem) {
+    m_impl->fail(std::move(problem), m_impl->current_line());
+}
+
+std::uint64_t XmlParser::line() const noexcept {
+    return m_impl->current_line();
+}
+
+XmlParseInfo XmlParser::parse(ByteStream& in) {
+    Impl& p = *m_impl;
+    std::vector<std::uint8_t> buffer(chunk_bytes);
+
+    // Skip BOM and leading whitespace, which may span chunks in theory.
+    std::size_t size = 0;
+    std::size_t begin = 0;
+    std::uint64_t skipped_lines = 0;
+    for (;;) {
+        if (begin == size) {
+            size = in.read(buffer.data(), buffer.size());
+            begin = 0;
+            if (size == 0) {
+                throw ReadError(p.source, {std::nullopt, std::uint64_t{1}},
+                                "empty document: expected an XML declaration or a root element");
+            }
+        }
+        if (size - begin >= 3 && buffer[begin] == 0xEF && buffer[begin + 1] == 0xBB &&
+            buffer[begin + 2] == 0xBF) {
+            p.info.byte_order_mark = true;
+            begin += 3;
+        } else if (is_xml_space(buffer[begin])) {
+            p.info.leading_whitespace = true;
+            if (buffer[begin] == '\n') {
+                ++skipped_lines;
+            }
+            ++begin;
+        } else {
+            break;
+        }
+    }
+
+    if (buffer[begin] != '<') {
+        const auto c = buffer[begin];
+        std::string found;
+        if (c >= 0x20 && c < 0x7F) {
+            found = std::string("'") + static_cast<char>(c) + "'";
+        } else {
+            static constexpr char hex[] = "0123456789abcdef";
+            found = std::string("byte 0x") + hex[c >> 4] + hex[c & 15];
+        }
+        throw ReadError(p.source, {std::nullopt, skipped_lines + 1},
+                        "expected '<' (an XML declaration or a root element), found " + found);
+    }
+
+    p.line_offset = skipped_lines;
+    xmlSAXHandler sax;
+    std::memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = &Impl::on_start;
+    sax.endElementNs = &Impl::on_end;
+    sax.characters = &Impl::on_characters;
+    sax.cdataBlock = &Impl::on_characters;
+    sax.internalSubset = &Impl::on_internal_subset;
+    sax.entityDecl = &Impl::on_entity_decl;
+    sax.serror = &Impl::on_error;
+
+    p.ctxt = xmlCreatePushParserCtxt(&sax, &p, nullptr, 0, p.source.c_str());
+    if (p.ctxt == nullptr) {
+        throw ReadError(p.source, {}, "cannot create an XML parser (out of memory)");
+    }
+    // NONET: never fetch anything. No NOENT (entities are not substituted),
+    // no DTDLOAD/DTDATTR, no HUGE (libxml2 keeps its own size limits).
+    xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    p.ctxt->replaceEntities = 0;
+    p.ctxt->loadsubset = 0;
+    p.ctxt->validate = 0;
+
+    const auto feed = [&](const std::uint8_t* data, std::size_t n, bool last) {
+        const int rc = xmlParseChunk(p.ctxt, reinterpret_cast<const char*>(data),
+                                     static_cast<int>(n), last ? 1 : 0);
+        if (rc != 0 && !p.failed) {
+            p.failed_at_end = last;
+            const xmlError* e = xmlCtxtGetLastError(p.ctxt);
+            p.fail("not well-formed XML: " + trim_message(e != nullptr ? e->message : nullptr),
+                   e != nullptr && e->line > 0 ? p.to_file_line(e->line) : p.current_line());
+        }
+    };
+
+    feed(buffer.data() + begin, size - begin, false);
+    while (!p.failed) {
+        const std::size_t n = in.read(buffer.data(), buffer.size());
+        if (n == 0) {
+            p.final_feed = true;
+            feed(nullptr, 0, true);
+            break;
+        }
+        feed(buffer.data(), n, false);
+    }
+    if (!p.failed && p.ctxt->wellFormed == 0) {
+        p.fail("not well-formed XML", p.current_line());
+    }
+    if (p.failed && p.failed_at_end) {
+        p.info.truncated = true;
+        // libxml2 calls this "Extra content at the end of the document";
+        // what happened is that the input stopped inside an element.
+        p.info.truncation_problem = p.ctxt->name != nullptr
+                                        ? "the input ends inside <" +
+                                              std::string(as_view(p.ctxt->name)) +
+                                              ">: the rest of the document is missing"
+                                        : p.problem;
+        p.info.truncation_line = p.problem_line;
+        return p.info;
+    }
+    if (p.failed) {
+        InputPosition where;
+        if (p.problem_line > 0) {
+            where.line = p.problem_line;
+        }
+        throw ReadError(p.source, where, p.problem);
+    }
+    return p.info;
+}
+
+int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root) noexcept {
+    const std::size_t limit = std::min<std::size_t>(head.size(), 1024);
+    const auto* data = reinterpret_cast<const char*>(head.data());
+    const std::string_view text(data, limit);
+    std::size_t i = 0;
+    const auto skip_to = [&](std::string_view end) {
+        const std::size_t at = text.find(end, i);
+        i = at == std::string_view::npos ? text.size() : at + end.size();
+    };
+    while (i < text.size()) {
+        const auto c = static_cast<std::uint8_t>(text[i]);
+        if (c == 0xEF && text.substr(i, 3) == "\xEF\xBB\xBF") {
+            i += 3;
+        } else if (is_xml_space(c)) {
+            ++i;
+        } else if (text.substr(i, 2) == "<?") {
+            skip_to("?>");
+        } else if (text.substr(i, 4) == "<!--") {
+            skip_to("-->");
+        } else if (text.substr(i, 2) == "<!") {
+            // A DOCTYPE (with or without an internal subset): identified here
+            // so that the reader refuses it with a clear message instead of
+            // the file being "unknown".
+            const std::size_t bracket = text.find('[', i);
+            const std::size_t close = text.find('>', i);
+            skip_to(bracket < close ? "]>" : ">");
+        } else if (c == '<') {
+            std::size_t end = i + 1;
+            while (end < text.size() && !is_xml_space(static_cast<std::uint8_t>(text[end])) &&
+                   text[end] != '>' && text[end] != '/') {
+                ++end;
+            }
+            std::string_view name = text.substr(i + 1, end - i - 1);
+            if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
+                name.remove_prefix(colon + 1);
+            }
+            return name == root && end < text.size() ? 100 : 0;
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+void apply_truncation(const XmlParseInfo& info, const std::string& source, ReadResult& result) {
+    if (!info.truncated) {
+        return;
+    }
+    InputPosition where;
+    if (info.truncation_line > 0) {
+        where.line = info.truncation_line;
+    }
+    if (result.activities.empty()) {
+        throw ReadError(source, where, info.truncation_problem);
+    }
+    result.activities.back().set(Flag::truncated);
+    result.skipped.clear();
+    result.warnings.push_back("input ends early (line " + std::to_string(info.truncation_line) +
+                              ": " + info.truncation_problem + "); the points before were kept");
+}
+
+std::optional<double> parse_xml_double(std::string_view text) noexcept {
+    while (!text.empty() && is_xml_space(static_cast<std::uint8_t>(text.front()))) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && is_xml_space(static_cast<std::uint8_t>(text.back()))) {
+        text.remove_suffix(1);
+    }
+    if (!text.empty() && text.front() == '+') {
+        text.remove_prefix(1);
+    }
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty() ||
+        !std::isfinite(value)) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace ultrastrength::detail

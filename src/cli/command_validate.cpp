@@ -1,0 +1,139 @@
+#include "cli/command_validate.hpp"
+
+#include "converters/validate.hpp"
+#include "converters/xml/xml_validate.hpp"
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <span>
+#include <string_view>
+
+#ifndef US_SCHEMAS_DIR
+#error "US_SCHEMAS_DIR must name the schemas folder"
+#endif
+
+namespace ultrastrength::cli {
+
+namespace {
+
+/// One format's validator: whether it claims a file (by its first bytes)
+/// and how it checks it. Adding a format is one line in `validators`.
+struct FormatValidator {
+    std::string_view format;
+    bool (*claims)(std::span<const std::uint8_t> head);
+    ValidationReport (*validate)(const std::string& path, std::span<const std::uint8_t> head,
+                                 const std::string& schemas_dir);
+};
+
+const FormatValidator validators[] = {
+    {"tcx/gpx", &is_tcx_or_gpx, &validate_tcx_gpx},
+    // FIT: {"fit", &is_fit_head, &validate_fit_file} adapting converters/fit/fit_validate.hpp.
+};
+
+/// $ULTRASTRENGTH_SCHEMAS, else the source tree's schemas/ (a build), else
+/// share/ultrastrength/schemas next to the installed binary's bin/.
+std::string schemas_dir() {
+    if (const char* env = std::getenv("ULTRASTRENGTH_SCHEMAS"); env != nullptr && *env != '\0') {
+        return env;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(US_SCHEMAS_DIR, ec)) {
+        return US_SCHEMAS_DIR;
+    }
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto installed =
+            exe.parent_path().parent_path() / "share" / "ultrastrength" / "schemas";
+        if (std::filesystem::is_directory(installed, ec)) {
+            return installed.string();
+        }
+    }
+    return US_SCHEMAS_DIR;
+}
+
+} // namespace
+
+std::string CommandValidate::details() const {
+    return "Checks TCX and GPX files against the official XSDs (TrainingCenterDatabase v2 with\n"
+           "ActivityExtension v2; GPX 1.0; GPX 1.1 with Garmin TrackPointExtension v1/v2), "
+           "offline.\n"
+           "Every problem is printed as FILE:LINE: what was expected.\n"
+           "Schemas are read from $ULTRASTRENGTH_SCHEMAS when set, else from " US_SCHEMAS_DIR "\n"
+           "or the installed share/ultrastrength/schemas.\n\n"
+           "Exit status: 0 all files valid, 1 some invalid or unreadable.\n";
+}
+
+void CommandValidate::add_options(po::options_description& options,
+                                  po::positional_options_description& positional) {
+    options.add_options()("file", po::value(&m_files)->value_name("FILE")->multitoken(),
+                          "files to check")("quiet,q", po::bool_switch(&m_quiet),
+                                            "print problems only, not the files that are valid");
+    positional.add("file", -1);
+}
+
+void CommandValidate::apply(const po::variables_map& vm) {
+    if (vm.count("file") == 0 || m_files.empty()) {
+        throw UsageError("no FILE given: name at least one file to validate");
+    }
+}
+
+int CommandValidate::run() {
+    const std::string dir = schemas_dir();
+    bool all_valid = true;
+    for (const std::string& path : m_files) {
+        std::array<std::uint8_t, 4096> head{};
+        std::size_t head_size = 0;
+        {
+            std::ifstream in(path, std::ios::binary);
+            if (!in) {
+                std::cout << path << ": cannot open\n";
+                all_valid = false;
+                continue;
+            }
+            in.read(reinterpret_cast<char*>(head.data()),
+                    static_cast<std::streamsize>(head.size()));
+            head_size = static_cast<std::size_t>(in.gcount());
+        }
+        const std::span<const std::uint8_t> first(head.data(), head_size);
+        const FormatValidator* validator = nullptr;
+        for (const FormatValidator& v : validators) {
+            if (v.claims(first)) {
+                validator = &v;
+                break;
+            }
+        }
+        if (validator == nullptr) {
+            std::cout << path << ": no validator for this content (expected TCX or GPX)\n";
+            all_valid = false;
+            continue;
+        }
+        try {
+            const ValidationReport report = validator->validate(path, first, dir);
+            for (const ValidationProblem& p : report.problems) {
+                std::cout << path;
+                if (p.line) {
+                    std::cout << ':' << *p.line;
+                } else if (p.byte_offset) {
+                    std::cout << ": byte " << *p.byte_offset;
+                }
+                std::cout << ": " << p.message << '\n';
+            }
+            if (!report.valid()) {
+                all_valid = false;
+            } else if (!m_quiet) {
+                std::cout << path << ": valid (" << report.checked_against << ")\n";
+            }
+        } catch (const std::exception& e) {
+            std::cout << path << ": " << e.what() << '\n';
+            all_valid = false;
+        }
+    }
+    return all_valid ? exit_ok : exit_partial;
+}
+
+} // namespace ultrastrength::cli
