@@ -1,0 +1,103 @@
+// What the planner needs to know about one athlete, filled by the CLI from the
+// analysis stage (history, phase) and the command line. The planner reads
+// nothing else, so it can be driven by hand-built contexts in tests.
+#ifndef ULTRASTRENGTH_PLAN_CONTEXT_HPP
+#define ULTRASTRENGTH_PLAN_CONTEXT_HPP
+
+#include "model/plan.hpp"
+#include "model/time.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ultrastrength {
+
+/// Training experience with strength work (decides sets, variants, drop jumps).
+enum class Level : std::uint8_t { novice, intermediate, advanced };
+/// "novice", "intermediate", "advanced".
+std::string_view to_string(Level level) noexcept;
+std::optional<Level> level_from_string(std::string_view name) noexcept;
+
+/// Phase confidence (analysis.md §3.4).
+enum class Confidence : std::uint8_t { low, medium, high };
+/// "low", "medium", "high".
+std::string_view to_string(Confidence confidence) noexcept;
+std::optional<Confidence> confidence_from_string(std::string_view name) noexcept;
+
+/// Weekdays are numbered 0 = Monday ... 6 = Sunday throughout the planner.
+int weekday_of(CivilDate date) noexcept;
+/// "Monday" ... "Sunday".
+std::string_view weekday_name(int weekday) noexcept;
+/// "mon".."sun" or full English names, case-insensitive.
+std::optional<int> weekday_from_string(std::string_view name) noexcept;
+
+/// Equipment names as the exercise library spells them. "none" is implied
+/// (body-weight exercises need nothing); "dumbbell" stands for dumbbells or a
+/// kettlebell, "gym" for machines and a trap bar.
+inline constexpr std::string_view equipment_names[] = {"none",    "band", "dumbbell",
+                                                       "barbell", "box",  "gym"};
+bool is_equipment_name(std::string_view name) noexcept;
+
+/// The athlete's running week (analysis.md §4.4 places strength around it).
+struct WeeklyPattern {
+    int long_run_weekday = 6;       ///< weekday of the long run / back-to-back block start
+    std::vector<int> hard_weekdays; ///< interval / key-run days (hard-day-hard, §4.4 rule 1)
+    std::vector<int> rest_weekdays; ///< days without training: no strength there
+    /// Days strength may go on (`--days`); empty = every day that is not a rest day.
+    std::vector<int> strength_weekdays;
+};
+
+/// Load state at the plan start (analysis.md §1.4, §2.3, §3.2), all in TSS-equivalent units.
+struct LoadState {
+    double ctl = 0;               ///< fitness, 42-day EWMA of daily load (§1.4), TSS-eq/day
+    double atl = 0;               ///< fatigue, 7-day EWMA (§1.4), TSS-eq/day
+    double form_pct = 0;          ///< TSB/CTL × 100 for the start day (§1.4), percent
+    double ramp_ctl_per_week = 0; ///< CTL_d − CTL_(d−7) at the start (§1.4), TSS-eq/day per week
+    /// Largest single-session spike of the last 7 days: session effort-km / longest of
+    /// the preceding 30 days (§2.3, Frandsen 2025), unitless; 0 when none or unknown.
+    double spike_ratio_7d = 0;
+    double mean_daily_run_load =
+        0;                   ///< mean daily running load of the last 3 weeks (§4.6), TSS-eq/day
+    double volume_ratio = 0; ///< r = mean effort-km of 4 weeks / 12-month peak (§3.2), 0-1+
+};
+
+/// One plan week's phase (analysis.md §3) and how sure the analysis is (§3.4).
+struct PlanWeekPhase {
+    Phase phase = Phase::early;
+    Confidence confidence = Confidence::medium;
+};
+
+struct PlanContext {
+    std::string athlete_id; ///< stable id (roster id or folder name); part of session ids
+    std::string athlete_name;
+    CivilDate start; ///< first plan day (any weekday); week k = start + 7k ... +6
+    int weeks = 4;   ///< number of plan weeks, 1-52
+    std::vector<PlanWeekPhase> week_phases; ///< one per plan week (§3), size == weeks
+
+    std::optional<Race> race;             ///< the A race: date, km, D+ (§3.1)
+    std::optional<double> race_descent_m; ///< the A race's D− in m (§4.5 eccentric rule)
+    /// A race already run (recovery at the plan start, §3.1 table): date and km-effort.
+    std::optional<CivilDate> last_race_date;
+    double last_race_effort_km = 0;
+
+    LoadState load;
+    double recent_weekly_descent_m = 0; ///< mean weekly D− of the last 4 weeks (§2.3), m
+
+    WeeklyPattern pattern;
+    std::set<std::string> equipment; ///< names from `equipment_names`; empty = body weight only
+    Level level = Level::intermediate;
+    /// Known 1RM per exercise id, kg (§4.3: intensity as %1RM when known, else RIR).
+    std::map<std::string, double> one_rep_max_kg;
+};
+
+/// Recovery length R in days after a race of `effort_km` (analysis.md §3.1 table).
+int recovery_days(double effort_km) noexcept;
+
+} // namespace ultrastrength
+
+#endif

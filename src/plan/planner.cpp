@@ -1,0 +1,875 @@
+#include "plan/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <stdexcept>
+
+namespace ultrastrength {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+int round_int(double value) {
+    return static_cast<int>(std::lround(value));
+}
+
+constexpr std::array<ExerciseGroup, 4> block_order = {
+    ExerciseGroup::plyometric, ExerciseGroup::heavy, ExerciseGroup::eccentric,
+    ExerciseGroup::corrective};
+
+bool contains(const SessionGroups& groups, ExerciseGroup group) {
+    return std::find(groups.begin(), groups.end(), group) != groups.end();
+}
+
+bool contains(const std::vector<int>& days, int weekday) {
+    return std::find(days.begin(), days.end(), weekday) != days.end();
+}
+
+std::string capitalized(std::string_view text) {
+    std::string out(text);
+    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') {
+        out[0] = static_cast<char>(out[0] - 'a' + 'A');
+    }
+    return out;
+}
+
+// A race the plan must respect: before it (taper spacing) and after it (recovery).
+struct RaceMark {
+    std::int64_t day = 0;
+    int recovery_days = 14;
+};
+
+struct Slot {
+    std::int64_t day = 0;
+    SessionGroups intended;
+    SessionGroups groups;
+    std::vector<std::string> reasons;
+};
+
+class Planner {
+public:
+    Planner(const PlanContext& context, const ExerciseLibrary& library, const Prescriptions& rx,
+            std::vector<SessionTrace>* trace)
+        : m_ctx(context), m_lib(library), m_rx(rx), m_trace(trace),
+          m_start(days_from_civil(context.start)) {}
+
+    Plan run();
+
+private:
+    bool day_open(std::int64_t day) const;
+    bool group_allowed(ExerciseGroup group, std::int64_t day, std::string* why) const;
+    std::vector<SessionGroups> week_template(int week, std::string* why) const;
+    std::vector<Slot> schedule_week(int week, std::optional<std::int64_t> last_session) const;
+    int phase_week(int week) const;
+    const PhasePrescription& table(int week, bool* low_confidence) const;
+    const Exercise* pick(const GroupPrescription& gp, ExerciseGroup group,
+                         const std::string& pattern, int rotation) const;
+    PlanSession build(const Slot& slot, int week, const VolumeTier& tier, double m_effective,
+                      int rotation, SessionTrace* trace) const;
+    double session_minutes(const PlanSession& session) const;
+    double session_load(const PlanSession& session) const;
+
+    // Projected fitness/fatigue (analysis.md §1.4), index 0 = the day before the plan.
+    double ctl_on(std::int64_t index) const;
+
+    const PlanContext& m_ctx;
+    const ExerciseLibrary& m_lib;
+    const Prescriptions& m_rx;
+    std::vector<SessionTrace>* m_trace;
+    std::int64_t m_start;
+    std::vector<RaceMark> m_races;
+    std::vector<double> m_ctl; // m_ctl[i] = CTL at the end of plan day i - 1
+    std::vector<double> m_atl;
+};
+
+double Planner::ctl_on(std::int64_t index) const {
+    if (index >= 0) {
+        return m_ctl[static_cast<std::size_t>(index)];
+    }
+    // Before the plan only today's CTL and its weekly ramp are known: back-fill linearly.
+    return m_ctx.load.ctl + m_ctx.load.ramp_ctl_per_week * static_cast<double>(index) / 7.0;
+}
+
+bool Planner::day_open(std::int64_t day) const {
+    const int weekday = weekday_of(civil_from_days(day));
+    const WeeklyPattern& pattern = m_ctx.pattern;
+    if (contains(pattern.rest_weekdays, weekday)) {
+        return false;
+    }
+    if (!pattern.strength_weekdays.empty() && !contains(pattern.strength_weekdays, weekday)) {
+        return false;
+    }
+    // [choice] the long-run day is kept for the long run alone.
+    if (weekday == pattern.long_run_weekday) {
+        return false;
+    }
+    for (const RaceMark& race : m_races) {
+        if (day <= race.day && race.day - day < m_rx.rules.last_session_days_before_race) {
+            return false; // §4.3 race week: nothing in the last 48 h
+        }
+        if (day > race.day && day - race.day < m_rx.rules.first_session_days_after_race) {
+            return false; // §4.3 recovery: gentle C from about day 3
+        }
+    }
+    return true;
+}
+
+bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* why) const {
+    if (group == ExerciseGroup::corrective) {
+        return true; // §4.4 rules 2 and 3 exempt C-only work
+    }
+    const int weekday = weekday_of(civil_from_days(day));
+    const int long_run = m_ctx.pattern.long_run_weekday;
+    const std::string name(to_string(group));
+    if (weekday == (long_run + 1) % 7) {
+        *why = name + " not on " + std::string(weekday_name(weekday)) +
+               ", the day after the long run (analysis.md §4.4 rule 3)";
+        return false;
+    }
+    if (weekday == (long_run + 6) % 7 || weekday == (long_run + 5) % 7) {
+        *why = name + " not within 48 h before the " + std::string(weekday_name(long_run)) +
+               " long run (analysis.md §4.4 rule 2)";
+        return false;
+    }
+    for (const RaceMark& race : m_races) {
+        if (day <= race.day) {
+            const std::int64_t to_race = race.day - day;
+            const int limit = group == ExerciseGroup::heavy ? m_rx.rules.last_heavy_days_before_race
+                              : group == ExerciseGroup::plyometric
+                                  ? m_rx.rules.last_plyometric_days_before_race
+                                  : m_rx.rules.last_eccentric_days_before_race;
+            if (to_race < limit) {
+                *why = name + " dropped: " + std::to_string(to_race) +
+                       " days before the race, last allowed " + std::to_string(limit) +
+                       " days before (analysis.md §4.3 taper/race week)";
+                return false;
+            }
+        } else {
+            const std::int64_t since = day - race.day;
+            const int limit =
+                group == ExerciseGroup::heavy ? race.recovery_days / 2 : race.recovery_days;
+            if (since < limit) {
+                *why = name + " dropped: day " + std::to_string(since) +
+                       " after the race, recovery R = " + std::to_string(race.recovery_days) +
+                       " days (analysis.md §4.3 recovery)";
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+int Planner::phase_week(int week) const {
+    int k = 0;
+    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
+    for (int w = week - 1; w >= 0 && m_ctx.week_phases[static_cast<std::size_t>(w)].phase == phase;
+         --w) {
+        ++k;
+    }
+    return k;
+}
+
+const PhasePrescription& Planner::table(int week, bool* low_confidence) const {
+    const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
+    *low_confidence = wp.confidence == Confidence::low;
+    // §3.4: low confidence uses the conservative Mid values (× 0.8) in the build phases.
+    if (*low_confidence &&
+        (wp.phase == Phase::off_season || wp.phase == Phase::early || wp.phase == Phase::mid)) {
+        return m_rx.phases[static_cast<std::size_t>(Phase::mid)];
+    }
+    return m_rx.phases[static_cast<std::size_t>(wp.phase)];
+}
+
+std::vector<SessionGroups> Planner::week_template(int week, std::string* why) const {
+    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
+    bool low_confidence = false;
+    const PhasePrescription& p = table(week, &low_confidence);
+    const double r = m_ctx.load.volume_ratio;
+    if (p.low_volume_r_below && r < *p.low_volume_r_below && !p.sessions_low_volume.empty()) {
+        *why = "r = " + fixed(r, 2) + " < " + fixed(*p.low_volume_r_below, 2) + ": " +
+               std::to_string(p.sessions_low_volume.size()) + " sessions/week";
+        return p.sessions_low_volume;
+    }
+    if (phase == Phase::taper && !p.sessions_later_weeks.empty() && week > 0 &&
+        m_ctx.week_phases[static_cast<std::size_t>(week - 1)].phase == Phase::taper) {
+        *why =
+            "later taper week: " + std::to_string(p.sessions_later_weeks.size()) + " short session";
+        return p.sessions_later_weeks;
+    }
+    if (phase == Phase::recovery && !p.sessions_first_half.empty()) {
+        const std::int64_t week_start = m_start + 7 * week;
+        for (auto it = m_races.rbegin(); it != m_races.rend(); ++it) {
+            if (it->day < week_start) {
+                if (week_start - it->day < it->recovery_days / 2) {
+                    *why = "first half of the recovery (R = " + std::to_string(it->recovery_days) +
+                           " days): gentle corrective work only";
+                    return p.sessions_first_half;
+                }
+                break;
+            }
+        }
+    }
+    *why = std::to_string(p.sessions.size()) + " session" + (p.sessions.size() == 1 ? "" : "s") +
+           "/week";
+    return p.sessions;
+}
+
+std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> last_session) const {
+    std::string template_why;
+    const std::vector<SessionGroups> sessions = week_template(week, &template_why);
+    const std::int64_t first = m_start + 7 * week;
+    const int min_gap = m_rx.rules.min_days_between_sessions;
+    std::vector<std::int64_t> open;
+    for (std::int64_t day = first; day < first + 7; ++day) {
+        if (day_open(day) && (!last_session || day - *last_session >= min_gap)) {
+            open.push_back(day);
+        }
+    }
+    const bool has_hard_days = !m_ctx.pattern.hard_weekdays.empty();
+
+    for (std::size_t n = std::min(sessions.size(), open.size()); n > 0; --n) {
+        std::vector<Slot> best;
+        double best_score = -1e300;
+        // All n-day subsets of the open days, in date order; then every order of the sessions.
+        std::vector<int> pick(open.size(), 0);
+        std::fill(pick.begin(), pick.begin() + static_cast<std::ptrdiff_t>(n), 1);
+        do {
+            std::vector<std::int64_t> days;
+            for (std::size_t i = 0; i < open.size(); ++i) {
+                if (pick[i] != 0) {
+                    days.push_back(open[i]);
+                }
+            }
+            bool spaced = true;
+            int smallest_gap = 7;
+            for (std::size_t i = 1; i < days.size(); ++i) {
+                spaced = spaced && days[i] - days[i - 1] >= min_gap;
+                smallest_gap = std::min(smallest_gap, static_cast<int>(days[i] - days[i - 1]));
+            }
+            if (!spaced) {
+                continue;
+            }
+            std::vector<std::size_t> order(sessions.size());
+            std::iota(order.begin(), order.end(), std::size_t{0});
+            do {
+                std::vector<Slot> slots;
+                double score = std::min(smallest_gap, 3);
+                for (std::size_t i = 0; i < n; ++i) {
+                    Slot slot;
+                    slot.day = days[i];
+                    slot.intended = sessions[order[i]];
+                    for (const ExerciseGroup group : slot.intended) {
+                        std::string why;
+                        if (group_allowed(group, slot.day, &why)) {
+                            slot.groups.push_back(group);
+                            score += 10;
+                        } else {
+                            slot.reasons.push_back(why);
+                            score -= 12;
+                        }
+                    }
+                    const int weekday = weekday_of(civil_from_days(slot.day));
+                    const bool hard_work = contains(slot.groups, ExerciseGroup::heavy) ||
+                                           contains(slot.groups, ExerciseGroup::plyometric);
+                    if (hard_work && contains(m_ctx.pattern.hard_weekdays, weekday)) {
+                        score += 3; // §4.4 rule 1: hard day hard
+                    }
+                    slots.push_back(std::move(slot));
+                }
+                if (score > best_score) {
+                    best_score = score;
+                    best = std::move(slots);
+                }
+            } while (std::next_permutation(order.begin(), order.end()));
+        } while (std::prev_permutation(pick.begin(), pick.end()));
+
+        if (!best.empty()) {
+            for (Slot& slot : best) {
+                slot.reasons.insert(slot.reasons.begin(), template_why);
+                const int weekday = weekday_of(civil_from_days(slot.day));
+                const bool hard_work = contains(slot.groups, ExerciseGroup::heavy) ||
+                                       contains(slot.groups, ExerciseGroup::plyometric);
+                if (hard_work && contains(m_ctx.pattern.hard_weekdays, weekday)) {
+                    slot.reasons.push_back(std::string(weekday_name(weekday)) +
+                                           " is a hard run day: run first, strength at least 6 h "
+                                           "later (analysis.md §4.4 rule 1)");
+                } else if (hard_work && !has_hard_days) {
+                    slot.reasons.push_back("no hard run day in the week: strength on an easy-run "
+                                           "day, run first (analysis.md §4.4 rule 5)");
+                }
+            }
+            return best;
+        }
+    }
+    return {};
+}
+
+const Exercise* Planner::pick(const GroupPrescription& gp, ExerciseGroup group,
+                              const std::string& pattern, int rotation) const {
+    const auto fits = [&](const Exercise& e) {
+        if (e.group != group || e.pattern != pattern || e.level > m_ctx.level) {
+            return false;
+        }
+        if (!has_equipment(e, m_ctx.equipment)) {
+            return false;
+        }
+        if (gp.low_amplitude_only && !e.low_amplitude) {
+            return false;
+        }
+        if (gp.bodyweight_only &&
+            std::any_of(e.equipment.begin(), e.equipment.end(),
+                        [](const std::string& item) { return item != "band"; })) {
+            return false;
+        }
+        return true;
+    };
+    std::vector<const Exercise*> candidates;
+    for (const Exercise& e : m_lib.exercises()) {
+        if (fits(e)) {
+            candidates.push_back(&e);
+        }
+    }
+    if (candidates.empty()) {
+        return nullptr;
+    }
+    // Heavy work takes the library's first (heaviest) option the athlete can load;
+    // the other groups rotate through their options so the whole set gets taught.
+    const Exercise* chosen =
+        group == ExerciseGroup::heavy
+            ? candidates.front()
+            : candidates[static_cast<std::size_t>(rotation) % candidates.size()];
+    if (m_rx.levels[static_cast<std::size_t>(m_ctx.level)].harder_variants &&
+        !chosen->harder.empty()) {
+        const Exercise* harder = m_lib.find(chosen->harder);
+        if (harder != nullptr && harder->group == group && harder->pattern == pattern &&
+            fits(*harder)) {
+            chosen = harder;
+        }
+    }
+    return chosen;
+}
+
+double Planner::session_minutes(const PlanSession& session) const {
+    double seconds = 60.0 * m_rx.rules.warmup_minutes;
+    for (const PlanBlock& block : session.blocks) {
+        // Seconds per rep: controlled heavy reps, quick contacts, 3-4 s eccentrics.
+        const double tempo_s = block.group == ExerciseGroup::heavy        ? 4
+                               : block.group == ExerciseGroup::plyometric ? 2
+                               : block.group == ExerciseGroup::eccentric  ? 5
+                                                                          : 3;
+        double per_set = 0;
+        for (const PlanStep& step : block.steps) {
+            const double sides = step.per_side ? 2 : 1;
+            const double work =
+                step.seconds ? *step.seconds * sides : step.reps.value_or(0) * tempo_s * sides;
+            per_set += work + step.rest_s + 15; // 15 s to set up the next exercise
+        }
+        seconds += per_set * block.sets;
+    }
+    return seconds / 60.0;
+}
+
+double Planner::session_load(const PlanSession& session) const {
+    // §4.6: session-RPE × minutes × c; A/B sessions RPE 6, C-only RPE 3.
+    double rpe = m_rx.rules.session_rpe_corrective;
+    for (const PlanBlock& block : session.blocks) {
+        if (block.group == ExerciseGroup::heavy || block.group == ExerciseGroup::plyometric) {
+            rpe = m_rx.rules.session_rpe_heavy_or_plyometric;
+        } else if (block.group == ExerciseGroup::eccentric) {
+            rpe = std::max(rpe, m_rx.rules.session_rpe_eccentric);
+        }
+    }
+    return session.estimated_minutes * rpe * m_rx.rules.session_rpe_to_load;
+}
+
+int progressed_sets(const Range& sets, int build_index, int build_weeks, bool deload) {
+    if (deload) {
+        return std::max(1, sets.low - 1);
+    }
+    const int span = sets.high - sets.low + 1;
+    return std::min(sets.high, sets.low + span * build_index / std::max(1, build_weeks));
+}
+
+PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, double m_effective,
+                           int rotation, SessionTrace* trace) const {
+    const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
+    bool low_confidence = false;
+    const PhasePrescription& p = table(week, &low_confidence);
+    const PlanRules& rules = m_rx.rules;
+    const LevelRule& level_rule = m_rx.levels[static_cast<std::size_t>(m_ctx.level)];
+
+    const int k = phase_week(week);
+    const int cycle = rules.deload_every_weeks;
+    // Sets and contacts build (and unload every `cycle` weeks) only in the training
+    // phases; taper, race week and recovery have fixed volumes (§4.3).
+    const bool progresses = wp.phase == Phase::off_season || wp.phase == Phase::early ||
+                            wp.phase == Phase::mid || wp.phase == Phase::late;
+    const bool deload = progresses && k % cycle == cycle - 1;
+    const int build_index = progresses ? k % cycle : 0;
+    const int build_weeks_done = progresses ? k - k / cycle : 0;
+    const bool technique = p.heavy_technique && k < rules.technique_weeks;
+    trace->phase_week = k;
+    trace->deload = deload;
+    trace->technique = technique;
+
+    PlanSession session;
+    session.date = civil_from_days(slot.day);
+    session.phase = wp.phase;
+    session.reasons = slot.reasons;
+    session.reasons.insert(session.reasons.begin(),
+                           capitalized(to_string(wp.phase)) + " phase (confidence " +
+                               std::string(to_string(wp.confidence)) +
+                               "): " + session.reasons.front() + " (analysis.md §4.3)");
+    session.reasons.erase(session.reasons.begin() + 1);
+    if (low_confidence) {
+        session.reasons.push_back("low phase confidence: conservative values, sets ×" +
+                                  fixed(rules.low_confidence_factor, 1) + " (analysis.md §3.4)");
+    }
+    if (technique) {
+        session.reasons.push_back("technique week " + std::to_string(k + 1) + " of " +
+                                  std::to_string(rules.technique_weeks) +
+                                  " at the start of the phase: heavy 3 × 8-10 @ RIR 3-4 "
+                                  "(analysis.md §4.3)");
+    } else if (deload) {
+        session.reasons.push_back("lighter week (every " + std::to_string(cycle) +
+                                  "th week): sets at the low end minus one, contacts ×" +
+                                  fixed(rules.deload_contacts_factor, 1));
+    } else if (progresses) {
+        session.reasons.push_back("build week " + std::to_string(build_index + 1) + " of " +
+                                  std::to_string(cycle - 1) +
+                                  " in the phase: sets and contacts progress");
+    }
+    session.reasons.push_back(tier.reason);
+    if (level_rule.set_delta != 0) {
+        session.reasons.push_back(std::string(to_string(m_ctx.level)) + ": " +
+                                  std::to_string(level_rule.set_delta) +
+                                  " set per block, novice variants, no drop jumps");
+    }
+
+    for (const ExerciseGroup group : block_order) {
+        if (!contains(slot.groups, group)) {
+            continue;
+        }
+        if (tier.corrective_only && group != ExerciseGroup::corrective) {
+            continue;
+        }
+        if (tier.drop_plyometric && group == ExerciseGroup::plyometric) {
+            continue;
+        }
+        const GroupPrescription& gp = group == ExerciseGroup::heavy && technique
+                                          ? *p.heavy_technique
+                                          : *p.groups[static_cast<std::size_t>(group)];
+        int base_sets = progressed_sets(gp.sets, technique ? 0 : build_index, cycle - 1, deload);
+        base_sets = std::max(1, base_sets + level_rule.set_delta);
+        if (group == ExerciseGroup::eccentric &&
+            (wp.phase == Phase::mid || wp.phase == Phase::late) && m_ctx.race_descent_m &&
+            *m_ctx.race_descent_m > rules.race_descent_bonus_m &&
+            m_ctx.recent_weekly_descent_m <
+                rules.race_descent_bonus_recent_fraction * *m_ctx.race_descent_m) {
+            ++base_sets;
+            session.reasons.push_back("race D- " + fixed(*m_ctx.race_descent_m, 0) + " m > " +
+                                      fixed(rules.race_descent_bonus_m, 0) +
+                                      " m and recent weekly D- " +
+                                      fixed(m_ctx.recent_weekly_descent_m, 0) + " m < " +
+                                      fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
+                                      " % of it: one more eccentric set (analysis.md §4.5)");
+        }
+        PlanBlock block;
+        block.group = group;
+        block.sets = std::max(1, round_int(base_sets * m_effective));
+
+        std::vector<const Exercise*> exercises;
+        for (const std::string& pattern : gp.patterns) {
+            const Exercise* e = pick(gp, group, pattern, rotation);
+            if (e == nullptr) {
+                session.reasons.push_back("no " + pattern +
+                                          " exercise for this equipment and level: slot left out");
+                continue;
+            }
+            exercises.push_back(e);
+        }
+        if (exercises.empty()) {
+            continue;
+        }
+        int contacts_per_set_step = 0;
+        if (group == ExerciseGroup::plyometric && gp.contacts) {
+            int contacts = technique
+                               ? gp.contacts->low
+                               : std::min(gp.contacts->high,
+                                          gp.contacts->low +
+                                              level_rule.contacts_step_per_week * build_weeks_done);
+            if (deload) {
+                contacts = round_int(gp.contacts->low * rules.deload_contacts_factor);
+            }
+            trace->base_contacts = contacts;
+            const double factor =
+                tier.plyometric_contacts * (low_confidence ? rules.low_confidence_factor : 1.0);
+            const int target = std::max(1, round_int(contacts * factor));
+            contacts_per_set_step =
+                std::max(1, round_int(static_cast<double>(target) /
+                                      (block.sets * static_cast<double>(exercises.size()))));
+            if (tier.plyometric_contacts < 1.0) {
+                session.reasons.push_back("plyometric contacts " + std::to_string(contacts) +
+                                          " -> " + std::to_string(target) +
+                                          " (-50 %, analysis.md §4.5)");
+            }
+        }
+        for (const Exercise* e : exercises) {
+            PlanStep step;
+            step.exercise_id = e->id;
+            step.name = e->name;
+            step.cue = e->cues.front();
+            step.fit_category = e->fit_category;
+            step.fit_name = e->fit_name;
+            step.fit_title = e->fit_title;
+            step.connect_category = e->connect_category;
+            step.connect_name = e->connect_name;
+            step.per_side = e->unilateral;
+            step.rest_s = gp.rest_s;
+            if (e->timed) {
+                const Range seconds = gp.seconds.value_or(Range{30, 30});
+                step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;
+            } else if (group == ExerciseGroup::plyometric) {
+                const int sides = e->unilateral ? 2 : 1;
+                step.reps = std::max(1, round_int(static_cast<double>(contacts_per_set_step) /
+                                                  (e->contacts_per_rep * sides)));
+                trace->contacts += *step.reps * e->contacts_per_rep * sides * block.sets;
+            } else {
+                step.reps = gp.reps.low + (gp.reps.high - gp.reps.low) / 2;
+            }
+            if (group == ExerciseGroup::heavy || group == ExerciseGroup::corrective) {
+                const auto one_rm = m_ctx.one_rep_max_kg.find(e->id);
+                if (group == ExerciseGroup::heavy && one_rm != m_ctx.one_rep_max_kg.end() &&
+                    gp.percent_1rm) {
+                    step.percent_1rm = gp.percent_1rm->low;
+                    step.load_kg = std::round(one_rm->second * gp.percent_1rm->low / 100.0 * 2) / 2;
+                } else if (gp.rir && !e->timed) {
+                    step.reps_in_reserve = gp.rir->high;
+                }
+                if (group == ExerciseGroup::heavy && tier.min_heavy_rir > 0) {
+                    step.reps_in_reserve =
+                        std::max(step.reps_in_reserve.value_or(0), tier.min_heavy_rir);
+                }
+            }
+            block.steps.push_back(std::move(step));
+        }
+        trace->base_sets.push_back(base_sets);
+        trace->trimmed.push_back(false);
+        session.blocks.push_back(std::move(block));
+    }
+
+    // Time caps: a group's own (taper activation 10-15 min), the phase's, C-only <= 20 min.
+    const auto block_minutes = [&](const PlanBlock& block) {
+        PlanSession one;
+        one.blocks.push_back(block);
+        return session_minutes(one) - rules.warmup_minutes;
+    };
+    for (std::size_t b = 0; b < session.blocks.size(); ++b) {
+        PlanBlock& block = session.blocks[b];
+        const auto& gp = p.groups[static_cast<std::size_t>(block.group)];
+        if (gp && gp->max_minutes) {
+            while (block_minutes(block) > *gp->max_minutes &&
+                   (block.sets > 1 || block.steps.size() > 1)) {
+                if (block.sets > 1) {
+                    --block.sets;
+                } else {
+                    block.steps.pop_back();
+                }
+                trace->trimmed[b] = true;
+            }
+        }
+    }
+    std::optional<int> cap = p.max_minutes;
+    if (tier.corrective_only) {
+        cap = rules.c_only_max_minutes;
+    }
+    if (cap) {
+        while (session_minutes(session) > *cap) {
+            std::size_t largest = session.blocks.size();
+            for (std::size_t b = 0; b < session.blocks.size(); ++b) {
+                if (session.blocks[b].sets > 1 &&
+                    (largest == session.blocks.size() ||
+                     session.blocks[b].sets > session.blocks[largest].sets)) {
+                    largest = b;
+                }
+            }
+            if (largest == session.blocks.size()) {
+                break;
+            }
+            --session.blocks[largest].sets;
+            trace->trimmed[largest] = true;
+        }
+    }
+
+    SessionGroups kept;
+    for (const ExerciseGroup group : {ExerciseGroup::heavy, ExerciseGroup::plyometric,
+                                      ExerciseGroup::corrective, ExerciseGroup::eccentric}) {
+        for (const PlanBlock& block : session.blocks) {
+            if (block.group == group) {
+                kept.push_back(group);
+                break;
+            }
+        }
+    }
+    for (const ExerciseGroup group : kept) {
+        if (!session.kind.empty()) {
+            session.kind += '+';
+        }
+        session.kind += to_string(group);
+    }
+    std::string words = session.kind;
+    std::replace(words.begin(), words.end(), '+', ' ');
+    std::string title;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        title += i == 0 ? capitalized(to_string(kept[i])) : std::string(to_string(kept[i]));
+        title += i + 2 < kept.size() ? ", " : i + 2 == kept.size() ? " and " : "";
+    }
+    session.title = capitalized(to_string(wp.phase)) + " strength: " + title;
+    session.estimated_minutes = static_cast<int>(std::ceil(session_minutes(session)));
+    session.estimated_load = std::round(session_load(session) * 10) / 10;
+    session.id = (m_ctx.athlete_id.empty() ? std::string("athlete") : m_ctx.athlete_id) + "-" +
+                 format_date(session.date) + "-" + session.kind;
+    return session;
+}
+
+Plan Planner::run() {
+    if (m_ctx.weeks < 1 || m_ctx.weeks > 52) {
+        throw std::invalid_argument("plan weeks must be 1-52, got " + std::to_string(m_ctx.weeks));
+    }
+    if (m_ctx.week_phases.size() != static_cast<std::size_t>(m_ctx.weeks)) {
+        throw std::invalid_argument("the context has " + std::to_string(m_ctx.week_phases.size()) +
+                                    " week phases for " + std::to_string(m_ctx.weeks) + " weeks");
+    }
+    for (const std::string& item : m_ctx.equipment) {
+        if (!is_equipment_name(item)) {
+            throw std::invalid_argument("unknown equipment \"" + item +
+                                        "\" (none, band, dumbbell, barbell, box, gym)");
+        }
+    }
+    const WeeklyPattern& pattern = m_ctx.pattern;
+    for (const auto* days :
+         {&pattern.hard_weekdays, &pattern.rest_weekdays, &pattern.strength_weekdays}) {
+        for (const int day : *days) {
+            if (day < 0 || day > 6) {
+                throw std::invalid_argument("weekday out of range 0-6: " + std::to_string(day));
+            }
+        }
+    }
+    if (pattern.long_run_weekday < 0 || pattern.long_run_weekday > 6) {
+        throw std::invalid_argument("long-run weekday out of range 0-6");
+    }
+
+    if (m_ctx.last_race_date) {
+        m_races.push_back(RaceMark{days_from_civil(*m_ctx.last_race_date),
+                                   recovery_days(m_ctx.last_race_effort_km)});
+    }
+    if (m_ctx.race) {
+        const double effort_km =
+            m_ctx.race->distance_km.value_or(0) + m_ctx.race->ascent_m.value_or(0) / 100.0;
+        m_races.push_back(RaceMark{days_from_civil(m_ctx.race->date),
+                                   recovery_days(m_ctx.race->distance_km ? effort_km : 50)});
+    }
+    // A recovery phase with no race on record: assume the race ended the day before it began.
+    for (int w = 0; w < m_ctx.weeks; ++w) {
+        if (m_ctx.week_phases[static_cast<std::size_t>(w)].phase == Phase::recovery) {
+            const std::int64_t begin = m_start + 7 * w;
+            const bool known = std::any_of(m_races.begin(), m_races.end(), [&](const RaceMark& r) {
+                return r.day < begin && begin - r.day <= 28;
+            });
+            if (!known) {
+                m_races.push_back(RaceMark{begin - 1, 14});
+            }
+        }
+    }
+    std::sort(m_races.begin(), m_races.end(),
+              [](const RaceMark& a, const RaceMark& b) { return a.day < b.day; });
+
+    Plan plan;
+    plan.athlete_id = m_ctx.athlete_id;
+    plan.athlete_name = m_ctx.athlete_name;
+    plan.start = m_ctx.start;
+    plan.weeks = m_ctx.weeks;
+    plan.race = m_ctx.race;
+    const LoadState& load = m_ctx.load;
+    plan.notes.push_back(
+        "load at the start: CTL " + fixed(load.ctl, 1) + ", ATL " + fixed(load.atl, 1) + ", form " +
+        fixed(load.form_pct, 0) + " %, ramp " + fixed(load.ramp_ctl_per_week, 1) +
+        " CTL/week, r = " + fixed(load.volume_ratio, 2) + " (analysis.md §1.4, §3.2)");
+    std::string kit;
+    for (const std::string& item : m_ctx.equipment) {
+        kit += (kit.empty() ? "" : ", ") + item;
+    }
+    plan.notes.push_back("level " + std::string(to_string(m_ctx.level)) + ", equipment: " +
+                         (kit.empty() ? std::string("body weight only") : kit) + ", long run on " +
+                         std::string(weekday_name(m_ctx.pattern.long_run_weekday)));
+    plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
+                         fixed(load.mean_daily_run_load, 1) +
+                         " TSS-eq/day plus the planned strength sessions (analysis.md §4.6)");
+
+    const double decay_ctl = 1 - std::exp(-1.0 / 42);
+    const double decay_atl = 1 - std::exp(-1.0 / 7);
+    const std::int64_t days = 7 * static_cast<std::int64_t>(m_ctx.weeks);
+    m_ctl.assign(1, load.ctl);
+    m_atl.assign(1, load.atl);
+    std::optional<std::int64_t> last_session;
+    std::vector<Slot> week_slots;
+    int rotation = 0;
+    for (std::int64_t i = 0; i < days; ++i) {
+        const std::int64_t day = m_start + i;
+        const int week = static_cast<int>(i / 7);
+        if (i % 7 == 0) {
+            week_slots = schedule_week(week, last_session);
+        }
+        const double run_load = load.mean_daily_run_load;
+        const double ctl_prev = m_ctl.back();
+        const double atl_prev = m_atl.back();
+        const auto project = [&](double strength_load, double* rho, double* ramp) {
+            const double daily = run_load + strength_load;
+            const double ctl = ctl_prev + (daily - ctl_prev) * decay_ctl;
+            const double atl = atl_prev + (daily - atl_prev) * decay_atl;
+            *rho = ctl >= 1 ? atl / ctl : 1.0;
+            *ramp = ctl - ctl_on(i - 6);
+            return std::make_pair(ctl, atl);
+        };
+        double strength_load = 0;
+        const auto slot = std::find_if(week_slots.begin(), week_slots.end(),
+                                       [&](const Slot& s) { return s.day == day; });
+        if (slot != week_slots.end()) {
+            SessionTrace trace;
+            trace.intended = slot->intended;
+            bool low_confidence = false;
+            table(week, &low_confidence);
+            const double confidence_factor =
+                low_confidence ? m_rx.rules.low_confidence_factor : 1.0;
+            // §4.5: the spike ratio describes the last 7 days of history only.
+            trace.spike = i < 7 ? load.spike_ratio_7d : 0;
+            trace.form_pct = ctl_prev >= 1 ? 100 * (ctl_prev - atl_prev) / ctl_prev : load.form_pct;
+            if (i == 0) {
+                trace.form_pct = load.form_pct;
+            }
+            // Decide with the full-volume session counted in the projection (§4.6).
+            VolumeTier full = volume_tier(0, 0, 0, 0);
+            SessionTrace scratch;
+            PlanSession candidate = build(*slot, week, full, confidence_factor, rotation, &scratch);
+            project(candidate.estimated_load, &trace.rho, &trace.ramp);
+            double rho_runs = 0;
+            project(0, &rho_runs, &trace.ramp_runs_only);
+            VolumeTier tier = volume_tier(trace.rho, trace.spike, trace.ramp, trace.form_pct);
+            trace.table_m = tier.m;
+            const double ceiling = m_rx.rules.ramp_ceiling_ctl_per_week;
+            std::string ramp_reason;
+            for (;;) {
+                SessionTrace probe;
+                PlanSession at_tier =
+                    build(*slot, week, tier, tier.m * confidence_factor, rotation, &probe);
+                double rho_tier = 0;
+                double ramp_tier = 0;
+                project(at_tier.estimated_load, &rho_tier, &ramp_tier);
+                if (ramp_tier <= ceiling || tier.corrective_only) {
+                    break;
+                }
+                // Runs alone over the ceiling: strength is not the cause; keep maintenance.
+                if (trace.ramp_runs_only > ceiling && tier.m <= 0.6) {
+                    ramp_reason = "projected CTL ramp " + fixed(trace.ramp_runs_only, 1) +
+                                  "/week from running alone is above " + fixed(ceiling, 0) +
+                                  ": strength kept at maintenance volume (analysis.md §4.6)";
+                    break;
+                }
+                tier = step_down(tier);
+                ramp_reason = "projected CTL ramp " + fixed(ramp_tier, 1) + "/week > " +
+                              fixed(ceiling, 0) +
+                              " with this session: strength volume stepped "
+                              "down to ×" +
+                              fixed(tier.m, 1) + " (analysis.md §4.6)";
+            }
+            if (!ramp_reason.empty()) {
+                tier.reason += "; " + ramp_reason;
+            }
+            trace.tier_m = tier.m;
+            trace.effective_m = tier.m * confidence_factor;
+            PlanSession session = build(*slot, week, tier, trace.effective_m, rotation, &trace);
+            if (!session.blocks.empty()) {
+                strength_load = session.estimated_load;
+                last_session = day;
+                ++rotation;
+                plan.sessions.push_back(std::move(session));
+                if (m_trace != nullptr) {
+                    m_trace->push_back(std::move(trace));
+                }
+            }
+        }
+        const auto [ctl, atl] = [&] {
+            double rho = 0;
+            double ramp = 0;
+            return project(strength_load, &rho, &ramp);
+        }();
+        m_ctl.push_back(ctl);
+        m_atl.push_back(atl);
+    }
+    if (plan.sessions.empty()) {
+        plan.notes.push_back("no strength session fits this period (race, recovery, rest days "
+                             "and long-run spacing leave no day)");
+    }
+    return plan;
+}
+
+} // namespace
+
+VolumeTier volume_tier(double rho, double spike, double ramp, double form_pct) {
+    VolumeTier tier;
+    const std::string rho_text = "ρ = ATL/CTL " + fixed(rho, 2);
+    if (rho > 1.50 || ramp > 10 || form_pct < -40) {
+        tier.m = 0;
+        tier.corrective_only = true;
+        tier.drop_plyometric = true;
+        tier.plyometric_contacts = 0;
+        const std::string why = rho > 1.50  ? rho_text + " > 1.50"
+                                : ramp > 10 ? "CTL ramp " + fixed(ramp, 1) + "/week > 10"
+                                            : "form " + fixed(form_pct, 0) + " % < -40 %";
+        tier.reason = why + ": no heavy, plyometric or eccentric work, corrective-only session "
+                            "of at most 20 min (analysis.md §4.5)";
+    } else if (rho > 1.30 || spike > 1.30 || form_pct < -30) {
+        tier.m = 0.6;
+        tier.drop_plyometric = true;
+        tier.plyometric_contacts = 0;
+        tier.min_heavy_rir = 3;
+        const std::string why = rho > 1.30     ? rho_text + " > 1.30"
+                                : spike > 1.30 ? "session spike " + fixed(spike, 2) + " > 1.30"
+                                               : "form " + fixed(form_pct, 0) + " % < -30 %";
+        tier.reason = why + ": sets ×0.6, no plyometrics, heavy at RIR >= 3 (analysis.md §4.5)";
+    } else if (rho > 1.10 || spike > 1.10) {
+        tier.m = 0.8;
+        tier.plyometric_contacts = 0.5;
+        const std::string why =
+            rho > 1.10 ? rho_text + " > 1.10" : "session spike " + fixed(spike, 2) + " > 1.10";
+        tier.reason = why + ": sets ×0.8, plyometric contacts -50 % (analysis.md §4.5)";
+    } else {
+        tier.reason = rho_text + " <= 1.10, no session spike above 1.10: full volume "
+                                 "(analysis.md §4.5)";
+    }
+    return tier;
+}
+
+VolumeTier step_down(const VolumeTier& tier) {
+    // The row below keeps the reason that put the session where it was.
+    VolumeTier lower = tier.m > 0.9   ? volume_tier(1.2, 0, 0, 0)
+                       : tier.m > 0.7 ? volume_tier(1.4, 0, 0, 0)
+                                      : volume_tier(2.0, 0, 0, 0);
+    lower.reason = tier.reason;
+    return lower;
+}
+
+Plan build_plan(const PlanContext& context, const ExerciseLibrary& library,
+                const Prescriptions& prescriptions, std::vector<SessionTrace>* trace) {
+    Planner planner(context, library, prescriptions, trace);
+    return planner.run();
+}
+
+} // namespace ultrastrength

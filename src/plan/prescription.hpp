@@ -1,0 +1,93 @@
+// The phase × group prescription table (analysis.md §4.3) and the planner's
+// rule constants (§4.4-§4.6), read from src/plan/prescriptions.json (compiled
+// in) so the numbers live in one reviewed data file, not in code branches.
+#ifndef ULTRASTRENGTH_PLAN_PRESCRIPTION_HPP
+#define ULTRASTRENGTH_PLAN_PRESCRIPTION_HPP
+
+#include "model/plan.hpp"
+#include "plan/context.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ultrastrength {
+
+/// An inclusive range from the table ("3-4 sets").
+struct Range {
+    int low = 0;
+    int high = 0;
+};
+
+/// One cell of the §4.3 table: what a block of one group looks like in one phase.
+struct GroupPrescription {
+    std::vector<std::string> patterns; ///< one exercise per pattern
+    Range sets;
+    Range reps;
+    std::optional<Range> seconds;     ///< for timed exercises
+    std::optional<Range> percent_1rm; ///< when the 1RM is known
+    std::optional<Range> rir;         ///< reps in reserve otherwise
+    std::optional<Range> contacts;    ///< plyometric foot contacts per session
+    int rest_s = 60;
+    bool low_amplitude_only = false;
+    bool bodyweight_only = false;
+    std::optional<int> max_minutes; ///< cap on this block's time
+};
+
+using SessionGroups = std::vector<ExerciseGroup>;
+
+struct PhasePrescription {
+    std::vector<SessionGroups> sessions;            ///< the week's sessions, in order
+    std::vector<SessionGroups> sessions_low_volume; ///< when r < low_volume_r_below
+    std::optional<double> low_volume_r_below;
+    std::vector<SessionGroups> sessions_later_weeks; ///< taper after its first week
+    std::vector<SessionGroups> sessions_first_half;  ///< recovery before R/2
+    std::optional<int> max_minutes;
+    std::array<std::optional<GroupPrescription>, 4> groups; ///< by ExerciseGroup
+    std::optional<GroupPrescription> heavy_technique;       ///< Early: first weeks
+};
+
+struct LevelRule {
+    int set_delta = 0;
+    int contacts_step_per_week = 15;
+    bool harder_variants = false;
+};
+
+struct PlanRules {
+    int last_heavy_days_before_race = 10;
+    int last_plyometric_days_before_race = 3;
+    int last_eccentric_days_before_race = 10;
+    int last_session_days_before_race = 3;
+    int first_session_days_after_race = 3;
+    int min_days_between_sessions = 2;
+    int deload_every_weeks = 4;
+    double deload_contacts_factor = 0.7;
+    int technique_weeks = 2;
+    double ramp_ceiling_ctl_per_week = 8;
+    int c_only_max_minutes = 20;
+    int warmup_minutes = 5;
+    double session_rpe_heavy_or_plyometric = 6;
+    double session_rpe_eccentric = 4;
+    double session_rpe_corrective = 3;
+    double session_rpe_to_load = 0.238;
+    double low_confidence_factor = 0.8;
+    double race_descent_bonus_m = 3000;
+    double race_descent_bonus_recent_fraction = 0.3;
+};
+
+struct Prescriptions {
+    PlanRules rules;
+    std::array<LevelRule, 3> levels;         ///< by Level
+    std::array<PhasePrescription, 7> phases; ///< by Phase
+};
+
+/// The compiled-in table (src/plan/prescriptions.json).
+const Prescriptions& builtin_prescriptions();
+/// Parses a prescriptions file; throws std::runtime_error naming `source` and the key.
+Prescriptions parse_prescriptions(std::string_view text, std::string_view source);
+
+} // namespace ultrastrength
+
+#endif

@@ -1,0 +1,224 @@
+// The exercise library: every Garmin number and Connect key exists in the
+// FIT profile table (fit-exercise-names.csv), the CTS corrective set and the
+// §4.2 groups are there, and user libraries merge or fail with clear errors.
+#include "plan/library.hpp"
+#include "plan/prescription.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+namespace ultrastrength {
+namespace {
+
+struct CsvRow {
+    std::string category_key;
+    std::string gc_exercise_key;
+};
+
+std::map<std::pair<int, int>, CsvRow> read_exercise_csv() {
+    std::ifstream in(std::string(US_SPECS_DIR) + "/fit-exercise-names.csv");
+    EXPECT_TRUE(in) << "cannot open " << US_SPECS_DIR << "/fit-exercise-names.csv";
+    std::map<std::pair<int, int>, CsvRow> rows;
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+        std::vector<std::string> cells;
+        std::stringstream fields(line);
+        std::string cell;
+        while (std::getline(fields, cell, ',')) {
+            cells.push_back(cell);
+        }
+        if (cells.size() < 5) {
+            continue; // rows without a Connect key end early
+        }
+        rows[{std::stoi(cells[0]), std::stoi(cells[2])}] = CsvRow{cells[1], cells[4]};
+    }
+    return rows;
+}
+
+TEST(ExerciseLibrary, EveryExerciseMapsToARealFitAndConnectEntry) {
+    const auto rows = read_exercise_csv();
+    ASSERT_GT(rows.size(), 1000U);
+    const ExerciseLibrary& library = builtin_library();
+    ASSERT_GE(library.exercises().size(), 30U);
+    for (const Exercise& e : library.exercises()) {
+        SCOPED_TRACE(e.id);
+        const auto row = rows.find({e.fit_category, e.fit_name});
+        ASSERT_NE(row, rows.end()) << "no FIT exercise " << e.fit_category << "/" << e.fit_name;
+        EXPECT_EQ(row->second.category_key, e.connect_category);
+        EXPECT_FALSE(row->second.gc_exercise_key.empty()) << "not in the Connect picker";
+        EXPECT_EQ(row->second.gc_exercise_key, e.connect_name);
+        if (e.fit_match != "exact") {
+            EXPECT_FALSE(e.fit_title.empty());
+        }
+    }
+}
+
+TEST(ExerciseLibrary, HoldsTheWholeCorrectiveSetAndEveryGroup) {
+    const ExerciseLibrary& library = builtin_library();
+    // The CTS list (analysis.md §4.2 C) runners are taught.
+    for (const char* id : {"lateral_band_walk", "lateral_step_up", "banded_single_leg_bridge",
+                           "banded_glute_bridge", "king_deadlift", "dead_bug", "suitcase_carry",
+                           "sl_banded_hip_flexion_extension", "barefoot_sl_balance"}) {
+        const Exercise* e = library.find(id);
+        ASSERT_NE(e, nullptr) << id;
+        EXPECT_EQ(e->group, ExerciseGroup::corrective) << id;
+    }
+    for (const char* id : {"rfe_split_squat_db", "trap_bar_deadlift", "romanian_deadlift_barbell",
+                           "loaded_step_up", "seated_calf_raise"}) {
+        ASSERT_NE(library.find(id), nullptr) << id;
+        EXPECT_EQ(library.find(id)->group, ExerciseGroup::heavy) << id;
+    }
+    for (const char* id : {"pogo_hops", "ankle_hops_single_leg", "box_jump", "skips_for_height",
+                           "bounds", "lateral_hops", "drop_jump"}) {
+        ASSERT_NE(library.find(id), nullptr) << id;
+        EXPECT_EQ(library.find(id)->group, ExerciseGroup::plyometric) << id;
+    }
+    EXPECT_EQ(library.find("drop_jump")->level, Level::advanced);
+    for (const char* id : {"slow_eccentric_step_down", "spanish_squat", "eccentric_calf_lower"}) {
+        ASSERT_NE(library.find(id), nullptr) << id;
+        EXPECT_EQ(library.find(id)->group, ExerciseGroup::eccentric) << id;
+    }
+    // King deadlift has no Garmin exercise: the step carries our title (output-formats.md §1.5).
+    EXPECT_EQ(library.find("king_deadlift")->fit_title, "King Deadlift");
+    EXPECT_EQ(library.find("lateral_band_walk")->fit_category, 37);
+    EXPECT_EQ(library.find("lateral_band_walk")->fit_name, 24);
+}
+
+TEST(ExerciseLibrary, EveryPrescribedPatternHasABandOnlyOption) {
+    const ExerciseLibrary& library = builtin_library();
+    const std::set<std::string> band = {"band"};
+    const Prescriptions& rx = builtin_prescriptions();
+    for (const PhasePrescription& phase : rx.phases) {
+        for (std::size_t g = 0; g < phase.groups.size(); ++g) {
+            if (!phase.groups[g]) {
+                continue;
+            }
+            for (const std::string& pattern : phase.groups[g]->patterns) {
+                bool found = false;
+                for (const Exercise& e : library.exercises()) {
+                    found = found ||
+                            (e.group == static_cast<ExerciseGroup>(g) && e.pattern == pattern &&
+                             e.level == Level::novice && has_equipment(e, band) &&
+                             (!phase.groups[g]->low_amplitude_only || e.low_amplitude));
+                }
+                EXPECT_TRUE(found) << pattern;
+            }
+        }
+    }
+}
+
+class LibraryFile : public ::testing::Test {
+protected:
+    std::filesystem::path write(const std::string& text) {
+        const auto path = std::filesystem::path(US_BINARY_DIR) / "library_test.json";
+        std::ofstream(path) << text;
+        return path;
+    }
+    static std::string error_of(const std::filesystem::path& path) {
+        try {
+            load_library(path, builtin_library());
+        } catch (const LibraryError& error) {
+            return error.what();
+        }
+        return "no error";
+    }
+    static std::string entry(const std::string& fields) {
+        return R"json({"format": "ultrastrength-exercise-library", "version": 1, "exercises": [)json" +
+               fields + "]}";
+    }
+};
+
+const char* const nordic = R"json({"id": "nordic_curl", "name": "Nordic curl", "group": "heavy",
+  "pattern": "hinge", "equipment": ["none"], "unilateral": false, "mode": "reps",
+  "level": "advanced", "cues": ["Fall forward as slowly as you can"], "easier": "dead_bug",
+  "harder": null, "fit": {"category": 15, "name": 0, "title": "Nordic Curl", "match": "none"},
+  "connect": {"category": "LEG_CURL", "name": "LEG_CURL"}})json";
+
+TEST_F(LibraryFile, MergesByIdAndAddsNewEntries) {
+    const std::string renamed =
+        R"json({"id": "dead_bug", "name": "Dead bug (slow)", "group": "corrective",
+      "pattern": "core", "equipment": [], "unilateral": false, "mode": "reps", "level": "novice",
+      "cues": ["Exhale fully"], "fit": {"category": 11, "name": 1, "title": "", "match": "exact"},
+      "connect": {"category": "HIP_STABILITY", "name": "DEAD_BUG"}})json";
+    const ExerciseLibrary merged =
+        load_library(write(entry(std::string(nordic) + "," + renamed)), builtin_library());
+    EXPECT_EQ(merged.exercises().size(), builtin_library().exercises().size() + 1);
+    ASSERT_NE(merged.find("nordic_curl"), nullptr);
+    EXPECT_EQ(merged.find("nordic_curl")->level, Level::advanced);
+    EXPECT_EQ(merged.find("dead_bug")->name, "Dead bug (slow)");
+    EXPECT_EQ(merged.find("dead_bug")->cues.front(), "Exhale fully");
+}
+
+TEST_F(LibraryFile, ErrorsNameTheFileTheEntryAndTheField) {
+    const auto path = write(entry(R"json({"id": "x1", "name": "X", "group": "heavy"})json"));
+    EXPECT_EQ(error_of(path), path.string() + ": exercise \"x1\": missing \"pattern\"");
+
+    std::string bad_group = nordic;
+    bad_group.replace(bad_group.find("\"heavy\""), 7, "\"cardio\"");
+    EXPECT_EQ(error_of(write(entry(bad_group))),
+              path.string() +
+                  ": exercise \"nordic_curl\": \"group\" must be heavy, plyometric, corrective or "
+                  "eccentric");
+
+    std::string bad_variant = nordic;
+    bad_variant.replace(bad_variant.find("\"dead_bug\""), 10, "\"no_such\"");
+    EXPECT_EQ(error_of(write(entry(bad_variant))),
+              path.string() +
+                  ": exercise \"nordic_curl\": variant \"no_such\" is not in the library");
+
+    std::string bad_kit = nordic;
+    bad_kit.replace(bad_kit.find("[\"none\"]"), 8, "[\"sled\"]");
+    EXPECT_EQ(error_of(write(entry(bad_kit))),
+              path.string() +
+                  ": exercise \"nordic_curl\": unknown equipment \"sled\" (none, band, dumbbell, "
+                  "barbell, box, gym)");
+
+    std::string no_title = nordic;
+    no_title.replace(no_title.find("\"Nordic Curl\""), 13, "\"\"");
+    EXPECT_EQ(error_of(write(entry(no_title))),
+              path.string() +
+                  ": exercise \"nordic_curl\": \"fit.title\" is required when \"fit.match\" is not "
+                  "exact");
+
+    EXPECT_EQ(error_of(write(entry(std::string(nordic) + "," + nordic))),
+              path.string() + ": exercise \"nordic_curl\": id appears twice in this file");
+
+    EXPECT_EQ(
+        error_of(write(R"json({"format": "something-else", "version": 1, "exercises": []})json")),
+        path.string() + ": \"format\" must be \"ultrastrength-exercise-library\"");
+    EXPECT_EQ(error_of(write("{\"format\": ")).rfind(path.string() + ": not valid JSON: ", 0), 0U);
+    EXPECT_EQ(error_of("/nonexistent/lib.json"), "/nonexistent/lib.json: cannot open the file");
+}
+
+TEST(Prescriptions, TheBuiltInTableMatchesAnalysisSection43) {
+    const Prescriptions& rx = builtin_prescriptions();
+    const auto& early = rx.phases[static_cast<std::size_t>(Phase::early)];
+    const auto& heavy = *early.groups[static_cast<std::size_t>(ExerciseGroup::heavy)];
+    EXPECT_EQ(heavy.sets.low, 3);
+    EXPECT_EQ(heavy.sets.high, 4);
+    EXPECT_EQ(heavy.reps.low, 4);
+    EXPECT_EQ(heavy.reps.high, 6);
+    EXPECT_EQ(heavy.percent_1rm->low, 80);
+    EXPECT_EQ(early.groups[static_cast<std::size_t>(ExerciseGroup::plyometric)]->contacts->high,
+              100);
+    const auto& taper = rx.phases[static_cast<std::size_t>(Phase::taper)];
+    EXPECT_FALSE(taper.groups[static_cast<std::size_t>(ExerciseGroup::eccentric)]);
+    EXPECT_EQ(rx.rules.last_heavy_days_before_race, 10);
+    EXPECT_EQ(rx.phases[static_cast<std::size_t>(Phase::late)].sessions.size(), 1U);
+
+    try {
+        parse_prescriptions(R"json({"rules": {}})json", "rx.json");
+        FAIL() << "no error";
+    } catch (const std::runtime_error& error) {
+        EXPECT_STREQ(error.what(), "rx.json: rules: missing \"last_heavy_days_before_race\"");
+    }
+}
+
+} // namespace
+} // namespace ultrastrength

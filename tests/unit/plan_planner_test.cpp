@@ -1,0 +1,684 @@
+// The planner against the rules of analysis.md §4.3-§4.6: a property test
+// over generated contexts checks every rule on every produced session, and two
+// hand-reviewed contexts pin the concrete sets and reps of the §4.3 table.
+#include "plan/plan_json.hpp"
+#include "plan/planner.hpp"
+#include "plan_test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+
+namespace ultrastrength {
+namespace {
+
+std::int64_t day_of(CivilDate date) {
+    return days_from_civil(date);
+}
+
+bool has_block(const PlanSession& session, ExerciseGroup group) {
+    for (const PlanBlock& block : session.blocks) {
+        if (block.group == group) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const PlanBlock* block_of(const PlanSession& session, ExerciseGroup group) {
+    for (const PlanBlock& block : session.blocks) {
+        if (block.group == group) {
+            return &block;
+        }
+    }
+    return nullptr;
+}
+
+// SplitMix64: a fixed generator, so the generated contexts are the same everywhere.
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed) : m_state(seed) {}
+    std::uint64_t next() {
+        std::uint64_t z = (m_state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+    int between(int low, int high) { // inclusive
+        return low + static_cast<int>(next() % static_cast<std::uint64_t>(high - low + 1));
+    }
+    double uniform(double low, double high) {
+        return low + (high - low) * static_cast<double>(next() >> 11) / 9007199254740992.0;
+    }
+    bool chance(double p) { return uniform(0, 1) < p; }
+
+private:
+    std::uint64_t m_state;
+};
+
+Phase phase_for_weeks_to_race(std::int64_t days_to_race, int recovery) {
+    // analysis.md §3.1 table, by whole weeks to race day.
+    if (days_to_race < 0) {
+        return -days_to_race <= recovery ? Phase::recovery : Phase::early;
+    }
+    const std::int64_t w = days_to_race / 7;
+    if (w == 0) {
+        return Phase::race;
+    }
+    if (w <= 2) {
+        return Phase::taper;
+    }
+    if (w <= 8) {
+        return Phase::late;
+    }
+    if (w <= 16) {
+        return Phase::mid;
+    }
+    return Phase::early;
+}
+
+PlanContext random_context(Rng& rng, int index) {
+    PlanContext ctx;
+    ctx.athlete_id = "p" + std::to_string(index);
+    ctx.start = civil_from_days(day_of(CivilDate{2026, 1, 1}) + rng.between(0, 365));
+    ctx.weeks = rng.between(1, 16);
+    const std::int64_t start = day_of(ctx.start);
+    if (rng.chance(0.6)) {
+        Race race;
+        race.date = civil_from_days(start + rng.between(-20, ctx.weeks * 7 + 10));
+        race.name = "Race";
+        race.distance_km = rng.uniform(20, 170);
+        race.ascent_m = rng.uniform(0, 10000);
+        ctx.race = race;
+        ctx.race_descent_m = rng.uniform(0, 10000);
+        const int recovery = recovery_days(*race.distance_km + *race.ascent_m / 100);
+        for (int w = 0; w < ctx.weeks; ++w) {
+            ctx.week_phases.push_back(PlanWeekPhase{
+                phase_for_weeks_to_race(day_of(race.date) - (start + 7 * w), recovery),
+                static_cast<Confidence>(rng.between(0, 2))});
+        }
+    } else {
+        Phase phase = static_cast<Phase>(rng.between(0, 6));
+        for (int w = 0; w < ctx.weeks; ++w) {
+            if (rng.chance(0.2)) {
+                phase = static_cast<Phase>(rng.between(0, 6));
+            }
+            ctx.week_phases.push_back(
+                PlanWeekPhase{phase, static_cast<Confidence>(rng.between(0, 2))});
+        }
+    }
+    if (rng.chance(0.2)) {
+        ctx.last_race_date = civil_from_days(start - rng.between(1, 25));
+        ctx.last_race_effort_km = rng.uniform(20, 250);
+    }
+    LoadState& load = ctx.load;
+    load.ctl = rng.chance(0.05) ? 0 : rng.uniform(10, 120);
+    load.atl = load.ctl * rng.uniform(0.5, 1.8);
+    load.form_pct = load.ctl > 0 ? 100 * (load.ctl - load.atl) / load.ctl : 0;
+    load.ramp_ctl_per_week = rng.uniform(-6, 14);
+    load.spike_ratio_7d = rng.chance(0.5) ? 0 : rng.uniform(0.8, 2.2);
+    load.mean_daily_run_load = load.ctl * rng.uniform(0.5, 1.6);
+    load.volume_ratio = rng.uniform(0.1, 1.2);
+    ctx.recent_weekly_descent_m = rng.uniform(0, 5000);
+
+    WeeklyPattern& pattern = ctx.pattern;
+    pattern.long_run_weekday = rng.between(0, 6);
+    for (int d = 0; d < 7; ++d) {
+        if (d == pattern.long_run_weekday) {
+            continue;
+        }
+        const double roll = rng.uniform(0, 1);
+        if (roll < 0.25) {
+            pattern.hard_weekdays.push_back(d);
+        } else if (roll < 0.4) {
+            pattern.rest_weekdays.push_back(d);
+        }
+    }
+    if (rng.chance(0.2)) {
+        for (int d = 0; d < 7; ++d) {
+            if (rng.chance(0.5)) {
+                pattern.strength_weekdays.push_back(d);
+            }
+        }
+    }
+    for (const std::string_view item : equipment_names) {
+        if (item != "none" && rng.chance(0.5)) {
+            ctx.equipment.insert(std::string(item));
+        }
+    }
+    ctx.level = static_cast<Level>(rng.between(0, 2));
+    if (rng.chance(0.3)) {
+        ctx.one_rep_max_kg["trap_bar_deadlift"] = rng.uniform(60, 200);
+        ctx.one_rep_max_kg["goblet_squat"] = rng.uniform(20, 60);
+    }
+    return ctx;
+}
+
+double expected_table_m(double rho, double spike, double ramp, double form_pct) {
+    // analysis.md §4.5, restated independently of the planner.
+    if (rho > 1.5 || ramp > 10 || form_pct < -40) {
+        return 0;
+    }
+    if ((rho > 1.3 && rho <= 1.5) || spike > 1.3 || form_pct < -30) {
+        return 0.6;
+    }
+    if ((rho > 1.1 && rho <= 1.3) || (spike > 1.1 && spike <= 1.3)) {
+        return 0.8;
+    }
+    return 1.0;
+}
+
+struct RaceCheck {
+    std::int64_t day;
+    int recovery;
+};
+
+void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<SessionTrace>& trace) {
+    const ExerciseLibrary& library = builtin_library();
+    const Prescriptions& rx = builtin_prescriptions();
+    ASSERT_EQ(plan.sessions.size(), trace.size());
+    const std::int64_t start = day_of(ctx.start);
+    std::vector<RaceCheck> races;
+    if (ctx.race) {
+        races.push_back({day_of(ctx.race->date),
+                         recovery_days(*ctx.race->distance_km + *ctx.race->ascent_m / 100)});
+    }
+    if (ctx.last_race_date) {
+        races.push_back({day_of(*ctx.last_race_date), recovery_days(ctx.last_race_effort_km)});
+    }
+    const int long_run = ctx.pattern.long_run_weekday;
+    std::map<std::int64_t, int> per_week;
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+        const PlanSession& s = plan.sessions[i];
+        const SessionTrace& t = trace[i];
+        const std::int64_t day = day_of(s.date);
+        const int weekday = weekday_of(s.date);
+        SCOPED_TRACE(s.id);
+        // Dates, ids, phase.
+        ASSERT_GE(day, start);
+        ASSERT_LT(day, start + 7 * ctx.weeks);
+        EXPECT_EQ(s.phase, ctx.week_phases[static_cast<std::size_t>((day - start) / 7)].phase);
+        EXPECT_EQ(s.id, ctx.athlete_id + "-" + format_date(s.date) + "-" + s.kind);
+        EXPECT_TRUE(ids.insert(s.id).second);
+        ++per_week[(day - start) / 7];
+        // §4.4 rule 4: sessions at least 48 h apart.
+        if (i > 0) {
+            EXPECT_GE(day - day_of(plan.sessions[i - 1].date), 2);
+        }
+        // Athlete's week: no rest days, only --days, never on the long-run day.
+        EXPECT_EQ(
+            std::count(ctx.pattern.rest_weekdays.begin(), ctx.pattern.rest_weekdays.end(), weekday),
+            0);
+        if (!ctx.pattern.strength_weekdays.empty()) {
+            EXPECT_EQ(std::count(ctx.pattern.strength_weekdays.begin(),
+                                 ctx.pattern.strength_weekdays.end(), weekday),
+                      1);
+        }
+        EXPECT_NE(weekday, long_run);
+        const bool hard = has_block(s, ExerciseGroup::heavy) ||
+                          has_block(s, ExerciseGroup::plyometric) ||
+                          has_block(s, ExerciseGroup::eccentric);
+        if (hard) {
+            // §4.4 rules 2 and 3: no A/B/D in the 48 h before or the day after the long run.
+            EXPECT_NE(weekday, (long_run + 6) % 7);
+            EXPECT_NE(weekday, (long_run + 5) % 7);
+            EXPECT_NE(weekday, (long_run + 1) % 7);
+        }
+        for (const RaceCheck& race : races) {
+            if (day <= race.day) {
+                const std::int64_t to_race = race.day - day;
+                EXPECT_GE(to_race, 3) << "nothing in the last 48 h before the race";
+                if (has_block(s, ExerciseGroup::heavy)) {
+                    EXPECT_GE(to_race, 10) << "last heavy session >= 7-10 days before";
+                }
+                if (has_block(s, ExerciseGroup::plyometric)) {
+                    EXPECT_GE(to_race, 3);
+                }
+                if (has_block(s, ExerciseGroup::eccentric)) {
+                    EXPECT_GE(to_race, 10) << "no eccentric work in the last 10 days";
+                }
+            } else {
+                const std::int64_t since = day - race.day;
+                EXPECT_GE(since, 3);
+                if (has_block(s, ExerciseGroup::heavy)) {
+                    EXPECT_GE(since, race.recovery / 2);
+                }
+                EXPECT_FALSE(since < race.recovery && (has_block(s, ExerciseGroup::plyometric) ||
+                                                       has_block(s, ExerciseGroup::eccentric)));
+            }
+        }
+        if (s.phase == Phase::recovery) {
+            EXPECT_FALSE(has_block(s, ExerciseGroup::plyometric));
+            EXPECT_FALSE(has_block(s, ExerciseGroup::eccentric));
+        }
+        if (s.phase == Phase::race) {
+            EXPECT_FALSE(has_block(s, ExerciseGroup::heavy));
+            EXPECT_FALSE(has_block(s, ExerciseGroup::eccentric));
+        }
+
+        // §4.5 volume table and §4.6 ramp ceiling.
+        EXPECT_DOUBLE_EQ(t.table_m, expected_table_m(t.rho, t.spike, t.ramp, t.form_pct));
+        EXPECT_LE(t.tier_m, t.table_m);
+        if (t.tier_m < t.table_m) {
+            EXPECT_GT(t.ramp, rx.rules.ramp_ceiling_ctl_per_week);
+        }
+        if (t.ramp <= rx.rules.ramp_ceiling_ctl_per_week) {
+            EXPECT_DOUBLE_EQ(t.tier_m, t.table_m);
+        }
+        if (t.tier_m == 0) {
+            for (const PlanBlock& block : s.blocks) {
+                EXPECT_EQ(block.group, ExerciseGroup::corrective);
+            }
+            EXPECT_LE(s.estimated_minutes, 20);
+        }
+        if (t.tier_m <= 0.6) {
+            EXPECT_FALSE(has_block(s, ExerciseGroup::plyometric));
+        }
+        const double confidence =
+            ctx.week_phases[static_cast<std::size_t>((day - start) / 7)].confidence ==
+                    Confidence::low
+                ? 0.8
+                : 1.0;
+        EXPECT_DOUBLE_EQ(t.effective_m, t.tier_m * confidence);
+        ASSERT_EQ(t.base_sets.size(), s.blocks.size());
+        ASSERT_FALSE(s.blocks.empty());
+        for (std::size_t b = 0; b < s.blocks.size(); ++b) {
+            const PlanBlock& block = s.blocks[b];
+            ASSERT_FALSE(block.steps.empty());
+            if (block.group == ExerciseGroup::heavy) {
+                // One exercise per heavy pattern (squat, hinge, calf) whatever the kit.
+                EXPECT_EQ(block.steps.size(), 3U);
+            }
+            // sets' = max(1, round(sets × m)); at least one set per pattern while kept.
+            const int expected =
+                std::max(1, static_cast<int>(std::lround(t.base_sets[b] * t.effective_m)));
+            EXPECT_GE(block.sets, 1);
+            if (t.trimmed[b]) {
+                EXPECT_LE(block.sets, expected);
+            } else {
+                EXPECT_EQ(block.sets, expected);
+            }
+            for (const PlanStep& step : block.steps) {
+                const Exercise* e = library.find(step.exercise_id);
+                ASSERT_NE(e, nullptr);
+                EXPECT_EQ(e->group, block.group);
+                EXPECT_TRUE(has_equipment(*e, ctx.equipment)) << step.exercise_id;
+                EXPECT_LE(e->level, ctx.level) << step.exercise_id;
+                EXPECT_EQ(step.fit_category, e->fit_category);
+                EXPECT_EQ(step.fit_name, e->fit_name);
+                EXPECT_EQ(step.fit_title, e->fit_title);
+                EXPECT_EQ(step.connect_category, e->connect_category);
+                EXPECT_EQ(step.connect_name, e->connect_name);
+                EXPECT_TRUE(step.reps.has_value() != step.seconds.has_value());
+                if (block.group == ExerciseGroup::heavy) {
+                    if (step.percent_1rm) {
+                        // Intensity is never scaled by the load modifier.
+                        EXPECT_GE(*step.percent_1rm, 80);
+                        EXPECT_LE(*step.percent_1rm, 88);
+                        EXPECT_GT(*step.load_kg, 0);
+                    }
+                    if (t.tier_m <= 0.6 && t.tier_m > 0) {
+                        ASSERT_TRUE(step.reps_in_reserve.has_value());
+                        EXPECT_GE(*step.reps_in_reserve, 3);
+                    }
+                }
+            }
+        }
+        if (ctx.level == Level::novice) {
+            EXPECT_EQ(s.kind.find("drop_jump"), std::string::npos);
+            for (const PlanBlock& block : s.blocks) {
+                for (const PlanStep& step : block.steps) {
+                    EXPECT_NE(step.exercise_id, "drop_jump");
+                }
+            }
+        }
+        if (const PlanBlock* plyo = block_of(s, ExerciseGroup::plyometric)) {
+            (void)plyo;
+            // Contacts follow m: ×1 at full volume, -50 % at m 0.8 (rounding per step allowed).
+            const double factor = (t.tier_m >= 1 ? 1.0 : 0.5) * confidence;
+            const int steps = static_cast<int>(plyo->steps.size());
+            EXPECT_LE(t.contacts, t.base_contacts * factor + 2.0 * plyo->sets * steps + 2);
+            EXPECT_GE(t.contacts, 1);
+        }
+        // §4.6 session-RPE load.
+        const double rpe =
+            (has_block(s, ExerciseGroup::heavy) || has_block(s, ExerciseGroup::plyometric)) ? 6
+            : has_block(s, ExerciseGroup::eccentric)                                        ? 4
+                                                                                            : 3;
+        EXPECT_NEAR(s.estimated_load, s.estimated_minutes * rpe * 0.238, 0.051);
+        EXPECT_FALSE(s.reasons.empty());
+    }
+    for (const auto& [week, count] : per_week) {
+        EXPECT_LE(count, 3) << "week " << week;
+    }
+}
+
+TEST(Planner, GeneratedContextsNeverBreakARule) {
+    Rng rng(20260302);
+    int sessions = 0;
+    int tiers[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 1200; ++i) {
+        const PlanContext ctx = random_context(rng, i);
+        SCOPED_TRACE("context " + std::to_string(i));
+        std::vector<SessionTrace> trace;
+        const Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+        check_plan(ctx, plan, trace);
+        if (HasFatalFailure() || (HasFailure() && i > 0 && ::testing::Test::HasFailure())) {
+            return;
+        }
+        const Plan again = build_plan(ctx, builtin_library(), builtin_prescriptions());
+        ASSERT_EQ(plan_to_json(plan), plan_to_json(again)) << "not deterministic";
+        sessions += static_cast<int>(plan.sessions.size());
+        for (const SessionTrace& t : trace) {
+            ++tiers[t.tier_m >= 1 ? 0 : t.tier_m >= 0.8 ? 1 : t.tier_m >= 0.6 ? 2 : 3];
+        }
+    }
+    // The generator must reach every row of the table, or the checks above prove little.
+    EXPECT_GT(sessions, 3000);
+    for (const int count : tiers) {
+        EXPECT_GT(count, 50);
+    }
+}
+
+TEST(Planner, VolumeTableRows) {
+    EXPECT_EQ(volume_tier(1.10, 0, 0, 0).m, 1.0);
+    EXPECT_EQ(volume_tier(1.11, 0, 0, 0).m, 0.8);
+    EXPECT_EQ(volume_tier(1.0, 1.2, 0, 0).m, 0.8);
+    EXPECT_EQ(volume_tier(1.0, 1.2, 0, 0).plyometric_contacts, 0.5);
+    EXPECT_EQ(volume_tier(1.30, 0, 0, 0).m, 0.8);
+    EXPECT_EQ(volume_tier(1.31, 0, 0, 0).m, 0.6);
+    EXPECT_EQ(volume_tier(1.0, 1.31, 0, 0).m, 0.6);
+    EXPECT_EQ(volume_tier(1.0, 0, 0, -31).m, 0.6);
+    EXPECT_TRUE(volume_tier(1.0, 0, 0, -31).drop_plyometric);
+    EXPECT_EQ(volume_tier(1.0, 0, 0, -31).min_heavy_rir, 3);
+    EXPECT_EQ(volume_tier(1.50, 0, 0, 0).m, 0.6);
+    EXPECT_EQ(volume_tier(1.51, 0, 0, 0).m, 0);
+    EXPECT_EQ(volume_tier(1.0, 0, 10.5, 0).m, 0);
+    EXPECT_TRUE(volume_tier(1.0, 0, 0, -41).corrective_only);
+    EXPECT_EQ(volume_tier(1.18, 0, 0, 0).reason,
+              "ρ = ATL/CTL 1.18 > 1.10: sets ×0.8, plyometric contacts -50 % (analysis.md §4.5)");
+    EXPECT_EQ(step_down(volume_tier(1.0, 0, 0, 0)).m, 0.8);
+    EXPECT_EQ(step_down(volume_tier(1.2, 0, 0, 0)).m, 0.6);
+    EXPECT_EQ(step_down(volume_tier(1.4, 0, 0, 0)).m, 0);
+}
+
+TEST(Planner, BandOnlyRunnerGetsACompletePlan) {
+    for (const Phase phase : {Phase::off_season, Phase::early, Phase::mid, Phase::late}) {
+        PlanContext ctx = test::steady_context(phase, 6);
+        ctx.equipment = {"band"};
+        std::vector<SessionTrace> trace;
+        const Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+        ASSERT_GE(plan.sessions.size(), 6U) << to_string(phase);
+        for (const PlanSession& s : plan.sessions) {
+            ASSERT_FALSE(s.blocks.empty());
+            for (const PlanBlock& block : s.blocks) {
+                const auto& gp = builtin_prescriptions()
+                                     .phases[static_cast<std::size_t>(phase)]
+                                     .groups[static_cast<std::size_t>(block.group)];
+                // Every pattern of the table filled, with band or body weight only.
+                EXPECT_EQ(block.steps.size(), gp->patterns.size()) << s.id;
+                for (const PlanStep& step : block.steps) {
+                    for (const std::string& item :
+                         builtin_library().find(step.exercise_id)->equipment) {
+                        EXPECT_EQ(item, "band") << step.exercise_id;
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Early phase, reviewed against analysis.md §4.3: CTL 70 and ATL 50 keep
+// ρ below 1.10 with the strength counted, so the table values apply unscaled.
+TEST(Planner, EarlyPhaseGolden) {
+    PlanContext ctx = test::steady_context(Phase::early, 5);
+    ctx.load.ctl = 70;
+    ctx.load.atl = 50;
+    ctx.load.form_pct = 28.6;
+    ctx.load.mean_daily_run_load = 50;
+    ctx.one_rep_max_kg["trap_bar_deadlift"] = 140;
+    std::vector<SessionTrace> trace;
+    const Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+    ASSERT_EQ(plan.sessions.size(), 10U); // 2 per week (§4.3 Early)
+    for (const SessionTrace& t : trace) {
+        EXPECT_EQ(t.tier_m, 1.0);
+        EXPECT_LE(t.rho, 1.10);
+    }
+    // Week 1, Tuesday (hard day): technique heavy 3 × 9 @ RIR 4, rest 120 s; C 2 × 12.
+    const PlanSession& a = plan.sessions[0];
+    EXPECT_EQ(format_date(a.date), "2026-03-03");
+    EXPECT_EQ(a.kind, "heavy+corrective");
+    EXPECT_EQ(a.id, "a1-2026-03-03-heavy+corrective");
+    const PlanBlock* heavy = block_of(a, ExerciseGroup::heavy);
+    ASSERT_NE(heavy, nullptr);
+    EXPECT_EQ(heavy->sets, 3);
+    ASSERT_EQ(heavy->steps.size(), 3U);
+    EXPECT_EQ(heavy->steps[0].exercise_id, "rfe_split_squat_db");
+    EXPECT_EQ(heavy->steps[1].exercise_id, "trap_bar_deadlift");
+    EXPECT_EQ(heavy->steps[2].exercise_id, "seated_calf_raise");
+    for (const PlanStep& step : heavy->steps) {
+        EXPECT_EQ(step.reps, 9);
+        EXPECT_EQ(step.rest_s, 120);
+        EXPECT_EQ(step.reps_in_reserve, 4);
+        EXPECT_FALSE(step.percent_1rm.has_value());
+    }
+    const PlanBlock* corrective = block_of(a, ExerciseGroup::corrective);
+    ASSERT_NE(corrective, nullptr);
+    EXPECT_EQ(corrective->sets, 2);
+    ASSERT_EQ(corrective->steps.size(), 4U);
+    EXPECT_EQ(corrective->steps[0].exercise_id, "lateral_band_walk");
+    EXPECT_EQ(corrective->steps[0].fit_category, 37);
+    EXPECT_EQ(corrective->steps[0].fit_name, 24);
+    EXPECT_EQ(corrective->steps[0].connect_name, "LATERAL_BAND_WALKS");
+    EXPECT_EQ(corrective->steps[0].reps, 12);
+    EXPECT_EQ(corrective->steps[0].rest_s, 45);
+    EXPECT_EQ(corrective->steps[1].exercise_id, "banded_single_leg_bridge");
+    EXPECT_EQ(corrective->steps[1].fit_title, "Banded Single-Leg Bridge");
+
+    // Week 1, Thursday (hard day): B 60 contacts in 3 sets, D 2 × 9 slow eccentrics, rest 60 s.
+    const PlanSession& b = plan.sessions[1];
+    EXPECT_EQ(format_date(b.date), "2026-03-05");
+    EXPECT_EQ(b.kind, "plyometric+corrective+eccentric");
+    const PlanBlock* plyo = block_of(b, ExerciseGroup::plyometric);
+    ASSERT_NE(plyo, nullptr);
+    EXPECT_EQ(plyo->sets, 3);
+    EXPECT_EQ(trace[1].contacts, 60);
+    EXPECT_EQ(plyo->steps[0].rest_s, 75);
+    const PlanBlock* eccentric = block_of(b, ExerciseGroup::eccentric);
+    ASSERT_NE(eccentric, nullptr);
+    EXPECT_EQ(eccentric->sets, 2);
+    EXPECT_EQ(eccentric->steps[0].rest_s, 60);
+
+    // Week 3: strength sets 4 × 5 @ 80 % 1RM (112 kg trap bar), 90 contacts in 5 sets.
+    const PlanSession& c = plan.sessions[4];
+    EXPECT_EQ(format_date(c.date), "2026-03-17");
+    heavy = block_of(c, ExerciseGroup::heavy);
+    ASSERT_NE(heavy, nullptr);
+    EXPECT_EQ(heavy->sets, 4);
+    EXPECT_EQ(heavy->steps[0].reps, 5);
+    EXPECT_EQ(heavy->steps[0].rest_s, 150);
+    EXPECT_EQ(heavy->steps[0].reps_in_reserve, 3);
+    EXPECT_EQ(heavy->steps[1].percent_1rm, 80);
+    EXPECT_EQ(heavy->steps[1].load_kg, 112);
+    EXPECT_EQ(block_of(plan.sessions[5], ExerciseGroup::plyometric)->sets, 5);
+    EXPECT_EQ(trace[5].base_contacts, 90);
+
+    // Week 4 is the lighter week: heavy 2 sets, 42 contacts.
+    EXPECT_TRUE(trace[6].deload);
+    EXPECT_EQ(block_of(plan.sessions[6], ExerciseGroup::heavy)->sets, 2);
+    EXPECT_EQ(trace[7].base_contacts, 42);
+    // Week 5 starts the next build: 3 sets, contacts progress from 90 to 100 (capped).
+    EXPECT_EQ(block_of(plan.sessions[8], ExerciseGroup::heavy)->sets, 3);
+    EXPECT_EQ(trace[9].base_contacts, 100);
+}
+
+// Late phase (r = 0.6 < 0.8 gives the second session, §4.3), with a spike that
+// fired in the last 7 days: the first week runs at ×0.8, later weeks at ×1.
+TEST(Planner, LatePhaseGolden) {
+    PlanContext ctx = test::steady_context(Phase::late, 3);
+    ctx.load.ctl = 70;
+    ctx.load.atl = 50;
+    ctx.load.form_pct = 28.6;
+    ctx.load.mean_daily_run_load = 50;
+    ctx.load.volume_ratio = 0.9; // one session a week
+    ctx.load.spike_ratio_7d = 1.2;
+    std::vector<SessionTrace> trace;
+    const Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+    ASSERT_EQ(plan.sessions.size(), 3U);
+    const PlanSession& first = plan.sessions[0];
+    EXPECT_EQ(format_date(first.date), "2026-03-03");
+    EXPECT_EQ(first.kind, "heavy+plyometric+corrective+eccentric");
+    EXPECT_EQ(trace[0].tier_m, 0.8);
+    EXPECT_EQ(first.reasons[3],
+              "session spike 1.20 > 1.10: sets ×0.8, plyometric contacts -50 % (analysis.md §4.5)");
+    // Heavy 2 × 4 @ RIR 3 (2 × 0.8 = 1.6 -> 2); one low-amplitude plyo: 20 contacts -> 10.
+    const PlanBlock* heavy = block_of(first, ExerciseGroup::heavy);
+    EXPECT_EQ(heavy->sets, 2);
+    EXPECT_EQ(heavy->steps[0].reps, 4);
+    EXPECT_EQ(heavy->steps[0].reps_in_reserve, 3);
+    const PlanBlock* plyo = block_of(first, ExerciseGroup::plyometric);
+    ASSERT_EQ(plyo->steps.size(), 1U);
+    EXPECT_EQ(plyo->steps[0].exercise_id, "pogo_hops");
+    EXPECT_EQ(trace[0].contacts, 10);
+    EXPECT_EQ(block_of(first, ExerciseGroup::corrective)->sets, 1);
+    EXPECT_EQ(block_of(first, ExerciseGroup::corrective)->steps[0].reps, 9);
+    EXPECT_EQ(block_of(first, ExerciseGroup::eccentric)->sets, 1);
+    EXPECT_EQ(block_of(first, ExerciseGroup::eccentric)->steps[0].reps, 7);
+    // Week 2: spike is history, full volume; contacts 35 -> in 2 sets.
+    EXPECT_EQ(trace[1].tier_m, 1.0);
+    EXPECT_EQ(trace[1].base_contacts, 35);
+    EXPECT_EQ(block_of(plan.sessions[1], ExerciseGroup::plyometric)->sets, 2);
+}
+
+TEST(Planner, TaperAndRaceWeekRespectTheRaceDate) {
+    // Race on Saturday 2026-03-28; weeks: taper, taper, race.
+    PlanContext ctx = test::steady_context(Phase::taper, 3);
+    ctx.start = CivilDate{2026, 3, 9};
+    ctx.week_phases[2].phase = Phase::race;
+    ctx.race = Race{CivilDate{2026, 3, 28}, "Trail 80", 80.0, 4000.0};
+    ctx.pattern.long_run_weekday = 5;
+    const Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions());
+    ASSERT_FALSE(plan.sessions.empty());
+    bool heavy_seen = false;
+    for (const PlanSession& s : plan.sessions) {
+        const std::int64_t to_race = day_of(ctx.race->date) - day_of(s.date);
+        EXPECT_GE(to_race, 3) << s.id;
+        if (has_block(s, ExerciseGroup::heavy)) {
+            heavy_seen = true;
+            EXPECT_GE(to_race, 10) << s.id;
+            EXPECT_EQ(block_of(s, ExerciseGroup::heavy)->sets, 2);
+            EXPECT_EQ(block_of(s, ExerciseGroup::heavy)->steps[0].reps, 3);
+            EXPECT_EQ(block_of(s, ExerciseGroup::heavy)->steps[0].reps_in_reserve, 4);
+        }
+        EXPECT_FALSE(has_block(s, ExerciseGroup::eccentric));
+    }
+    EXPECT_TRUE(heavy_seen);
+}
+
+TEST(Planner, HighRampStepsStrengthDown) {
+    PlanContext ctx = test::steady_context(Phase::mid, 1);
+    ctx.load.ctl = 40;
+    ctx.load.atl = 40;
+    ctx.load.ramp_ctl_per_week = 9.8;
+    ctx.load.mean_daily_run_load = 40;
+    std::vector<SessionTrace> trace;
+    const Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+    ASSERT_FALSE(trace.empty());
+    EXPECT_GT(trace[0].ramp, 8);
+    EXPECT_LT(trace[0].tier_m, trace[0].table_m);
+    EXPECT_NE(plan.sessions[0].reasons[3].find("(analysis.md §4.6)"), std::string::npos);
+}
+
+TEST(Planner, RejectsAnUnusableContext) {
+    PlanContext ctx = test::steady_context(Phase::early, 2);
+    ctx.week_phases.pop_back();
+    EXPECT_THROW(build_plan(ctx, builtin_library(), builtin_prescriptions()),
+                 std::invalid_argument);
+    ctx = test::steady_context(Phase::early, 2);
+    ctx.equipment.insert("sled");
+    try {
+        build_plan(ctx, builtin_library(), builtin_prescriptions());
+        FAIL();
+    } catch (const std::invalid_argument& error) {
+        EXPECT_STREQ(error.what(),
+                     "unknown equipment \"sled\" (none, band, dumbbell, barbell, box, gym)");
+    }
+}
+
+TEST(PlanJson, FollowsTheSchemaKeysAndIsStable) {
+    const Plan plan =
+        build_plan(test::steady_context(Phase::mid, 2), builtin_library(), builtin_prescriptions());
+    const std::string text = plan_to_json(plan);
+    const auto json = nlohmann::json::parse(text);
+    std::ifstream in(std::string(US_SOURCE_DIR) + "/schemas/plan.schema.json");
+    ASSERT_TRUE(in);
+    const auto schema = nlohmann::json::parse(in);
+    // Every key the schema requires is present at each level, and no other key appears.
+    const auto check = [](const nlohmann::json& value, const nlohmann::json& object_schema,
+                          const std::string& where) {
+        for (const auto& key : object_schema["required"]) {
+            EXPECT_TRUE(value.contains(key.get<std::string>())) << where << "." << key;
+        }
+        for (const auto& [key, unused] : value.items()) {
+            (void)unused;
+            EXPECT_TRUE(object_schema["properties"].contains(key)) << where << "." << key;
+        }
+    };
+    check(json, schema, "plan");
+    const auto& defs = schema["$defs"];
+    ASSERT_FALSE(json["sessions"].empty());
+    for (const auto& session : json["sessions"]) {
+        check(session, defs["session"], "session");
+        for (const auto& block : session["blocks"]) {
+            check(block, defs["block"], "block");
+            for (const auto& step : block["steps"]) {
+                check(step, defs["step"], "step");
+            }
+        }
+    }
+    EXPECT_EQ(text.rfind("{\n  \"format\": \"ultrastrength-plan\",\n  \"version\": 1,\n", 0), 0U);
+    const std::string summary = plan_to_text(plan);
+    EXPECT_EQ(summary.rfind("Strength plan for Test Runner: 2 weeks from 2026-03-02\n", 0), 0U);
+    EXPECT_NE(summary.find("  Why:\n"), std::string::npos);
+}
+
+} // namespace
+} // namespace ultrastrength
+
+namespace ultrastrength {
+namespace {
+
+TEST(Planner, UsesAnExtendedLibrary) {
+    // A user entry replacing the trap-bar deadlift reaches the plan's steps unchanged.
+    const std::string text = R"json({"format": "ultrastrength-exercise-library", "version": 1,
+      "exercises": [{"id": "trap_bar_deadlift", "name": "Hex-bar deadlift", "group": "heavy",
+        "pattern": "hinge", "equipment": ["gym"], "unilateral": false, "mode": "reps",
+        "level": "intermediate", "cues": ["Brace, then push the floor away"],
+        "fit": {"category": 8, "name": 17, "title": "", "match": "exact"},
+        "connect": {"category": "DEADLIFT", "name": "TRAP_BAR_DEADLIFT"}}]})json";
+    const ExerciseLibrary library = parse_library(text, "user.json", builtin_library());
+    const Plan plan =
+        build_plan(test::steady_context(Phase::mid, 1), library, builtin_prescriptions());
+    bool found = false;
+    for (const PlanSession& s : plan.sessions) {
+        for (const PlanBlock& block : s.blocks) {
+            for (const PlanStep& step : block.steps) {
+                if (step.exercise_id == "trap_bar_deadlift") {
+                    found = true;
+                    EXPECT_EQ(step.name, "Hex-bar deadlift");
+                    EXPECT_EQ(step.cue, "Brace, then push the floor away");
+                    EXPECT_EQ(step.fit_category, 8);
+                    EXPECT_EQ(step.fit_name, 17);
+                }
+            }
+        }
+    }
+    EXPECT_TRUE(found);
+}
+
+} // namespace
+} // namespace ultrastrength
