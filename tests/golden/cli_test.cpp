@@ -93,3 +93,15 @@ TEST(Cli, NonActivityFileIsSkippedNotRejected) {
     const auto line = nlohmann::json::parse(r.out);
     EXPECT_EQ(line["skipped"], "not an activity file (unknown format)");
 }
+
+TEST(Cli, ValidateChecksFitCrcsAndStructure) {
+    auto r = run_cli("validate " + corpus("fit/fitparse_sdk_Activity.fit"));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("fitparse_sdk_Activity.fit: valid (FIT protocol"), std::string::npos);
+    r = run_cli("validate " + corpus("bad/fitparse_bad_activity-filecrc.fit"));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("fitparse_bad_activity-filecrc.fit: byte 769: file CRC 0xB1D5 does not "
+                         "match computed 0xA1D5"),
+              std::string::npos)
+        << r.out;
+}
