@@ -310,8 +310,11 @@ void FeatureBuilder::add(const Sample& in) {
         if (valid(in.distance_m) && valid(s.prev_dist) && in.distance_m >= s.prev_dist) {
             dh = in.distance_m - s.prev_dist;
         }
+        // Positions are only measured where the device gave no distance: the
+        // device's own distance is preferred (input-formats.md §3.1), and this
+        // keeps trigonometry out of the per-record cost of FIT files.
         double dpos = Sample::none;
-        if (has_pos && valid(s.prev_lat)) {
+        if (!valid(dh) && has_pos && valid(s.prev_lat)) {
             dpos = s.step_distance(s.prev_lat, s.prev_lon, in.lat_deg, in.lon_deg);
         }
         const double dt = (valid(time) && valid(s.prev_time)) ? time - s.prev_time : Sample::none;

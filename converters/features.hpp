@@ -49,7 +49,7 @@ struct StreamFeatures {
     std::uint64_t timed_samples = 0;
     std::optional<double> moving_s;
     std::optional<double> device_distance_m;   ///< largest cumulative distance seen
-    std::optional<double> haversine_m;         ///< sum over positioned samples, per segment
+    std::optional<double> haversine_m;         ///< over positioned steps without device distance, per segment
     std::optional<double> ascent_m;
     std::optional<double> descent_m;
     std::optional<double> avg_hr;              ///< time-weighted over samples with HR
