@@ -532,13 +532,7 @@ public:
     }
 
     ReadResult read(ByteStream& in, const std::string& source) const override {
-        GpxHandler handler(source);
-        detail::XmlParser parser(handler, source);
-        handler.set_parser(&parser);
-        const detail::XmlParseInfo info = parser.parse(in);
-        ReadResult result = handler.result(info);
-        detail::apply_truncation(info, source, result);
-        return result;
+        return detail::read_xml<GpxHandler>(in, source);
     }
 };
 

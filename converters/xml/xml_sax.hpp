@@ -108,6 +108,19 @@ int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root)
 /// or throws the ReadError when nothing was read before the cut.
 void apply_truncation(const XmlParseInfo& info, const std::string& source, ReadResult& result);
 
+/// The read() of every XML reader: parse `in` with a format's handler, then
+/// keep what a cut-short document held.
+template <class Handler>
+ReadResult read_xml(ByteStream& in, const std::string& source) {
+    Handler handler(source);
+    XmlParser parser(handler, source);
+    handler.set_parser(&parser);
+    const XmlParseInfo info = parser.parse(in);
+    ReadResult result = handler.result(info);
+    apply_truncation(info, source, result);
+    return result;
+}
+
 /// Parses a decimal number as XML Schema writes it (surrounding whitespace allowed).
 std::optional<double> parse_xml_double(std::string_view text) noexcept;
 
