@@ -6,12 +6,14 @@
 #include "history/races.hpp"
 #include "model/time.hpp"
 #include "phase/phase.hpp"
+#include "plugins/writer.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -677,11 +679,16 @@ int CommandAnalyze::run() {
         print_text(std::cout, analysis);
     }
     if (!m_report.empty()) {
-        std::ofstream file(m_report, std::ios::binary | std::ios::trunc);
-        file << html_report(analysis);
-        file.close();
-        if (!file) {
-            std::cerr << "ultrastrength analyze: cannot write the report '" << m_report << "'\n";
+        // Through the atomic sink: a cron job killed mid-write never leaves a
+        // half-written report where the previous one was.
+        try {
+            const std::filesystem::path report(m_report);
+            FolderSink sink(report.has_parent_path() ? report.parent_path()
+                                                     : std::filesystem::path("."));
+            sink.put(report.filename().string(), html_report(analysis));
+        } catch (const std::exception& e) {
+            std::cerr << "ultrastrength analyze: cannot write the report '" << m_report
+                      << "': " << e.what() << '\n';
             return exit_failed;
         }
     }
