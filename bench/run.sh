@@ -32,7 +32,8 @@ measure() {
   local times=() peak=0 t m
   "$@" >/dev/null 2>&1 || true  # warm the page cache
   for ((i = 0; i < runs; i++)); do
-    read -r t m < <({ /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
+    /usr/bin/time -o "$stats" -f '%e %M' "$@" >/dev/null 2>&1 || true
+    read -r t m < "$stats"
     times+=("$t"); ((m > peak)) && peak=$m
   done
   local median
@@ -40,10 +41,13 @@ measure() {
   printf '%s %s\n' "$median" "$((peak / 1024))"
 }
 
+stats=$(mktemp)
+trap 'rm -f "$stats"' EXIT
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1fx", b / a; else print "-" }'; }
 
 echo "## In-process, one core (bytes already in memory)"
-"$build/bench/read_bench" --min-seconds 1 "$data"/single/*.fit "$data"/single/*.tcx \
+"$build/bench/read_bench" --min-seconds "${US_BENCH_SECONDS:-1}" "$data"/single/*.fit "$data"/single/*.tcx \
   "$data"/single/*.gpx "$data/bulk"
 
 echo
