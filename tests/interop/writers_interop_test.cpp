@@ -10,6 +10,7 @@
 #ifdef US_HAVE_PLANNER
 #include "plan/planner.hpp"
 #include "tests/unit/plan_test_support.hpp"
+#include "tests/support/temp_dir.hpp"
 #endif
 
 #include <gtest/gtest.h>
@@ -33,22 +34,8 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "us-interop-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test::TempDir;
+using test::read_file;
 
 std::string quote(const std::string& text) {
     std::string out = "'";

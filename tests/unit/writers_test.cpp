@@ -10,6 +10,7 @@
 #include "plugins/prescription.hpp"
 #include "plugins/writer.hpp"
 #include "tests/unit/sample_plans.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,22 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "us-writers-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test::TempDir;
+using test::read_file;
 
 std::map<std::string, std::string> write_all(const Plan& plan, const WriteOptions& options = {}) {
     WriterRegistry registry;
