@@ -6,11 +6,11 @@
 #include "plugins/garmin_fit/garmin_fit_writer.hpp"
 #include "plugins/prescription.hpp"
 #include "plugins/writer.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/unit/sample_plans.hpp"
 #ifdef US_HAVE_PLANNER
 #include "plan/planner.hpp"
 #include "tests/unit/plan_test_support.hpp"
-#include "tests/support/temp_dir.hpp"
 #endif
 
 #include <gtest/gtest.h>
