@@ -51,7 +51,8 @@ public:
 private:
     void update_crc() noexcept {
         if (m_pos > m_crc_from) {
-            m_crc = fit::crc16(m_crc, std::span<const std::uint8_t>(m_buf.get() + m_crc_from, m_pos - m_crc_from));
+            m_crc = fit::crc16(
+                m_crc, std::span<const std::uint8_t>(m_buf.get() + m_crc_from, m_pos - m_crc_from));
         }
         m_crc_from = m_pos;
     }

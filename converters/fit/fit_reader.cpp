@@ -55,12 +55,13 @@ constexpr std::size_t max_warnings = 20;
 
 // Slots per message (index into Values::v).
 namespace rec {
-constexpr std::uint8_t lat = 1, lon = 2, altitude = 3, enhanced_altitude = 4, heart_rate = 5, distance = 6,
-                       speed = 7, enhanced_speed = 8, speed_distance = 9;
+constexpr std::uint8_t lat = 1, lon = 2, altitude = 3, enhanced_altitude = 4, heart_rate = 5,
+                       distance = 6, speed = 7, enhanced_speed = 8, speed_distance = 9;
 }
 namespace ses {
-constexpr std::uint8_t start_time = 1, sport = 2, sub_sport = 3, elapsed = 4, timer = 5, distance = 6, calories = 7,
-                       avg_hr = 8, max_hr = 9, ascent = 10, descent = 11, tss = 12, rpe = 13;
+constexpr std::uint8_t start_time = 1, sport = 2, sub_sport = 3, elapsed = 4, timer = 5,
+                       distance = 6, calories = 7, avg_hr = 8, max_hr = 9, ascent = 10,
+                       descent = 11, tss = 12, rpe = 13;
 }
 namespace evt {
 constexpr std::uint8_t event = 1, event_type = 2;
@@ -77,13 +78,20 @@ constexpr std::uint8_t sport = 1, sub_sport = 2;
 
 Msg message_kind(std::uint16_t global) noexcept {
     switch (global) {
-    case prof::mesg::file_id: return Msg::file_id;
-    case prof::mesg::sport: return Msg::sport;
-    case prof::mesg::session: return Msg::session;
-    case prof::mesg::record: return Msg::record;
-    case prof::mesg::event: return Msg::event;
-    case prof::mesg::activity: return Msg::activity;
-    default: return Msg::other;
+    case prof::mesg::file_id:
+        return Msg::file_id;
+    case prof::mesg::sport:
+        return Msg::sport;
+    case prof::mesg::session:
+        return Msg::session;
+    case prof::mesg::record:
+        return Msg::record;
+    case prof::mesg::event:
+        return Msg::event;
+    case prof::mesg::activity:
+        return Msg::activity;
+    default:
+        return Msg::other;
     }
 }
 
@@ -95,46 +103,75 @@ int slot_of(Msg msg, std::uint8_t num) noexcept {
     namespace f = prof::field;
     switch (msg) {
     case Msg::record:
-        if (num == f::record::position_lat.num) return rec::lat;
-        if (num == f::record::position_long.num) return rec::lon;
-        if (num == f::record::altitude.num) return rec::altitude;
-        if (num == f::record::enhanced_altitude.num) return rec::enhanced_altitude;
-        if (num == f::record::heart_rate.num) return rec::heart_rate;
-        if (num == f::record::distance.num) return rec::distance;
-        if (num == f::record::speed.num) return rec::speed;
-        if (num == f::record::enhanced_speed.num) return rec::enhanced_speed;
-        if (num == f::record::compressed_speed_distance.num) return rec::speed_distance;
+        if (num == f::record::position_lat.num)
+            return rec::lat;
+        if (num == f::record::position_long.num)
+            return rec::lon;
+        if (num == f::record::altitude.num)
+            return rec::altitude;
+        if (num == f::record::enhanced_altitude.num)
+            return rec::enhanced_altitude;
+        if (num == f::record::heart_rate.num)
+            return rec::heart_rate;
+        if (num == f::record::distance.num)
+            return rec::distance;
+        if (num == f::record::speed.num)
+            return rec::speed;
+        if (num == f::record::enhanced_speed.num)
+            return rec::enhanced_speed;
+        if (num == f::record::compressed_speed_distance.num)
+            return rec::speed_distance;
         return -1;
     case Msg::session:
-        if (num == f::session::start_time.num) return ses::start_time;
-        if (num == f::session::sport.num) return ses::sport;
-        if (num == f::session::sub_sport.num) return ses::sub_sport;
-        if (num == f::session::total_elapsed_time.num) return ses::elapsed;
-        if (num == f::session::total_timer_time.num) return ses::timer;
-        if (num == f::session::total_distance.num) return ses::distance;
-        if (num == f::session::total_calories.num) return ses::calories;
-        if (num == f::session::avg_heart_rate.num) return ses::avg_hr;
-        if (num == f::session::max_heart_rate.num) return ses::max_hr;
-        if (num == f::session::total_ascent.num) return ses::ascent;
-        if (num == f::session::total_descent.num) return ses::descent;
-        if (num == f::session::training_stress_score.num) return ses::tss;
-        if (num == f::session::workout_rpe.num) return ses::rpe;
+        if (num == f::session::start_time.num)
+            return ses::start_time;
+        if (num == f::session::sport.num)
+            return ses::sport;
+        if (num == f::session::sub_sport.num)
+            return ses::sub_sport;
+        if (num == f::session::total_elapsed_time.num)
+            return ses::elapsed;
+        if (num == f::session::total_timer_time.num)
+            return ses::timer;
+        if (num == f::session::total_distance.num)
+            return ses::distance;
+        if (num == f::session::total_calories.num)
+            return ses::calories;
+        if (num == f::session::avg_heart_rate.num)
+            return ses::avg_hr;
+        if (num == f::session::max_heart_rate.num)
+            return ses::max_hr;
+        if (num == f::session::total_ascent.num)
+            return ses::ascent;
+        if (num == f::session::total_descent.num)
+            return ses::descent;
+        if (num == f::session::training_stress_score.num)
+            return ses::tss;
+        if (num == f::session::workout_rpe.num)
+            return ses::rpe;
         return -1;
     case Msg::event:
-        if (num == f::event::event.num) return evt::event;
-        if (num == f::event::event_type.num) return evt::event_type;
+        if (num == f::event::event.num)
+            return evt::event;
+        if (num == f::event::event_type.num)
+            return evt::event_type;
         return -1;
     case Msg::activity:
-        if (num == f::activity::local_timestamp.num) return act::local_timestamp;
+        if (num == f::activity::local_timestamp.num)
+            return act::local_timestamp;
         return -1;
     case Msg::file_id:
-        if (num == f::file_id::type.num) return fid::type;
+        if (num == f::file_id::type.num)
+            return fid::type;
         return -1;
     case Msg::sport:
-        if (num == f::sport::sport.num) return spt::sport;
-        if (num == f::sport::sub_sport.num) return spt::sub_sport;
+        if (num == f::sport::sport.num)
+            return spt::sport;
+        if (num == f::sport::sub_sport.num)
+            return spt::sub_sport;
         return -1;
-    case Msg::other: return -1;
+    case Msg::other:
+        return -1;
     }
     return -1;
 }
@@ -148,17 +185,28 @@ std::optional<Kind> kind_of(std::uint8_t type, std::uint8_t size) noexcept {
     }
     switch (type & 0x1F) {
     case fit::base_type::enum_ & 0x1F:
-    case fit::base_type::uint8 & 0x1F: return Kind::u8;
-    case fit::base_type::sint8 & 0x1F: return Kind::s8;
-    case fit::base_type::uint8z & 0x1F: return Kind::u8z;
-    case fit::base_type::sint16 & 0x1F: return Kind::s16;
-    case fit::base_type::uint16 & 0x1F: return Kind::u16;
-    case fit::base_type::uint16z & 0x1F: return Kind::u16z;
-    case fit::base_type::sint32 & 0x1F: return Kind::s32;
-    case fit::base_type::uint32 & 0x1F: return Kind::u32;
-    case fit::base_type::uint32z & 0x1F: return Kind::u32z;
-    case fit::base_type::float32 & 0x1F: return Kind::f32;
-    default: return std::nullopt;
+    case fit::base_type::uint8 & 0x1F:
+        return Kind::u8;
+    case fit::base_type::sint8 & 0x1F:
+        return Kind::s8;
+    case fit::base_type::uint8z & 0x1F:
+        return Kind::u8z;
+    case fit::base_type::sint16 & 0x1F:
+        return Kind::s16;
+    case fit::base_type::uint16 & 0x1F:
+        return Kind::u16;
+    case fit::base_type::uint16z & 0x1F:
+        return Kind::u16z;
+    case fit::base_type::sint32 & 0x1F:
+        return Kind::s32;
+    case fit::base_type::uint32 & 0x1F:
+        return Kind::u32;
+    case fit::base_type::uint32z & 0x1F:
+        return Kind::u32z;
+    case fit::base_type::float32 & 0x1F:
+        return Kind::f32;
+    default:
+        return std::nullopt;
     }
 }
 
@@ -175,13 +223,16 @@ struct Plan {
     std::array<std::uint8_t, kind_count> kind_end{};
 
     void add(FieldOp op) noexcept {
-        if (n_ops == max_ops) return;
+        if (n_ops == max_ops)
+            return;
         const auto k = static_cast<std::size_t>(op.kind);
         std::size_t at = kind_end[k];
-        for (std::size_t i = n_ops; i > at; --i) ops[i] = ops[i - 1];
+        for (std::size_t i = n_ops; i > at; --i)
+            ops[i] = ops[i - 1];
         ops[at] = op;
         ++n_ops;
-        for (std::size_t j = k; j < kind_count; ++j) ++kind_end[j];
+        for (std::size_t j = k; j < kind_count; ++j)
+            ++kind_end[j];
     }
 };
 
@@ -202,8 +253,7 @@ inline std::uint32_t load32(const std::uint8_t* p, bool big) noexcept {
     return big ? __builtin_bswap32(x) : x;
 }
 
-template <Kind K>
-inline bool read_one(const std::uint8_t* p, bool big, double& value) noexcept {
+template <Kind K> inline bool read_one(const std::uint8_t* p, bool big, double& value) noexcept {
     if constexpr (K == Kind::u8) {
         value = p[0];
         return p[0] != 0xFF;
@@ -243,14 +293,16 @@ inline bool read_one(const std::uint8_t* p, bool big, double& value) noexcept {
         return x != 0xFFFFFFFFU && std::isfinite(value);
     } else {
         // byte[3]: 12-bit speed (1/100 m/s) then 12-bit rolling distance (1/16 m), §1.3.
-        value = static_cast<double>(static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+        value = static_cast<double>(static_cast<std::uint32_t>(p[0]) |
+                                    (static_cast<std::uint32_t>(p[1]) << 8) |
                                     (static_cast<std::uint32_t>(p[2]) << 16));
         return !(p[0] == 0xFF && p[1] == 0xFF && p[2] == 0xFF);
     }
 }
 
 template <Kind K>
-inline void decode_kind(const Plan& plan, const std::uint8_t* body, double* values, std::uint32_t& present) noexcept {
+inline void decode_kind(const Plan& plan, const std::uint8_t* body, double* values,
+                        std::uint32_t& present) noexcept {
     constexpr auto k = static_cast<std::size_t>(K);
     const std::size_t begin = k == 0 ? 0 : plan.kind_end[k - 1];
     for (std::size_t i = begin; i < plan.kind_end[k]; ++i) {
@@ -312,9 +364,13 @@ unsigned as_uint(double value) noexcept {
 }
 
 /// True for a raw date_time a uint32 can hold (same reason as as_uint).
-bool valid_time(double raw) noexcept { return raw >= 0 && raw <= 4294967295.0; }
+bool valid_time(double raw) noexcept {
+    return raw >= 0 && raw <= 4294967295.0;
+}
 
-double fit_time_to_unix(double raw) noexcept { return raw + static_cast<double>(fit::fit_epoch_unix_s); }
+double fit_time_to_unix(double raw) noexcept {
+    return raw + static_cast<double>(fit::fit_epoch_unix_s);
+}
 
 Sport map_sport(std::optional<unsigned> sport, std::optional<unsigned> sub) noexcept {
     namespace s = prof::value::sport;
@@ -324,16 +380,24 @@ Sport map_sport(std::optional<unsigned> sport, std::optional<unsigned> sub) noex
     }
     switch (*sport) {
     case s::running:
-        if (sub == ss::trail) return Sport::trail_running;
-        if (sub == ss::treadmill) return Sport::treadmill_running;
+        if (sub == ss::trail)
+            return Sport::trail_running;
+        if (sub == ss::treadmill)
+            return Sport::treadmill_running;
         return Sport::running;
-    case s::hiking: return Sport::hiking;
-    case s::walking: return Sport::walking;
+    case s::hiking:
+        return Sport::hiking;
+    case s::walking:
+        return Sport::walking;
     case s::cycling:
-    case s::e_biking: return Sport::cycling;
-    case s::swimming: return Sport::swimming;
-    case s::training: return sub == ss::strength_training ? Sport::strength : Sport::other;
-    default: return Sport::other;
+    case s::e_biking:
+        return Sport::cycling;
+    case s::swimming:
+        return Sport::swimming;
+    case s::training:
+        return sub == ss::strength_training ? Sport::strength : Sport::other;
+    default:
+        return Sport::other;
     }
 }
 
@@ -411,22 +475,23 @@ ReadResult Decoder::run() {
         m_in.ensure(fit::max_header_size);
         fit::FileHeader header;
         std::string what;
-        const auto status =
-            fit::parse_header(std::span<const std::uint8_t>(m_in.data(), m_in.available()), header, &what);
+        const auto status = fit::parse_header(
+            std::span<const std::uint8_t>(m_in.data(), m_in.available()), header, &what);
         if (status != fit::HeaderStatus::ok) {
             if (parts == 0) {
                 throw ReadError(m_source, {part_start, {}}, "expected " + what);
             }
             m_flags |= flag_bit(Flag::trailing_garbage);
-            problem(part_start, "ignored the bytes after FIT part " + std::to_string(parts) + ": expected " + what);
+            problem(part_start, "ignored the bytes after FIT part " + std::to_string(parts) +
+                                    ": expected " + what);
             break;
         }
         m_in.reset_crc();
         if (!fit::header_crc_ok(std::span<const std::uint8_t>(m_in.data(), header.size), header)) {
             m_flags |= flag_bit(Flag::header_crc_mismatch);
             char text[96];
-            std::snprintf(text, sizeof text, "header CRC 0x%04X does not match computed 0x%04X", *header.crc,
-                          fit::computed_header_crc({m_in.data(), 12}));
+            std::snprintf(text, sizeof text, "header CRC 0x%04X does not match computed 0x%04X",
+                          *header.crc, fit::computed_header_crc({m_in.data(), 12}));
             problem(part_start + 12, text);
         }
         m_in.consume(header.size);
@@ -449,19 +514,20 @@ ReadResult Decoder::run() {
         if (stored != computed) {
             m_flags |= flag_bit(Flag::crc_mismatch);
             char text[96];
-            std::snprintf(text, sizeof text, "file CRC 0x%04X does not match computed 0x%04X", stored, computed);
+            std::snprintf(text, sizeof text, "file CRC 0x%04X does not match computed 0x%04X",
+                          stored, computed);
             problem(m_in.offset(), text);
         }
         m_in.consume(2);
     }
 
     ReadResult result;
-    const bool has_activity_part =
-        !m_first_file_type || m_activity_part;
+    const bool has_activity_part = !m_first_file_type || m_activity_part;
     if (!has_activity_part && m_sessions.empty() && m_records == 0) {
         const unsigned type = *m_first_file_type;
         const std::string_view name = prof::file_name(type);
-        result.skipped = "FIT file type " + (name.empty() ? std::to_string(type) : std::string(name)) +
+        result.skipped = "FIT file type " +
+                         (name.empty() ? std::to_string(type) : std::string(name)) +
                          ", not an activity";
         result.warnings = std::move(m_warnings);
         return result;
@@ -470,7 +536,8 @@ ReadResult Decoder::run() {
         if (m_first_problem) {
             throw ReadError(m_source, {m_first_problem->first, {}}, m_first_problem->second);
         }
-        throw ReadError(m_source, {m_in.offset(), {}}, "expected session or record messages, found none");
+        throw ReadError(m_source, {m_in.offset(), {}},
+                        "expected session or record messages, found none");
     }
 
     if (m_sessions.empty()) {
@@ -507,7 +574,8 @@ ReadResult Decoder::run() {
                     const Values& s = m_sessions[si].values;
                     if (s.has(ses::start_time) && s.has(ses::elapsed)) {
                         const double start = fit_time_to_unix(s.v[ses::start_time]);
-                        if (c.first_time_s >= start - 1 && c.first_time_s <= start + s.v[ses::elapsed] / 1000.0 + 1) {
+                        if (c.first_time_s >= start - 1 &&
+                            c.first_time_s <= start + s.v[ses::elapsed] / 1000.0 + 1) {
                             owner = si;
                             break;
                         }
@@ -554,11 +622,14 @@ ActivityFeatures Decoder::make_activity(std::optional<std::size_t> session_index
     if (session_index) {
         const Values& s = m_sessions[*session_index].values;
         const auto get = [&s](std::uint8_t slot, double scale) -> std::optional<double> {
-            if (!s.has(slot)) return std::nullopt;
+            if (!s.has(slot))
+                return std::nullopt;
             return s.v[slot] / scale;
         };
-        if (s.has(ses::sport)) sport = as_uint(s.v[ses::sport]);
-        if (s.has(ses::sub_sport)) sub = as_uint(s.v[ses::sub_sport]);
+        if (s.has(ses::sport))
+            sport = as_uint(s.v[ses::sport]);
+        if (s.has(ses::sub_sport))
+            sub = as_uint(s.v[ses::sub_sport]);
         if (s.has(ses::start_time)) {
             a.start_utc = static_cast<std::int64_t>(fit_time_to_unix(s.v[ses::start_time]));
             relative = relative || s.v[ses::start_time] < fit::min_absolute_time;
@@ -601,8 +672,8 @@ ActivityFeatures Decoder::make_activity(std::optional<std::size_t> session_index
         apply_stream_features(a, stream);
     } else {
         apply_stream_features(a, StreamFeatures{});
-        a.flags &= ~(flag_bit(Flag::no_heart_rate) | flag_bit(Flag::no_altitude) | flag_bit(Flag::no_position) |
-                     flag_bit(Flag::no_timestamps));
+        a.flags &= ~(flag_bit(Flag::no_heart_rate) | flag_bit(Flag::no_altitude) |
+                     flag_bit(Flag::no_position) | flag_bit(Flag::no_timestamps));
     }
     if (relative) {
         a.set(Flag::relative_time);
@@ -614,8 +685,8 @@ Decoder::Stop Decoder::decode_part(std::uint64_t data_end) {
     while (m_in.offset() < data_end) {
         const std::uint64_t at = m_in.offset();
         if (!m_in.ensure(1)) {
-            problem(at, "expected a record header (data section ends at byte " + std::to_string(data_end) +
-                            "), found the end of the input");
+            problem(at, "expected a record header (data section ends at byte " +
+                            std::to_string(data_end) + "), found the end of the input");
             return Stop::truncated;
         }
         const std::uint8_t header = m_in.data()[0];
@@ -630,18 +701,20 @@ Decoder::Stop Decoder::decode_part(std::uint64_t data_end) {
         const unsigned local = compressed ? (header >> 5) & 0x03U : header & 0x0FU;
         const Plan& plan = m_plans[local];
         if (!plan.defined) {
-            problem(at, "record header " + hex2(header) + " uses local message type " + std::to_string(local) +
-                            ", which has no definition");
+            problem(at, "record header " + hex2(header) + " uses local message type " +
+                            std::to_string(local) + ", which has no definition");
             return Stop::desync;
         }
         const std::size_t total = 1 + static_cast<std::size_t>(plan.size);
         if (at + total > data_end) {
-            problem(at, "message of " + std::to_string(total) + " bytes overruns the data section, which ends at byte " +
+            problem(at, "message of " + std::to_string(total) +
+                            " bytes overruns the data section, which ends at byte " +
                             std::to_string(data_end));
             return Stop::overrun;
         }
         if (!m_in.ensure(total)) {
-            problem(at, "expected a message of " + std::to_string(total) + " bytes, found the end of the input after " +
+            problem(at, "expected a message of " + std::to_string(total) +
+                            " bytes, found the end of the input after " +
                             std::to_string(m_in.available()));
             return Stop::truncated;
         }
@@ -675,7 +748,8 @@ bool Decoder::read_definition(std::uint8_t header, std::uint64_t data_end, Stop&
     const std::size_t n_fields = p[5];
     std::size_t total = 6 + 3 * n_fields;
     if (!m_in.ensure(total + (has_dev ? 1 : 0))) {
-        problem(at, "expected a definition message of " + std::to_string(total) + " bytes, found the end of the input");
+        problem(at, "expected a definition message of " + std::to_string(total) +
+                        " bytes, found the end of the input");
         stop = Stop::truncated;
         return false;
     }
@@ -692,7 +766,8 @@ bool Decoder::read_definition(std::uint8_t header, std::uint64_t data_end, Stop&
     }
     if (at + total > data_end) {
         problem(at, "definition message of " + std::to_string(total) +
-                        " bytes overruns the data section, which ends at byte " + std::to_string(data_end));
+                        " bytes overruns the data section, which ends at byte " +
+                        std::to_string(data_end));
         stop = Stop::overrun;
         return false;
     }
@@ -712,12 +787,14 @@ bool Decoder::read_definition(std::uint8_t header, std::uint64_t data_end, Stop&
         if (slot >= 0 && offset <= 0xFFFF) {
             std::optional<Kind> kind;
             if (plan.msg == Msg::record && slot == rec::speed_distance) {
-                if (size == 3) kind = Kind::speed_distance;
+                if (size == 3)
+                    kind = Kind::speed_distance;
             } else {
                 kind = kind_of(type, size);
             }
             if (kind) {
-                plan.add(FieldOp{static_cast<std::uint16_t>(offset), *kind, static_cast<std::uint8_t>(slot), type});
+                plan.add(FieldOp{static_cast<std::uint16_t>(offset), *kind,
+                                 static_cast<std::uint8_t>(slot), type});
             }
         }
         offset += size;
@@ -753,27 +830,38 @@ void Decoder::on_message(const Plan& plan, bool compressed, std::uint8_t time_of
         m_last_timestamp = static_cast<std::uint32_t>(v.v[slot_timestamp]);
     }
     switch (plan.msg) {
-    case Msg::record: on_record(v); break;
-    case Msg::session: on_session(v); break;
-    case Msg::event: on_event(v); break;
+    case Msg::record:
+        on_record(v);
+        break;
+    case Msg::session:
+        on_session(v);
+        break;
+    case Msg::event:
+        on_event(v);
+        break;
     case Msg::file_id:
         if (v.has(fid::type)) {
             const unsigned type = as_uint(v.v[fid::type]);
-            if (!m_first_file_type) m_first_file_type = type;
+            if (!m_first_file_type)
+                m_first_file_type = type;
             m_activity_part = m_activity_part || type == prof::value::file::activity;
         }
         break;
     case Msg::activity:
-        if (v.has(slot_timestamp) && v.has(act::local_timestamp) && valid_time(v.v[act::local_timestamp])) {
+        if (v.has(slot_timestamp) && v.has(act::local_timestamp) &&
+            valid_time(v.v[act::local_timestamp])) {
             m_activity_timestamp = v.v[slot_timestamp];
             m_activity_local = v.v[act::local_timestamp];
         }
         break;
     case Msg::sport:
-        if (v.has(spt::sport)) m_sport_msg_sport = as_uint(v.v[spt::sport]);
-        if (v.has(spt::sub_sport)) m_sport_msg_sub = as_uint(v.v[spt::sub_sport]);
+        if (v.has(spt::sport))
+            m_sport_msg_sport = as_uint(v.v[spt::sport]);
+        if (v.has(spt::sub_sport))
+            m_sport_msg_sub = as_uint(v.v[spt::sub_sport]);
         break;
-    case Msg::other: break;
+    case Msg::other:
+        break;
     }
 }
 
@@ -822,7 +910,8 @@ void Decoder::on_record(const Values& v) {
     }
     namespace f = prof::field::record;
     if (v.has(rec::enhanced_altitude)) {
-        s.altitude_m = v.v[rec::enhanced_altitude] / f::enhanced_altitude.scale - f::enhanced_altitude.offset;
+        s.altitude_m =
+            v.v[rec::enhanced_altitude] / f::enhanced_altitude.scale - f::enhanced_altitude.offset;
     } else if (v.has(rec::altitude)) {
         s.altitude_m = v.v[rec::altitude] / f::altitude.scale - f::altitude.offset;
     }
@@ -837,7 +926,8 @@ void Decoder::on_record(const Values& v) {
         const auto packed = as_uint(v.v[rec::speed_distance]);
         const std::uint32_t rolling = packed >> 12; // 1/16 m, wraps at 4096
         if (m_last_rolling_16m) {
-            m_speed_distance_m += static_cast<double>((rolling - *m_last_rolling_16m) & 0xFFFU) / 16.0;
+            m_speed_distance_m +=
+                static_cast<double>((rolling - *m_last_rolling_16m) & 0xFFFU) / 16.0;
         }
         m_last_rolling_16m = rolling;
         s.distance_m = m_speed_distance_m;
@@ -863,7 +953,8 @@ void Decoder::on_record(const Values& v) {
 void Decoder::on_session(const Values& v) {
     if (m_sessions.size() >= max_sessions) {
         if (!m_sessions_capped) {
-            problem(m_in.offset(), "more than " + std::to_string(max_sessions) + " sessions; the rest are ignored");
+            problem(m_in.offset(), "more than " + std::to_string(max_sessions) +
+                                       " sessions; the rest are ignored");
             m_sessions_capped = true;
         }
         return;
@@ -888,7 +979,8 @@ void Decoder::on_event(const Values& v) {
     if (event != e::timer) {
         return;
     }
-    const bool stop = type == et::stop || type == et::stop_all || type == et::stop_disable || type == et::stop_disable_all;
+    const bool stop = type == et::stop || type == et::stop_all || type == et::stop_disable ||
+                      type == et::stop_disable_all;
     const std::optional<double> at =
         v.has(slot_timestamp) ? std::optional<double>(v.v[slot_timestamp]) : std::nullopt;
     if (stop) {
@@ -912,8 +1004,10 @@ public:
     std::string_view extensions() const noexcept override { return ".fit"; }
     Format format() const noexcept override { return Format::fit; }
 
-    int identify(std::span<const std::uint8_t> head, std::string_view /*file_name*/) const noexcept override {
-        if (head.size() >= 12 && (head[0] == 12 || head[0] == 14) && std::memcmp(head.data() + 8, ".FIT", 4) == 0) {
+    int identify(std::span<const std::uint8_t> head,
+                 std::string_view /*file_name*/) const noexcept override {
+        if (head.size() >= 12 && (head[0] == 12 || head[0] == 14) &&
+            std::memcmp(head.data() + 8, ".FIT", 4) == 0) {
             return 100;
         }
         return 0;
@@ -927,6 +1021,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Reader> make_fit_reader() { return std::make_unique<FitReader>(); }
+std::unique_ptr<Reader> make_fit_reader() {
+    return std::make_unique<FitReader>();
+}
 
 } // namespace ultrastrength

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <span>
 
 namespace ultrastrength {
@@ -24,17 +24,20 @@ public:
             m_in.ensure(fit::max_header_size);
             fit::FileHeader header;
             std::string what;
-            if (fit::parse_header({m_in.data(), m_in.available()}, header, &what) != fit::HeaderStatus::ok) {
-                report(part_start, parts == 0 ? "expected " + what
-                                              : "expected another chained FIT part or the end of the input: " + what);
+            if (fit::parse_header({m_in.data(), m_in.available()}, header, &what) !=
+                fit::HeaderStatus::ok) {
+                report(part_start,
+                       parts == 0
+                           ? "expected " + what
+                           : "expected another chained FIT part or the end of the input: " + what);
                 return std::move(m_problems);
             }
             ++parts;
             m_in.reset_crc();
             if (!fit::header_crc_ok({m_in.data(), header.size}, header)) {
                 char text[96];
-                std::snprintf(text, sizeof text, "header CRC 0x%04X does not match computed 0x%04X", *header.crc,
-                              fit::computed_header_crc({m_in.data(), 12}));
+                std::snprintf(text, sizeof text, "header CRC 0x%04X does not match computed 0x%04X",
+                              *header.crc, fit::computed_header_crc({m_in.data(), 12}));
                 report(part_start + 12, text);
             }
             m_in.consume(header.size);
@@ -42,12 +45,15 @@ public:
             walk(data_end);
             // Skip what the walk could not parse, so the CRC still covers the data section.
             while (m_in.offset() < data_end) {
-                const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(data_end - m_in.offset(), 65536));
+                const auto want = static_cast<std::size_t>(
+                    std::min<std::uint64_t>(data_end - m_in.offset(), 65536));
                 if (!m_in.ensure(want)) {
                     if (m_in.available() == 0) {
-                        report(m_in.offset(), "expected " + std::to_string(data_end - m_in.offset()) +
+                        report(m_in.offset(), "expected " +
+                                                  std::to_string(data_end - m_in.offset()) +
                                                   " more bytes of data (the header declares " +
-                                                  std::to_string(header.data_size) + "), found the end of the input");
+                                                  std::to_string(header.data_size) +
+                                                  "), found the end of the input");
                         return std::move(m_problems);
                     }
                     m_in.consume(m_in.available());
@@ -63,7 +69,8 @@ public:
             const auto stored = static_cast<std::uint16_t>(m_in.data()[0] | (m_in.data()[1] << 8));
             if (stored != computed) {
                 char text[96];
-                std::snprintf(text, sizeof text, "file CRC 0x%04X does not match computed 0x%04X", stored, computed);
+                std::snprintf(text, sizeof text, "file CRC 0x%04X does not match computed 0x%04X",
+                              stored, computed);
                 report(m_in.offset(), text);
             }
             m_in.consume(2);
@@ -97,7 +104,8 @@ private:
                 if (arch > 1) {
                     char text[96];
                     std::snprintf(text, sizeof text,
-                                  "definition architecture byte 0x%02X is neither 0 (little-endian) nor 1 (big-endian)",
+                                  "definition architecture byte 0x%02X is neither 0 "
+                                  "(little-endian) nor 1 (big-endian)",
                                   arch);
                     report(at + 2, text);
                     return;
@@ -124,12 +132,14 @@ private:
                 }
                 sizes[header & 0x0F] = size;
             } else {
-                const unsigned local = (header & 0x80) != 0 ? (header >> 5) & 0x03U : header & 0x0FU;
+                const unsigned local =
+                    (header & 0x80) != 0 ? (header >> 5) & 0x03U : header & 0x0FU;
                 if (!sizes[local]) {
                     char text[128];
-                    std::snprintf(text, sizeof text,
-                                  "record header 0x%02X uses local message type %u, which has no definition", header,
-                                  local);
+                    std::snprintf(
+                        text, sizeof text,
+                        "record header 0x%02X uses local message type %u, which has no definition",
+                        header, local);
                     report(at, text);
                     return;
                 }
@@ -137,7 +147,8 @@ private:
             }
             if (at + total > data_end) {
                 report(at, "message of " + std::to_string(total) +
-                               " bytes overruns the data section, which ends at byte " + std::to_string(data_end));
+                               " bytes overruns the data section, which ends at byte " +
+                               std::to_string(data_end));
                 return;
             }
             if (!m_in.ensure(total)) {

@@ -36,23 +36,23 @@ struct BaseTypeInfo {
 };
 // Indexed by the type number (the base-type byte's low 5 bits).
 inline constexpr std::array<BaseTypeInfo, 17> base_types = {{
-    {1, 0xFF},                  // enum
-    {1, 0x7F},                  // sint8
-    {1, 0xFF},                  // uint8
-    {2, 0x7FFF},                // sint16
-    {2, 0xFFFF},                // uint16
-    {4, 0x7FFFFFFF},            // sint32
-    {4, 0xFFFFFFFF},            // uint32
-    {1, 0x00},                  // string
-    {4, 0xFFFFFFFF},            // float32
-    {8, 0xFFFFFFFFFFFFFFFF},    // float64
-    {1, 0x00},                  // uint8z
-    {2, 0x0000},                // uint16z
-    {4, 0x00000000},            // uint32z
-    {1, 0xFF},                  // byte
-    {8, 0x7FFFFFFFFFFFFFFF},    // sint64
-    {8, 0xFFFFFFFFFFFFFFFF},    // uint64
-    {8, 0x0000000000000000},    // uint64z
+    {1, 0xFF},               // enum
+    {1, 0x7F},               // sint8
+    {1, 0xFF},               // uint8
+    {2, 0x7FFF},             // sint16
+    {2, 0xFFFF},             // uint16
+    {4, 0x7FFFFFFF},         // sint32
+    {4, 0xFFFFFFFF},         // uint32
+    {1, 0x00},               // string
+    {4, 0xFFFFFFFF},         // float32
+    {8, 0xFFFFFFFFFFFFFFFF}, // float64
+    {1, 0x00},               // uint8z
+    {2, 0x0000},             // uint16z
+    {4, 0x00000000},         // uint32z
+    {1, 0xFF},               // byte
+    {8, 0x7FFFFFFFFFFFFFFF}, // sint64
+    {8, 0xFFFFFFFFFFFFFFFF}, // uint64
+    {8, 0x0000000000000000}, // uint64z
 }};
 } // namespace detail
 

@@ -52,8 +52,9 @@ std::uint16_t crc16(std::uint16_t crc, std::span<const std::uint8_t> bytes) noex
     std::size_t n = bytes.size();
     const auto& t = slice_tables;
     while (n >= 8) {
-        crc = static_cast<std::uint16_t>(t[7][p[0] ^ (crc & 0xFF)] ^ t[6][p[1] ^ (crc >> 8)] ^ t[5][p[2]] ^
-                                         t[4][p[3]] ^ t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]]);
+        crc = static_cast<std::uint16_t>(t[7][p[0] ^ (crc & 0xFF)] ^ t[6][p[1] ^ (crc >> 8)] ^
+                                         t[5][p[2]] ^ t[4][p[3]] ^ t[3][p[4]] ^ t[2][p[5]] ^
+                                         t[1][p[6]] ^ t[0][p[7]]);
         p += 8;
         n -= 8;
     }

@@ -23,7 +23,8 @@ HeaderStatus parse_header(std::span<const std::uint8_t> bytes, FileHeader& out, 
                        "FIT header size 12 or 14, found " + std::to_string(size));
     }
     if (bytes.size() < size) {
-        return explain(HeaderStatus::too_short, "a " + std::to_string(size) + "-byte FIT header, found only " +
+        return explain(HeaderStatus::too_short, "a " + std::to_string(size) +
+                                                    "-byte FIT header, found only " +
                                                     std::to_string(bytes.size()) + " bytes");
     }
     if (std::memcmp(bytes.data() + 8, ".FIT", 4) != 0) {
@@ -38,13 +39,15 @@ HeaderStatus parse_header(std::span<const std::uint8_t> bytes, FileHeader& out, 
                 found += hex;
             }
         }
-        return explain(HeaderStatus::bad_signature, "FIT signature \".FIT\" at header bytes 8-11, found \"" + found + "\"");
+        return explain(HeaderStatus::bad_signature,
+                       "FIT signature \".FIT\" at header bytes 8-11, found \"" + found + "\"");
     }
     out.size = size;
     out.protocol_version = bytes[1];
     out.profile_version = static_cast<std::uint16_t>(bytes[2] | (bytes[3] << 8));
-    out.data_size = static_cast<std::uint32_t>(bytes[4]) | (static_cast<std::uint32_t>(bytes[5]) << 8) |
-                    (static_cast<std::uint32_t>(bytes[6]) << 16) | (static_cast<std::uint32_t>(bytes[7]) << 24);
+    out.data_size =
+        static_cast<std::uint32_t>(bytes[4]) | (static_cast<std::uint32_t>(bytes[5]) << 8) |
+        (static_cast<std::uint32_t>(bytes[6]) << 16) | (static_cast<std::uint32_t>(bytes[7]) << 24);
     out.crc.reset();
     if (size == 14) {
         out.crc = static_cast<std::uint16_t>(bytes[12] | (bytes[13] << 8));

@@ -31,7 +31,9 @@ const json& expected() {
     return data;
 }
 
-std::string path_of(const std::string& key) { return std::string(US_CORPUS_DIR) + "/" + key; }
+std::string path_of(const std::string& key) {
+    return std::string(US_CORPUS_DIR) + "/" + key;
+}
 
 ReadResult read_file(const std::string& key) {
     FileStream stream(path_of(key));
@@ -75,15 +77,22 @@ Sport expected_sport(const json& sport, const json& sub) {
     const std::string s = sport.is_string() ? sport.get<std::string>() : "";
     const std::string ss = sub.is_string() ? sub.get<std::string>() : "";
     if (s == "running") {
-        if (ss == "trail") return Sport::trail_running;
-        if (ss == "treadmill") return Sport::treadmill_running;
+        if (ss == "trail")
+            return Sport::trail_running;
+        if (ss == "treadmill")
+            return Sport::treadmill_running;
         return Sport::running;
     }
-    if (s == "hiking") return Sport::hiking;
-    if (s == "walking") return Sport::walking;
-    if (s == "cycling" || s == "eBiking") return Sport::cycling;
-    if (s == "swimming") return Sport::swimming;
-    if (s == "training" && ss == "strengthTraining") return Sport::strength;
+    if (s == "hiking")
+        return Sport::hiking;
+    if (s == "walking")
+        return Sport::walking;
+    if (s == "cycling" || s == "eBiking")
+        return Sport::cycling;
+    if (s == "swimming")
+        return Sport::swimming;
+    if (s == "training" && ss == "strengthTraining")
+        return Sport::strength;
     return Sport::other;
 }
 
@@ -94,9 +103,10 @@ bool is_container(const std::string& key) {
 std::vector<std::string> fit_keys(const std::string& folder) {
     std::vector<std::string> keys;
     for (const auto& [key, value] : expected()["files"].items()) {
-        if (key.starts_with(folder) && (value.value("format", "") == "fit" || key.ends_with(".fit") ||
-                                        key.ends_with(".fit.gz") || key.ends_with(".fit.zip") ||
-                                        (folder == "fit/" && is_container(key)))) {
+        if (key.starts_with(folder) &&
+            (value.value("format", "") == "fit" || key.ends_with(".fit") ||
+             key.ends_with(".fit.gz") || key.ends_with(".fit.zip") ||
+             (folder == "fit/" && is_container(key)))) {
             keys.push_back(key);
         }
     }
@@ -105,8 +115,9 @@ std::vector<std::string> fit_keys(const std::string& folder) {
 
 std::string test_name(const testing::TestParamInfo<std::string>& info) {
     std::string name = info.param.substr(info.param.find('/') + 1);
-    std::replace_if(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; },
-                    '_');
+    std::replace_if(
+        name.begin(), name.end(),
+        [](char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; }, '_');
     return name;
 }
 
@@ -186,8 +197,8 @@ TEST_P(FitCorpus, MatchesReferenceDecoders) {
     const json& sdk = e["fitsdk"];
     const bool sdk_failed = !sdk["errors"].empty();
     const json& sessions = sdk_failed ? e["fit_file_parser"]["sessions"] : sdk["sessions"];
-    const std::uint64_t records =
-        sdk_failed ? e["fit_file_parser"]["records"].get<std::uint64_t>() : sdk["records"].get<std::uint64_t>();
+    const std::uint64_t records = sdk_failed ? e["fit_file_parser"]["records"].get<std::uint64_t>()
+                                             : sdk["records"].get<std::uint64_t>();
 
     EXPECT_EQ(total_records(r), records);
     if (sessions.empty()) {
@@ -223,8 +234,10 @@ TEST(FitCorpusFacts, CompressedTimestampsAreRelativeTime) {
 }
 
 TEST(FitCorpusFacts, TreadmillAndTrailSubSports) {
-    EXPECT_EQ(read_file("fit/sportslib_run_6860622783.fit").activities.at(0).sport, Sport::treadmill_running);
-    EXPECT_EQ(read_file("fit/sportslib_run_6909950168.fit").activities.at(0).sport, Sport::trail_running);
+    EXPECT_EQ(read_file("fit/sportslib_run_6860622783.fit").activities.at(0).sport,
+              Sport::treadmill_running);
+    EXPECT_EQ(read_file("fit/sportslib_run_6909950168.fit").activities.at(0).sport,
+              Sport::trail_running);
 }
 
 TEST(FitCorpusFacts, TrainingStressScoreFromSession) {
@@ -252,7 +265,9 @@ TEST(FitBad, FileCrcMismatchKeepsTheData) {
     const ReadResult r = read_file("bad/fitparse_bad_activity-filecrc.fit");
     const ActivityFeatures& a = only_activity(r);
     EXPECT_TRUE(a.has(Flag::crc_mismatch));
-    expect_session(a, expected()["files"]["bad/fitparse_bad_activity-filecrc.fit"]["fitsdk"]["sessions"][0], true);
+    expect_session(
+        a, expected()["files"]["bad/fitparse_bad_activity-filecrc.fit"]["fitsdk"]["sessions"][0],
+        true);
     EXPECT_TRUE(has_warning(r, "byte 769: file CRC 0xB1D5 does not match computed 0xA1D5"));
 }
 
@@ -262,8 +277,9 @@ TEST(FitBad, CorruptSecondHeaderIsTrailingGarbage) {
     EXPECT_TRUE(a.has(Flag::trailing_garbage));
     EXPECT_FALSE(a.has(Flag::crc_mismatch));
     EXPECT_EQ(a.records, 14U);
-    EXPECT_TRUE(has_warning(r, "byte 771: ignored the bytes after FIT part 1: expected FIT signature \".FIT\" at "
-                               "header bytes 8-11, found \".GIT\""));
+    EXPECT_TRUE(has_warning(
+        r, "byte 771: ignored the bytes after FIT part 1: expected FIT signature \".FIT\" at "
+           "header bytes 8-11, found \".GIT\""));
 }
 
 TEST(FitBad, UnexpectedEofKeepsWholeRecords) {
@@ -277,7 +293,9 @@ TEST(FitBad, UnexpectedEofKeepsWholeRecords) {
 TEST(FitBad, DeveloperDataWithoutApplicationIdIsFine) {
     const ReadResult r = read_file("bad/fitparse_elemnt-bolt-no-application-id.fit");
     const ActivityFeatures& a = only_activity(r);
-    expect_session(a, expected()["files"]["bad/fitparse_elemnt-bolt-no-application-id.fit"]["fitsdk"]["sessions"][0],
+    expect_session(a,
+                   expected()["files"]["bad/fitparse_elemnt-bolt-no-application-id.fit"]["fitsdk"]
+                             ["sessions"][0],
                    true);
     EXPECT_TRUE(r.warnings.empty());
 }
@@ -302,7 +320,8 @@ TEST(FitBad, StravaTruncatedDesynchronisesButKeepsItsSession) {
     EXPECT_NEAR(*a.elapsed_s, 3558, 1);
     EXPECT_NEAR(*a.distance_m, 11274.04, 0.01);
     EXPECT_EQ(a.records, 473U);
-    EXPECT_TRUE(has_warning(r, "byte 7471: record header 0x3B uses local message type 11, which has no definition"));
+    EXPECT_TRUE(has_warning(
+        r, "byte 7471: record header 0x3B uses local message type 11, which has no definition"));
 }
 
 TEST(FitBad, BadArchitectureByteDesynchronises) {
@@ -311,20 +330,24 @@ TEST(FitBad, BadArchitectureByteDesynchronises) {
     const ActivityFeatures& a = only_activity(r);
     EXPECT_TRUE(a.has(Flag::desynchronized));
     EXPECT_EQ(a.sport, Sport::cycling);
-    EXPECT_TRUE(has_warning(r, "byte 22227: definition architecture byte 0xE5 is neither 0 (little-endian) nor 1"));
+    EXPECT_TRUE(has_warning(
+        r, "byte 22227: definition architecture byte 0xE5 is neither 0 (little-endian) nor 1"));
 }
 
 TEST(FitBad, NoFileIdIsStillAnActivity) {
     const ReadResult r = read_file("bad/sportslib_broken-dates.fit");
     const ActivityFeatures& a = only_activity(r);
-    expect_session(a, expected()["files"]["bad/sportslib_broken-dates.fit"]["fitsdk"]["sessions"][0], true);
+    expect_session(
+        a, expected()["files"]["bad/sportslib_broken-dates.fit"]["fitsdk"]["sessions"][0], true);
     EXPECT_FALSE(a.timer_s.has_value());
 }
 
 TEST(FitBad, BrokenStartPositionReadsNormally) {
     const ReadResult r = read_file("bad/sportslib_broken-start-latlng.fit");
-    expect_session(only_activity(r), expected()["files"]["bad/sportslib_broken-start-latlng.fit"]["fitsdk"]["sessions"][0],
-                   true);
+    expect_session(
+        only_activity(r),
+        expected()["files"]["bad/sportslib_broken-start-latlng.fit"]["fitsdk"]["sessions"][0],
+        true);
 }
 
 TEST(FitBad, EmptyActivitiesIsAReadError) {
@@ -333,25 +356,33 @@ TEST(FitBad, EmptyActivitiesIsAReadError) {
         read_file("bad/sportslib_empty-activities.fit");
         FAIL() << "expected a ReadError";
     } catch (const ReadError& error) {
-        EXPECT_EQ(std::string(error.what()), path + ": byte 12: file CRC 0x0040 does not match computed 0x29D8");
+        EXPECT_EQ(std::string(error.what()),
+                  path + ": byte 12: file CRC 0x0040 does not match computed 0x29D8");
         EXPECT_EQ(error.where().byte_offset, 12U);
     }
 }
 
 TEST(FitBad, UnterminatedStringsAreSkipped) {
     const ReadResult r = read_file("bad/tormoder_unterminated-strings.fit");
-    expect_session(only_activity(r), expected()["files"]["bad/tormoder_unterminated-strings.fit"]["fitsdk"]["sessions"][0],
-                   true);
+    expect_session(
+        only_activity(r),
+        expected()["files"]["bad/tormoder_unterminated-strings.fit"]["fitsdk"]["sessions"][0],
+        true);
 }
 
 TEST(FitBad, EveryBadFitFileIsCovered) {
     // A new file in corpus/bad must get its own test above.
     const std::vector<std::string> covered = {
-        "bad/fitparse_bad_activity-filecrc.fit",         "bad/fitparse_bad_activity-settings-corruptheader.fit",
-        "bad/fitparse_bad_activity-unexpected-eof.fit",  "bad/fitparse_elemnt-bolt-no-application-id.fit",
-        "bad/fitparse_nick-overrun.fit",                 "bad/fitparse_strava-android-app-truncated.fit",
-        "bad/gpsbabel_lezyne-bad-arch-byte.fit",         "bad/sportslib_broken-dates.fit",
-        "bad/sportslib_broken-start-latlng.fit",         "bad/sportslib_empty-activities.fit",
+        "bad/fitparse_bad_activity-filecrc.fit",
+        "bad/fitparse_bad_activity-settings-corruptheader.fit",
+        "bad/fitparse_bad_activity-unexpected-eof.fit",
+        "bad/fitparse_elemnt-bolt-no-application-id.fit",
+        "bad/fitparse_nick-overrun.fit",
+        "bad/fitparse_strava-android-app-truncated.fit",
+        "bad/gpsbabel_lezyne-bad-arch-byte.fit",
+        "bad/sportslib_broken-dates.fit",
+        "bad/sportslib_broken-start-latlng.fit",
+        "bad/sportslib_empty-activities.fit",
         "bad/tormoder_unterminated-strings.fit",
     };
     for (const std::string& key : fit_keys("bad/")) {
@@ -369,20 +400,24 @@ std::vector<std::string> validate(const std::string& key) {
 
 TEST(FitValidate, BadFiles) {
     EXPECT_EQ(validate("bad/fitparse_bad_activity-filecrc.fit"),
-              std::vector<std::string>{
-                  "bad/fitparse_bad_activity-filecrc.fit: byte 769: file CRC 0xB1D5 does not match computed 0xA1D5"});
+              std::vector<std::string>{"bad/fitparse_bad_activity-filecrc.fit: byte 769: file CRC "
+                                       "0xB1D5 does not match computed 0xA1D5"});
     EXPECT_EQ(validate("bad/fitparse_bad_activity-settings-corruptheader.fit"),
-              std::vector<std::string>{"bad/fitparse_bad_activity-settings-corruptheader.fit: byte 771: expected "
-                                       "another chained FIT part or the end of the input: FIT signature \".FIT\" at "
-                                       "header bytes 8-11, found \".GIT\""});
+              std::vector<std::string>{
+                  "bad/fitparse_bad_activity-settings-corruptheader.fit: byte 771: expected "
+                  "another chained FIT part or the end of the input: FIT signature \".FIT\" at "
+                  "header bytes 8-11, found \".GIT\""});
     EXPECT_EQ(validate("bad/gpsbabel_lezyne-bad-arch-byte.fit").at(0),
-              "bad/gpsbabel_lezyne-bad-arch-byte.fit: byte 22227: definition architecture byte 0xE5 is neither 0 "
+              "bad/gpsbabel_lezyne-bad-arch-byte.fit: byte 22227: definition architecture byte "
+              "0xE5 is neither 0 "
               "(little-endian) nor 1 (big-endian)");
     EXPECT_EQ(validate("bad/fitparse_strava-android-app-truncated.fit").at(0),
-              "bad/fitparse_strava-android-app-truncated.fit: byte 7471: record header 0x3B uses local message type "
+              "bad/fitparse_strava-android-app-truncated.fit: byte 7471: record header 0x3B uses "
+              "local message type "
               "11, which has no definition");
     EXPECT_EQ(validate("bad/fitparse_nick-overrun.fit").at(0),
-              "bad/fitparse_nick-overrun.fit: byte 403437: message of 28 bytes overruns the data section, which ends "
+              "bad/fitparse_nick-overrun.fit: byte 403437: message of 28 bytes overruns the data "
+              "section, which ends "
               "at byte 403454");
     const auto eof = validate("bad/fitparse_bad_activity-unexpected-eof.fit");
     ASSERT_FALSE(eof.empty());
