@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 
 namespace ultrastrength::cli {
 
@@ -167,9 +168,23 @@ std::optional<PastRace> last_race_before(std::int64_t start, const std::vector<R
     return best;
 }
 
+/// The names the previous run wrote into the folder (its manifest), one per line.
+std::vector<std::string> read_manifest(const std::filesystem::path& path) {
+    std::vector<std::string> names;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty()) {
+            names.push_back(line);
+        }
+    }
+    return names;
+}
+
 void write_files(const PlanRequest& request, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
+    const auto previous = read_manifest(out / plan_manifest_name);
     FolderSink sink(out);
     sink.put("plan.json", outcome.plan_json);
     sink.put("plan.txt", outcome.plan_text);
@@ -177,12 +192,44 @@ void write_files(const PlanRequest& request, PlanOutcome& outcome) {
         const Writer* writer = writers().find(name);
         writer->write(outcome.plan, request.write_options, sink);
     }
+    std::set<std::string> written;
     for (const auto& entry : sink.entries()) {
         std::string name = std::filesystem::relative(entry.path, sink.root()).generic_string();
         const char* status = entry.outcome == FolderSink::Outcome::created   ? "created"
                              : entry.outcome == FolderSink::Outcome::updated ? "updated"
                                                                              : "unchanged";
+        written.insert(name);
         outcome.files.push_back({std::move(name), status});
+    }
+    // The manifest goes last: a run killed before this point leaves the
+    // previous manifest, and the next run still knows every file it may remove.
+    std::string manifest;
+    for (const auto& name : written) {
+        manifest += name + "\n";
+    }
+    sink.put(plan_manifest_name, manifest);
+    // Sessions of the previous plan that are gone (the plan moved on, or a
+    // format was dropped): a watch or calendar sync must not pick them up
+    // again. Only files this tool wrote are removed, never anything else.
+    for (const auto& name : previous) {
+        if (written.count(name) != 0 || name == plan_manifest_name) {
+            continue;
+        }
+        try {
+            check_relative_name(name);
+        } catch (const OutputError&) {
+            continue;
+        }
+        std::error_code ec;
+        const auto path = out / name;
+        if (std::filesystem::is_regular_file(path, ec) && std::filesystem::remove(path, ec)) {
+            outcome.removed.push_back(name);
+        } else if (ec) {
+            outcome.warnings.push_back(path.string() +
+                                       ": cannot remove the file of a session no "
+                                       "longer planned: " +
+                                       ec.message());
+        }
     }
     for (const auto& note : sink.notes()) {
         outcome.warnings.push_back(note.file + ": " + note.message);

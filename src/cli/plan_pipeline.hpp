@@ -68,6 +68,10 @@ struct PlanRequest {
 /// kettlebell, the kit most runners have at home.
 const std::set<std::string>& default_equipment();
 
+/// In the output folder: the files the last run wrote, one relative name a
+/// line. The next run removes those of them it does not write again.
+inline constexpr const char* plan_manifest_name = ".ultrastrength-files";
+
 /// A file the run wrote (or found already identical on disk).
 struct WrittenFile {
     std::string name;   ///< relative to the output folder, '/'-separated
@@ -93,9 +97,10 @@ struct PlanOutcome {
     std::optional<Phase> current_phase; ///< of the last analysed week
     PlanContext context;                ///< what the planner was given
     Plan plan;
-    std::string plan_json;          ///< plan.json (schemas/plan.schema.json)
-    std::string plan_text;          ///< plan.txt, the readable summary
-    std::vector<WrittenFile> files; ///< empty without out_dir
+    std::string plan_json;            ///< plan.json (schemas/plan.schema.json)
+    std::string plan_text;            ///< plan.txt, the readable summary
+    std::vector<WrittenFile> files;   ///< empty without out_dir; the manifest not included
+    std::vector<std::string> removed; ///< files of the previous run's plan no longer planned
 };
 
 /// Checks format names against the writers; returns the unknown ones.

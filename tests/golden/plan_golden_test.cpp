@@ -273,14 +273,43 @@ TEST(PlanGolden, TwoRunsGiveByteIdenticalFolders) {
     const auto r = run_cli("plan " + quoted(athlete_dir) + " " + c.options + " --format " +
                            all_formats + " --out " + quoted(a.path.string()));
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find(" 0 created, 0 updated, " + std::to_string(first.size()) + " unchanged"),
-              std::string::npos)
+    EXPECT_NE(
+        r.err.find(" 0 created, 0 updated, " + std::to_string(first.size() - 1) + " unchanged"),
+        std::string::npos)
         << r.err;
     struct stat after {};
     ASSERT_EQ(::stat((a.path / "plan.json").c_str(), &after), 0);
     EXPECT_EQ(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
     EXPECT_EQ(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
     expect_same_files(folder_bytes(a.path), first);
+}
+
+TEST(PlanGolden, ARerunRemovesTheFilesOfSessionsNoLongerPlanned) {
+    TempDir dir;
+    const std::string base = "plan " + quoted(athlete_dir) + " --format " + all_formats +
+                             " --out " + quoted(dir.path.string()) + " --quiet";
+    ASSERT_EQ(run_cli(base + " --weeks 4").exit_code, 0);
+    std::ofstream(dir.path / "garmin-fit" / "my-own-workout.fit") << "not ours";
+    const auto four = folder_bytes(dir.path);
+    const auto manifest = read_file(dir.path / ".ultrastrength-files");
+    EXPECT_NE(manifest.find("garmin-fit/2026-12-17_"), std::string::npos) << manifest;
+    EXPECT_EQ(manifest.find("my-own-workout"), std::string::npos);
+
+    ASSERT_EQ(run_cli(base + " --weeks 2").exit_code, 0);
+    const auto two = folder_bytes(dir.path);
+    const Json plan = Json::parse(read_file(dir.path / "plan.json"));
+    std::size_t fit_files = 0;
+    for (const auto& [name, bytes] : two) {
+        if (name.starts_with("garmin-fit/") && name.ends_with(".fit")) {
+            ++fit_files;
+            if (name != "garmin-fit/my-own-workout.fit") {
+                EXPECT_LT(name.substr(11, 10), "2026-12-07") << name << " is past the 2-week plan";
+            }
+        }
+    }
+    EXPECT_EQ(fit_files, plan["sessions"].size() + 1) << "one per session, plus the user's own";
+    EXPECT_EQ(two.at("garmin-fit/my-own-workout.fit"), "not ours");
+    EXPECT_LT(two.size(), four.size());
 }
 
 TEST(PlanGolden, BandOnlyAthleteGetsBandAndBodyWeightExercisesOnly) {
