@@ -18,19 +18,30 @@ std::string format(const char* fmt, double value) {
     return buf;
 }
 
-std::string pct(double fraction) { return format("%.0f %%", fraction * 100); }
+std::string pct(double fraction) {
+    return format("%.0f %%", fraction * 100);
+}
 
-std::string date_text(std::int64_t day) { return format_date(civil_from_days(day)); }
+std::string date_text(std::int64_t day) {
+    return format_date(civil_from_days(day));
+}
 
 std::string phase_title(Phase p) {
     switch (p) {
-    case Phase::off_season: return "Off-season/Transition";
-    case Phase::early: return "Early season (base)";
-    case Phase::mid: return "Mid season (build)";
-    case Phase::late: return "Late season (specific)";
-    case Phase::taper: return "Taper";
-    case Phase::race: return "Race";
-    case Phase::recovery: return "Recovery";
+    case Phase::off_season:
+        return "Off-season/Transition";
+    case Phase::early:
+        return "Early season (base)";
+    case Phase::mid:
+        return "Mid season (build)";
+    case Phase::late:
+        return "Late season (specific)";
+    case Phase::taper:
+        return "Taper";
+    case Phase::race:
+        return "Race";
+    case Phase::recovery:
+        return "Recovery";
     }
     return "";
 }
@@ -38,20 +49,29 @@ std::string phase_title(Phase p) {
 /// Position on the season ladder Off -> Early -> Mid -> Late.
 int rank(Phase p) {
     switch (p) {
-    case Phase::off_season: return 0;
-    case Phase::early: return 1;
-    case Phase::mid: return 2;
-    case Phase::late: return 3;
-    default: return -1;
+    case Phase::off_season:
+        return 0;
+    case Phase::early:
+        return 1;
+    case Phase::mid:
+        return 2;
+    case Phase::late:
+        return 3;
+    default:
+        return -1;
     }
 }
 
 Phase from_rank(int r) {
     switch (r) {
-    case 0: return Phase::off_season;
-    case 1: return Phase::early;
-    case 2: return Phase::mid;
-    default: return Phase::late;
+    case 0:
+        return Phase::off_season;
+    case 1:
+        return Phase::early;
+    case 2:
+        return Phase::mid;
+    default:
+        return Phase::late;
     }
 }
 
@@ -115,7 +135,8 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
         f.trend = relative_trend(last);
     }
     for (int k = 0; k < ps.long_window_weeks && static_cast<int>(t) - k >= 0; ++k) {
-        f.long3_effort_km = std::max(f.long3_effort_km, w[t - static_cast<std::size_t>(k)].long_effort_km);
+        f.long3_effort_km =
+            std::max(f.long3_effort_km, w[t - static_cast<std::size_t>(k)].long_effort_km);
     }
     f.long_year_effort_km = long_year;
     if (long_year > 0) {
@@ -150,8 +171,8 @@ std::string series_numbers(const SeriesFeatures& f) {
              pct(*f.r) + " of your 12-month peak of " + format("%.0f", f.peak4_effort_km) + ")";
     }
     if (f.long_r) {
-        s += "; longest run " + format("%.0f", f.long3_effort_km) + " effort-km (" + pct(*f.long_r) +
-             " of the year's longest)";
+        s += "; longest run " + format("%.0f", f.long3_effort_km) + " effort-km (" +
+             pct(*f.long_r) + " of the year's longest)";
     }
     if (f.trend) {
         s += "; trend " + format("%+.0f", *f.trend * 100) + " %/week";
@@ -163,9 +184,12 @@ std::string series_numbers(const SeriesFeatures& f) {
 
 std::string_view to_string(Confidence confidence) noexcept {
     switch (confidence) {
-    case Confidence::low: return "low";
-    case Confidence::medium: return "medium";
-    case Confidence::high: return "high";
+    case Confidence::low:
+        return "low";
+    case Confidence::medium:
+        return "medium";
+    case Confidence::high:
+        return "high";
     }
     return "low";
 }
@@ -282,7 +306,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     Phase pending = Phase::early;
     bool has_pending = false;
     int pending_weeks = 0;
-    int low_r_weeks = 0;  // consecutive weeks with r < late_to_mid_r
+    int low_r_weeks = 0; // consecutive weeks with r < late_to_mid_r
     int very_low_r_weeks = 0;
     for (std::size_t t = 0; t < h.weeks.size(); ++t) {
         const Week& w = h.weeks[t];
@@ -326,12 +350,11 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         } else if (recovering != nullptr) {
             forced = Phase::recovery;
             wp.rule = "recovery after race";
-            wp.reasons.push_back(recovering->label + " ended " +
-                                 std::to_string(w.start_day - recovering->day) +
-                                 " days before this week; recovery lasts " +
-                                 std::to_string(ps.recovery_days(recovering->effort_km)) +
-                                 " days for " + format("%.0f", recovering->effort_km) +
-                                 " effort-km (§3.1)");
+            wp.reasons.push_back(
+                recovering->label + " ended " + std::to_string(w.start_day - recovering->day) +
+                " days before this week; recovery lasts " +
+                std::to_string(ps.recovery_days(recovering->effort_km)) + " days for " +
+                format("%.0f", recovering->effort_km) + " effort-km (§3.1)");
         } else if (wp.weeks_to_race && *wp.weeks_to_race <= ps.early_weeks_max) {
             const int weeks = *wp.weeks_to_race;
             const int taper_weeks = next_named->effort_km >= ps.short_taper_effort_km ? 2 : 1;
@@ -345,12 +368,13 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             }
             forced = p;
             wp.rule = "race-date schedule";
-            wp.reasons.push_back(std::to_string(weeks) + " weeks to " + next_named->label +
-                                 ": " + std::string(to_string(p)) + " by the race-date schedule (§3.1)");
+            wp.reasons.push_back(std::to_string(weeks) + " weeks to " + next_named->label + ": " +
+                                 std::string(to_string(p)) + " by the race-date schedule (§3.1)");
             if ((p == Phase::late || p == Phase::taper) && f.r && r < ps.behind_plan_r) {
                 wp.behind_plan = true;
-                wp.reasons.push_back("behind plan: volume is " + pct(r) +
-                                     " of your peak; strength volume capped as for the series phase");
+                wp.reasons.push_back(
+                    "behind plan: volume is " + pct(r) +
+                    " of your peak; strength volume capped as for the series phase");
             }
         }
 
@@ -371,7 +395,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         }();
         const bool intensity_kept = [&] {
             if (!f.mean_if || t < 3) {
-                return true;  // no pace data: intensity cannot be checked
+                return true; // no pace data: intensity cannot be checked
             }
             double sum = 0;
             int n = 0;
@@ -388,8 +412,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         if (f.drop && *f.drop >= ps.taper_drop_min && *f.drop <= ps.taper_drop_max && prior_high &&
             intensity_kept && (race_follows || w.partial || t + 1 == h.weeks.size())) {
             candidate = Phase::taper;
-            candidate_rule = race_follows ? "taper (volume drop before a race)"
-                                          : "taper or recovery week";
+            candidate_rule =
+                race_follows ? "taper (volume drop before a race)" : "taper or recovery week";
         } else if (r < ps.off_r || (r < ps.off_r_falling && f.trend.value_or(0) <= 0)) {
             candidate = Phase::off_season;
             candidate_rule = "off-season: r < " + format("%.2f", ps.off_r) + " or (r < " +
@@ -400,10 +424,11 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             candidate_rule = "early: r < " + format("%.2f", ps.early_r) + ", rebuilding or flat";
         } else if (r >= ps.late_r && (f.long_r.value_or(0) >= ps.late_long_r || f.block_high)) {
             candidate = Phase::late;
-            candidate_rule = "late: r >= " + format("%.2f", ps.late_r) +
-                             (f.long_r.value_or(0) >= ps.late_long_r
-                                  ? " and long run >= " + pct(ps.late_long_r) + " of the year's longest"
-                                  : std::string(" and two-day block at a season high"));
+            candidate_rule =
+                "late: r >= " + format("%.2f", ps.late_r) +
+                (f.long_r.value_or(0) >= ps.late_long_r
+                     ? " and long run >= " + pct(ps.late_long_r) + " of the year's longest"
+                     : std::string(" and two-day block at a season high"));
         } else if (r >= ps.mid_r) {
             candidate = Phase::mid;
             candidate_rule = "mid: r >= " + format("%.2f", ps.mid_r);
@@ -422,9 +447,9 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             if (race_follows) {
                 current = Phase::taper;
                 wp.rule = candidate_rule;
-                wp.reasons.push_back("volume " + pct(*f.drop) +
-                                     " of the 3 weeks before, after 3 weeks at >= " +
-                                     pct(ps.taper_prior_r) + " of peak, with a race within 2 weeks");
+                wp.reasons.push_back(
+                    "volume " + pct(*f.drop) + " of the 3 weeks before, after 3 weeks at >= " +
+                    pct(ps.taper_prior_r) + " of peak, with a race within 2 weeks");
             } else {
                 wp.rule = "hold: " + candidate_rule;
                 wp.reasons.push_back("volume " + pct(*f.drop) +
@@ -439,7 +464,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             current = candidate;
             started = true;
             wp.rule = candidate_rule;
-        } else if (current == Phase::taper || current == Phase::race || current == Phase::recovery) {
+        } else if (current == Phase::taper || current == Phase::race ||
+                   current == Phase::recovery) {
             // After a race block the season restarts: Recovery -> Off, Early or Mid (§3.3).
             current = rank(candidate) >= rank(Phase::mid) ? Phase::mid : candidate;
             has_pending = false;
@@ -463,7 +489,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             Phase next = candidate;
             if (to > from) {
                 allowed = true;
-                next = from_rank(from + 1);  // one step at a time: Off -> Early -> Mid -> Late
+                next = from_rank(from + 1); // one step at a time: Off -> Early -> Mid -> Late
             } else if (current == Phase::late && candidate == Phase::mid) {
                 allowed = low_r_weeks >= ps.hold_weeks;
             } else {
@@ -476,7 +502,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                 pending_weeks = 0;
                 wp.rule = candidate_rule;
                 if (next != candidate) {
-                    wp.reasons.push_back("moving one step toward " + std::string(to_string(candidate)) +
+                    wp.reasons.push_back("moving one step toward " +
+                                         std::string(to_string(candidate)) +
                                          " (§3.3 allowed transitions)");
                 }
             } else {
@@ -504,7 +531,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             wp.reasons.insert(wp.reasons.begin(), numbers);
         }
         if (w.status == WeekStatus::gap) {
-            wp.reasons.push_back("near-zero week inside a break: rest, illness or missing data (§2.4)");
+            wp.reasons.push_back(
+                "near-zero week inside a break: rest, illness or missing data (§2.4)");
         } else if (w.status == WeekStatus::recovery_week) {
             wp.reasons.push_back("single near-zero week: treated as a recovery week (§2.4)");
         }
@@ -561,8 +589,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     }
     if (!h.days.empty()) {
         const Day& d = h.days.back();
-        text += "Fitness (CTL) " + format("%.1f", d.ctl) + ", fatigue (ATL) " + format("%.1f", d.atl) +
-                ", form " + format("%+.1f", d.tsb) +
+        text += "Fitness (CTL) " + format("%.1f", d.ctl) + ", fatigue (ATL) " +
+                format("%.1f", d.atl) + ", form " + format("%+.1f", d.tsb) +
                 (d.form_pct ? " (" + format("%+.0f", *d.form_pct * 100) + " %)" : std::string()) +
                 ", ramp " + format("%+.1f", week.ramp) + " CTL/week. ";
     }
@@ -595,8 +623,9 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     }
     if (result.a_race) {
         const auto days = days_from_civil(result.a_race->date) - h.today;
-        text += "Goal race " + (result.a_race->name.empty() ? std::string() : result.a_race->name + " ") +
-                "on " + format_date(result.a_race->date) +
+        text += "Goal race " +
+                (result.a_race->name.empty() ? std::string() : result.a_race->name + " ") + "on " +
+                format_date(result.a_race->date) +
                 (days >= 0 ? " in " + std::to_string(days) + " days. " : " (past). ");
     }
     switch (now.phase) {
@@ -605,13 +634,15 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         text += "Would change to Taper if next week's volume drops 25-60 % with intensity kept.";
         break;
     case Phase::early:
-        text += "Would change to Mid after 2 weeks at >= " + pct(ps.early_r) + " of your peak volume.";
+        text +=
+            "Would change to Mid after 2 weeks at >= " + pct(ps.early_r) + " of your peak volume.";
         break;
     case Phase::off_season:
         text += "Would change to Early after 2 weeks of rising volume above " + pct(ps.off_r) +
                 " of your peak.";
         break;
-    default: break;
+    default:
+        break;
     }
     if (!week.flags.empty()) {
         text += " Flags this week:";
