@@ -79,6 +79,7 @@ struct RaceMark {
     std::int64_t day = 0;
     double effort_km = 0;
     bool named = false;
+    bool tune_up = false; ///< a smaller race on the way to a bigger one: phase kept
     std::string label;
 };
 
@@ -103,12 +104,24 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
     };
     const auto ekm = [](const Week& x) { return x.effort_km; };
     const auto hours = [](const Week& x) { return x.time_h; };
-    const std::size_t from = t + 1 > 52 ? t + 1 - 52 : 0;
+    // The 12 months before the week; with less than a year of history
+    // before it, the first 12 months of the history, so that an early week
+    // is measured against the season it belongs to rather than against
+    // itself (a peak over one week makes every first week look like a peak).
+    // The last week's window is always the trailing one: the current phase
+    // never depends on later data.
+    const auto year = static_cast<std::size_t>(ps.peak_window_weeks);
+    const std::size_t from = t + 1 > year ? t + 1 - year : 0;
+    std::size_t last_complete = w.size() - 1;
+    if (w[last_complete].partial && last_complete > 0) {
+        --last_complete;
+    }
+    const std::size_t to = std::max(t, std::min(from + year - 1, last_complete));
     double peak_e = 0;
     double peak_t = 0;
     double long_year = 0;
     double block_year = 0;
-    for (std::size_t k = from; k <= t; ++k) {
+    for (std::size_t k = from; k <= to; ++k) {
         peak_e = std::max(peak_e, mean_back(k, ps.r_window_weeks, ekm));
         peak_t = std::max(peak_t, mean_back(k, ps.r_window_weeks, hours));
         long_year = std::max(long_year, w[k].long_effort_km);
@@ -292,11 +305,41 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                   format("%.1f km", h.sessions[d.session].distance_m / 1000) + ")";
         marks.push_back(m);
     }
+    // Race categories (taper and recovery lengths) use ITRA's km-effort,
+    // rounded to the nearest integer (§1.5): a 50 km race with 2,490 m D+
+    // is a 75 km-effort race, not 74.9.
+    for (auto& m : marks) {
+        m.effort_km = std::round(m.effort_km);
+    }
     std::sort(marks.begin(), marks.end(),
               [](const RaceMark& a, const RaceMark& b) { return a.day < b.day; });
-    for (const auto& m : marks) {
-        result.races_used.push_back(m.label);
+    // Tune-ups: a detected race much smaller than a race in the following
+    // weeks (a 10K on the way to a 50K) is part of the build, not its goal.
+    // Named races are always kept: the athlete said they matter.
+    for (auto& m : marks) {
+        if (m.named) {
+            continue;
+        }
+        for (const auto& o : marks) {
+            if (o.day > m.day && o.day - m.day <= 7 * ps.mid_weeks_max &&
+                m.effort_km < ps.tune_up_ratio * o.effort_km) {
+                m.tune_up = true;
+                m.label += ", a tune-up for " + o.label;
+                break;
+            }
+        }
     }
+    std::vector<RaceMark> tune_ups;
+    for (const auto& m : marks) {
+        if (m.tune_up) {
+            tune_ups.push_back(m);
+        } else {
+            result.races_used.push_back(m.label);
+        }
+    }
+    marks.erase(
+        std::remove_if(marks.begin(), marks.end(), [](const RaceMark& m) { return m.tune_up; }),
+        marks.end());
 
     // History confidence inputs (§3.4).
     const std::int64_t first_day = h.days.empty() ? h.today : h.days.front().day;
@@ -355,26 +398,10 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                 " days before this week; recovery lasts " +
                 std::to_string(ps.recovery_days(recovering->effort_km)) + " days for " +
                 format("%.0f", recovering->effort_km) + " effort-km (§3.1)");
-        } else if (wp.weeks_to_race && *wp.weeks_to_race <= ps.early_weeks_max) {
-            const int weeks = *wp.weeks_to_race;
-            const int taper_weeks = next_named->effort_km >= ps.short_taper_effort_km ? 2 : 1;
-            Phase p = Phase::early;
-            if (weeks <= taper_weeks) {
-                p = Phase::taper;
-            } else if (weeks <= ps.late_weeks_max) {
-                p = Phase::late;
-            } else if (weeks <= ps.mid_weeks_max) {
-                p = Phase::mid;
-            }
-            forced = p;
-            wp.rule = "race-date schedule";
-            wp.reasons.push_back(std::to_string(weeks) + " weeks to " + next_named->label + ": " +
-                                 std::string(to_string(p)) + " by the race-date schedule (§3.1)");
-            if ((p == Phase::late || p == Phase::taper) && f.r && r < ps.behind_plan_r) {
-                wp.behind_plan = true;
-                wp.reasons.push_back(
-                    "behind plan: volume is " + pct(r) +
-                    " of your peak; strength volume capped as for the series phase");
+        }
+        for (const auto& m : tune_ups) {
+            if (m.day >= w.start_day && m.day < w.start_day + 7) {
+                wp.reasons.push_back("race in this week: " + m.label + "; the phase is kept");
             }
         }
 
@@ -414,10 +441,12 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             candidate = Phase::taper;
             candidate_rule =
                 race_follows ? "taper (volume drop before a race)" : "taper or recovery week";
-        } else if (r < ps.off_r || (r < ps.off_r_falling && f.trend.value_or(0) <= 0)) {
+        } else if ((r < ps.off_r && f.trend.value_or(0) <= ps.rebuild_trend) ||
+                   (r < ps.off_r_falling && f.trend.value_or(0) <= 0)) {
             candidate = Phase::off_season;
-            candidate_rule = "off-season: r < " + format("%.2f", ps.off_r) + " or (r < " +
-                             format("%.2f", ps.off_r_falling) + " and trend <= 0)";
+            candidate_rule = "off-season: r < " + format("%.2f", ps.off_r) +
+                             " not rebuilding, or (r < " + format("%.2f", ps.off_r_falling) +
+                             " and trend <= 0)";
         } else if (r < ps.early_r && (f.trend.value_or(0) > ps.flat_trend ||
                                       std::abs(f.trend.value_or(0)) <= ps.flat_trend)) {
             candidate = Phase::early;
@@ -435,6 +464,46 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         } else {
             candidate = Phase::early;
             candidate_rule = "early: low volume";
+        }
+
+        // The race-date schedule (§3.1): weeks before the next named race, or
+        // in hindsight before a detected race (never a tune-up).
+        const RaceMark* goal = ps.detected_race_schedule ? next_any : next_named;
+        if (!forced && goal != nullptr &&
+            (monday_of(goal->day) - w.start_day) / 7 <= ps.early_weeks_max) {
+            const int weeks = static_cast<int>((monday_of(goal->day) - w.start_day) / 7);
+            const int taper_weeks = goal->effort_km >= ps.short_taper_effort_km ? 2 : 1;
+            Phase p = Phase::early;
+            if (weeks <= taper_weeks) {
+                p = Phase::taper;
+            } else if (weeks <= ps.late_weeks_max) {
+                p = Phase::late;
+            } else if (weeks <= ps.mid_weeks_max) {
+                p = Phase::mid;
+            }
+            // A detected race is a date found afterwards, not a plan the
+            // athlete followed: its schedule stands only where the series
+            // agrees within one step (Late vs Mid, not Late vs Off-season).
+            const int series_rank = candidate == Phase::taper ? rank(Phase::late) : rank(candidate);
+            const bool agrees =
+                goal->named || p == Phase::taper || std::abs(rank(p) - series_rank) <= 1;
+            const std::string schedule = std::to_string(weeks) + " weeks to " + goal->label + ": " +
+                                         std::string(to_string(p)) +
+                                         " by the race-date schedule (§3.1)";
+            if (agrees) {
+                forced = p;
+                wp.rule = goal->named ? "race-date schedule" : "race-date schedule, detected race";
+                wp.reasons.push_back(schedule);
+                if ((p == Phase::late || p == Phase::taper) && f.r && r < ps.behind_plan_r) {
+                    wp.behind_plan = true;
+                    wp.reasons.push_back(
+                        "behind plan: volume is " + pct(r) +
+                        " of your peak; strength volume capped as for the series phase");
+                }
+            } else {
+                wp.reasons.push_back(schedule + ", but the series says " +
+                                     std::string(to_string(candidate)) + ": the series is kept");
+            }
         }
         wp.candidate = forced ? *forced : candidate;
 
@@ -505,6 +574,29 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                     wp.reasons.push_back("moving one step toward " +
                                          std::string(to_string(candidate)) +
                                          " (§3.3 allowed transitions)");
+                }
+                // In hindsight the new phase began with the weeks that confirmed it.
+                for (int back = 1; ps.backdate_changes && back < ps.hold_weeks &&
+                                   static_cast<int>(result.weeks.size()) >= back;
+                     ++back) {
+                    WeekPhase& earlier =
+                        result.weeks[result.weeks.size() - static_cast<std::size_t>(back)];
+                    const std::string hold = "hold: ";
+                    if (earlier.candidate != candidate || earlier.rule.rfind(hold, 0) != 0) {
+                        break;
+                    }
+                    earlier.phase = next;
+                    earlier.rule.erase(0, hold.size());
+                    auto& rs = earlier.reasons;
+                    rs.erase(std::remove_if(rs.begin(), rs.end(),
+                                            [](const std::string& x) {
+                                                return x.find("phase kept (§3.3)") !=
+                                                       std::string::npos;
+                                            }),
+                             rs.end());
+                    rs.push_back("in hindsight: the change to " + std::string(to_string(next)) +
+                                 " was confirmed " + std::to_string(back) +
+                                 " week(s) later, so it began this week (§3.3)");
                 }
             } else {
                 wp.rule = "hold: " + candidate_rule;
