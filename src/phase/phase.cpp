@@ -83,7 +83,11 @@ struct RaceMark {
     std::string label;
 };
 
-SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSettings& ps) {
+/// `long_training[k]`: week k's longest session by effort-km, races left out
+/// (a race is not a training long run: a 50K would otherwise stay "the
+/// year's longest" for a year and hide every later long run).
+SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSettings& ps,
+                               const std::vector<double>& long_training) {
     SeriesFeatures f;
     const auto& w = h.weeks;
     // Completed weeks only (§3.2): the current partial week is judged on the weeks before it.
@@ -124,7 +128,7 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
     for (std::size_t k = from; k <= to; ++k) {
         peak_e = std::max(peak_e, mean_back(k, ps.r_window_weeks, ekm));
         peak_t = std::max(peak_t, mean_back(k, ps.r_window_weeks, hours));
-        long_year = std::max(long_year, w[k].long_effort_km);
+        long_year = std::max(long_year, long_training[k]);
         block_year = std::max(block_year, w[k].block_s);
     }
     f.mean4_effort_km = mean_back(t, ps.r_window_weeks, ekm);
@@ -149,7 +153,7 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
     }
     for (int k = 0; k < ps.long_window_weeks && static_cast<int>(t) - k >= 0; ++k) {
         f.long3_effort_km =
-            std::max(f.long3_effort_km, w[t - static_cast<std::size_t>(k)].long_effort_km);
+            std::max(f.long3_effort_km, long_training[t - static_cast<std::size_t>(k)]);
     }
     f.long_year_effort_km = long_year;
     if (long_year > 0) {
@@ -340,6 +344,19 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     marks.erase(
         std::remove_if(marks.begin(), marks.end(), [](const RaceMark& m) { return m.tune_up; }),
         marks.end());
+    std::vector<double> long_training(h.weeks.size(), 0.0);
+    for (const auto& s : h.sessions) {
+        const auto is_race = [&](const RaceMark& m) { return m.day == s.local_day; };
+        if (std::any_of(marks.begin(), marks.end(), is_race) ||
+            std::any_of(tune_ups.begin(), tune_ups.end(), is_race)) {
+            continue;
+        }
+        const std::int64_t k = (s.local_day - h.weeks.front().start_day) / 7;
+        if (k >= 0 && k < static_cast<std::int64_t>(long_training.size())) {
+            auto& longest = long_training[static_cast<std::size_t>(k)];
+            longest = std::max(longest, s.effort_km);
+        }
+    }
 
     // History confidence inputs (§3.4).
     const std::int64_t first_day = h.days.empty() ? h.today : h.days.front().day;
@@ -355,7 +372,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         const Week& w = h.weeks[t];
         WeekPhase wp;
         wp.week_start = w.start_day;
-        wp.features = series_features(h, t, ps);
+        wp.features = series_features(h, t, ps, long_training);
         const SeriesFeatures& f = wp.features;
         const double r = f.r.value_or(0);
         low_r_weeks = r < ps.late_to_mid_r ? low_r_weeks + 1 : 0;
@@ -413,7 +430,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                 return false;
             }
             for (std::size_t k = t - 3; k < t; ++k) {
-                const auto fk = series_features(h, k, ps);
+                const auto fk = series_features(h, k, ps, long_training);
                 if (!fk.r || *fk.r < ps.taper_prior_r) {
                     return false;
                 }
@@ -427,7 +444,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             double sum = 0;
             int n = 0;
             for (std::size_t k = t - 3; k < t; ++k) {
-                const auto fk = series_features(h, k, ps);
+                const auto fk = series_features(h, k, ps, long_training);
                 if (fk.mean_if) {
                     sum += *fk.mean_if;
                     ++n;
