@@ -133,6 +133,7 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
     }
     f.mean4_effort_km = mean_back(t, ps.r_window_weeks, ekm);
     f.peak4_effort_km = peak_e;
+    f.peak_in_hindsight = to > t;
     if (peak_e > 0) {
         f.r_effort_km = f.mean4_effort_km / peak_e;
     }
@@ -185,7 +186,10 @@ std::string series_numbers(const SeriesFeatures& f) {
     std::string s;
     if (f.r) {
         s += "last 4 weeks averaged " + format("%.0f", f.mean4_effort_km) + " effort-km (" +
-             pct(*f.r) + " of your 12-month peak of " + format("%.0f", f.peak4_effort_km) + ")";
+             pct(*f.r) +
+             (f.peak_in_hindsight ? " of the peak of your history's first 12 months, "
+                                  : " of your 12-month peak of ") +
+             format("%.0f", f.peak4_effort_km) + ")";
     }
     if (f.long_r) {
         s += "; longest run " + format("%.0f", f.long3_effort_km) + " effort-km (" +

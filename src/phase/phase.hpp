@@ -83,8 +83,9 @@ struct SeriesFeatures {
     std::optional<double> r_time;
     double mean4_effort_km = 0;
     double peak4_effort_km = 0;
-    std::optional<double> trend;  ///< least-squares slope of 6 weeks / their mean, per week
-    std::optional<double> long_r; ///< longest run of 3 weeks / longest of the year (effort-km)
+    bool peak_in_hindsight = false; ///< the peak's 12 months reach past the week (short history)
+    std::optional<double> trend;    ///< least-squares slope of 6 weeks / their mean, per week
+    std::optional<double> long_r;   ///< longest run of 3 weeks / longest of the year (effort-km)
     double long3_effort_km = 0;
     double long_year_effort_km = 0;
     std::optional<double> drop;    ///< ekm_t / mean(ekm t-3..t-1)
