@@ -504,10 +504,12 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             }
             // A detected race is a date found afterwards, not a plan the
             // athlete followed: its schedule stands only where the series
-            // agrees within one step (Late vs Mid, not Late vs Off-season).
+            // agrees within one step (Late vs Mid, not Late vs Off-season),
+            // and a taper week only where the volume did drop (§3.2 rule 2).
             const int series_rank = candidate == Phase::taper ? rank(Phase::late) : rank(candidate);
             const bool agrees =
-                goal->named || p == Phase::taper || std::abs(rank(p) - series_rank) <= 1;
+                goal->named || (p == Phase::taper ? f.drop && *f.drop <= ps.taper_drop_max
+                                                  : std::abs(rank(p) - series_rank) <= 1);
             const std::string schedule = std::to_string(weeks) + " weeks to " + goal->label + ": " +
                                          std::string(to_string(p)) +
                                          " by the race-date schedule (§3.1)";
