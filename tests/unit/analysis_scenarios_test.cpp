@@ -305,6 +305,29 @@ TEST(Scenario, OneRecoveryWeekInsideABlockDoesNotChangePhase) {
     EXPECT_EQ(r.phases.weeks[16].phase, r.phases.weeks[13].phase);
 }
 
+TEST(Scenario, HysteresisNeedsTwoWeeksAndDatesTheChangeFromTheFirst) {
+    // Twelve weeks of 60 km, then 12 km a week: the series points to
+    // Off-season from week 14 (4-week mean under 50 % of the peak, falling).
+    std::vector<ActivityFeatures> acts;
+    for (int w = 0; w < 20; ++w) {
+        add_week(acts, monday0 + 7 * w, w < 12 ? 60 : 12);
+    }
+    const auto r = analyse(acts, {}, monday0 + 7 * 20 - 1);
+    ASSERT_EQ(r.phases.weeks[14].candidate, Phase::off_season);
+    ASSERT_NE(r.phases.weeks[13].candidate, Phase::off_season);
+    EXPECT_NE(r.phases.weeks[13].phase, Phase::off_season);
+    // Confirmed in week 15, dated from week 14 in hindsight.
+    EXPECT_EQ(r.phases.weeks[14].phase, Phase::off_season);
+    EXPECT_EQ(r.phases.weeks[15].phase, Phase::off_season);
+    EXPECT_NE(r.phases.weeks[14].reasons.back().find("in hindsight"), std::string::npos);
+    // As it was decided week by week: one week is not enough.
+    PhaseSettings live;
+    live.backdate_changes = false;
+    const auto l = classify_phases(r.history, {}, r.races, live);
+    EXPECT_EQ(l.weeks[14].phase, r.phases.weeks[13].phase);
+    EXPECT_EQ(l.weeks[15].phase, Phase::off_season);
+}
+
 TEST(Scenario, ThreeWeeksOfHistoryIsLowConfidenceAndWarmingUp) {
     std::vector<ActivityFeatures> acts;
     for (int w = 0; w < 3; ++w) {
