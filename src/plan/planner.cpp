@@ -591,13 +591,33 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         cap = rules.c_only_max_minutes;
     }
     if (cap) {
+        // One set at a time: first from the supporting blocks (corrective,
+        // eccentric) down to the low end of their §4.3 range, so the heavy and
+        // plyometric sets of the table go last; then from the block with the
+        // most sets (on a tie the later one).
+        const auto table_low = [&](const PlanBlock& block) {
+            const auto& gp = p.groups[static_cast<std::size_t>(block.group)];
+            return gp ? gp->sets.low : 1;
+        };
         while (session_minutes(session) > *cap) {
             std::size_t largest = session.blocks.size();
             for (std::size_t b = 0; b < session.blocks.size(); ++b) {
-                if (session.blocks[b].sets > 1 &&
+                const PlanBlock& block = session.blocks[b];
+                if ((block.group == ExerciseGroup::corrective ||
+                     block.group == ExerciseGroup::eccentric) &&
+                    block.sets > std::max(1, table_low(block)) &&
                     (largest == session.blocks.size() ||
-                     session.blocks[b].sets > session.blocks[largest].sets)) {
+                     block.sets >= session.blocks[largest].sets)) {
                     largest = b;
+                }
+            }
+            if (largest == session.blocks.size()) {
+                for (std::size_t b = 0; b < session.blocks.size(); ++b) {
+                    if (session.blocks[b].sets > 1 &&
+                        (largest == session.blocks.size() ||
+                         session.blocks[b].sets >= session.blocks[largest].sets)) {
+                        largest = b;
+                    }
                 }
             }
             if (largest == session.blocks.size()) {
