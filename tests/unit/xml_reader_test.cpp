@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <span>
 #include <string>
 #include <string_view>
@@ -211,6 +212,48 @@ TEST(TcxReader, DocumentCutBeforeAnyPointIsRefusedWithTheLine) {
     const auto last_line = std::to_string(1 + std::count(doc.begin(), doc.end(), '\n'));
     EXPECT_EQ(error, "test.xml: line " + last_line +
                          ": the input ends inside <Lap>: the rest of the document is missing");
+}
+
+/// A GPX track of `n` one-second points with heart rate, one point per line
+/// (about 200 KB for 1,500 points: many times the parser's read size).
+std::string long_gpx(int n) {
+    std::string doc = std::string(gpx_open) + "\n<trk><type>running</type><trkseg>\n";
+    for (int i = 0; i < n; ++i) {
+        char time[32];
+        std::snprintf(time, sizeof time, "2020-05-01T%02d:%02d:%02dZ", 7 + i / 3600, i / 60 % 60,
+                      i % 60);
+        doc += point(time, 46.0 + i * 1e-5, 120 + i % 40) + "\n";
+    }
+    return doc + "</trkseg></trk></gpx>\n";
+}
+
+TEST(XmlTruncation, LongDocumentCutInsideAPointKeepsTheWholePoints) {
+    const std::string full = long_gpx(1500);
+    const std::string doc = full.substr(0, full.find("07:16:40Z") + 3); // inside point 1000
+    const ReadResult r = read_gpx(doc);
+    ASSERT_EQ(r.activities.size(), 1U);
+    EXPECT_TRUE(r.activities[0].has(Flag::truncated));
+    EXPECT_EQ(r.activities[0].records, 1000U);
+    ASSERT_EQ(r.warnings.size(), 1U);
+    EXPECT_EQ(r.warnings[0], "input ends early (line 1003: the input ends inside <time>: the "
+                             "rest of the document is missing); the points before were kept");
+}
+
+TEST(XmlTruncation, MalformedTextNearTheEndIsAnErrorNotACut) {
+    // Bad XML in the last bytes, with the end of the input already read, is
+    // still bad XML: nothing is kept as if the file had been cut.
+    const std::string full = long_gpx(1500);
+    const std::size_t at = full.rfind("<tp:hr>") + 7;
+    const std::string doc = full.substr(0, at) + "&" + full.substr(at);
+    const std::string error = error_of(*make_gpx_reader(), doc);
+    EXPECT_EQ(error, "test.xml: line 1502: not well-formed XML: xmlParseEntityRef: no name");
+}
+
+TEST(XmlTruncation, CutInsideTheRootStartTagSaysSo) {
+    const std::string doc(gpx_open.substr(0, 40));
+    EXPECT_EQ(error_of(*make_gpx_reader(), doc),
+              "test.xml: line 1: the input ends before the root element is complete (not "
+              "well-formed XML: AttValue: ' expected)");
 }
 
 // ---- GPX ------------------------------------------------------------------
