@@ -5,16 +5,22 @@
 #include "converters/reader.hpp"
 #include "converters/stream.hpp"
 #include "converters/tcx/tcx_reader.hpp"
+#include "converters/xml/xml_sax.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ultrastrength {
 namespace {
@@ -254,6 +260,79 @@ TEST(XmlTruncation, CutInsideTheRootStartTagSaysSo) {
     EXPECT_EQ(error_of(*make_gpx_reader(), doc),
               "test.xml: line 1: the input ends before the root element is complete (not "
               "well-formed XML: AttValue: ' expected)");
+}
+
+TEST(XmlNumbers, SameValuesAsFromChars) {
+    // Plain decimals take a short path; every value must be the correctly
+    // rounded one that std::from_chars gives, and other forms still parse.
+    std::vector<std::string> texts = {"0",
+                                      "-0",
+                                      "7",
+                                      "134",
+                                      "46.0123456",
+                                      "-122.4194155",
+                                      "0.1",
+                                      "2.675",
+                                      "123456789012345",
+                                      "1234567890123456",
+                                      "9007199254740993",
+                                      "0.000000000000001",
+                                      "1e3",
+                                      "1.5E-2",
+                                      "  42.5 ",
+                                      "+3.25",
+                                      "00012.50",
+                                      "1.",
+                                      ".5",
+                                      "-",
+                                      "",
+                                      "1.2.3",
+                                      "12a",
+                                      "inf"};
+    std::uint64_t state = 88172645463325252ULL;
+    for (int i = 0; i < 20000; ++i) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        const auto int_digits = static_cast<int>(state % 8);
+        const auto frac_digits = static_cast<int>((state >> 8) % 12);
+        std::string t = (state >> 20) % 3 == 0 ? "-" : "";
+        std::uint64_t digits = state >> 24;
+        for (int d = 0; d < int_digits + 1; ++d, digits /= 10) {
+            t += static_cast<char>('0' + digits % 10);
+        }
+        if (frac_digits > 0) {
+            t += '.';
+            for (int d = 0; d < frac_digits; ++d, digits = digits / 10 + state % 7) {
+                t += static_cast<char>('0' + digits % 10);
+            }
+        }
+        texts.push_back(t);
+    }
+    for (const auto& text : texts) {
+        std::string_view trimmed = text;
+        while (!trimmed.empty() && trimmed.front() == ' ') {
+            trimmed.remove_prefix(1);
+        }
+        while (!trimmed.empty() && trimmed.back() == ' ') {
+            trimmed.remove_suffix(1);
+        }
+        if (!trimmed.empty() && trimmed.front() == '+') {
+            trimmed.remove_prefix(1);
+        }
+        double expected = 0;
+        const auto [ptr, ec] =
+            std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), expected);
+        const bool valid = ec == std::errc{} && ptr == trimmed.data() + trimmed.size() &&
+                           !trimmed.empty() && std::isfinite(expected);
+        const std::optional<double> got = detail::parse_xml_double(text);
+        ASSERT_EQ(got.has_value(), valid) << text;
+        if (valid) {
+            // Bit for bit, sign of zero included.
+            EXPECT_EQ(std::bit_cast<std::uint64_t>(*got), std::bit_cast<std::uint64_t>(expected))
+                << text;
+        }
+    }
 }
 
 // ---- GPX ------------------------------------------------------------------
