@@ -8,10 +8,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-// Inlined: the hash runs over every input byte, and inlining lets the
-// compiler pick the vector path for this machine.
-#define XXH_INLINE_ALL
+// The hash runs over every input byte: on x86-64 through the library's
+// runtime dispatch, which takes AVX2 or AVX-512 where the CPU has them (the
+// inlined code could only use SSE2 in a portable build); same hash values.
+#define XXH_STATIC_LINKING_ONLY // XXH3_state_t's definition, for HashState
 #include <xxhash.h>
+#if defined(__x86_64__)
+#include <xxh_x86dispatch.h>
+#endif
 
 namespace ultrastrength {
 
