@@ -72,11 +72,12 @@ if [[ -n $instructions ]]; then
       "$build/bench/read_bench" --min-seconds 0 "$f" 2>"$stats")
     ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$stats")
     # read_bench decodes twice with --min-seconds 0 (check, then one timed pass).
-    read -r mb records < <(echo "$out" | awk 'NR == 2 { print $2, $3 }')
+    records=$(echo "$out" | awk 'NR == 2 { print $3 }')
+    bytes=$(find "$f" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
     name=$(basename "$f")
     [[ $f == "$bulk50" ]] && name="bulk (50 files)"
-    awk -v n="$name" -v ir="$ir" -v r="$records" -v mb="$mb" \
-      'BEGIN { printf "%-16s %14.0f %12.0f %10.1f\n", n, ir / 2, ir / 2 / r, ir / 2 / (mb * 1e6) }'
+    awk -v n="$name" -v ir="$ir" -v r="$records" -v b="$bytes" \
+      'BEGIN { printf "%-16s %14.0f %12.0f %10.1f\n", n, ir / 2, ir / 2 / r, ir / 2 / b }'
   done
   rm -rf "$bulk50"
 fi
