@@ -318,10 +318,12 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
     });
     order = dedupe(acts, order, settings.dedupe_overlap, h.excluded);
-    std::stable_sort(strength_order.begin(), strength_order.end(), [&](std::size_t x, std::size_t y) {
-        return *acts[x].start_utc < *acts[y].start_utc ||
-               (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
-    });
+    std::stable_sort(strength_order.begin(), strength_order.end(),
+                     [&](std::size_t x, std::size_t y) {
+                         return *acts[x].start_utc < *acts[y].start_utc ||
+                                (*acts[x].start_utc == *acts[y].start_utc &&
+                                 acts[x].source < acts[y].source);
+                     });
     // Deduplicated among themselves, so a strength recording never replaces a run.
     strength_order = dedupe(acts, strength_order, settings.dedupe_overlap, h.excluded);
 
@@ -393,7 +395,8 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
     for (const std::size_t i : strength_order) {
         Session s = make_session(i);
         if (s.local_day > h.today) {
-            h.excluded.push_back({s.source, std::string(to_string(s.sport)), "after the analysis date"});
+            h.excluded.push_back(
+                {s.source, std::string(to_string(s.sport)), "after the analysis date"});
             continue;
         }
         s.running = false;

@@ -733,11 +733,11 @@ Plan Planner::run() {
     plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
                          fixed(load.mean_daily_run_load, 1) +
                          " TSS-eq/day plus the planned strength sessions (analysis.md §4.6)");
-    plan.notes.push_back("ρ of a session: ATL/CTL projected for its day with that day's running and "
-                         "the strength planned before it, the session itself not counted; its own "
-                         "load is checked against the CTL ramp ceiling of " +
-                         fixed(m_rx.rules.ramp_ceiling_ctl_per_week, 0) +
-                         "/week (analysis.md §4.5, §4.6)");
+    plan.notes.push_back(
+        "ρ of a session: ATL/CTL projected for its day with that day's running and "
+        "the strength planned before it, the session itself not counted; its own "
+        "load is checked against the CTL ramp ceiling of " +
+        fixed(m_rx.rules.ramp_ceiling_ctl_per_week, 0) + "/week (analysis.md §4.5, §4.6)");
 
     const double decay_ctl = 1 - std::exp(-1.0 / 42);
     const double decay_atl = 1 - std::exp(-1.0 / 7);
