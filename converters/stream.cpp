@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 // Inlined: the hash runs over every input byte, and inlining lets the
 // compiler pick the vector path for this machine.
 #define XXH_INLINE_ALL
@@ -45,6 +46,17 @@ std::size_t FileStream::read(std::uint8_t* buffer, std::size_t size) {
             throw InputError(m_path + ": read failed: " + std::strerror(errno));
         }
     }
+}
+
+std::uint64_t hash_file(const std::string& path) {
+    FileStream file(path);
+    XXH3_state_t state{};
+    XXH3_64bits_reset(&state);
+    std::vector<std::uint8_t> buffer(std::size_t{1} << 20);
+    while (const std::size_t n = file.read(buffer.data(), buffer.size())) {
+        XXH3_64bits_update(&state, buffer.data(), n);
+    }
+    return XXH3_64bits_digest(&state);
 }
 
 std::size_t MemoryStream::read(std::uint8_t* buffer, std::size_t size) {

@@ -88,12 +88,10 @@ std::int64_t pragma_int(sqlite3* db, const char* sql) {
     return st.step() ? st.integer(0) : 0;
 }
 
-template <class T>
-json opt(const std::optional<T>& v) {
+template <class T> json opt(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
-template <class T>
-std::optional<T> get_opt(const json& j, const char* key) {
+template <class T> std::optional<T> get_opt(const json& j, const char* key) {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
         return std::nullopt;
@@ -127,7 +125,7 @@ json activity_to_json(const ActivityFeatures& a) {
     j["records"] = a.records;
     j["flags"] = a.flags;
     if (a.has_hr_histogram) {
-        json hist = json::array();  // sparse: [bpm, seconds] pairs
+        json hist = json::array(); // sparse: [bpm, seconds] pairs
         for (std::size_t bpm = 0; bpm < a.hr_histogram.size(); ++bpm) {
             if (a.hr_histogram[bpm] != 0) {
                 hist.push_back({bpm, a.hr_histogram[bpm]});
@@ -201,6 +199,64 @@ std::vector<std::uint8_t> encode_outcomes(const std::vector<InputOutcome>& outco
     return json::to_cbor(list);
 }
 
+std::vector<std::uint8_t> encode_indexes(const std::vector<ExportIndex>& indexes) {
+    json list = json::array();
+    for (const auto& index : indexes) {
+        json j;
+        j["kind"] = static_cast<int>(index.kind);
+        j["source"] = index.source;
+        j["base"] = index.base;
+        j["unusable"] = index.unusable;
+        json entries = json::array();
+        for (const auto& e : index.entries) {
+            entries.push_back({{"file", e.file},
+                               {"start", opt(e.start_utc)},
+                               {"name", e.name},
+                               {"sport", e.sport ? json(static_cast<int>(*e.sport)) : json()}});
+        }
+        j["entries"] = std::move(entries);
+        list.push_back(std::move(j));
+    }
+    return json::to_cbor(list);
+}
+
+std::vector<ExportIndex> decode_indexes(const std::vector<std::uint8_t>& bytes) {
+    std::vector<ExportIndex> indexes;
+    if (bytes.empty()) {
+        return indexes;
+    }
+    try {
+        for (const auto& j : json::from_cbor(bytes)) {
+            ExportIndex index;
+            const int kind = j.at("kind").get<int>();
+            if (kind < 0 || kind > static_cast<int>(ExportIndex::Kind::garmin)) {
+                throw std::runtime_error("cache: unknown export index kind");
+            }
+            index.kind = static_cast<ExportIndex::Kind>(kind);
+            index.source = j.at("source").get<std::string>();
+            index.base = j.at("base").get<std::string>();
+            index.unusable = j.at("unusable").get<std::string>();
+            for (const auto& e : j.at("entries")) {
+                ExportIndexEntry entry;
+                entry.file = e.at("file").get<std::string>();
+                entry.start_utc = get_opt<std::int64_t>(e, "start");
+                entry.name = e.at("name").get<std::string>();
+                if (const auto sport = get_opt<int>(e, "sport")) {
+                    if (*sport < 0 || *sport > static_cast<int>(Sport::other)) {
+                        throw std::runtime_error("cache: unknown sport");
+                    }
+                    entry.sport = static_cast<Sport>(*sport);
+                }
+                index.entries.push_back(std::move(entry));
+            }
+            indexes.push_back(std::move(index));
+        }
+    } catch (const json::exception& e) {
+        throw std::runtime_error(std::string("cache: malformed export index: ") + e.what());
+    }
+    return indexes;
+}
+
 std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes) {
     std::vector<InputOutcome> outcomes;
     try {
@@ -228,18 +284,6 @@ std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes
     return outcomes;
 }
 
-std::optional<FileStamp> stamp_of(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        return std::nullopt;
-    }
-    FileStamp stamp;
-    stamp.path = path;
-    stamp.size = static_cast<std::uint64_t>(st.st_size);
-    stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    return stamp;
-}
-
 std::string FeatureCache::default_path() {
     const char* xdg = std::getenv("XDG_CACHE_HOME");
     if (xdg != nullptr && xdg[0] == '/') {
@@ -249,9 +293,13 @@ std::string FeatureCache::default_path() {
     return std::string(home != nullptr ? home : ".") + "/.cache/ultrastrength/features.sqlite";
 }
 
-FeatureCache::FeatureCache(const std::string& path) : m_path(path) { open_or_rebuild(); }
+FeatureCache::FeatureCache(const std::string& path) : m_path(path) {
+    open_or_rebuild();
+}
 
-FeatureCache::~FeatureCache() { close(); }
+FeatureCache::~FeatureCache() {
+    close();
+}
 
 void FeatureCache::close() noexcept {
     if (m_db != nullptr) {
@@ -262,8 +310,8 @@ void FeatureCache::close() noexcept {
 
 bool FeatureCache::try_open(std::string& problem) {
     close();
-    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK) {
         problem = m_db != nullptr ? sqlite3_errmsg(m_db) : "cannot open";
         close();
         return false;
@@ -292,21 +340,30 @@ bool FeatureCache::try_open(std::string& problem) {
         exec(m_db, "PRAGMA journal_mode=WAL");
         exec(m_db, "PRAGMA synchronous=NORMAL");
         if (tables == 0) {
-            exec(m_db,
-                 "BEGIN;"
-                 "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                 "CREATE TABLE inputs("
-                 "  path TEXT PRIMARY KEY,"
-                 "  size INTEGER NOT NULL,"
-                 "  mtime_ns INTEGER NOT NULL,"
-                 "  hash INTEGER NOT NULL,"
-                 "  outcomes BLOB NOT NULL);"
-                 "CREATE INDEX inputs_by_hash ON inputs(hash, size);"
-                 "COMMIT;");
+            exec(m_db, "BEGIN;"
+                       "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                       "CREATE TABLE inputs("
+                       "  path TEXT PRIMARY KEY,"
+                       "  size INTEGER NOT NULL,"
+                       "  mtime_ns INTEGER NOT NULL,"
+                       "  hash INTEGER NOT NULL,"
+                       "  outcomes BLOB NOT NULL,"
+                       "  indexes BLOB);"
+                       "CREATE INDEX inputs_by_hash ON inputs(hash, size);"
+                       "COMMIT;");
             exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
             exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
         }
-        // Schema migrations go here, one step per version (none yet: version 1).
+        // Schema migrations, one step per version.
+        if (tables > 0 && version < 2) {
+            // 1 -> 2: export indexes beside the outcomes. Version-1 entries
+            // do not say which files held an index: they are dropped.
+            exec(m_db, "BEGIN;"
+                       "ALTER TABLE inputs ADD COLUMN indexes BLOB;"
+                       "DELETE FROM inputs;"
+                       "PRAGMA user_version=2;"
+                       "COMMIT;");
+        }
         std::string stored;
         {
             Statement get(m_db, "SELECT value FROM meta WHERE key='features_version'");
@@ -315,7 +372,8 @@ bool FeatureCache::try_open(std::string& problem) {
         if (stored != std::to_string(features_version)) {
             // Entries from other reader versions are never trusted: start over.
             exec(m_db, "DELETE FROM inputs");
-            Statement put(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('features_version', ?)");
+            Statement put(m_db,
+                          "INSERT OR REPLACE INTO meta(key, value) VALUES('features_version', ?)");
             put.bind(1, std::to_string(features_version)).step();
         }
     } catch (const std::exception& e) {
@@ -355,30 +413,31 @@ void FeatureCache::open_or_rebuild() {
     }
 }
 
-std::optional<std::vector<InputOutcome>> FeatureCache::find(const FileStamp& stamp) {
-    Statement st(m_db, "SELECT outcomes FROM inputs WHERE path=? AND size=? AND mtime_ns=?");
+std::optional<DecodedFile> FeatureCache::lookup(const FileStamp& stamp) {
+    Statement st(m_db,
+                 "SELECT outcomes, indexes FROM inputs WHERE path=? AND size=? AND mtime_ns=?");
     st.bind(1, stamp.path).bind(2, static_cast<std::int64_t>(stamp.size)).bind(3, stamp.mtime_ns);
     if (!st.step()) {
         return std::nullopt;
     }
     try {
-        return decode_outcomes(st.blob(0));
+        return DecodedFile{decode_outcomes(st.blob(0)), decode_indexes(st.blob(1))};
     } catch (const std::exception&) {
-        return std::nullopt;  // never trusted: the caller decodes the file again
+        return std::nullopt; // never trusted: the caller decodes the file again
     }
 }
 
-std::optional<std::vector<InputOutcome>> FeatureCache::find_moved(const FileStamp& stamp,
-                                                                  std::uint64_t hash) {
-    Statement st(m_db, "SELECT path, outcomes FROM inputs WHERE hash=? AND size=? LIMIT 1");
+std::optional<DecodedFile> FeatureCache::lookup_moved(const FileStamp& stamp, std::uint64_t hash) {
+    Statement st(m_db,
+                 "SELECT path, outcomes, indexes FROM inputs WHERE hash=? AND size=? LIMIT 1");
     st.bind(1, static_cast<std::int64_t>(hash)).bind(2, static_cast<std::int64_t>(stamp.size));
     if (!st.step()) {
         return std::nullopt;
     }
     const std::string old_path = st.text(0);
-    std::vector<InputOutcome> outcomes;
+    DecodedFile found;
     try {
-        outcomes = decode_outcomes(st.blob(1));
+        found = {decode_outcomes(st.blob(1)), decode_indexes(st.blob(2))};
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -387,29 +446,68 @@ std::optional<std::vector<InputOutcome>> FeatureCache::find_moved(const FileStam
             source = stamp.path + source.substr(old_path.size());
         }
     };
-    for (auto& o : outcomes) {
+    for (auto& o : found.outcomes) {
         rename(o.source);
         for (auto& a : o.activities) {
             rename(a.source);
         }
     }
-    return outcomes;
+    for (auto& index : found.indexes) {
+        rename(index.source);
+        rename(index.base);
+    }
+    return found;
+}
+
+std::optional<std::vector<InputOutcome>> FeatureCache::find(const FileStamp& stamp) {
+    auto found = lookup(stamp);
+    return found ? std::optional(std::move(found->outcomes)) : std::nullopt;
+}
+
+std::optional<std::vector<InputOutcome>> FeatureCache::find_moved(const FileStamp& stamp,
+                                                                  std::uint64_t hash) {
+    auto found = lookup_moved(stamp, hash);
+    return found ? std::optional(std::move(found->outcomes)) : std::nullopt;
 }
 
 void FeatureCache::put(const FileStamp& stamp, std::uint64_t hash,
-                       const std::vector<InputOutcome>& outcomes) {
-    Statement st(m_db, "INSERT OR REPLACE INTO inputs(path, size, mtime_ns, hash, outcomes) "
-                       "VALUES(?, ?, ?, ?, ?)");
+                       const std::vector<InputOutcome>& outcomes,
+                       const std::vector<ExportIndex>& indexes) {
+    Statement st(m_db, "INSERT OR REPLACE INTO inputs(path, size, mtime_ns, hash, outcomes, "
+                       "indexes) VALUES(?, ?, ?, ?, ?, ?)");
     st.bind(1, stamp.path)
         .bind(2, static_cast<std::int64_t>(stamp.size))
         .bind(3, stamp.mtime_ns)
         .bind(4, static_cast<std::int64_t>(hash))
         .bind_blob(5, encode_outcomes(outcomes))
+        .bind_blob(6, encode_indexes(indexes))
         .step();
 }
 
-void FeatureCache::begin() { exec(m_db, "BEGIN IMMEDIATE"); }
-void FeatureCache::commit() { exec(m_db, "COMMIT"); }
+void FeatureCache::store(const std::vector<Update>& updates) {
+    try {
+        begin();
+        try {
+            for (const auto& update : updates) {
+                put(update.stamp, update.hash, update.decoded->outcomes, update.decoded->indexes);
+            }
+        } catch (...) {
+            exec(m_db, "ROLLBACK");
+            throw;
+        }
+        commit();
+    } catch (const std::exception& e) {
+        m_warnings.push_back("cache " + m_path + ": results not stored (" + e.what() +
+                             "); the next run decodes these inputs again");
+    }
+}
+
+void FeatureCache::begin() {
+    exec(m_db, "BEGIN IMMEDIATE");
+}
+void FeatureCache::commit() {
+    exec(m_db, "COMMIT");
+}
 
 std::size_t FeatureCache::size() {
     return static_cast<std::size_t>(pragma_int(m_db, "SELECT count(*) FROM inputs"));
