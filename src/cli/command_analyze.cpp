@@ -65,36 +65,6 @@ std::string offset_text(int seconds) {
     return buf;
 }
 
-/// "4:30" or "4:30/km" (min:s per km) -> m/s.
-std::optional<double> parse_pace(std::string text) {
-    if (text.size() > 3 && text.substr(text.size() - 3) == "/km") {
-        text.resize(text.size() - 3);
-    }
-    const auto colon = text.find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 3 != text.size()) {
-        return std::nullopt;
-    }
-    int minutes = 0;
-    for (std::size_t i = 0; i < colon; ++i) {
-        if (text[i] < '0' || text[i] > '9') {
-            return std::nullopt;
-        }
-        minutes = minutes * 10 + (text[i] - '0');
-        if (minutes > 59) {
-            return std::nullopt;
-        }
-    }
-    if (text[colon + 1] < '0' || text[colon + 1] > '5' || text[colon + 2] < '0' ||
-        text[colon + 2] > '9') {
-        return std::nullopt;
-    }
-    const int seconds = minutes * 60 + (text[colon + 1] - '0') * 10 + (text[colon + 2] - '0');
-    if (seconds == 0) {
-        return std::nullopt;
-    }
-    return 1000.0 / seconds;
-}
-
 std::string pace_text(double speed_mps) {
     const auto s = static_cast<long long>(std::llround(1000.0 / speed_mps));
     char buf[32];
@@ -554,96 +524,20 @@ std::string CommandAnalyze::details() const {
 
 void CommandAnalyze::add_options(po::options_description& options,
                                  po::positional_options_description& positional) {
+    m_analysis.add(options, positional);
     options.add_options()
-        ("input", po::value(&m_inputs)->value_name("INPUT")->multitoken(),
-         "files, folders or archives to read")
-        ("race", po::value(&m_race_texts)->value_name("DATE[,NAME[,KM[,D+]]]")->composing(),
-         "a goal or past race (repeatable)")
-        ("tz", po::value(&m_tz)->value_name("OFFSET"),
-         "UTC offset for files that do not store one: UTC, +01:00, -05:30")
-        ("today", po::value(&m_today)->value_name("DATE"),
-         "analyse as of this date (default: the last activity's date)")
-        ("hrmax", po::value<double>()->value_name("BPM"), "maximum heart rate")
-        ("hrrest", po::value<double>()->value_name("BPM"), "resting heart rate")
-        ("lthr", po::value<double>()->value_name("BPM"), "lactate-threshold heart rate")
-        ("threshold-pace", po::value(&m_threshold_pace)->value_name("MM:SS"),
-         "threshold pace per km (about 1-hour race pace)")
-        ("sex", po::value(&m_sex)->value_name("male|female"), "for the TRIMP weighting")
-        ("no-data", po::value(&m_gap_texts)->value_name("FIRST,LAST")->composing(),
-         "days without recorded data (watch forgotten): not counted as rest (repeatable)")
         ("report", po::value(&m_report)->value_name("FILE.html"), "write an HTML report");
     options.add(common_options(m_common));
-    positional.add("input", -1);
 }
 
 void CommandAnalyze::apply(const po::variables_map& vm) {
-    if (vm.count("input") == 0 || m_inputs.empty()) {
-        throw UsageError("no INPUT given: name at least one file, folder or archive");
-    }
-    auto heart_rate = [&](const char* name) -> std::optional<double> {
-        if (vm.count(name) == 0) {
-            return std::nullopt;
-        }
-        const double v = vm[name].as<double>();
-        if (!(v >= 30 && v <= 250)) {
-            throw UsageError(std::string("--") + name + " " + fmt("%g", v) +
-                             ": expected a heart rate between 30 and 250 bpm");
-        }
-        return v;
-    };
-    m_hr_max = heart_rate("hrmax");
-    m_hr_rest = heart_rate("hrrest");
-    m_lthr = heart_rate("lthr");
-    if (m_hr_max && m_hr_rest && *m_hr_rest >= *m_hr_max) {
-        throw UsageError("--hrrest must be below --hrmax");
-    }
-    if (!m_tz.empty()) {
-        const auto offset = parse_utc_offset(m_tz);
-        if (!offset) {
-            throw UsageError("--tz '" + m_tz + "': expected UTC or a fixed offset like +01:00");
-        }
-        m_offset_s = *offset;
-    }
-    if (!m_today.empty()) {
-        const auto date = parse_date(m_today);
-        if (!date) {
-            throw UsageError("--today '" + m_today + "': expected YYYY-MM-DD");
-        }
-        m_today_day = days_from_civil(*date);
-    }
-    if (!m_threshold_pace.empty()) {
-        m_threshold_speed_mps = parse_pace(m_threshold_pace);
-        if (!m_threshold_speed_mps) {
-            throw UsageError("--threshold-pace '" + m_threshold_pace +
-                             "': expected minutes:seconds per km, e.g. 4:30");
-        }
-    }
-    if (!m_sex.empty() && !sex_from_string(m_sex)) {
-        throw UsageError("--sex '" + m_sex + "': expected male or female");
-    }
-    for (const auto& text : m_race_texts) {
-        std::string error;
-        auto race = parse_race(text, error);
-        if (!race) {
-            throw UsageError("--" + error);
-        }
-        m_races.push_back(*race);
-    }
-    for (const auto& text : m_gap_texts) {
-        const auto comma = text.find(',');
-        const auto a = parse_date(text.substr(0, comma));
-        const auto b = comma == std::string::npos ? a : parse_date(text.substr(comma + 1));
-        if (!a || !b) {
-            throw UsageError("--no-data '" + text + "': expected FIRST,LAST as YYYY-MM-DD");
-        }
-        m_gaps.emplace_back(days_from_civil(*a), days_from_civil(*b));
-    }
+    m_analysis.apply(vm);
 }
 
 int CommandAnalyze::run() {
     ReaderRegistry registry;
     register_all(registry);
-    auto outcomes = scan_with_options(registry, m_inputs, m_common, std::cerr).outcomes;
+    auto outcomes = scan_with_options(registry, m_analysis.inputs, m_common, std::cerr).outcomes;
     const ScanSummary summary = summarize(outcomes);
 
     HistoryInput input;
@@ -653,23 +547,17 @@ int CommandAnalyze::run() {
         }
         o.activities.clear();
     }
-    input.athlete.hr_max = m_hr_max;
-    input.athlete.hr_rest = m_hr_rest;
-    input.athlete.lthr = m_lthr;
-    input.athlete.threshold_speed_mps = m_threshold_speed_mps;
-    input.athlete.sex = m_sex.empty() ? Sex::unknown : *sex_from_string(m_sex);
-    input.utc_offset_s = m_offset_s;
-    input.today = m_today_day;
-    for (const auto& [a, b] : m_gaps) {
-        input.known_gaps.emplace_back(a, b);
-    }
+    input.athlete = m_analysis.athlete;
+    input.utc_offset_s = m_analysis.offset_s;
+    input.today = m_analysis.today_day;
+    input.known_gaps = m_analysis.gaps;
 
     Analysis analysis;
-    analysis.tz_offset_s = m_offset_s;
-    analysis.races = m_races;
+    analysis.tz_offset_s = m_analysis.offset_s;
+    analysis.races = m_analysis.races;
     analysis.history = build_history(input);
     analysis.detected = detect_races(analysis.history);
-    analysis.phases = classify_phases(analysis.history, m_races, analysis.detected);
+    analysis.phases = classify_phases(analysis.history, m_analysis.races, analysis.detected);
 
     if (m_common.json) {
         const std::string out = analysis_json(analysis, summary, outcomes).dump(1) + "\n";

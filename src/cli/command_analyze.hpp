@@ -1,6 +1,7 @@
 #ifndef ULTRASTRENGTH_CLI_COMMAND_ANALYZE_HPP
 #define ULTRASTRENGTH_CLI_COMMAND_ANALYZE_HPP
 
+#include "cli/analysis_options.hpp"
 #include "cli/command.hpp"
 #include "model/plan.hpp"
 
@@ -30,25 +31,9 @@ protected:
     void apply(const po::variables_map& vm) override;
 
 private:
-    std::vector<std::string> m_inputs;
-    std::vector<std::string> m_race_texts;
-    std::string m_tz;
-    std::string m_today;
-    std::string m_threshold_pace;
-    std::string m_sex;
-    std::vector<std::string> m_gap_texts;
-    std::optional<double> m_hr_max;
-    std::optional<double> m_hr_rest;
-    std::optional<double> m_lthr;
+    AnalysisOptions m_analysis;
     std::string m_report;
     CommonOptions m_common;
-
-    // Parsed in apply().
-    std::optional<int> m_offset_s;
-    std::optional<long long> m_today_day;
-    std::optional<double> m_threshold_speed_mps;
-    std::vector<std::pair<long long, long long>> m_gaps;
-    std::vector<Race> m_races;
 };
 
 } // namespace ultrastrength::cli

@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "cli/command_analyze.hpp"
 #include "cli/command_formats.hpp"
+#include "cli/command_plan.hpp"
 #include "cli/command_scan.hpp"
 #include "cli/command_validate.hpp"
 
@@ -19,6 +20,7 @@ const std::vector<CommandInfo>& all_commands() {
     static const std::vector<CommandInfo> commands = {
         info<CommandScan>(),
         info<CommandAnalyze>(),
+        info<CommandPlan>(),
         info<CommandFormats>(),
         info<CommandValidate>(),
     };

@@ -38,14 +38,14 @@ std::optional<Level> level_from_string(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-std::string_view to_string(Confidence confidence) noexcept {
+std::string_view to_string(PlanConfidence confidence) noexcept {
     return confidence_names[static_cast<std::size_t>(confidence)];
 }
 
-std::optional<Confidence> confidence_from_string(std::string_view name) noexcept {
+std::optional<PlanConfidence> confidence_from_string(std::string_view name) noexcept {
     for (std::size_t i = 0; i < confidence_names.size(); ++i) {
         if (confidence_names[i] == name) {
-            return static_cast<Confidence>(i);
+            return static_cast<PlanConfidence>(i);
         }
     }
     return std::nullopt;

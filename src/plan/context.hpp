@@ -23,11 +23,12 @@ enum class Level : std::uint8_t { novice, intermediate, advanced };
 std::string_view to_string(Level level) noexcept;
 std::optional<Level> level_from_string(std::string_view name) noexcept;
 
-/// Phase confidence (analysis.md §3.4).
-enum class Confidence : std::uint8_t { low, medium, high };
+/// Phase confidence (analysis.md §3.4), as the planner sees it. Its own type,
+/// not phase/phase.hpp's, so the planner builds and is tested without the analysis.
+enum class PlanConfidence : std::uint8_t { low, medium, high };
 /// "low", "medium", "high".
-std::string_view to_string(Confidence confidence) noexcept;
-std::optional<Confidence> confidence_from_string(std::string_view name) noexcept;
+std::string_view to_string(PlanConfidence confidence) noexcept;
+std::optional<PlanConfidence> confidence_from_string(std::string_view name) noexcept;
 
 /// Weekdays are numbered 0 = Monday ... 6 = Sunday throughout the planner.
 int weekday_of(CivilDate date) noexcept;
@@ -69,7 +70,7 @@ struct LoadState {
 /// One plan week's phase (analysis.md §3) and how sure the analysis is (§3.4).
 struct PlanWeekPhase {
     Phase phase = Phase::early;
-    Confidence confidence = Confidence::medium;
+    PlanConfidence confidence = PlanConfidence::medium;
 };
 
 struct PlanContext {

@@ -178,7 +178,7 @@ int Planner::phase_week(int week) const {
 
 const PhasePrescription& Planner::table(int week, bool* low_confidence) const {
     const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
-    *low_confidence = wp.confidence == Confidence::low;
+    *low_confidence = wp.confidence == PlanConfidence::low;
     // §3.4: low confidence uses the conservative Mid values (× 0.8) in the build phases.
     if (*low_confidence &&
         (wp.phase == Phase::off_season || wp.phase == Phase::early || wp.phase == Phase::mid)) {

@@ -98,7 +98,7 @@ PlanContext random_context(Rng& rng, int index) {
         for (int w = 0; w < ctx.weeks; ++w) {
             ctx.week_phases.push_back(PlanWeekPhase{
                 phase_for_weeks_to_race(day_of(race.date) - (start + 7 * w), recovery),
-                static_cast<Confidence>(rng.between(0, 2))});
+                static_cast<PlanConfidence>(rng.between(0, 2))});
         }
     } else {
         Phase phase = static_cast<Phase>(rng.between(0, 6));
@@ -107,7 +107,7 @@ PlanContext random_context(Rng& rng, int index) {
                 phase = static_cast<Phase>(rng.between(0, 6));
             }
             ctx.week_phases.push_back(
-                PlanWeekPhase{phase, static_cast<Confidence>(rng.between(0, 2))});
+                PlanWeekPhase{phase, static_cast<PlanConfidence>(rng.between(0, 2))});
         }
     }
     if (rng.chance(0.2)) {
@@ -280,7 +280,7 @@ void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<Sess
         }
         const double confidence =
             ctx.week_phases[static_cast<std::size_t>((day - start) / 7)].confidence ==
-                    Confidence::low
+                    PlanConfidence::low
                 ? 0.8
                 : 1.0;
         EXPECT_DOUBLE_EQ(t.effective_m, t.tier_m * confidence);

@@ -14,7 +14,7 @@ inline PlanContext steady_context(Phase phase, int weeks = 4) {
     ctx.athlete_name = "Test Runner";
     ctx.start = CivilDate{2026, 3, 2}; // a Monday
     ctx.weeks = weeks;
-    ctx.week_phases.assign(static_cast<std::size_t>(weeks), PlanWeekPhase{phase, Confidence::high});
+    ctx.week_phases.assign(static_cast<std::size_t>(weeks), PlanWeekPhase{phase, PlanConfidence::high});
     ctx.load.ctl = 60;
     ctx.load.atl = 60;
     ctx.load.form_pct = 0;

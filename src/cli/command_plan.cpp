@@ -1,0 +1,304 @@
+#include "cli/command_plan.hpp"
+
+#include "cli/output.hpp"
+#include "plan/context.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace ultrastrength::cli {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::string item;
+    for (const char c : text + ",") {
+        if (c == ',') {
+            if (!item.empty()) {
+                out.push_back(item);
+            }
+            item.clear();
+        } else if (c != ' ') {
+            item += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return out;
+}
+
+/// A stable id from the first input: its file or folder name without
+/// extensions, lower case, letters, digits and '-' only.
+std::string id_from_input(const std::string& input) {
+    std::filesystem::path p(input);
+    std::string name = p.filename().string();
+    if (name.empty() || name == ".") {
+        name = p.parent_path().filename().string();
+    }
+    name = name.substr(0, name.find('.'));
+    std::string id;
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) != 0) {
+            id += static_cast<char>(std::tolower(u));
+        } else if (!id.empty() && id.back() != '-') {
+            id += '-';
+        }
+    }
+    while (!id.empty() && id.back() == '-') {
+        id.pop_back();
+    }
+    return id.empty() ? std::string("athlete") : id;
+}
+
+int whole_number(const std::string& option, const std::string& text, int low, int high) {
+    int value = 0;
+    bool ok = !text.empty() && text.size() <= 6;
+    for (const char c : text) {
+        ok = ok && c >= '0' && c <= '9';
+        if (ok) {
+            value = value * 10 + (c - '0');
+        }
+    }
+    if (!ok || value < low || value > high) {
+        throw UsageError("--" + option + " '" + text + "': expected a whole number from " +
+                         std::to_string(low) + " to " + std::to_string(high));
+    }
+    return value;
+}
+
+double positive_number(const std::string& option, const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && v > 0 && v < 1e6) {
+            return v;
+        }
+    } catch (const std::exception&) {
+    }
+    throw UsageError("--" + option + " '" + text + "': expected a positive number");
+}
+
+} // namespace
+
+std::string CommandPlan::usage() const {
+    return "ultrastrength plan [OPTIONS] INPUT... [--out DIR] [--format NAME,...]";
+}
+
+std::string CommandPlan::details() const {
+    return "Reads the inputs and analyses them like 'analyze' (same options), then plans\n"
+           "periodized strength sessions for the coming weeks (analysis.md §4): heavy,\n"
+           "plyometric, corrective and downhill-eccentric work by phase, scaled to the running\n"
+           "load (fitness/fatigue, spikes, ramp), placed around your long run and hard days,\n"
+           "with the last heavy session at least 10 days and nothing in the 48 h before a race.\n"
+           "Every session says why: its phase, the rule that set its volume, its minutes and load.\n\n"
+           "Your week is read from the last 6 complete weeks of the history (long-run day, hard\n"
+           "days, rest days); --long-run-day and --days override it. The plan starts the day after\n"
+           "the last activity (--start) and runs up to the first --race on or after the start,\n"
+           "else 4 weeks (--weeks). Plan weeks take their phase backward from that race (§3.1),\n"
+           "else the current phase carries on.\n\n"
+           "Without --out the readable summary is printed (--json: the plan as JSON,\n"
+           "schemas/plan.schema.json). With --out DIR it writes DIR/plan.json, DIR/plan.txt and\n"
+           "one folder per format (default: all of them):\n"
+           "  garmin-fit      one FIT workout per session for Garmin watches: copy the .fit files\n"
+           "                  to GARMIN/NewFiles on the watch over USB (plugins/README.md)\n"
+           "  garmin-connect  Garmin Connect workout JSON + schedule.json, for upload tools\n"
+           "  trainingpeaks   TrainingPeaks planned-workout JSON + the prescription as text\n"
+           "  ics             one calendar with an event per session; re-importing updates it\n"
+           "  csv             one row per exercise, for spreadsheets\n"
+           "Files are written atomically and only when their bytes change; the same inputs give\n"
+           "byte-identical files. Another run writing DIR makes this one stop with a message\n"
+           "(--wait: wait for it instead).\n\n"
+           "--equipment lists what you have: none (body weight), band, dumbbell (or kettlebell),\n"
+           "barbell, box, gym; default band,dumbbell. --days lists the weekdays strength may go\n"
+           "on (mon,wed,fri). --library FILE adds or replaces exercises\n"
+           "(schemas/exercise-library.schema.json).\n\n"
+           "Exit status: 0 planned and written, 1 planned with some inputs rejected (listed on\n"
+           "stderr), 2 usage error, 3 nothing could be planned or written.\n\n"
+           "Examples:\n"
+           "  ultrastrength plan ~/exports/export_12345.zip --race 2026-09-26,Alpenglow,50,2500 \\\n"
+           "      --format garmin-fit,ics --out ~/plan\n"
+           "  ultrastrength plan activities/ --equipment band --level novice --days tue,thu,sat\n"
+           "  ultrastrength plan activities/ --json > plan.json\n";
+}
+
+void CommandPlan::add_options(po::options_description& options,
+                              po::positional_options_description& positional) {
+    m_analysis.add(options, positional);
+    po::options_description plan("Plan options");
+    plan.add_options()
+        ("out,o", po::value(&m_out)->value_name("DIR"), "write the plan and its files here")
+        ("format,f", po::value(&m_formats)->value_name("NAME,..."),
+         "garmin-fit, garmin-connect, trainingpeaks, ics, csv (default: all)")
+        ("weeks", po::value(&m_weeks)->value_name("N"),
+         "plan N weeks, 1-52 (default: up to race day, else 4)")
+        ("start", po::value(&m_start)->value_name("DATE"),
+         "first plan day (default: the day after the last activity)")
+        ("equipment", po::value(&m_equipment)->value_name("LIST"),
+         "none, band, dumbbell, barbell, box, gym (default: band,dumbbell)")
+        ("level", po::value(&m_level)->value_name("LEVEL"),
+         "novice, intermediate (default) or advanced")
+        ("days", po::value(&m_days)->value_name("LIST"),
+         "weekdays strength may go on, e.g. mon,wed,fri (default: any but rest days)")
+        ("long-run-day", po::value(&m_long_run_day)->value_name("DAY"),
+         "weekday of your long run (default: read from the history)")
+        ("race-descent", po::value(&m_race_descent)->value_name("M"),
+         "the goal race's D- in m (default: its D+)")
+        ("library", po::value(&m_library)->value_name("FILE"),
+         "exercise library JSON merged over the built-in one")
+        ("1rm", po::value(&m_one_rep_max)->value_name("EXERCISE=KG")->composing(),
+         "a known one-rep max, e.g. trap_bar_deadlift=120 (repeatable)")
+        ("id", po::value(&m_id)->value_name("ID"),
+         "athlete id in file names and calendar UIDs (default: from the first input)")
+        ("name", po::value(&m_name)->value_name("NAME"), "athlete name shown in the files")
+        ("weight-unit", po::value(&m_weight_unit)->value_name("kg|lb"),
+         "unit loads are shown in (default kg)")
+        ("trainingpeaks-athlete-id", po::value(&m_trainingpeaks_id)->value_name("N"),
+         "your TrainingPeaks athlete id, for the planned-workout JSON")
+        ("wait", po::bool_switch(&m_wait), "wait for another run writing DIR to finish");
+    options.add(plan);
+    options.add(common_options(m_common));
+}
+
+void CommandPlan::apply(const po::variables_map& vm) {
+    m_analysis.apply(vm);
+    PlanRequest& r = m_request;
+    r.inputs = m_analysis.inputs;
+    r.races = m_analysis.races;
+    r.utc_offset_s = m_analysis.offset_s;
+    r.today = m_analysis.today_day;
+    r.known_gaps = m_analysis.gaps;
+    r.athlete = m_analysis.athlete;
+    r.jobs = m_common.jobs;
+    r.athlete_id = m_id.empty() ? id_from_input(r.inputs.front()) : m_id;
+    r.athlete_name = m_name;
+
+    r.formats = m_formats.empty() ? all_format_names() : split_list(m_formats);
+    if (const auto bad = unknown_formats(r.formats); !bad.empty()) {
+        std::string all;
+        for (const auto& n : all_format_names()) {
+            all += (all.empty() ? "" : ", ") + n;
+        }
+        throw UsageError("--format '" + bad.front() + "': expected one of " + all);
+    }
+    if (!m_out.empty()) {
+        r.out_dir = std::filesystem::path(m_out);
+    }
+    if (!m_weeks.empty()) {
+        r.weeks = whole_number("weeks", m_weeks, 1, 52);
+    }
+    if (!m_start.empty()) {
+        const auto date = parse_date(m_start);
+        if (!date) {
+            throw UsageError("--start '" + m_start + "': expected YYYY-MM-DD");
+        }
+        r.start = *date;
+    }
+    if (!m_equipment.empty()) {
+        std::set<std::string> kit;
+        for (auto item : split_list(m_equipment)) {
+            if (item == "kettlebell" || item == "dumbbells") {
+                item = "dumbbell";
+            }
+            if (!is_equipment_name(item)) {
+                throw UsageError("--equipment '" + item +
+                                 "': expected none, band, dumbbell, barbell, box or gym");
+            }
+            if (item != "none") {
+                kit.insert(item);
+            }
+        }
+        r.equipment = kit;
+    }
+    if (!m_level.empty()) {
+        r.level = level_from_string(m_level);
+        if (!r.level) {
+            throw UsageError("--level '" + m_level + "': expected novice, intermediate or advanced");
+        }
+    }
+    if (!m_days.empty()) {
+        for (const auto& item : split_list(m_days)) {
+            const auto day = weekday_from_string(item);
+            if (!day) {
+                throw UsageError("--days '" + item + "': expected weekdays like mon,wed,fri");
+            }
+            r.strength_weekdays.push_back(*day);
+        }
+    }
+    if (!m_long_run_day.empty()) {
+        r.long_run_weekday = weekday_from_string(m_long_run_day);
+        if (!r.long_run_weekday) {
+            throw UsageError("--long-run-day '" + m_long_run_day + "': expected a weekday like sun");
+        }
+    }
+    if (!m_race_descent.empty()) {
+        r.race_descent_m = positive_number("race-descent", m_race_descent);
+    }
+    if (!m_library.empty()) {
+        r.library = std::filesystem::path(m_library);
+    }
+    for (const auto& text : m_one_rep_max) {
+        const auto eq = text.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            throw UsageError("--1rm '" + text + "': expected EXERCISE=KG");
+        }
+        r.one_rep_max_kg[text.substr(0, eq)] = positive_number("1rm", text.substr(eq + 1));
+    }
+    if (!m_weight_unit.empty()) {
+        if (m_weight_unit == "kg") {
+            r.write_options.weight_unit = WeightUnit::kilogram;
+        } else if (m_weight_unit == "lb") {
+            r.write_options.weight_unit = WeightUnit::pound;
+        } else {
+            throw UsageError("--weight-unit '" + m_weight_unit + "': expected kg or lb");
+        }
+    }
+    if (!m_trainingpeaks_id.empty()) {
+        r.write_options.trainingpeaks_athlete_id =
+            whole_number("trainingpeaks-athlete-id", m_trainingpeaks_id, 1, 999999);
+    }
+    r.wait_for_lock = m_wait;
+}
+
+int CommandPlan::run() {
+    const PlanOutcome o = run_plan(m_request);
+    print_problems(std::cerr, o.inputs, m_common.verbose, m_common.quiet);
+    if (!o.error.empty()) {
+        std::cerr << "ultrastrength plan: " << o.error << '\n';
+        return o.exit_code;
+    }
+    if (m_common.json) {
+        std::fwrite(o.plan_json.data(), 1, o.plan_json.size(), stdout);
+    } else if (!m_request.out_dir && !m_common.quiet) {
+        std::fwrite(o.plan_text.data(), 1, o.plan_text.size(), stdout);
+    }
+    if (m_common.verbose) {
+        for (const auto& w : o.warnings) {
+            std::cerr << "note: " << w << '\n';
+        }
+    }
+    if (!m_common.quiet) {
+        print_summary(std::cerr, o.summary);
+        std::size_t created = 0;
+        std::size_t updated = 0;
+        for (const auto& f : o.files) {
+            created += f.status == "created" ? 1 : 0;
+            updated += f.status == "updated" ? 1 : 0;
+        }
+        std::cerr << o.plan.sessions.size() << " sessions over " << o.plan.weeks << " weeks from "
+                  << format_date(o.plan.start);
+        if (o.current_phase) {
+            std::cerr << ", phase now: " << to_string(*o.current_phase);
+        }
+        std::cerr << '\n';
+        if (m_request.out_dir) {
+            std::cerr << o.files.size() << " files in " << m_request.out_dir->string() << ": "
+                      << created << " created, " << updated << " updated, "
+                      << (o.files.size() - created - updated) << " unchanged\n";
+        }
+    }
+    return o.exit_code;
+}
+
+} // namespace ultrastrength::cli

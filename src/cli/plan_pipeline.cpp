@@ -1,0 +1,573 @@
+#include "cli/plan_pipeline.hpp"
+
+#include "cli/command.hpp"
+#include "history/races.hpp"
+#include "plan/library.hpp"
+#include "plan/plan_json.hpp"
+#include "plan/planner.hpp"
+#include "plan/prescription.hpp"
+#include "store/output_lock.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+
+namespace ultrastrength::cli {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    return buf;
+}
+
+std::string day_text(std::int64_t day) {
+    return format_date(civil_from_days(day));
+}
+
+bool contains(const std::vector<int>& v, int x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+std::string weekday_list(const std::vector<int>& days) {
+    std::string out;
+    for (const int d : days) {
+        out += (out.empty() ? "" : ", ") + std::string(weekday_name(d));
+    }
+    return out.empty() ? std::string("none") : out;
+}
+
+/// Whole weeks from a plan week's first day to the race: 0 = the race is in this week.
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+const WriterRegistry& writers() {
+    static const WriterRegistry registry = [] {
+        WriterRegistry r;
+        register_all_writers(r);
+        return r;
+    }();
+    return registry;
+}
+
+/// The A race's phase for the plan week starting on `week_start` (analysis.md §3.1),
+/// with the same week counts and taper rule as the analysis (PhaseSettings).
+std::optional<Phase> race_schedule_phase(std::int64_t week_start, std::int64_t race_day,
+                                         double effort_km, const PhaseSettings& ps) {
+    const std::int64_t to_race = race_day - week_start;
+    if (to_race < 0) {
+        return std::nullopt;
+    }
+    const std::int64_t weeks = floor_div(to_race, 7);
+    if (weeks == 0) {
+        return Phase::race;
+    }
+    const int taper_weeks = effort_km >= ps.short_taper_effort_km ? 2 : 1;
+    if (weeks <= taper_weeks) {
+        return Phase::taper;
+    }
+    if (weeks <= ps.late_weeks_max) {
+        return Phase::late;
+    }
+    if (weeks <= ps.mid_weeks_max) {
+        return Phase::mid;
+    }
+    if (weeks <= ps.early_weeks_max) {
+        return Phase::early;
+    }
+    return std::nullopt;
+}
+
+PlanConfidence plan_confidence(Confidence c) {
+    switch (c) {
+    case Confidence::low: return PlanConfidence::low;
+    case Confidence::medium: return PlanConfidence::medium;
+    case Confidence::high: return PlanConfidence::high;
+    }
+    return PlanConfidence::low;
+}
+
+/// Mean daily load of the last `days` days of the history (§4.6 projection).
+double mean_daily_load(const History& h, int days) {
+    if (h.days.empty()) {
+        return 0;
+    }
+    double sum = 0;
+    int n = 0;
+    for (auto it = h.days.rbegin(); it != h.days.rend() && n < days; ++it, ++n) {
+        sum += it->load;
+    }
+    return sum / std::max(days, 1);
+}
+
+/// Largest session spike of the last 7 days (§2.3): effort-km over the longest
+/// session of the 30 days before it.
+double spike_last_7_days(const History& h, int window_days) {
+    double spike = 0;
+    for (std::size_t i = 0; i < h.sessions.size(); ++i) {
+        const Session& s = h.sessions[i];
+        if (!s.in_volume || s.local_day <= h.today - 7 || s.local_day > h.today) {
+            continue;
+        }
+        double longest = 0;
+        for (const Session& p : h.sessions) {
+            if (p.in_volume && p.local_day < s.local_day && p.local_day >= s.local_day - window_days) {
+                longest = std::max(longest, p.effort_km);
+            }
+        }
+        if (longest > 0) {
+            spike = std::max(spike, s.effort_km / longest);
+        }
+    }
+    return spike;
+}
+
+/// The most recent race before `start`: a named race or a detected likely one.
+struct PastRace {
+    std::int64_t day = 0;
+    double effort_km = 0;
+    std::string label;
+};
+
+std::optional<PastRace> last_race_before(std::int64_t start, const std::vector<Race>& races,
+                                         const History& h,
+                                         const std::vector<DetectedRace>& detected) {
+    std::optional<PastRace> best;
+    auto consider = [&](const PastRace& r) {
+        if (r.day < start && (!best || r.day > best->day)) {
+            best = r;
+        }
+    };
+    for (const DetectedRace& d : detected) {
+        if (d.likely) {
+            const Session& s = h.sessions[d.session];
+            consider({d.day, s.effort_km, "the race found on " + day_text(d.day)});
+        }
+    }
+    for (const Race& r : races) {
+        const std::int64_t day = days_from_civil(r.date);
+        double effort = race_effort_km(r).value_or(0);
+        for (const DetectedRace& d : detected) {
+            if (d.day == day && effort == 0) {
+                effort = h.sessions[d.session].effort_km;
+            }
+        }
+        consider({day, effort > 0 ? effort : 50.0,
+                  (r.name.empty() ? std::string("the race") : r.name) + " on " + format_date(r.date)});
+    }
+    return best;
+}
+
+void write_files(const PlanRequest& request, PlanOutcome& outcome) {
+    const std::filesystem::path& out = *request.out_dir;
+    OutputLock lock(out.string(), request.wait_for_lock);
+    FolderSink sink(out);
+    sink.put("plan.json", outcome.plan_json);
+    sink.put("plan.txt", outcome.plan_text);
+    for (const std::string& name : request.formats) {
+        const Writer* writer = writers().find(name);
+        writer->write(outcome.plan, request.write_options, sink);
+    }
+    for (const auto& entry : sink.entries()) {
+        std::string name = std::filesystem::relative(entry.path, sink.root()).generic_string();
+        const char* status = entry.outcome == FolderSink::Outcome::created   ? "created"
+                             : entry.outcome == FolderSink::Outcome::updated ? "updated"
+                                                                             : "unchanged";
+        outcome.files.push_back({std::move(name), status});
+    }
+    for (const auto& note : sink.notes()) {
+        outcome.warnings.push_back(note.file + ": " + note.message);
+    }
+}
+
+/// plan.txt: the analysis in a paragraph, then the plan (its notes say how the
+/// week was read and where the phases come from).
+std::string summary_text(const PlanOutcome& o) {
+    return "Analysis\n  " + o.phases.explanation + "\n\n" + plan_to_text(o.plan);
+}
+
+} // namespace
+
+const std::set<std::string>& default_equipment() {
+    static const std::set<std::string> kit = {"band", "dumbbell"};
+    return kit;
+}
+
+std::vector<std::string> all_format_names() {
+    std::vector<std::string> out;
+    for (const auto& w : writers().writers()) {
+        out.emplace_back(w->name());
+    }
+    return out;
+}
+
+std::vector<std::string> unknown_formats(const std::vector<std::string>& formats) {
+    std::vector<std::string> out;
+    for (const auto& f : formats) {
+        if (writers().find(f) == nullptr) {
+            out.push_back(f);
+        }
+    }
+    return out;
+}
+
+PatternEvidence read_weekly_pattern(const History& h,
+                                    const std::vector<std::int64_t>& activity_days) {
+    constexpr int window = 6;  // complete weeks looked at [choice]
+    PatternEvidence ev;
+    // The last complete, loaded weeks (gaps say nothing about the athlete's week).
+    std::vector<const Week*> weeks;
+    for (auto it = h.weeks.rbegin(); it != h.weeks.rend() && weeks.size() < window; ++it) {
+        if (!it->partial && it->status != WeekStatus::gap && it->status != WeekStatus::known_gap &&
+            it->sessions > 0) {
+            weeks.push_back(&*it);
+        }
+    }
+    ev.weeks_used = static_cast<int>(weeks.size());
+    if (weeks.empty()) {
+        ev.notes.push_back("no complete training week in the history: long run on Sunday, no "
+                           "hard or rest days assumed");
+        return ev;
+    }
+    std::array<int, 7> long_count{};
+    std::array<int, 7> hard_count{};
+    std::array<int, 7> active_count{};
+    std::array<std::int64_t, 7> last_long{};  // most recent week with the long run on that day
+    for (const Week* w : weeks) {
+        const std::int64_t first = w->start_day;
+        const Session* longest = nullptr;
+        std::array<bool, 7> hard{};
+        for (const Session& s : h.sessions) {
+            if (s.local_day < first || s.local_day > first + 6) {
+                continue;
+            }
+            if (s.in_volume && (longest == nullptr || s.effort_km > longest->effort_km)) {
+                longest = &s;
+            }
+        }
+        for (const Session& s : h.sessions) {
+            if (s.local_day < first || s.local_day > first + 6 || &s == longest || !s.running) {
+                continue;
+            }
+            const double per_hour = s.moving_s > 0 ? s.load / (s.moving_s / 3600) : 0;
+            const bool is_hard =
+                s.intensity_factor ? *s.intensity_factor >= 0.80 : per_hour >= 64;
+            if (is_hard) {
+                hard[static_cast<std::size_t>(s.local_day - first)] = true;
+            }
+        }
+        if (longest != nullptr) {
+            const auto d = static_cast<std::size_t>(longest->local_day - first);
+            ++long_count[d];
+            last_long[d] = std::max(last_long[d], first);
+        }
+        std::array<bool, 7> active{};
+        for (const std::int64_t day : activity_days) {
+            if (day >= first && day <= first + 6) {
+                active[static_cast<std::size_t>(day - first)] = true;
+            }
+        }
+        for (std::size_t d = 0; d < 7; ++d) {
+            hard_count[d] += hard[d] ? 1 : 0;
+            active_count[d] += active[d] ? 1 : 0;
+        }
+    }
+    const int n = ev.weeks_used;
+    // Long run: the most frequent weekday; ties go to the more recent week.
+    int long_day = 6;
+    for (int d = 0; d < 7; ++d) {
+        const auto i = static_cast<std::size_t>(d);
+        const auto b = static_cast<std::size_t>(long_day);
+        if (long_count[i] > long_count[b] ||
+            (long_count[i] == long_count[b] && long_count[i] > 0 && last_long[i] > last_long[b])) {
+            long_day = d;
+        }
+    }
+    ev.pattern.long_run_weekday = long_day;
+    ev.notes.push_back("long run on " + std::string(weekday_name(long_day)) + " (the longest run of " +
+                       std::to_string(long_count[static_cast<std::size_t>(long_day)]) + " of " +
+                       std::to_string(n) + " weeks)");
+    for (int d = 0; d < 7; ++d) {
+        if (d != long_day && 2 * hard_count[static_cast<std::size_t>(d)] >= n) {
+            ev.pattern.hard_weekdays.push_back(d);
+        }
+    }
+    ev.notes.push_back("hard days: " + weekday_list(ev.pattern.hard_weekdays) +
+                       " (a run at IF >= 0.80 in at least half of the weeks)");
+    // Rest days: the emptiest weekdays, at most two, so strength still has days to go on.
+    std::vector<int> empty;
+    for (int d = 0; d < 7; ++d) {
+        if (d != long_day && active_count[static_cast<std::size_t>(d)] <= (n >= 4 ? 1 : 0)) {
+            empty.push_back(d);
+        }
+    }
+    std::stable_sort(empty.begin(), empty.end(), [&](int a, int b) {
+        return active_count[static_cast<std::size_t>(a)] < active_count[static_cast<std::size_t>(b)];
+    });
+    if (empty.size() > 2) {
+        empty.resize(2);
+    }
+    std::sort(empty.begin(), empty.end());
+    ev.pattern.rest_weekdays = empty;
+    ev.notes.push_back("rest days: " + weekday_list(empty) +
+                       " (no recorded activity of any sport in at most one week; at most two)");
+    return ev;
+}
+
+PlanContext make_plan_context(const PlanRequest& request, const History& h,
+                              const PhaseResult& phases, const std::vector<DetectedRace>& detected,
+                              const PatternEvidence& pattern, std::vector<std::string>& notes) {
+    const PhaseSettings ps;
+    PlanContext ctx;
+    ctx.athlete_id = request.athlete_id.empty() ? std::string("athlete") : request.athlete_id;
+    ctx.athlete_name = request.athlete_name;
+    const std::int64_t start =
+        request.start ? days_from_civil(*request.start) : h.today + 1;
+    ctx.start = civil_from_days(start);
+
+    // The A race: the first named race on or after the plan start.
+    std::optional<Race> ahead;
+    for (const Race& r : request.races) {
+        const std::int64_t day = days_from_civil(r.date);
+        if (day >= start && (!ahead || day < days_from_civil(ahead->date))) {
+            ahead = r;
+        }
+    }
+    if (request.weeks) {
+        ctx.weeks = *request.weeks;
+    } else if (ahead) {
+        const std::int64_t days = days_from_civil(ahead->date) - start + 1;
+        ctx.weeks = static_cast<int>(std::clamp<std::int64_t>((days + 6) / 7, 1, 52));
+    } else {
+        ctx.weeks = 4;
+    }
+    if (ahead) {
+        ctx.race = ahead;
+        if (request.race_descent_m) {
+            ctx.race_descent_m = request.race_descent_m;
+        } else if (ahead->ascent_m) {
+            ctx.race_descent_m = ahead->ascent_m;
+            notes.push_back("race D- taken as its D+ (" + fixed(*ahead->ascent_m, 0) +
+                            " m): start and finish at one altitude assumed");
+        }
+    }
+    const auto past = last_race_before(start, request.races, h, detected);
+    if (past) {
+        ctx.last_race_date = civil_from_days(past->day);
+        ctx.last_race_effort_km = past->effort_km;
+    }
+
+    // Load state at the end of the history (§1.4, §2.3, §3.2, §4.6).
+    if (!h.days.empty()) {
+        const Day& d = h.days.back();
+        ctx.load.ctl = d.ctl;
+        ctx.load.atl = d.atl;
+        ctx.load.form_pct = d.ctl > 0 ? 100 * (d.ctl - d.atl) / d.ctl : 0;
+        ctx.load.ramp_ctl_per_week = d.ramp;
+    }
+    const HistorySettings hs;
+    ctx.load.spike_ratio_7d = spike_last_7_days(h, hs.spike_window_days);
+    ctx.load.mean_daily_run_load = mean_daily_load(h, 21);
+    const WeekPhase* now = phases.weeks.empty() ? nullptr : &phases.weeks.back();
+    const WeekPhase* last_complete = nullptr;
+    for (std::size_t i = phases.weeks.size(); i-- > 0;) {
+        if (!h.weeks[i].partial) {
+            last_complete = &phases.weeks[i];
+            break;
+        }
+    }
+    const WeekPhase* features_week = last_complete != nullptr ? last_complete : now;
+    ctx.load.volume_ratio =
+        features_week != nullptr ? features_week->features.r.value_or(0) : 0;
+    {
+        double descent = 0;
+        int n = 0;
+        for (auto it = h.weeks.rbegin(); it != h.weeks.rend() && n < 4; ++it) {
+            if (!it->partial) {
+                descent += it->descent_m;
+                ++n;
+            }
+        }
+        ctx.recent_weekly_descent_m = n > 0 ? descent / n : 0;
+    }
+
+    // The athlete's week, with the command line's overrides.
+    ctx.pattern = pattern.pattern;
+    if (request.long_run_weekday) {
+        ctx.pattern.long_run_weekday = *request.long_run_weekday;
+        std::erase(ctx.pattern.hard_weekdays, *request.long_run_weekday);
+        std::erase(ctx.pattern.rest_weekdays, *request.long_run_weekday);
+    }
+    if (!request.strength_weekdays.empty()) {
+        ctx.pattern.strength_weekdays = request.strength_weekdays;
+        std::sort(ctx.pattern.strength_weekdays.begin(), ctx.pattern.strength_weekdays.end());
+        // Days the athlete offers for strength are not rest days.
+        std::erase_if(ctx.pattern.rest_weekdays,
+                      [&](int d) { return contains(request.strength_weekdays, d); });
+    }
+    ctx.equipment = request.equipment ? *request.equipment : default_equipment();
+    ctx.level = request.level.value_or(Level::intermediate);
+    ctx.one_rep_max_kg = request.one_rep_max_kg;
+
+    // Phases of the plan weeks.
+    const Phase current = now != nullptr ? now->phase : Phase::early;
+    const PlanConfidence confidence =
+        now != nullptr ? plan_confidence(now->confidence) : PlanConfidence::low;
+    // Without a race ahead, a Taper or Race week of the history has nothing to
+    // lead to: carry on the phase of the block before it.
+    Phase carried = current;
+    if (current == Phase::taper || current == Phase::race) {
+        carried = Phase::early;
+        for (std::size_t i = phases.weeks.size(); i-- > 0;) {
+            const Phase p = phases.weeks[i].phase;
+            if (p != Phase::taper && p != Phase::race && p != Phase::recovery) {
+                carried = p;
+                break;
+            }
+        }
+    }
+    const double ahead_effort =
+        ahead ? race_effort_km(*ahead).value_or(50.0) : 0.0;
+    for (int w = 0; w < ctx.weeks; ++w) {
+        const std::int64_t ws = start + 7 * static_cast<std::int64_t>(w);
+        PlanWeekPhase wp{carried, confidence};
+        std::optional<Phase> scheduled;
+        if (ahead) {
+            scheduled = race_schedule_phase(ws, days_from_civil(ahead->date), ahead_effort, ps);
+        }
+        // A race behind this week: Recovery for R days (§3.1), then the transition.
+        std::optional<std::int64_t> behind_day;
+        double behind_effort = 0;
+        if (ahead && days_from_civil(ahead->date) < ws) {
+            behind_day = days_from_civil(ahead->date);
+            behind_effort = ahead_effort;
+        } else if (past) {
+            behind_day = past->day;
+            behind_effort = past->effort_km;
+        }
+        if (scheduled) {
+            wp.phase = *scheduled;
+        } else if (behind_day && ws <= *behind_day + ps.recovery_days(behind_effort)) {
+            wp.phase = Phase::recovery;
+        } else if (behind_day && (current == Phase::recovery || current == Phase::race ||
+                                  (ahead && days_from_civil(ahead->date) < ws))) {
+            wp.phase = Phase::off_season;  // Recovery -> transition (§3.3)
+        }
+        ctx.week_phases.push_back(wp);
+    }
+    if (ahead) {
+        notes.push_back("phases of the plan weeks: backward from " +
+                        (ahead->name.empty() ? std::string("the race") : ahead->name) + " on " +
+                        format_date(ahead->date) + " (analysis.md §3.1)");
+    } else {
+        notes.push_back("phases of the plan weeks: no race ahead, the current phase (" +
+                        std::string(to_string(current)) + ") carried on" +
+                        (past && past->day + ps.recovery_days(past->effort_km) >= start
+                             ? ", after the recovery from " + past->label
+                             : std::string()) +
+                        " (analysis.md §3.2)");
+    }
+    return ctx;
+}
+
+PlanOutcome run_plan(const PlanRequest& request) {
+    PlanOutcome o;
+    if (const auto bad = unknown_formats(request.formats); !bad.empty()) {
+        o.exit_code = exit_failed;
+        o.error = "unknown format '" + bad.front() + "'";
+        return o;
+    }
+    ExerciseLibrary library;
+    try {
+        library = request.library ? load_library(*request.library, builtin_library())
+                                  : builtin_library();
+    } catch (const std::exception& e) {
+        o.exit_code = exit_failed;
+        o.error = e.what();
+        return o;
+    }
+
+    // Scan.
+    if (request.scan) {
+        o.inputs = request.scan(request.inputs);
+    } else {
+        ReaderRegistry registry;
+        register_all(registry);
+        ScanOptions scan_options;
+        scan_options.jobs = request.jobs;
+        o.inputs = scan_inputs(registry, request.inputs, scan_options);
+    }
+    o.summary = summarize(o.inputs);
+    HistoryInput input;
+    std::vector<std::int64_t> activity_days;
+    for (auto& outcome : o.inputs) {
+        for (auto& act : outcome.activities) {
+            if (act.start_utc) {
+                const std::int64_t local =
+                    *act.start_utc + act.utc_offset_s.value_or(request.utc_offset_s.value_or(0));
+                activity_days.push_back(floor_div(local, 86400));
+            }
+            input.activities.push_back(std::move(act));
+        }
+        outcome.activities.clear();
+    }
+    input.athlete = request.athlete;
+    input.utc_offset_s = request.utc_offset_s;
+    input.today = request.today;
+    input.known_gaps = request.known_gaps;
+
+    // Analyse.
+    o.history = build_history(input);
+    if (o.history.sessions.empty()) {
+        o.exit_code = exit_failed;
+        o.error = "no running activities in the inputs: a plan needs the training history";
+        return o;
+    }
+    const std::vector<DetectedRace> detected = detect_races(o.history);
+    o.phases = classify_phases(o.history, request.races, detected);
+    if (!o.phases.weeks.empty()) {
+        o.current_phase = o.phases.weeks.back().phase;
+    }
+    for (const auto& note : o.history.notes) {
+        o.warnings.push_back(note);
+    }
+
+    // Plan.
+    const PatternEvidence pattern = read_weekly_pattern(o.history, activity_days);
+    std::vector<std::string> notes;
+    try {
+        o.context = make_plan_context(request, o.history, o.phases, detected, pattern, notes);
+        o.plan = build_plan(o.context, library, builtin_prescriptions());
+    } catch (const std::exception& e) {
+        o.exit_code = exit_failed;
+        o.error = std::string("cannot plan: ") + e.what();
+        return o;
+    }
+    for (const auto& n : pattern.notes) {
+        o.plan.notes.push_back("weekly pattern: " + n);
+    }
+    for (const auto& n : notes) {
+        o.plan.notes.push_back(n);
+    }
+    o.plan_json = plan_to_json(o.plan);
+    o.plan_text = summary_text(o);
+
+    // Write.
+    if (request.out_dir) {
+        try {
+            write_files(request, o);
+        } catch (const std::exception& e) {
+            o.exit_code = exit_failed;
+            o.error = e.what();
+            return o;
+        }
+    }
+    o.exit_code = exit_code_for(o.summary);
+    return o;
+}
+
+} // namespace ultrastrength::cli

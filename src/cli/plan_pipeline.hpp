@@ -1,0 +1,130 @@
+// One athlete from inputs to written plan files: scan -> history -> phases ->
+// planner context -> plan -> plan.json, plan.txt and the chosen formats, all
+// written atomically under the output folder's lock. `plan` runs it once;
+// `batch` runs it per roster row. It prints nothing: everything the caller
+// may want to show comes back in PlanOutcome.
+#ifndef ULTRASTRENGTH_CLI_PLAN_PIPELINE_HPP
+#define ULTRASTRENGTH_CLI_PLAN_PIPELINE_HPP
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "converters/scan.hpp"
+#include "history/history.hpp"
+#include "model/plan.hpp"
+#include "phase/phase.hpp"
+#include "plan/context.hpp"
+#include "plugins/writer.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ultrastrength::cli {
+
+/// Everything one athlete's plan depends on. Unset optionals are worked out
+/// from the history (weekly pattern, start, weeks) or take the documented
+/// defaults (level intermediate, equipment `default_equipment`).
+struct PlanRequest {
+    // Identity: the id is part of session ids, file names and calendar UIDs.
+    std::string athlete_id = "athlete";
+    std::string athlete_name;
+
+    // Inputs and analysis settings (as `analyze` takes them).
+    std::vector<std::string> inputs;
+    std::vector<Race> races;                      ///< named races (--race); the A race is picked from them
+    std::optional<double> race_descent_m;         ///< the A race's D-; default: its D+ (start = finish)
+    std::optional<std::int32_t> utc_offset_s;     ///< --tz
+    std::optional<std::int64_t> today;            ///< local day; default: the last activity's day
+    std::vector<std::pair<std::int64_t, std::int64_t>> known_gaps; ///< --no-data [first, last]
+    AthleteSettings athlete;                      ///< hrmax, hrrest, lthr, threshold pace, sex
+    unsigned jobs = 0;                            ///< decoding threads, 0 = all cores
+    /// Replaces the plain scan (e.g. a cached scan); empty = scan_inputs over all readers.
+    std::function<std::vector<InputOutcome>(const std::vector<std::string>& inputs)> scan;
+
+    // Planner settings.
+    std::optional<std::set<std::string>> equipment; ///< unset = default_equipment
+    std::optional<Level> level;                     ///< unset = intermediate
+    std::vector<int> strength_weekdays;             ///< --days (0 = Monday); empty = any non-rest day
+    std::optional<int> long_run_weekday;            ///< --long-run-day; unset = from the history
+    std::optional<int> weeks;                       ///< unset: up to race day (max 52), else 4
+    std::optional<CivilDate> start;                 ///< unset: the day after `today`
+    std::optional<std::filesystem::path> library;   ///< --library FILE merged over the built-in one
+    std::map<std::string, double> one_rep_max_kg;   ///< known 1RM per exercise id
+
+    // Output. Without `out_dir` nothing is written (the caller prints the plan).
+    std::vector<std::string> formats;             ///< writer names (`formats` lists them)
+    std::optional<std::filesystem::path> out_dir;
+    bool wait_for_lock = true;                    ///< false: fail when another run holds the folder
+    WriteOptions write_options;
+};
+
+/// Equipment assumed when the request names none: a band and dumbbells or a
+/// kettlebell, the kit most runners have at home.
+const std::set<std::string>& default_equipment();
+
+/// A file the run wrote (or found already identical on disk).
+struct WrittenFile {
+    std::string name;   ///< relative to the output folder, '/'-separated
+    std::string status; ///< "created", "updated" or "unchanged"
+};
+
+/// The athlete's running week as read from the history (§4.4), before overrides.
+struct PatternEvidence {
+    WeeklyPattern pattern;
+    int weeks_used = 0;              ///< complete weeks looked at
+    std::vector<std::string> notes;  ///< how each day was decided, for plan.txt
+};
+
+struct PlanOutcome {
+    int exit_code = exit_ok;         ///< ExitCode (command.hpp): 0, 1 (inputs rejected), 3
+    std::string error;               ///< set when nothing could be planned or written (exit 3)
+    std::vector<InputOutcome> inputs; ///< per input, activities moved out (for print_problems)
+    ScanSummary summary;
+    std::vector<std::string> warnings; ///< estimates used, device limits hit, assumptions
+
+    History history;                 ///< the analysis the plan is built from
+    PhaseResult phases;
+    std::optional<Phase> current_phase; ///< of the last analysed week
+    PlanContext context;             ///< what the planner was given
+    Plan plan;
+    std::string plan_json;           ///< plan.json (schemas/plan.schema.json)
+    std::string plan_text;           ///< plan.txt, the readable summary
+    std::vector<WrittenFile> files;  ///< empty without out_dir
+};
+
+/// Checks format names against the writers; returns the unknown ones.
+std::vector<std::string> unknown_formats(const std::vector<std::string>& formats);
+/// Every writer name, in the order `formats` lists them.
+std::vector<std::string> all_format_names();
+
+/// Runs the whole pipeline for one athlete. Never throws for bad inputs or
+/// unwritable outputs: they come back in `error`/`inputs` with the exit code.
+PlanOutcome run_plan(const PlanRequest& request);
+
+// The stages, exposed for tests and for callers that already have a history.
+
+/// Weekly pattern from the last complete weeks: long-run day = the weekday of
+/// each week's longest session most often; hard days = weekdays with a hard
+/// session (IF >= 0.80, or >= 64 TSS-eq/h without IF) in at least half of the
+/// weeks; rest days = weekdays with no recorded activity of any sport in at
+/// most one week, at most two of them. `activity_days` are the local days of
+/// every recorded activity (strength and cycling included).
+PatternEvidence read_weekly_pattern(const History& history,
+                                    const std::vector<std::int64_t>& activity_days);
+
+/// The planner's context from the analysis and the request (phases of the
+/// plan weeks: from the A race's date when it lies ahead, else the current
+/// phase carried on, with recovery after a race running out into off-season).
+PlanContext make_plan_context(const PlanRequest& request, const History& history,
+                              const PhaseResult& phases, const std::vector<DetectedRace>& detected,
+                              const PatternEvidence& pattern, std::vector<std::string>& notes);
+
+} // namespace ultrastrength::cli
+
+#endif
