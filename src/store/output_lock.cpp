@@ -21,7 +21,7 @@ bool is_sink_temporary(const std::string& name) {
 std::size_t remove_temporaries(const std::filesystem::path& folder, bool top) {
     std::error_code ec;
     if (!top && std::filesystem::exists(folder / OutputLock::file_name, ec)) {
-        return 0;  // another run's folder
+        return 0; // another run's folder
     }
     std::size_t removed = 0;
     for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
@@ -78,7 +78,7 @@ OutputLock::OutputLock(const std::string& folder, bool wait) {
 
 OutputLock::~OutputLock() {
     if (m_fd >= 0) {
-        ::close(m_fd);  // releases the flock
+        ::close(m_fd); // releases the flock
     }
 }
 
