@@ -67,7 +67,10 @@ Snapshot snapshot(const fs::path& root, std::size_t* temporaries = nullptr) {
 }
 
 std::string quote(const fs::path& p) {
-    return "'" + p.string() + "'";
+    std::string quoted(1, '\'');
+    quoted += p.string();
+    quoted += '\'';
+    return quoted;
 }
 
 /// Starts the binary with `args` (no shell), output to /dev/null.
