@@ -291,9 +291,6 @@ int CommandBatch::run() {
             for (const auto& r : rejected) {
                 std::cerr << row.id << ": rejected: " << r << '\n';
             }
-            if (report.status == "failed") {
-                std::cerr << row.id << ": failed: " << outcome.error << '\n';
-            }
         }
         reports.push_back(std::move(report));
         outcomes.push_back(std::move(outcome));
