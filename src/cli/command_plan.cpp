@@ -109,8 +109,9 @@ std::string CommandPlan::details() const {
            "  ics             one calendar with an event per session; re-importing updates it\n"
            "  csv             one row per exercise, for spreadsheets\n"
            "Files are written atomically and only when their bytes change; the same inputs give\n"
-           "byte-identical files. Another run writing DIR makes this one stop with a message\n"
-           "(--wait: wait for it instead).\n\n"
+           "byte-identical files. DIR/.ultrastrength-files lists them, and the next run removes\n"
+           "those of its sessions no longer planned (nothing else). Another run writing DIR\n"
+           "makes this one stop with a message (--wait: wait for it instead).\n\n"
            "--equipment lists what you have: none (body weight), band, dumbbell (or kettlebell),\n"
            "barbell, box, gym; default band,dumbbell. --days lists the weekdays strength may go\n"
            "on (mon,wed,fri). --library FILE adds or replaces exercises\n"
@@ -283,6 +284,9 @@ int CommandPlan::run() {
         for (const auto& w : o.warnings) {
             std::cerr << "note: " << w << '\n';
         }
+        for (const auto& name : o.removed) {
+            std::cerr << "removed (no longer planned): " << name << '\n';
+        }
     }
     if (!m_common.quiet) {
         print_summary(std::cerr, o.summary);
@@ -301,7 +305,11 @@ int CommandPlan::run() {
         if (m_request.out_dir) {
             std::cerr << o.files.size() << " files in " << m_request.out_dir->string() << ": "
                       << created << " created, " << updated << " updated, "
-                      << (o.files.size() - created - updated) << " unchanged\n";
+                      << (o.files.size() - created - updated) << " unchanged";
+            if (!o.removed.empty()) {
+                std::cerr << ", " << o.removed.size() << " of the previous plan removed";
+            }
+            std::cerr << '\n';
         }
     }
     return o.exit_code;

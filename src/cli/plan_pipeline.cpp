@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 
 namespace ultrastrength::cli {
 
@@ -84,9 +85,12 @@ std::optional<Phase> race_schedule_phase(std::int64_t week_start, std::int64_t r
 
 PlanConfidence plan_confidence(Confidence c) {
     switch (c) {
-    case Confidence::low: return PlanConfidence::low;
-    case Confidence::medium: return PlanConfidence::medium;
-    case Confidence::high: return PlanConfidence::high;
+    case Confidence::low:
+        return PlanConfidence::low;
+    case Confidence::medium:
+        return PlanConfidence::medium;
+    case Confidence::high:
+        return PlanConfidence::high;
     }
     return PlanConfidence::low;
 }
@@ -115,7 +119,8 @@ double spike_last_7_days(const History& h, int window_days) {
         }
         double longest = 0;
         for (const Session& p : h.sessions) {
-            if (p.in_volume && p.local_day < s.local_day && p.local_day >= s.local_day - window_days) {
+            if (p.in_volume && p.local_day < s.local_day &&
+                p.local_day >= s.local_day - window_days) {
                 longest = std::max(longest, p.effort_km);
             }
         }
@@ -156,15 +161,30 @@ std::optional<PastRace> last_race_before(std::int64_t start, const std::vector<R
                 effort = h.sessions[d.session].effort_km;
             }
         }
-        consider({day, effort > 0 ? effort : 50.0,
-                  (r.name.empty() ? std::string("the race") : r.name) + " on " + format_date(r.date)});
+        consider(
+            {day, effort > 0 ? effort : 50.0,
+             (r.name.empty() ? std::string("the race") : r.name) + " on " + format_date(r.date)});
     }
     return best;
+}
+
+/// The names the previous run wrote into the folder (its manifest), one per line.
+std::vector<std::string> read_manifest(const std::filesystem::path& path) {
+    std::vector<std::string> names;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty()) {
+            names.push_back(line);
+        }
+    }
+    return names;
 }
 
 void write_files(const PlanRequest& request, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
+    const auto previous = read_manifest(out / plan_manifest_name);
     FolderSink sink(out);
     sink.put("plan.json", outcome.plan_json);
     sink.put("plan.txt", outcome.plan_text);
@@ -172,12 +192,44 @@ void write_files(const PlanRequest& request, PlanOutcome& outcome) {
         const Writer* writer = writers().find(name);
         writer->write(outcome.plan, request.write_options, sink);
     }
+    std::set<std::string> written;
     for (const auto& entry : sink.entries()) {
         std::string name = std::filesystem::relative(entry.path, sink.root()).generic_string();
         const char* status = entry.outcome == FolderSink::Outcome::created   ? "created"
                              : entry.outcome == FolderSink::Outcome::updated ? "updated"
                                                                              : "unchanged";
+        written.insert(name);
         outcome.files.push_back({std::move(name), status});
+    }
+    // The manifest goes last: a run killed before this point leaves the
+    // previous manifest, and the next run still knows every file it may remove.
+    std::string manifest;
+    for (const auto& name : written) {
+        manifest += name + "\n";
+    }
+    sink.put(plan_manifest_name, manifest);
+    // Sessions of the previous plan that are gone (the plan moved on, or a
+    // format was dropped): a watch or calendar sync must not pick them up
+    // again. Only files this tool wrote are removed, never anything else.
+    for (const auto& name : previous) {
+        if (written.count(name) != 0 || name == plan_manifest_name) {
+            continue;
+        }
+        try {
+            check_relative_name(name);
+        } catch (const OutputError&) {
+            continue;
+        }
+        std::error_code ec;
+        const auto path = out / name;
+        if (std::filesystem::is_regular_file(path, ec) && std::filesystem::remove(path, ec)) {
+            outcome.removed.push_back(name);
+        } else if (ec) {
+            outcome.warnings.push_back(path.string() +
+                                       ": cannot remove the file of a session no "
+                                       "longer planned: " +
+                                       ec.message());
+        }
     }
     for (const auto& note : sink.notes()) {
         outcome.warnings.push_back(note.file + ": " + note.message);
@@ -217,7 +269,9 @@ std::vector<std::string> unknown_formats(const std::vector<std::string>& formats
 
 PatternEvidence read_weekly_pattern(const History& h,
                                     const std::vector<std::int64_t>& activity_days) {
-    constexpr int window = 6;  // complete weeks looked at [choice]
+    constexpr std::size_t window = 6;             // complete weeks looked at [choice]
+    constexpr double back_to_back_fraction = 0.6; // day-2 effort-km vs the long run [choice]
+    int back_to_back = 0;
     PatternEvidence ev;
     // The last complete, loaded weeks (gaps say nothing about the athlete's week).
     std::vector<const Week*> weeks;
@@ -236,7 +290,7 @@ PatternEvidence read_weekly_pattern(const History& h,
     std::array<int, 7> long_count{};
     std::array<int, 7> hard_count{};
     std::array<int, 7> active_count{};
-    std::array<std::int64_t, 7> last_long{};  // most recent week with the long run on that day
+    std::array<std::int64_t, 7> last_long{}; // most recent week with the long run on that day
     for (const Week* w : weeks) {
         const std::int64_t first = w->start_day;
         const Session* longest = nullptr;
@@ -254,16 +308,27 @@ PatternEvidence read_weekly_pattern(const History& h,
                 continue;
             }
             const double per_hour = s.moving_s > 0 ? s.load / (s.moving_s / 3600) : 0;
-            const bool is_hard =
-                s.intensity_factor ? *s.intensity_factor >= 0.80 : per_hour >= 64;
+            const bool is_hard = s.intensity_factor ? *s.intensity_factor >= 0.80 : per_hour >= 64;
             if (is_hard) {
                 hard[static_cast<std::size_t>(s.local_day - first)] = true;
             }
         }
         if (longest != nullptr) {
-            const auto d = static_cast<std::size_t>(longest->local_day - first);
+            // A back-to-back block (a second long day right after) counts as
+            // one long effort ending on its second day: §4.4 keeps hard work
+            // off the 48 h before it and the day after the whole block.
+            std::int64_t end = longest->local_day;
+            for (const Session& s : h.sessions) {
+                if (s.in_volume && s.local_day == longest->local_day + 1 &&
+                    s.effort_km >= back_to_back_fraction * longest->effort_km) {
+                    end = s.local_day;
+                    ++back_to_back;
+                    break;
+                }
+            }
+            const auto d = static_cast<std::size_t>(((end - first) % 7 + 7) % 7);
             ++long_count[d];
-            last_long[d] = std::max(last_long[d], first);
+            last_long[d] = std::max(last_long[d], end);
         }
         std::array<bool, 7> active{};
         for (const std::int64_t day : activity_days) {
@@ -288,9 +353,11 @@ PatternEvidence read_weekly_pattern(const History& h,
         }
     }
     ev.pattern.long_run_weekday = long_day;
-    ev.notes.push_back("long run on " + std::string(weekday_name(long_day)) + " (the longest run of " +
-                       std::to_string(long_count[static_cast<std::size_t>(long_day)]) + " of " +
-                       std::to_string(n) + " weeks)");
+    ev.notes.push_back(
+        "long run on " + std::string(weekday_name(long_day)) + " (the longest run" +
+        (back_to_back > 0 ? std::string(", or the second day of a back-to-back block,") : "") +
+        " in " + std::to_string(long_count[static_cast<std::size_t>(long_day)]) + " of " +
+        std::to_string(n) + " weeks)");
     for (int d = 0; d < 7; ++d) {
         if (d != long_day && 2 * hard_count[static_cast<std::size_t>(d)] >= n) {
             ev.pattern.hard_weekdays.push_back(d);
@@ -306,7 +373,8 @@ PatternEvidence read_weekly_pattern(const History& h,
         }
     }
     std::stable_sort(empty.begin(), empty.end(), [&](int a, int b) {
-        return active_count[static_cast<std::size_t>(a)] < active_count[static_cast<std::size_t>(b)];
+        return active_count[static_cast<std::size_t>(a)] <
+               active_count[static_cast<std::size_t>(b)];
     });
     if (empty.size() > 2) {
         empty.resize(2);
@@ -325,8 +393,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     PlanContext ctx;
     ctx.athlete_id = request.athlete_id.empty() ? std::string("athlete") : request.athlete_id;
     ctx.athlete_name = request.athlete_name;
-    const std::int64_t start =
-        request.start ? days_from_civil(*request.start) : h.today + 1;
+    const std::int64_t start = request.start ? days_from_civil(*request.start) : h.today + 1;
     ctx.start = civil_from_days(start);
 
     // The A race: the first named race on or after the plan start.
@@ -381,8 +448,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
         }
     }
     const WeekPhase* features_week = last_complete != nullptr ? last_complete : now;
-    ctx.load.volume_ratio =
-        features_week != nullptr ? features_week->features.r.value_or(0) : 0;
+    ctx.load.volume_ratio = features_week != nullptr ? features_week->features.r.value_or(0) : 0;
     {
         double descent = 0;
         int n = 0;
@@ -430,8 +496,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             }
         }
     }
-    const double ahead_effort =
-        ahead ? race_effort_km(*ahead).value_or(50.0) : 0.0;
+    const double ahead_effort = ahead ? race_effort_km(*ahead).value_or(50.0) : 0.0;
     for (int w = 0; w < ctx.weeks; ++w) {
         const std::int64_t ws = start + 7 * static_cast<std::int64_t>(w);
         PlanWeekPhase wp{carried, confidence};
@@ -455,7 +520,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             wp.phase = Phase::recovery;
         } else if (behind_day && (current == Phase::recovery || current == Phase::race ||
                                   (ahead && days_from_civil(ahead->date) < ws))) {
-            wp.phase = Phase::off_season;  // Recovery -> transition (§3.3)
+            wp.phase = Phase::off_season; // Recovery -> transition (§3.3)
         }
         ctx.week_phases.push_back(wp);
     }
@@ -483,8 +548,8 @@ PlanOutcome run_plan(const PlanRequest& request) {
     }
     ExerciseLibrary library;
     try {
-        library = request.library ? load_library(*request.library, builtin_library())
-                                  : builtin_library();
+        library =
+            request.library ? load_library(*request.library, builtin_library()) : builtin_library();
     } catch (const std::exception& e) {
         o.exit_code = exit_failed;
         o.error = e.what();

@@ -37,36 +37,40 @@ struct PlanRequest {
 
     // Inputs and analysis settings (as `analyze` takes them).
     std::vector<std::string> inputs;
-    std::vector<Race> races;                      ///< named races (--race); the A race is picked from them
-    std::optional<double> race_descent_m;         ///< the A race's D-; default: its D+ (start = finish)
-    std::optional<std::int32_t> utc_offset_s;     ///< --tz
-    std::optional<std::int64_t> today;            ///< local day; default: the last activity's day
+    std::vector<Race> races;              ///< named races (--race); the A race is picked from them
+    std::optional<double> race_descent_m; ///< the A race's D-; default: its D+ (start = finish)
+    std::optional<std::int32_t> utc_offset_s; ///< --tz
+    std::optional<std::int64_t> today;        ///< local day; default: the last activity's day
     std::vector<std::pair<std::int64_t, std::int64_t>> known_gaps; ///< --no-data [first, last]
-    AthleteSettings athlete;                      ///< hrmax, hrrest, lthr, threshold pace, sex
-    unsigned jobs = 0;                            ///< decoding threads, 0 = all cores
+    AthleteSettings athlete; ///< hrmax, hrrest, lthr, threshold pace, sex
+    unsigned jobs = 0;       ///< decoding threads, 0 = all cores
     /// Replaces the plain scan (e.g. a cached scan); empty = scan_inputs over all readers.
     std::function<std::vector<InputOutcome>(const std::vector<std::string>& inputs)> scan;
 
     // Planner settings.
     std::optional<std::set<std::string>> equipment; ///< unset = default_equipment
     std::optional<Level> level;                     ///< unset = intermediate
-    std::vector<int> strength_weekdays;             ///< --days (0 = Monday); empty = any non-rest day
-    std::optional<int> long_run_weekday;            ///< --long-run-day; unset = from the history
-    std::optional<int> weeks;                       ///< unset: up to race day (max 52), else 4
-    std::optional<CivilDate> start;                 ///< unset: the day after `today`
-    std::optional<std::filesystem::path> library;   ///< --library FILE merged over the built-in one
-    std::map<std::string, double> one_rep_max_kg;   ///< known 1RM per exercise id
+    std::vector<int> strength_weekdays;           ///< --days (0 = Monday); empty = any non-rest day
+    std::optional<int> long_run_weekday;          ///< --long-run-day; unset = from the history
+    std::optional<int> weeks;                     ///< unset: up to race day (max 52), else 4
+    std::optional<CivilDate> start;               ///< unset: the day after `today`
+    std::optional<std::filesystem::path> library; ///< --library FILE merged over the built-in one
+    std::map<std::string, double> one_rep_max_kg; ///< known 1RM per exercise id
 
     // Output. Without `out_dir` nothing is written (the caller prints the plan).
-    std::vector<std::string> formats;             ///< writer names (`formats` lists them)
+    std::vector<std::string> formats; ///< writer names (`formats` lists them)
     std::optional<std::filesystem::path> out_dir;
-    bool wait_for_lock = true;                    ///< false: fail when another run holds the folder
+    bool wait_for_lock = true; ///< false: fail when another run holds the folder
     WriteOptions write_options;
 };
 
 /// Equipment assumed when the request names none: a band and dumbbells or a
 /// kettlebell, the kit most runners have at home.
 const std::set<std::string>& default_equipment();
+
+/// In the output folder: the files the last run wrote, one relative name a
+/// line. The next run removes those of them it does not write again.
+inline constexpr const char* plan_manifest_name = ".ultrastrength-files";
 
 /// A file the run wrote (or found already identical on disk).
 struct WrittenFile {
@@ -77,25 +81,26 @@ struct WrittenFile {
 /// The athlete's running week as read from the history (§4.4), before overrides.
 struct PatternEvidence {
     WeeklyPattern pattern;
-    int weeks_used = 0;              ///< complete weeks looked at
-    std::vector<std::string> notes;  ///< how each day was decided, for plan.txt
+    int weeks_used = 0;             ///< complete weeks looked at
+    std::vector<std::string> notes; ///< how each day was decided, for plan.txt
 };
 
 struct PlanOutcome {
-    int exit_code = exit_ok;         ///< ExitCode (command.hpp): 0, 1 (inputs rejected), 3
-    std::string error;               ///< set when nothing could be planned or written (exit 3)
+    int exit_code = exit_ok;          ///< ExitCode (command.hpp): 0, 1 (inputs rejected), 3
+    std::string error;                ///< set when nothing could be planned or written (exit 3)
     std::vector<InputOutcome> inputs; ///< per input, activities moved out (for print_problems)
     ScanSummary summary;
     std::vector<std::string> warnings; ///< estimates used, device limits hit, assumptions
 
-    History history;                 ///< the analysis the plan is built from
+    History history; ///< the analysis the plan is built from
     PhaseResult phases;
     std::optional<Phase> current_phase; ///< of the last analysed week
-    PlanContext context;             ///< what the planner was given
+    PlanContext context;                ///< what the planner was given
     Plan plan;
-    std::string plan_json;           ///< plan.json (schemas/plan.schema.json)
-    std::string plan_text;           ///< plan.txt, the readable summary
-    std::vector<WrittenFile> files;  ///< empty without out_dir
+    std::string plan_json;            ///< plan.json (schemas/plan.schema.json)
+    std::string plan_text;            ///< plan.txt, the readable summary
+    std::vector<WrittenFile> files;   ///< empty without out_dir; the manifest not included
+    std::vector<std::string> removed; ///< files of the previous run's plan no longer planned
 };
 
 /// Checks format names against the writers; returns the unknown ones.

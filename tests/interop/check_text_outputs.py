@@ -4,6 +4,10 @@ JSON for the C++ tests to compare with the plan.
   check_text_outputs.py ics FILE   -> {"events": [...], "errors": [...], "lines": {...}}
   check_text_outputs.py csv FILE   -> {"rows": [[...], ...]}
 
+With several FILEs it prints a JSON array of those objects, in argument
+order (one interpreter start for many plans); an argument @LIST names a file
+with one path per line.
+
 ICS goes through Debian's python3-icalendar; the raw bytes are also checked
 for the RFC 5545 framing a lenient parser forgives (CRLF only, lines of at
 most 75 octets). CSV goes through Python's csv module in strict mode.
@@ -62,8 +66,14 @@ def check_csv(path):
 
 
 def main():
-    kind, path = sys.argv[1], sys.argv[2]
-    out = check_ics(path) if kind == "ics" else check_csv(path)
+    kind, paths = sys.argv[1], []
+    for arg in sys.argv[2:]:
+        if arg.startswith("@"):
+            paths += [line for line in open(arg[1:], encoding="utf-8").read().split("\n") if line]
+        else:
+            paths.append(arg)
+    check = check_ics if kind == "ics" else check_csv
+    out = check(paths[0]) if len(paths) == 1 else [check(p) for p in paths]
     json.dump(out, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
 

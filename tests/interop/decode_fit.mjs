@@ -2,7 +2,8 @@
 // package.json) and prints one JSON document: per file the header bytes, the
 // SDK's isFIT / checkIntegrity verdicts, its decode errors, and the messages
 // with raw enum numbers (no sub-field expansion), so the C++ test can compare
-// them with the plan. Usage: node decode_fit.mjs FILE...
+// them with the plan. Usage: node decode_fit.mjs FILE... (an argument @LIST
+// names a file with one path per line, for more files than a command line holds).
 import { createRequire } from "module";
 import * as fs from "fs";
 
@@ -10,7 +11,10 @@ const require = createRequire(import.meta.url);
 const { Decoder, Stream } = require("@garmin/fitsdk");
 
 const result = [];
-for (const file of process.argv.slice(2)) {
+const files = process.argv
+  .slice(2)
+  .flatMap((a) => (a.startsWith("@") ? fs.readFileSync(a.slice(1), "utf8").split("\n").filter(Boolean) : [a]));
+for (const file of files) {
   const bytes = fs.readFileSync(file);
   const decoder = new Decoder(Stream.fromBuffer(bytes));
   const entry = {

@@ -12,12 +12,16 @@
 #include "plan/planner.hpp"
 #include "tests/unit/plan_test_support.hpp"
 #endif
+#ifdef US_HAVE_PLAN_PIPELINE
+#include "cli/plan_pipeline.hpp"
+#endif
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -34,8 +38,8 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-using test::TempDir;
 using test::read_file;
+using test::TempDir;
 
 std::string quote(const std::string& text) {
     std::string out = "'";
@@ -74,12 +78,30 @@ Json run_json(const std::vector<std::string>& argv) {
     return Json::parse(out);
 }
 
+/// run_json for many files: their paths go to a list file passed as @LIST,
+/// since a command line holds at most 128 KiB per argument string.
+Json run_json_files(std::vector<std::string> argv, const std::vector<std::string>& files) {
+    TempDir dir;
+    const auto list = dir.path / "files.txt";
+    {
+        std::ofstream out(list);
+        for (const auto& f : files) {
+            out << f << '\n';
+        }
+    }
+    argv.push_back("@" + list.string());
+    return run_json(argv);
+}
+
 std::string interop(const char* file) {
     return std::string(US_INTEROP_DIR) + "/" + file;
 }
 
 std::vector<std::string> files_under(const fs::path& folder, const std::string& extension) {
     std::vector<std::string> out;
+    if (!fs::is_directory(folder)) {
+        return out;
+    }
     for (const auto& entry : fs::directory_iterator(folder)) {
         if (entry.path().extension() == extension) {
             out.push_back(entry.path().string());
@@ -89,34 +111,98 @@ std::vector<std::string> files_under(const fs::path& folder, const std::string& 
     return out;
 }
 
-/// The hand-built plans, and once the planner is in the build, its plans for
-/// every phase with full equipment and with a band only.
-std::vector<Plan> sample_plans() {
-    std::vector<Plan> plans = {test::runner_plan(), test::band_only_plan()};
-#ifdef US_HAVE_PLANNER
-    int n = 0;
-    for (const Phase phase : {Phase::off_season, Phase::early, Phase::mid, Phase::late,
-                              Phase::taper, Phase::recovery}) {
-        for (const bool band_only : {false, true}) {
-            if (band_only && phase != Phase::early && phase != Phase::late) {
-                continue;
-            }
-            PlanContext context = test::steady_context(phase, 6);
-            context.athlete_id = "planner-" + std::to_string(n++);
-            if (band_only) {
-                context.equipment = {"band"};
-            }
-            plans.push_back(build_plan(context, builtin_library(), builtin_prescriptions()));
-        }
-    }
+/// Plans built by the pipeline the `plan` command runs, for the sample athlete.
+#ifdef US_HAVE_PLAN_PIPELINE
+cli::PlanRequest sample_athlete_request() {
+    cli::PlanRequest request;
+    request.inputs = {std::string(US_SOURCE_DIR) + "/samples/athlete/"};
+    return request;
+}
 #endif
+
+/// Every plan the writers are checked on: the hand-built plans; once the
+/// planner is in the build its plans for every phase with full equipment and
+/// with a band only, and the plans of the property test's generated contexts
+/// (`generated_plan_count` of them); and the sample athlete's plans as the
+/// `plan` command makes them (no race, the goal race ahead, band only).
+constexpr int generated_plan_count = 120;
+
+const std::vector<Plan>& sample_plans() {
+    static const std::vector<Plan> plans = [] {
+        std::vector<Plan> out = {test::runner_plan(), test::band_only_plan()};
+#ifdef US_HAVE_PLANNER
+        int n = 0;
+        for (const Phase phase : {Phase::off_season, Phase::early, Phase::mid, Phase::late,
+                                  Phase::taper, Phase::recovery}) {
+            for (const bool band_only : {false, true}) {
+                if (band_only && phase != Phase::early && phase != Phase::late) {
+                    continue;
+                }
+                PlanContext context = test::steady_context(phase, 6);
+                context.athlete_id = "planner-" + std::to_string(n++);
+                if (band_only) {
+                    context.equipment = {"band"};
+                }
+                out.push_back(build_plan(context, builtin_library(), builtin_prescriptions()));
+            }
+        }
+        // The property test's seed: the same generated histories. A plan without
+        // sessions (the whole plan inside a race recovery) has no files to check.
+        test::Rng rng(20260302);
+        for (int i = 0, kept = 0; kept < generated_plan_count; ++i) {
+            Plan plan = build_plan(test::random_context(rng, i), builtin_library(),
+                                   builtin_prescriptions());
+            if (!plan.sessions.empty()) {
+                out.push_back(std::move(plan));
+                ++kept;
+            }
+        }
+#endif
+#ifdef US_HAVE_PLAN_PIPELINE
+        for (int variant = 0; variant < 3; ++variant) {
+            cli::PlanRequest request = sample_athlete_request();
+            if (variant == 1) {
+                request.races = {Race{CivilDate{2026, 9, 26}, "Alpenglow Trail 50K", 50.0, 2500.0}};
+                request.today = days_from_civil(CivilDate{2026, 8, 16});
+            } else if (variant == 2) {
+                request.equipment = std::set<std::string>{"band"};
+            }
+            auto outcome = cli::run_plan(request);
+            if (!outcome.error.empty() || outcome.plan.sessions.empty()) {
+                throw std::runtime_error("the sample athlete's plan failed: " + outcome.error);
+            }
+            out.push_back(std::move(outcome.plan));
+        }
+#endif
+        return out;
+    }();
     return plans;
+}
+
+/// The folder of the i-th plan when all plans are written side by side, so
+/// that each tool runs once over every plan's files.
+std::string plan_folder(std::size_t index) {
+    const std::string digits = std::to_string(index);
+    return "p" + std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
 }
 
 void write_with(const Writer& writer, const Plan& plan, const fs::path& folder,
                 const WriteOptions& options = {}) {
     FolderSink sink(folder);
     writer.write(plan, options, sink);
+}
+
+/// The same files for the many-plan tests, without FolderSink's fsync per
+/// file (thousands of them): the bytes are the writer's either way.
+void write_many(const Writer& writer, const Plan& plan, const fs::path& folder,
+                const WriteOptions& options = {}) {
+    MemorySink sink;
+    writer.write(plan, options, sink);
+    for (const auto& [name, bytes] : sink.files()) {
+        const fs::path path = folder / name;
+        fs::create_directories(path.parent_path());
+        std::ofstream(path, std::ios::binary) << bytes;
+    }
 }
 
 const Writer& writer_named(std::string_view name) {
@@ -168,26 +254,30 @@ std::vector<ExpectedStep> expected_steps(const PlanSession& session) {
     return out;
 }
 
-TEST(GarminFitInterop, EveryWorkoutDecodesWithGarminsSdkAndEqualsThePlan) {
-    for (const auto& plan : sample_plans()) {
-        TempDir dir;
-        write_with(writer_named("garmin-fit"), plan, dir.path);
-        const auto files = files_under(dir.path / "garmin-fit", ".fit");
-        ASSERT_EQ(files.size(), plan.sessions.size());
-        std::vector<std::string> args = {US_NODE, interop("decode_fit.mjs")};
-        args.insert(args.end(), files.begin(), files.end());
-        const auto decoded = run_json(args);
-        ASSERT_EQ(decoded.size(), files.size());
+using DecodedFit = std::map<std::string, const Json*>; ///< file path -> decode_fit.mjs entry
 
+DecodedFit by_file(const Json& decoded) {
+    DecodedFit out;
+    for (const auto& entry : decoded) {
+        out.emplace(entry["file"].get<std::string>(), &entry);
+    }
+    return out;
+}
+
+/// Checks the FIT workouts of `plan` in `folder` (decoded by Garmin's SDK)
+/// against the plan: file per session, header, file_id, workout, every step.
+void check_fit_plan(const Plan& plan, const fs::path& folder, const DecodedFit& decoded_files) {
+    SCOPED_TRACE(plan.athlete_id);
+    ASSERT_EQ(files_under(folder, ".fit").size(), plan.sessions.size());
+    {
         const auto stems = detail::session_file_stems(plan);
         std::set<std::uint32_t> serials;
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
-            const auto want_file = (dir.path / "garmin-fit" / (stems[i] + ".fit")).string();
-            const auto it = std::find_if(decoded.begin(), decoded.end(),
-                                         [&](const Json& d) { return d["file"] == want_file; });
-            ASSERT_NE(it, decoded.end()) << want_file;
-            const Json& fit = *it;
+            const auto want_file = (folder / (stems[i] + ".fit")).string();
+            const auto it = decoded_files.find(want_file);
+            ASSERT_NE(it, decoded_files.end()) << want_file;
+            const Json& fit = *it->second;
             SCOPED_TRACE(want_file);
             EXPECT_TRUE(fit["isFIT"].get<bool>());
             EXPECT_TRUE(fit["integrity"].get<bool>());
@@ -289,6 +379,31 @@ TEST(GarminFitInterop, EveryWorkoutDecodesWithGarminsSdkAndEqualsThePlan) {
     }
 }
 
+TEST(GarminFitInterop, EveryWorkoutDecodesWithGarminsSdkAndEqualsThePlan) {
+    const auto& plans = sample_plans();
+    TempDir dir;
+    // One SDK run over every plan's files keeps the test fast.
+    std::vector<std::string> all;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto folder = dir.path / plan_folder(p);
+        write_many(writer_named("garmin-fit"), plans[p], folder);
+        const auto files = files_under(folder / "garmin-fit", ".fit");
+        all.insert(all.end(), files.begin(), files.end());
+    }
+    const auto decoded = run_json_files({US_NODE, interop("decode_fit.mjs")}, all);
+    ASSERT_EQ(decoded.size(), all.size());
+    const auto files = by_file(decoded);
+    std::size_t sessions = 0;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        check_fit_plan(plans[p], dir.path / plan_folder(p) / "garmin-fit", files);
+        sessions += plans[p].sessions.size();
+    }
+#ifdef US_HAVE_PLANNER
+    EXPECT_GT(plans.size(), static_cast<std::size_t>(generated_plan_count));
+    EXPECT_GT(sessions, 1000U) << "the generated plans should give many workouts";
+#endif
+}
+
 TEST(GarminFitInterop, PoundsAreADisplayUnitOnly) {
     TempDir dir;
     WriteOptions options;
@@ -330,10 +445,9 @@ TEST(GarminFitInterop, OversizedSessionIsCutToFiftyValidSteps) {
 // ---- JSON: Ajv against schemas/ ---------------------------------------------
 
 Json validate(const std::string& schema, const std::vector<std::string>& files) {
-    std::vector<std::string> args = {US_NODE, interop("validate_json.mjs"),
-                                     std::string(US_SOURCE_DIR) + "/schemas/" + schema};
-    args.insert(args.end(), files.begin(), files.end());
-    return run_json(args);
+    return run_json_files(
+        {US_NODE, interop("validate_json.mjs"), std::string(US_SOURCE_DIR) + "/schemas/" + schema},
+        files);
 }
 
 /// (category_key, gc_exercise_key) pairs of fit-exercise-names.csv.
@@ -371,28 +485,21 @@ void collect_steps(const Json& steps, std::vector<const Json*>& out) {
     }
 }
 
-TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
-    std::set<std::string> categories;
-    const auto keys = connect_exercise_keys(categories);
-    ASSERT_GT(keys.size(), 1400U) << "fit-exercise-names.csv not found under " << US_SPECS_DIR;
-    for (const auto& plan : sample_plans()) {
-        TempDir dir;
-        write_with(writer_named("garmin-connect"), plan, dir.path);
-        auto files = files_under(dir.path / "garmin-connect", ".json");
-        std::erase(files, (dir.path / "garmin-connect/schedule.json").string());
-        ASSERT_EQ(files.size(), plan.sessions.size());
-        for (const auto& result : validate("garmin-connect-workout.schema.json", files)) {
-            EXPECT_TRUE(result["valid"].get<bool>()) << result.dump(2);
-        }
-        const auto schedule = Json::parse(read_file(dir.path / "garmin-connect/schedule.json"));
+/// The Connect workouts of `plan` in `folder` (schema-validated by the caller)
+/// against the plan: schedule, step order, exercise keys, repeat groups.
+void check_connect_plan(const Plan& plan, const fs::path& folder,
+                        const std::set<std::pair<std::string, std::string>>& keys,
+                        const std::set<std::string>& categories) {
+    SCOPED_TRACE(plan.athlete_id);
+    {
+        const auto schedule = Json::parse(read_file(folder / "schedule.json"));
         ASSERT_EQ(schedule["workouts"].size(), plan.sessions.size());
         const auto stems = detail::session_file_stems(plan);
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
             EXPECT_EQ(schedule["workouts"][i]["date"], format_date(session.date));
             EXPECT_EQ(schedule["workouts"][i]["file"], stems[i] + ".json");
-            const auto workout =
-                Json::parse(read_file(dir.path / "garmin-connect" / (stems[i] + ".json")));
+            const auto workout = Json::parse(read_file(folder / (stems[i] + ".json")));
             EXPECT_EQ(workout["workoutName"], session.title);
             std::vector<const Json*> steps;
             collect_steps(workout["workoutSegments"][0]["workoutSteps"], steps);
@@ -435,6 +542,32 @@ TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
     }
 }
 
+TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
+    std::set<std::string> categories;
+    const auto keys = connect_exercise_keys(categories);
+    ASSERT_GT(keys.size(), 1400U) << "fit-exercise-names.csv not found under " << US_SPECS_DIR;
+    const auto& plans = sample_plans();
+    TempDir dir;
+    std::vector<std::string> all;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto folder = dir.path / plan_folder(p) / "garmin-connect";
+        write_many(writer_named("garmin-connect"), plans[p], folder.parent_path());
+        auto files = files_under(folder, ".json");
+        std::erase(files, (folder / "schedule.json").string());
+        ASSERT_EQ(files.size(), plans[p].sessions.size()) << plans[p].athlete_id;
+        all.insert(all.end(), files.begin(), files.end());
+    }
+    const auto results = validate("garmin-connect-workout.schema.json", all);
+    ASSERT_EQ(results.size(), all.size());
+    for (const auto& result : results) {
+        EXPECT_TRUE(result["valid"].get<bool>()) << result.dump(2);
+    }
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        check_connect_plan(plans[p], dir.path / plan_folder(p) / "garmin-connect", keys,
+                           categories);
+    }
+}
+
 TEST(GarminConnectInterop, SchemaRejectsAWorkoutWithoutSport) {
     TempDir dir;
     write_with(writer_named("garmin-connect"), test::band_only_plan(), dir.path);
@@ -452,21 +585,31 @@ TEST(GarminConnectInterop, SchemaRejectsAWorkoutWithoutSport) {
 }
 
 TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
-    for (const auto& plan : sample_plans()) {
-        TempDir dir;
-        WriteOptions options;
-        options.trainingpeaks_athlete_id = 1234567;
-        write_with(writer_named("trainingpeaks"), plan, dir.path, options);
-        const auto files = files_under(dir.path / "trainingpeaks", ".json");
-        ASSERT_EQ(files.size(), plan.sessions.size());
-        for (const auto& result : validate("trainingpeaks-workout.schema.json", files)) {
-            EXPECT_TRUE(result["valid"].get<bool>()) << result.dump(2);
-        }
+    const auto& plans = sample_plans();
+    TempDir all_dir;
+    WriteOptions options;
+    options.trainingpeaks_athlete_id = 1234567;
+    std::vector<std::string> all;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto folder = all_dir.path / plan_folder(p);
+        write_many(writer_named("trainingpeaks"), plans[p], folder, options);
+        const auto files = files_under(folder / "trainingpeaks", ".json");
+        ASSERT_EQ(files.size(), plans[p].sessions.size()) << plans[p].athlete_id;
+        all.insert(all.end(), files.begin(), files.end());
+    }
+    const auto results = validate("trainingpeaks-workout.schema.json", all);
+    ASSERT_EQ(results.size(), all.size());
+    for (const auto& result : results) {
+        EXPECT_TRUE(result["valid"].get<bool>()) << result.dump(2);
+    }
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto& plan = plans[p];
+        const auto& dir = all_dir.path / plan_folder(p);
+        SCOPED_TRACE(plan.athlete_id);
         const auto stems = detail::session_file_stems(plan);
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
-            const auto body =
-                Json::parse(read_file(dir.path / "trainingpeaks" / (stems[i] + ".json")));
+            const auto body = Json::parse(read_file(dir / "trainingpeaks" / (stems[i] + ".json")));
             EXPECT_EQ(body["AthleteId"], 1234567);
             EXPECT_EQ(body["WorkoutDay"], format_date(session.date));
             EXPECT_EQ(body["WorkoutType"], "strength");
@@ -474,7 +617,7 @@ TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
             EXPECT_NEAR(body["TotalTimePlanned"].get<double>(), session.estimated_minutes / 60.0,
                         0.005);
             EXPECT_NEAR(body["TSSPlanned"].get<double>(), session.estimated_load, 0.05);
-            const auto text = read_file(dir.path / "trainingpeaks" / (stems[i] + ".txt"));
+            const auto text = read_file(dir / "trainingpeaks" / (stems[i] + ".txt"));
             EXPECT_EQ(body["Description"], text);
             for (const auto& block : session.blocks) {
                 for (const auto& step : block.steps) {
@@ -505,11 +648,21 @@ TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
 // ---- ICS: python3-icalendar -------------------------------------------------
 
 TEST(IcsInterop, CalendarParsesStrictlyAndEqualsThePlan) {
-    for (const auto& plan : sample_plans()) {
-        TempDir dir;
-        write_with(writer_named("ics"), plan, dir.path);
-        const auto file = (dir.path / "ics" / (detail::athlete_stem(plan) + ".ics")).string();
-        const auto cal = run_json({US_PYTHON3, interop("check_text_outputs.py"), "ics", file});
+    const auto& plans = sample_plans();
+    TempDir dir;
+    std::vector<std::string> files;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto folder = dir.path / plan_folder(p);
+        write_many(writer_named("ics"), plans[p], folder);
+        files.push_back((folder / "ics" / (detail::athlete_stem(plans[p]) + ".ics")).string());
+    }
+    const auto calendars =
+        run_json_files({US_PYTHON3, interop("check_text_outputs.py"), "ics"}, files);
+    ASSERT_EQ(calendars.size(), plans.size());
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto& plan = plans[p];
+        const auto& cal = calendars[p];
+        SCOPED_TRACE(plan.athlete_id);
         EXPECT_EQ(cal["errors"], Json::array());
         EXPECT_LE(cal["longest_line"].get<int>(), 75);
         EXPECT_EQ(cal["version"], "2.0");
@@ -555,11 +708,20 @@ TEST(IcsInterop, UidsStayWhenASessionChanges) {
 // ---- CSV: Python's csv module -----------------------------------------------
 
 TEST(CsvInterop, ParsesBackWithOneRowPerExercise) {
-    for (const auto& plan : sample_plans()) {
-        TempDir dir;
-        write_with(writer_named("csv"), plan, dir.path);
-        const auto file = (dir.path / "csv" / (detail::athlete_stem(plan) + ".csv")).string();
-        const auto parsed = run_json({US_PYTHON3, interop("check_text_outputs.py"), "csv", file});
+    const auto& plans = sample_plans();
+    TempDir dir;
+    std::vector<std::string> files;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto folder = dir.path / plan_folder(p);
+        write_many(writer_named("csv"), plans[p], folder);
+        files.push_back((folder / "csv" / (detail::athlete_stem(plans[p]) + ".csv")).string());
+    }
+    const auto all = run_json_files({US_PYTHON3, interop("check_text_outputs.py"), "csv"}, files);
+    ASSERT_EQ(all.size(), plans.size());
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto& plan = plans[p];
+        const auto& parsed = all[p];
+        SCOPED_TRACE(plan.athlete_id);
         EXPECT_TRUE(parsed["crlf_only"].get<bool>());
         const auto& rows = parsed["rows"];
         std::size_t exercises = 0;
@@ -599,6 +761,72 @@ TEST(CsvInterop, ParsesBackWithOneRowPerExercise) {
         }
     }
 }
+
+// ---- The `plan` command's files ---------------------------------------------
+
+#ifdef US_HAVE_PLAN_PIPELINE
+// `plan samples/athlete/ --format garmin-fit,garmin-connect,trainingpeaks,ics,csv
+// --out DIR`, the README's first command, run as users run it: every file it
+// writes passes the same third-party checks, against the plan it wrote.
+TEST(PlanCommandInterop, SampleAthletesFilesPassEveryCheck) {
+    TempDir dir;
+    const std::string command = std::string(US_CLI) + " plan " +
+                                quote(std::string(US_SOURCE_DIR) + "/samples/athlete/") +
+                                " --format garmin-fit,garmin-connect,trainingpeaks,ics,csv --out " +
+                                quote(dir.path.string()) + " --quiet";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    // The same request in-process gives the Plan the files were written from.
+    const auto outcome = cli::run_plan(sample_athlete_request());
+    ASSERT_TRUE(outcome.error.empty()) << outcome.error;
+    const Plan& plan = outcome.plan;
+    ASSERT_GE(plan.sessions.size(), 4U);
+    ASSERT_EQ(read_file(dir.path / "plan.json"), outcome.plan_json);
+    EXPECT_EQ(read_file(dir.path / "plan.txt"), outcome.plan_text);
+
+    // FIT: Garmin's SDK.
+    std::vector<std::string> args = {US_NODE, interop("decode_fit.mjs")};
+    const auto fit_files = files_under(dir.path / "garmin-fit", ".fit");
+    args.insert(args.end(), fit_files.begin(), fit_files.end());
+    const auto decoded = run_json(args);
+    check_fit_plan(plan, dir.path / "garmin-fit", by_file(decoded));
+
+    // Garmin Connect and TrainingPeaks: Ajv against schemas/.
+    auto connect = files_under(dir.path / "garmin-connect", ".json");
+    std::erase(connect, (dir.path / "garmin-connect/schedule.json").string());
+    ASSERT_EQ(connect.size(), plan.sessions.size());
+    for (const auto& result : validate("garmin-connect-workout.schema.json", connect)) {
+        EXPECT_TRUE(result["valid"].get<bool>()) << result.dump(2);
+    }
+    std::set<std::string> categories;
+    const auto keys = connect_exercise_keys(categories);
+    check_connect_plan(plan, dir.path / "garmin-connect", keys, categories);
+    const auto tp = files_under(dir.path / "trainingpeaks", ".json");
+    ASSERT_EQ(tp.size(), plan.sessions.size());
+    for (const auto& result : validate("trainingpeaks-workout.schema.json", tp)) {
+        EXPECT_TRUE(result["valid"].get<bool>()) << result.dump(2);
+    }
+
+    // ICS: python3-icalendar; CSV: Python's csv module.
+    const auto cal = run_json({US_PYTHON3, interop("check_text_outputs.py"), "ics",
+                               (dir.path / "ics/athlete.ics").string()});
+    EXPECT_EQ(cal["errors"], Json::array());
+    ASSERT_EQ(cal["events"].size(), plan.sessions.size());
+    for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+        EXPECT_EQ(cal["events"][i]["dtstart"], format_date(plan.sessions[i].date));
+        EXPECT_EQ(cal["events"][i]["summary"], plan.sessions[i].title);
+    }
+    const auto csv = run_json({US_PYTHON3, interop("check_text_outputs.py"), "csv",
+                               (dir.path / "csv/athlete.csv").string()});
+    EXPECT_TRUE(csv["crlf_only"].get<bool>());
+    std::size_t exercises = 0;
+    for (const auto& session : plan.sessions) {
+        for (const auto& block : session.blocks) {
+            exercises += block.steps.size();
+        }
+    }
+    EXPECT_EQ(csv["rows"].size(), exercises + 1);
+}
+#endif
 
 } // namespace
 } // namespace ultrastrength
