@@ -547,6 +547,14 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
     std::vector<char> need_store(count, 0);
     if (options.cache != nullptr) {
         std::vector<std::size_t> changed;
+        struct Lookups {
+            ScanCache& cache;
+            explicit Lookups(ScanCache& c) : cache(c) { cache.begin_lookups(); }
+            ~Lookups() { cache.end_lookups(); }
+            Lookups(const Lookups&) = delete;
+            Lookups& operator=(const Lookups&) = delete;
+        };
+        std::optional<Lookups> lookups(std::in_place, *options.cache);
         for (std::size_t i = 0; i < count; ++i) {
             stamps[i] = stamp_of(list.files[i]);
             if (!stamps[i]) {
@@ -561,6 +569,7 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
                 changed.push_back(i);
             }
         }
+        lookups.reset();
         std::vector<char> hashed(count, 0);
         parallel_for(changed.size(), jobs, [&](std::size_t k) {
             try {

@@ -41,6 +41,9 @@ public:
         const DecodedFile* decoded = nullptr;
     };
     virtual void store(const std::vector<Update>& updates) = 0;
+    /// Bracket a run of lookup() calls (one read transaction for all of them).
+    virtual void begin_lookups() {}
+    virtual void end_lookups() {}
 };
 
 } // namespace ultrastrength

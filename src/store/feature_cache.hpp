@@ -14,6 +14,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace ultrastrength {
 
@@ -21,7 +22,7 @@ class FeatureCache final : public ScanCache {
 public:
     /// Bumped whenever a reader changes what it computes: entries written by
     /// another version are never trusted.
-    static constexpr int features_version = 1;
+    static constexpr int features_version = 2;
     /// The on-disk schema version (PRAGMA user_version); older schemas are migrated.
     /// 2: export indexes stored beside the outcomes.
     static constexpr int schema_version = 2;
@@ -56,6 +57,8 @@ public:
     std::optional<DecodedFile> lookup(const FileStamp& stamp) override;
     std::optional<DecodedFile> lookup_moved(const FileStamp& stamp, std::uint64_t hash) override;
     void store(const std::vector<Update>& updates) override;
+    void begin_lookups() override;
+    void end_lookups() override;
 
     /// Groups writes into one transaction (much faster for many puts).
     void begin();
@@ -71,6 +74,8 @@ private:
 
     std::string m_path;
     sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_lookup = nullptr; ///< prepared once: a warm run looks up every input
+    bool m_reading = false;
     std::vector<std::string> m_warnings;
 };
 
