@@ -18,19 +18,30 @@ std::string format(const char* fmt, double value) {
     return buf;
 }
 
-std::string pct(double fraction) { return format("%.0f %%", fraction * 100); }
+std::string pct(double fraction) {
+    return format("%.0f %%", fraction * 100);
+}
 
-std::string date_text(std::int64_t day) { return format_date(civil_from_days(day)); }
+std::string date_text(std::int64_t day) {
+    return format_date(civil_from_days(day));
+}
 
 std::string phase_title(Phase p) {
     switch (p) {
-    case Phase::off_season: return "Off-season/Transition";
-    case Phase::early: return "Early season (base)";
-    case Phase::mid: return "Mid season (build)";
-    case Phase::late: return "Late season (specific)";
-    case Phase::taper: return "Taper";
-    case Phase::race: return "Race";
-    case Phase::recovery: return "Recovery";
+    case Phase::off_season:
+        return "Off-season/Transition";
+    case Phase::early:
+        return "Early season (base)";
+    case Phase::mid:
+        return "Mid season (build)";
+    case Phase::late:
+        return "Late season (specific)";
+    case Phase::taper:
+        return "Taper";
+    case Phase::race:
+        return "Race";
+    case Phase::recovery:
+        return "Recovery";
     }
     return "";
 }
@@ -38,20 +49,29 @@ std::string phase_title(Phase p) {
 /// Position on the season ladder Off -> Early -> Mid -> Late.
 int rank(Phase p) {
     switch (p) {
-    case Phase::off_season: return 0;
-    case Phase::early: return 1;
-    case Phase::mid: return 2;
-    case Phase::late: return 3;
-    default: return -1;
+    case Phase::off_season:
+        return 0;
+    case Phase::early:
+        return 1;
+    case Phase::mid:
+        return 2;
+    case Phase::late:
+        return 3;
+    default:
+        return -1;
     }
 }
 
 Phase from_rank(int r) {
     switch (r) {
-    case 0: return Phase::off_season;
-    case 1: return Phase::early;
-    case 2: return Phase::mid;
-    default: return Phase::late;
+    case 0:
+        return Phase::off_season;
+    case 1:
+        return Phase::early;
+    case 2:
+        return Phase::mid;
+    default:
+        return Phase::late;
     }
 }
 
@@ -59,10 +79,15 @@ struct RaceMark {
     std::int64_t day = 0;
     double effort_km = 0;
     bool named = false;
+    bool tune_up = false; ///< a smaller race on the way to a bigger one: phase kept
     std::string label;
 };
 
-SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSettings& ps) {
+/// `long_training[k]`: week k's longest session by effort-km, races left out
+/// (a race is not a training long run: a 50K would otherwise stay "the
+/// year's longest" for a year and hide every later long run).
+SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSettings& ps,
+                               const std::vector<double>& long_training) {
     SeriesFeatures f;
     const auto& w = h.weeks;
     // Completed weeks only (§3.2): the current partial week is judged on the weeks before it.
@@ -83,19 +108,32 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
     };
     const auto ekm = [](const Week& x) { return x.effort_km; };
     const auto hours = [](const Week& x) { return x.time_h; };
-    const std::size_t from = t + 1 > 52 ? t + 1 - 52 : 0;
+    // The 12 months before the week; with less than a year of history
+    // before it, the first 12 months of the history, so that an early week
+    // is measured against the season it belongs to rather than against
+    // itself (a peak over one week makes every first week look like a peak).
+    // The last week's window is always the trailing one: the current phase
+    // never depends on later data.
+    const auto year = static_cast<std::size_t>(ps.peak_window_weeks);
+    const std::size_t from = t + 1 > year ? t + 1 - year : 0;
+    std::size_t last_complete = w.size() - 1;
+    if (w[last_complete].partial && last_complete > 0) {
+        --last_complete;
+    }
+    const std::size_t to = std::max(t, std::min(from + year - 1, last_complete));
     double peak_e = 0;
     double peak_t = 0;
     double long_year = 0;
     double block_year = 0;
-    for (std::size_t k = from; k <= t; ++k) {
+    for (std::size_t k = from; k <= to; ++k) {
         peak_e = std::max(peak_e, mean_back(k, ps.r_window_weeks, ekm));
         peak_t = std::max(peak_t, mean_back(k, ps.r_window_weeks, hours));
-        long_year = std::max(long_year, w[k].long_effort_km);
+        long_year = std::max(long_year, long_training[k]);
         block_year = std::max(block_year, w[k].block_s);
     }
     f.mean4_effort_km = mean_back(t, ps.r_window_weeks, ekm);
     f.peak4_effort_km = peak_e;
+    f.peak_in_hindsight = to > t;
     if (peak_e > 0) {
         f.r_effort_km = f.mean4_effort_km / peak_e;
     }
@@ -115,7 +153,8 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
         f.trend = relative_trend(last);
     }
     for (int k = 0; k < ps.long_window_weeks && static_cast<int>(t) - k >= 0; ++k) {
-        f.long3_effort_km = std::max(f.long3_effort_km, w[t - static_cast<std::size_t>(k)].long_effort_km);
+        f.long3_effort_km =
+            std::max(f.long3_effort_km, long_training[t - static_cast<std::size_t>(k)]);
     }
     f.long_year_effort_km = long_year;
     if (long_year > 0) {
@@ -147,11 +186,14 @@ std::string series_numbers(const SeriesFeatures& f) {
     std::string s;
     if (f.r) {
         s += "last 4 weeks averaged " + format("%.0f", f.mean4_effort_km) + " effort-km (" +
-             pct(*f.r) + " of your 12-month peak of " + format("%.0f", f.peak4_effort_km) + ")";
+             pct(*f.r) +
+             (f.peak_in_hindsight ? " of the peak of your history's first 12 months, "
+                                  : " of your 12-month peak of ") +
+             format("%.0f", f.peak4_effort_km) + ")";
     }
     if (f.long_r) {
-        s += "; longest run " + format("%.0f", f.long3_effort_km) + " effort-km (" + pct(*f.long_r) +
-             " of the year's longest)";
+        s += "; longest run " + format("%.0f", f.long3_effort_km) + " effort-km (" +
+             pct(*f.long_r) + " of the year's longest)";
     }
     if (f.trend) {
         s += "; trend " + format("%+.0f", *f.trend * 100) + " %/week";
@@ -163,9 +205,12 @@ std::string series_numbers(const SeriesFeatures& f) {
 
 std::string_view to_string(Confidence confidence) noexcept {
     switch (confidence) {
-    case Confidence::low: return "low";
-    case Confidence::medium: return "medium";
-    case Confidence::high: return "high";
+    case Confidence::low:
+        return "low";
+    case Confidence::medium:
+        return "medium";
+    case Confidence::high:
+        return "high";
     }
     return "low";
 }
@@ -268,10 +313,53 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                   format("%.1f km", h.sessions[d.session].distance_m / 1000) + ")";
         marks.push_back(m);
     }
+    // Race categories (taper and recovery lengths) use ITRA's km-effort,
+    // rounded to the nearest integer (§1.5): a 50 km race with 2,490 m D+
+    // is a 75 km-effort race, not 74.9.
+    for (auto& m : marks) {
+        m.effort_km = std::round(m.effort_km);
+    }
     std::sort(marks.begin(), marks.end(),
               [](const RaceMark& a, const RaceMark& b) { return a.day < b.day; });
+    // Tune-ups: a detected race much smaller than a race in the following
+    // weeks (a 10K on the way to a 50K) is part of the build, not its goal.
+    // Named races are always kept: the athlete said they matter.
+    for (auto& m : marks) {
+        if (m.named) {
+            continue;
+        }
+        for (const auto& o : marks) {
+            if (o.day > m.day && o.day - m.day <= 7 * ps.mid_weeks_max &&
+                m.effort_km < ps.tune_up_ratio * o.effort_km) {
+                m.tune_up = true;
+                m.label += ", a tune-up for " + o.label;
+                break;
+            }
+        }
+    }
+    std::vector<RaceMark> tune_ups;
     for (const auto& m : marks) {
-        result.races_used.push_back(m.label);
+        if (m.tune_up) {
+            tune_ups.push_back(m);
+        } else {
+            result.races_used.push_back(m.label);
+        }
+    }
+    marks.erase(
+        std::remove_if(marks.begin(), marks.end(), [](const RaceMark& m) { return m.tune_up; }),
+        marks.end());
+    std::vector<double> long_training(h.weeks.size(), 0.0);
+    for (const auto& s : h.sessions) {
+        const auto is_race = [&](const RaceMark& m) { return m.day == s.local_day; };
+        if (std::any_of(marks.begin(), marks.end(), is_race) ||
+            std::any_of(tune_ups.begin(), tune_ups.end(), is_race)) {
+            continue;
+        }
+        const std::int64_t k = (s.local_day - h.weeks.front().start_day) / 7;
+        if (k >= 0 && k < static_cast<std::int64_t>(long_training.size())) {
+            auto& longest = long_training[static_cast<std::size_t>(k)];
+            longest = std::max(longest, s.effort_km);
+        }
     }
 
     // History confidence inputs (§3.4).
@@ -282,13 +370,13 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     Phase pending = Phase::early;
     bool has_pending = false;
     int pending_weeks = 0;
-    int low_r_weeks = 0;  // consecutive weeks with r < late_to_mid_r
+    int low_r_weeks = 0; // consecutive weeks with r < late_to_mid_r
     int very_low_r_weeks = 0;
     for (std::size_t t = 0; t < h.weeks.size(); ++t) {
         const Week& w = h.weeks[t];
         WeekPhase wp;
         wp.week_start = w.start_day;
-        wp.features = series_features(h, t, ps);
+        wp.features = series_features(h, t, ps, long_training);
         const SeriesFeatures& f = wp.features;
         const double r = f.r.value_or(0);
         low_r_weeks = r < ps.late_to_mid_r ? low_r_weeks + 1 : 0;
@@ -326,31 +414,15 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         } else if (recovering != nullptr) {
             forced = Phase::recovery;
             wp.rule = "recovery after race";
-            wp.reasons.push_back(recovering->label + " ended " +
-                                 std::to_string(w.start_day - recovering->day) +
-                                 " days before this week; recovery lasts " +
-                                 std::to_string(ps.recovery_days(recovering->effort_km)) +
-                                 " days for " + format("%.0f", recovering->effort_km) +
-                                 " effort-km (§3.1)");
-        } else if (wp.weeks_to_race && *wp.weeks_to_race <= ps.early_weeks_max) {
-            const int weeks = *wp.weeks_to_race;
-            const int taper_weeks = next_named->effort_km >= ps.short_taper_effort_km ? 2 : 1;
-            Phase p = Phase::early;
-            if (weeks <= taper_weeks) {
-                p = Phase::taper;
-            } else if (weeks <= ps.late_weeks_max) {
-                p = Phase::late;
-            } else if (weeks <= ps.mid_weeks_max) {
-                p = Phase::mid;
-            }
-            forced = p;
-            wp.rule = "race-date schedule";
-            wp.reasons.push_back(std::to_string(weeks) + " weeks to " + next_named->label +
-                                 ": " + std::string(to_string(p)) + " by the race-date schedule (§3.1)");
-            if ((p == Phase::late || p == Phase::taper) && f.r && r < ps.behind_plan_r) {
-                wp.behind_plan = true;
-                wp.reasons.push_back("behind plan: volume is " + pct(r) +
-                                     " of your peak; strength volume capped as for the series phase");
+            wp.reasons.push_back(
+                recovering->label + " ended " + std::to_string(w.start_day - recovering->day) +
+                " days before this week; recovery lasts " +
+                std::to_string(ps.recovery_days(recovering->effort_km)) + " days for " +
+                format("%.0f", recovering->effort_km) + " effort-km (§3.1)");
+        }
+        for (const auto& m : tune_ups) {
+            if (m.day >= w.start_day && m.day < w.start_day + 7) {
+                wp.reasons.push_back("race in this week: " + m.label + "; the phase is kept");
             }
         }
 
@@ -362,7 +434,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                 return false;
             }
             for (std::size_t k = t - 3; k < t; ++k) {
-                const auto fk = series_features(h, k, ps);
+                const auto fk = series_features(h, k, ps, long_training);
                 if (!fk.r || *fk.r < ps.taper_prior_r) {
                     return false;
                 }
@@ -371,12 +443,12 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         }();
         const bool intensity_kept = [&] {
             if (!f.mean_if || t < 3) {
-                return true;  // no pace data: intensity cannot be checked
+                return true; // no pace data: intensity cannot be checked
             }
             double sum = 0;
             int n = 0;
             for (std::size_t k = t - 3; k < t; ++k) {
-                const auto fk = series_features(h, k, ps);
+                const auto fk = series_features(h, k, ps, long_training);
                 if (fk.mean_if) {
                     sum += *fk.mean_if;
                     ++n;
@@ -388,28 +460,73 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         if (f.drop && *f.drop >= ps.taper_drop_min && *f.drop <= ps.taper_drop_max && prior_high &&
             intensity_kept && (race_follows || w.partial || t + 1 == h.weeks.size())) {
             candidate = Phase::taper;
-            candidate_rule = race_follows ? "taper (volume drop before a race)"
-                                          : "taper or recovery week";
-        } else if (r < ps.off_r || (r < ps.off_r_falling && f.trend.value_or(0) <= 0)) {
+            candidate_rule =
+                race_follows ? "taper (volume drop before a race)" : "taper or recovery week";
+        } else if ((r < ps.off_r && f.trend.value_or(0) <= ps.rebuild_trend) ||
+                   (r < ps.off_r_falling && f.trend.value_or(0) <= 0)) {
             candidate = Phase::off_season;
-            candidate_rule = "off-season: r < " + format("%.2f", ps.off_r) + " or (r < " +
-                             format("%.2f", ps.off_r_falling) + " and trend <= 0)";
+            candidate_rule = "off-season: r < " + format("%.2f", ps.off_r) +
+                             " not rebuilding, or (r < " + format("%.2f", ps.off_r_falling) +
+                             " and trend <= 0)";
         } else if (r < ps.early_r && (f.trend.value_or(0) > ps.flat_trend ||
                                       std::abs(f.trend.value_or(0)) <= ps.flat_trend)) {
             candidate = Phase::early;
             candidate_rule = "early: r < " + format("%.2f", ps.early_r) + ", rebuilding or flat";
         } else if (r >= ps.late_r && (f.long_r.value_or(0) >= ps.late_long_r || f.block_high)) {
             candidate = Phase::late;
-            candidate_rule = "late: r >= " + format("%.2f", ps.late_r) +
-                             (f.long_r.value_or(0) >= ps.late_long_r
-                                  ? " and long run >= " + pct(ps.late_long_r) + " of the year's longest"
-                                  : std::string(" and two-day block at a season high"));
+            candidate_rule =
+                "late: r >= " + format("%.2f", ps.late_r) +
+                (f.long_r.value_or(0) >= ps.late_long_r
+                     ? " and long run >= " + pct(ps.late_long_r) + " of the year's longest"
+                     : std::string(" and two-day block at a season high"));
         } else if (r >= ps.mid_r) {
             candidate = Phase::mid;
             candidate_rule = "mid: r >= " + format("%.2f", ps.mid_r);
         } else {
             candidate = Phase::early;
             candidate_rule = "early: low volume";
+        }
+
+        // The race-date schedule (§3.1): weeks before the next named race, or
+        // in hindsight before a detected race (never a tune-up).
+        const RaceMark* goal = ps.detected_race_schedule ? next_any : next_named;
+        if (!forced && goal != nullptr &&
+            (monday_of(goal->day) - w.start_day) / 7 <= ps.early_weeks_max) {
+            const int weeks = static_cast<int>((monday_of(goal->day) - w.start_day) / 7);
+            const int taper_weeks = goal->effort_km >= ps.short_taper_effort_km ? 2 : 1;
+            Phase p = Phase::early;
+            if (weeks <= taper_weeks) {
+                p = Phase::taper;
+            } else if (weeks <= ps.late_weeks_max) {
+                p = Phase::late;
+            } else if (weeks <= ps.mid_weeks_max) {
+                p = Phase::mid;
+            }
+            // A detected race is a date found afterwards, not a plan the
+            // athlete followed: its schedule stands only where the series
+            // agrees within one step (Late vs Mid, not Late vs Off-season),
+            // and a taper week only where the volume did drop (§3.2 rule 2).
+            const int series_rank = candidate == Phase::taper ? rank(Phase::late) : rank(candidate);
+            const bool agrees =
+                goal->named || (p == Phase::taper ? f.drop && *f.drop <= ps.taper_drop_max
+                                                  : std::abs(rank(p) - series_rank) <= 1);
+            const std::string schedule = std::to_string(weeks) + " weeks to " + goal->label + ": " +
+                                         std::string(to_string(p)) +
+                                         " by the race-date schedule (§3.1)";
+            if (agrees) {
+                forced = p;
+                wp.rule = goal->named ? "race-date schedule" : "race-date schedule, detected race";
+                wp.reasons.push_back(schedule);
+                if ((p == Phase::late || p == Phase::taper) && f.r && r < ps.behind_plan_r) {
+                    wp.behind_plan = true;
+                    wp.reasons.push_back(
+                        "behind plan: volume is " + pct(r) +
+                        " of your peak; strength volume capped as for the series phase");
+                }
+            } else {
+                wp.reasons.push_back(schedule + ", but the series says " +
+                                     std::string(to_string(candidate)) + ": the series is kept");
+            }
         }
         wp.candidate = forced ? *forced : candidate;
 
@@ -422,9 +539,9 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             if (race_follows) {
                 current = Phase::taper;
                 wp.rule = candidate_rule;
-                wp.reasons.push_back("volume " + pct(*f.drop) +
-                                     " of the 3 weeks before, after 3 weeks at >= " +
-                                     pct(ps.taper_prior_r) + " of peak, with a race within 2 weeks");
+                wp.reasons.push_back(
+                    "volume " + pct(*f.drop) + " of the 3 weeks before, after 3 weeks at >= " +
+                    pct(ps.taper_prior_r) + " of peak, with a race within 2 weeks");
             } else {
                 wp.rule = "hold: " + candidate_rule;
                 wp.reasons.push_back("volume " + pct(*f.drop) +
@@ -439,7 +556,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             current = candidate;
             started = true;
             wp.rule = candidate_rule;
-        } else if (current == Phase::taper || current == Phase::race || current == Phase::recovery) {
+        } else if (current == Phase::taper || current == Phase::race ||
+                   current == Phase::recovery) {
             // After a race block the season restarts: Recovery -> Off, Early or Mid (§3.3).
             current = rank(candidate) >= rank(Phase::mid) ? Phase::mid : candidate;
             has_pending = false;
@@ -463,7 +581,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             Phase next = candidate;
             if (to > from) {
                 allowed = true;
-                next = from_rank(from + 1);  // one step at a time: Off -> Early -> Mid -> Late
+                next = from_rank(from + 1); // one step at a time: Off -> Early -> Mid -> Late
             } else if (current == Phase::late && candidate == Phase::mid) {
                 allowed = low_r_weeks >= ps.hold_weeks;
             } else {
@@ -476,8 +594,32 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
                 pending_weeks = 0;
                 wp.rule = candidate_rule;
                 if (next != candidate) {
-                    wp.reasons.push_back("moving one step toward " + std::string(to_string(candidate)) +
+                    wp.reasons.push_back("moving one step toward " +
+                                         std::string(to_string(candidate)) +
                                          " (§3.3 allowed transitions)");
+                }
+                // In hindsight the new phase began with the weeks that confirmed it.
+                for (int back = 1; ps.backdate_changes && back < ps.hold_weeks &&
+                                   static_cast<int>(result.weeks.size()) >= back;
+                     ++back) {
+                    WeekPhase& earlier =
+                        result.weeks[result.weeks.size() - static_cast<std::size_t>(back)];
+                    const std::string hold = "hold: ";
+                    if (earlier.candidate != candidate || earlier.rule.rfind(hold, 0) != 0) {
+                        break;
+                    }
+                    earlier.phase = next;
+                    earlier.rule.erase(0, hold.size());
+                    auto& rs = earlier.reasons;
+                    rs.erase(std::remove_if(rs.begin(), rs.end(),
+                                            [](const std::string& x) {
+                                                return x.find("phase kept (§3.3)") !=
+                                                       std::string::npos;
+                                            }),
+                             rs.end());
+                    rs.push_back("in hindsight: the change to " + std::string(to_string(next)) +
+                                 " was confirmed " + std::to_string(back) +
+                                 " week(s) later, so it began this week (§3.3)");
                 }
             } else {
                 wp.rule = "hold: " + candidate_rule;
@@ -504,7 +646,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             wp.reasons.insert(wp.reasons.begin(), numbers);
         }
         if (w.status == WeekStatus::gap) {
-            wp.reasons.push_back("near-zero week inside a break: rest, illness or missing data (§2.4)");
+            wp.reasons.push_back(
+                "near-zero week inside a break: rest, illness or missing data (§2.4)");
         } else if (w.status == WeekStatus::recovery_week) {
             wp.reasons.push_back("single near-zero week: treated as a recovery week (§2.4)");
         }
@@ -561,8 +704,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     }
     if (!h.days.empty()) {
         const Day& d = h.days.back();
-        text += "Fitness (CTL) " + format("%.1f", d.ctl) + ", fatigue (ATL) " + format("%.1f", d.atl) +
-                ", form " + format("%+.1f", d.tsb) +
+        text += "Fitness (CTL) " + format("%.1f", d.ctl) + ", fatigue (ATL) " +
+                format("%.1f", d.atl) + ", form " + format("%+.1f", d.tsb) +
                 (d.form_pct ? " (" + format("%+.0f", *d.form_pct * 100) + " %)" : std::string()) +
                 ", ramp " + format("%+.1f", week.ramp) + " CTL/week. ";
     }
@@ -595,8 +738,9 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     }
     if (result.a_race) {
         const auto days = days_from_civil(result.a_race->date) - h.today;
-        text += "Goal race " + (result.a_race->name.empty() ? std::string() : result.a_race->name + " ") +
-                "on " + format_date(result.a_race->date) +
+        text += "Goal race " +
+                (result.a_race->name.empty() ? std::string() : result.a_race->name + " ") + "on " +
+                format_date(result.a_race->date) +
                 (days >= 0 ? " in " + std::to_string(days) + " days. " : " (past). ");
     }
     switch (now.phase) {
@@ -605,13 +749,15 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         text += "Would change to Taper if next week's volume drops 25-60 % with intensity kept.";
         break;
     case Phase::early:
-        text += "Would change to Mid after 2 weeks at >= " + pct(ps.early_r) + " of your peak volume.";
+        text +=
+            "Would change to Mid after 2 weeks at >= " + pct(ps.early_r) + " of your peak volume.";
         break;
     case Phase::off_season:
         text += "Would change to Early after 2 weeks of rising volume above " + pct(ps.off_r) +
                 " of your peak.";
         break;
-    default: break;
+    default:
+        break;
     }
     if (!week.flags.empty()) {
         text += " Flags this week:";

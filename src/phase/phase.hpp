@@ -28,10 +28,20 @@ struct PhaseSettings {
     double long_taper_effort_km = 115; ///< races >= 115 effort-km get a 2-week taper ...
     double short_taper_effort_km = 75; ///< ... < 75 one week; in between 2 [choice]
     double behind_plan_r = 0.5;        ///< "behind plan" when r < 0.5 in Late/Taper weeks [choice]
+    /// A race with less than half the effort-km of a race in the following
+    /// `mid_weeks_max` weeks is a tune-up (B/C race) on the way to it: it is
+    /// reported but keeps the phase, no Race week and no Recovery [choice].
+    double tune_up_ratio = 0.5;
+    /// A detected race that is not a tune-up drives the §3.1 schedule of the
+    /// weeks before it, as a named race does (hindsight: past weeks only, so
+    /// the current week never depends on it), where that schedule is within
+    /// one step of the series rules [choice].
+    bool detected_race_schedule = true;
     // Recovery days R by race effort-km (§3.1): < 45: 7, 45-114: 14, 115-209: 21, >= 210: 28.
     int recovery_days(double race_effort_km) const noexcept;
 
     // §3.2 series rules.
+    int peak_window_weeks = 52; ///< "12-month peak" (§2.3)
     int r_window_weeks = 4;
     int trend_weeks = 6;
     int long_window_weeks = 3;
@@ -41,45 +51,53 @@ struct PhaseSettings {
     double taper_if_tolerance = 0.05;
     double off_r = 0.35;
     double off_r_falling = 0.5;
+    /// r < off_r is Off-season unless the volume is rebuilding: trend above
+    /// this (per week) makes it Early (rule 4), the 4-week mean lags a rebuild [choice].
+    double rebuild_trend = 0.05;
     double early_r = 0.6;
-    double flat_trend = 0.05;          ///< |trend| <= 5 %/week is flat [choice]
+    double flat_trend = 0.05; ///< |trend| <= 5 %/week is flat [choice]
     double late_r = 0.8;
     double late_long_r = 0.8;
-    double block_season_high = 0.95;   ///< block >= 95 % of the year's longest block [choice]
+    double block_season_high = 0.95; ///< block >= 95 % of the year's longest block [choice]
     double mid_r = 0.5;
 
     // §3.3 hysteresis.
     int hold_weeks = 2;
-    double late_to_mid_r = 0.65;       ///< Late -> Mid only after 2 weeks of r < 0.65
+    double late_to_mid_r = 0.65; ///< Late -> Mid only after 2 weeks of r < 0.65
+    /// A change confirmed after `hold_weeks` is dated back to the first week of
+    /// the run that confirmed it (the table shows when the phase began; the
+    /// current week still waits for confirmation) [choice].
+    bool backdate_changes = true;
 
     // §3.4 confidence.
     int high_weeks = 26;
     int medium_weeks = 12;
     double high_rung_share = 0.8;
-    int low_until_days = 90;           ///< §1.4: capped at low until 90 days of history
+    int low_until_days = 90; ///< §1.4: capped at low until 90 days of history
 };
 
 /// The series features of one week (§3.2), from completed weeks only.
 struct SeriesFeatures {
-    std::optional<double> r;        ///< 4-week mean / 12-month peak of the 4-week mean (max of ekm, time)
+    std::optional<double> r; ///< 4-week mean / 12-month peak of the 4-week mean (max of ekm, time)
     std::optional<double> r_effort_km;
     std::optional<double> r_time;
     double mean4_effort_km = 0;
     double peak4_effort_km = 0;
+    bool peak_in_hindsight = false; ///< the peak's 12 months reach past the week (short history)
     std::optional<double> trend;    ///< least-squares slope of 6 weeks / their mean, per week
     std::optional<double> long_r;   ///< longest run of 3 weeks / longest of the year (effort-km)
     double long3_effort_km = 0;
     double long_year_effort_km = 0;
-    std::optional<double> drop;     ///< ekm_t / mean(ekm t-3..t-1)
-    bool block_high = false;        ///< two-day block at a season high
-    std::optional<double> mean_if;  ///< weekly mean intensity factor (rung-1 sessions)
+    std::optional<double> drop;    ///< ekm_t / mean(ekm t-3..t-1)
+    bool block_high = false;       ///< two-day block at a season high
+    std::optional<double> mean_if; ///< weekly mean intensity factor (rung-1 sessions)
 };
 
 struct WeekPhase {
     std::int64_t week_start = 0;
     Phase phase = Phase::early;
-    Phase candidate = Phase::early;   ///< what the rule said this week before hysteresis
-    std::string rule;                 ///< the rule that fired
+    Phase candidate = Phase::early; ///< what the rule said this week before hysteresis
+    std::string rule;               ///< the rule that fired
     Confidence confidence = Confidence::low;
     SeriesFeatures features;
     std::optional<int> weeks_to_race; ///< to the next named race
@@ -88,10 +106,10 @@ struct WeekPhase {
 };
 
 struct PhaseResult {
-    std::vector<WeekPhase> weeks;     ///< one per History::weeks
-    std::optional<Race> a_race;       ///< the race driving the schedule
-    std::vector<std::string> races_used;  ///< races that made Race/Recovery weeks, as text
-    std::string explanation;          ///< the current phase in plain language (§3.5)
+    std::vector<WeekPhase> weeks;        ///< one per History::weeks
+    std::optional<Race> a_race;          ///< the race driving the schedule
+    std::vector<std::string> races_used; ///< races that made Race/Recovery weeks, as text
+    std::string explanation;             ///< the current phase in plain language (§3.5)
 };
 
 /// Picks the A race: the first named race on or after `today`, else the last one before it.

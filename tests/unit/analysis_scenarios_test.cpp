@@ -6,17 +6,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 namespace ultrastrength {
 namespace {
 
-const std::int64_t monday0 = days_from_civil({2025, 1, 6});  // a Monday
+const std::int64_t monday0 = days_from_civil({2025, 1, 6}); // a Monday
 
 struct RunSpec {
     double km = 10;
-    double speed_mps = 3.0;  ///< 5:33/km
+    double speed_mps = 3.0; ///< 5:33/km
     double hr = 145;
     double ascent_m = 100;
     bool heart_rate = true;
@@ -48,7 +49,7 @@ ActivityFeatures make_run(std::int64_t day, const RunSpec& spec) {
         a.avg_hr = spec.hr;
         a.has_hr_histogram = true;
         a.hr_histogram[static_cast<std::size_t>(spec.hr)] = static_cast<std::uint32_t>(t);
-        a.hr_histogram[185] = 2;  // a short top to estimate HRmax from
+        a.hr_histogram[185] = 2; // a short top to estimate HRmax from
     } else {
         a.set(Flag::no_heart_rate);
     }
@@ -58,7 +59,8 @@ ActivityFeatures make_run(std::int64_t day, const RunSpec& spec) {
 
 /// A week of `km` in four runs (Tue, Thu, Sat long, Sun), long run 40 %,
 /// run 7 % slower than the rest as long runs are.
-void add_week(std::vector<ActivityFeatures>& acts, std::int64_t monday, double km, RunSpec spec = {}) {
+void add_week(std::vector<ActivityFeatures>& acts, std::int64_t monday, double km,
+              RunSpec spec = {}) {
     if (km <= 0) {
         return;
     }
@@ -102,7 +104,7 @@ TEST(Scenario, SteadyBaseBlockIsStableAndFitnessConverges) {
     // Daily mean load = weekly load / 7; CTL converges to it (±5 % ripple).
     const double daily = r.history.weeks[20].load / 7.0;
     EXPECT_NEAR(r.history.days.back().ctl, daily, 0.05 * daily);
-    EXPECT_NEAR(r.history.weeks[29].effort_km, 44.0, 1e-9);  // 40 km + 4 x 100 m / 100
+    EXPECT_NEAR(r.history.weeks[29].effort_km, 44.0, 1e-9); // 40 km + 4 x 100 m / 100
     // Everything scored by pace, the steady block keeps one phase, no spikes.
     for (const auto& s : r.history.sessions) {
         EXPECT_EQ(s.rung, LoadRung::gap_pace);
@@ -112,18 +114,18 @@ TEST(Scenario, SteadyBaseBlockIsStableAndFitnessConverges) {
         EXPECT_TRUE(r.history.weeks[w].flags.empty());
     }
     EXPECT_TRUE(r.races.empty());
-    EXPECT_EQ(r.phases.weeks.back().confidence, Confidence::medium);  // no race date: not high
+    EXPECT_EQ(r.phases.weeks.back().confidence, Confidence::medium); // no race date: not high
 }
 
 std::vector<ActivityFeatures> build_to_marathon(std::int64_t& race_day) {
     std::vector<ActivityFeatures> acts;
     int w = 0;
     for (; w < 18; ++w) {
-        add_week(acts, monday0 + 7 * w, 30 + 2.0 * w);  // 30 -> 64 km
+        add_week(acts, monday0 + 7 * w, 30 + 2.0 * w); // 30 -> 64 km
     }
-    add_week(acts, monday0 + 7 * w++, 40);  // taper
+    add_week(acts, monday0 + 7 * w++, 40); // taper
     add_week(acts, monday0 + 7 * w++, 25);
-    race_day = monday0 + 7 * w + 6;  // Sunday of the race week
+    race_day = monday0 + 7 * w + 6; // Sunday of the race week
     RunSpec shake;
     shake.km = 5;
     acts.push_back(make_run(race_day - 4, shake));
@@ -134,7 +136,7 @@ std::vector<ActivityFeatures> build_to_marathon(std::int64_t& race_day) {
     race.ascent_m = 150;
     acts.push_back(make_run(race_day, race));
     ++w;
-    add_week(acts, monday0 + 7 * w++, 10);  // recovery
+    add_week(acts, monday0 + 7 * w++, 10); // recovery
     add_week(acts, monday0 + 7 * w++, 30);
     return acts;
 }
@@ -153,7 +155,7 @@ TEST(Scenario, BuildToARaceWithTaperFollowsTheRaceDateSchedule) {
     const std::size_t rw = week_of(race_day);
     EXPECT_EQ(r.phases.weeks[rw].phase, Phase::race);
     EXPECT_EQ(r.phases.weeks[rw - 1].phase, Phase::taper);
-    EXPECT_EQ(r.phases.weeks[rw - 2].phase, Phase::late);  // 42 effort-km: one taper week
+    EXPECT_EQ(r.phases.weeks[rw - 2].phase, Phase::late); // 42 effort-km: one taper week
     EXPECT_EQ(r.phases.weeks[rw - 3].phase, Phase::late);
     EXPECT_EQ(r.phases.weeks[rw - 8].phase, Phase::late);
     EXPECT_EQ(r.phases.weeks[rw - 9].phase, Phase::mid);
@@ -161,7 +163,7 @@ TEST(Scenario, BuildToARaceWithTaperFollowsTheRaceDateSchedule) {
     EXPECT_EQ(r.phases.weeks[rw + 1].phase, Phase::recovery);
     EXPECT_EQ(r.phases.weeks[rw - 3].rule, "race-date schedule");
     EXPECT_EQ(*r.phases.weeks[rw - 3].weeks_to_race, 3);
-    EXPECT_EQ(r.phases.weeks[rw - 3].confidence, Confidence::medium);  // 18 weeks < 26
+    EXPECT_EQ(r.phases.weeks[rw - 3].confidence, Confidence::medium); // 18 weeks < 26
 }
 
 TEST(Scenario, BuildToARaceWithoutADateDetectsTheMarathon) {
@@ -181,13 +183,103 @@ TEST(Scenario, BuildToARaceWithoutADateDetectsTheMarathon) {
     EXPECT_EQ(r.phases.weeks[rw - 1].phase, Phase::taper);
 }
 
+TEST(Scenario, DetectedRaceSchedulesTheWeeksBeforeIt) {
+    std::int64_t race_day = 0;
+    const auto r = analyse(build_to_marathon(race_day));
+    const std::size_t rw =
+        static_cast<std::size_t>((monday_of(race_day) - r.history.weeks.front().start_day) / 7);
+    // In hindsight the build is counted back from the race found in the data,
+    // as with --race (42 effort-km: one taper week), where the series agrees.
+    EXPECT_EQ(r.phases.weeks[rw - 2].phase, Phase::late);
+    EXPECT_EQ(r.phases.weeks[rw - 8].phase, Phase::late);
+    EXPECT_EQ(r.phases.weeks[rw - 9].phase, Phase::mid);
+    EXPECT_EQ(r.phases.weeks[rw - 3].rule, "race-date schedule, detected race");
+    // The current week never depends on a race date found later: it is
+    // judged by the series rules.
+    EXPECT_NE(r.phases.weeks.back().rule.find("race-date schedule"), 0U);
+    // Without the hindsight schedule the series alone still names the
+    // build's end Late and the drop before the race a taper.
+    PhaseSettings series_only;
+    series_only.detected_race_schedule = false;
+    const auto s = classify_phases(r.history, {}, r.races, series_only);
+    EXPECT_EQ(s.weeks[rw - 1].phase, Phase::taper);
+    EXPECT_EQ(s.weeks[rw - 3].phase, Phase::late);
+}
+
+TEST(Scenario, TuneUpRaceKeepsThePhase) {
+    std::int64_t race_day = 0;
+    auto acts = build_to_marathon(race_day);
+    // A flat, fast 10K race on a Saturday nine weeks before the marathon.
+    const std::int64_t ten_k = race_day - 9 * 7 - 1;
+    acts.erase(std::remove_if(acts.begin(), acts.end(),
+                              [&](const ActivityFeatures& a) {
+                                  const auto day = *a.start_utc / 86400;
+                                  return day >= ten_k - 2 && day <= ten_k;
+                              }),
+               acts.end());
+    RunSpec fast;
+    fast.km = 10.0;
+    fast.speed_mps = 4.0;
+    fast.hr = 178;
+    fast.ascent_m = 20;
+    acts.push_back(make_run(ten_k, fast));
+    const auto r = analyse(acts);
+    bool found = false;
+    for (const auto& d : r.races) {
+        found = found || (d.day == ten_k && d.likely);
+    }
+    ASSERT_TRUE(found);
+    const std::size_t tw =
+        static_cast<std::size_t>((monday_of(ten_k) - r.history.weeks.front().start_day) / 7);
+    EXPECT_EQ(r.phases.weeks[tw].phase, Phase::mid); // 9 weeks before the marathon
+    EXPECT_EQ(r.phases.weeks[tw + 1].phase, Phase::late);
+    bool reported = false;
+    for (const auto& reason : r.phases.weeks[tw].reasons) {
+        reported = reported || reason.find("tune-up") != std::string::npos;
+    }
+    EXPECT_TRUE(reported);
+    // Before the marathon is run, nothing bigger follows: the 10K is a race
+    // week, then a recovery week.
+    std::vector<ActivityFeatures> before;
+    for (const auto& a : acts) {
+        if (*a.start_utc / 86400 <= ten_k + 14) {
+            before.push_back(a);
+        }
+    }
+    const auto b = analyse(before, {}, ten_k + 14);
+    EXPECT_EQ(b.phases.weeks[tw].phase, Phase::race);
+    EXPECT_EQ(b.phases.weeks[tw + 1].phase, Phase::recovery);
+}
+
+TEST(Scenario, FirstWeeksOfAShortHistoryAreNotItsPeak) {
+    // Twenty weeks rebuilding from 15 to 72 km, no race: the first weeks are
+    // measured against the peak the history reaches, not against themselves.
+    std::vector<ActivityFeatures> acts;
+    for (int w = 0; w < 20; ++w) {
+        add_week(acts, monday0 + 7 * w, w < 3 ? 15 : 15 + 3.0 * w);
+    }
+    const auto r = analyse(acts, {}, monday0 + 7 * 20 - 1);
+    EXPECT_EQ(r.phases.weeks[0].phase, Phase::off_season);
+    EXPECT_EQ(r.phases.weeks[1].phase, Phase::off_season);
+    EXPECT_LT(*r.phases.weeks[0].features.r, 0.35);
+    for (std::size_t w = 0; w < 12; ++w) {
+        EXPECT_NE(r.phases.weeks[w].phase, Phase::late) << w;
+    }
+    // The last week's peak is the trailing one: the same as without hindsight.
+    EXPECT_NEAR(r.phases.weeks.back().features.peak4_effort_km,
+                (r.history.weeks[16].effort_km + r.history.weeks[17].effort_km +
+                 r.history.weeks[18].effort_km + r.history.weeks[19].effort_km) /
+                    4.0,
+                1e-9);
+}
+
 TEST(Scenario, InjuryBreakIsAGapAndLeadsToOffSeason) {
     std::vector<ActivityFeatures> acts;
     int w = 0;
     for (; w < 14; ++w) {
         add_week(acts, monday0 + 7 * w, 50);
     }
-    w += 5;  // five weeks without running
+    w += 5; // five weeks without running
     for (int k = 0; k < 3; ++k, ++w) {
         add_week(acts, monday0 + 7 * w, 15 + 5.0 * k);
     }
@@ -211,6 +303,29 @@ TEST(Scenario, OneRecoveryWeekInsideABlockDoesNotChangePhase) {
     EXPECT_EQ(r.phases.weeks[14].phase, r.phases.weeks[13].phase);
     EXPECT_EQ(r.phases.weeks[15].phase, r.phases.weeks[13].phase);
     EXPECT_EQ(r.phases.weeks[16].phase, r.phases.weeks[13].phase);
+}
+
+TEST(Scenario, HysteresisNeedsTwoWeeksAndDatesTheChangeFromTheFirst) {
+    // Twelve weeks of 60 km, then 12 km a week: the series points to
+    // Off-season from week 14 (4-week mean under 50 % of the peak, falling).
+    std::vector<ActivityFeatures> acts;
+    for (int w = 0; w < 20; ++w) {
+        add_week(acts, monday0 + 7 * w, w < 12 ? 60 : 12);
+    }
+    const auto r = analyse(acts, {}, monday0 + 7 * 20 - 1);
+    ASSERT_EQ(r.phases.weeks[14].candidate, Phase::off_season);
+    ASSERT_NE(r.phases.weeks[13].candidate, Phase::off_season);
+    EXPECT_NE(r.phases.weeks[13].phase, Phase::off_season);
+    // Confirmed in week 15, dated from week 14 in hindsight.
+    EXPECT_EQ(r.phases.weeks[14].phase, Phase::off_season);
+    EXPECT_EQ(r.phases.weeks[15].phase, Phase::off_season);
+    EXPECT_NE(r.phases.weeks[14].reasons.back().find("in hindsight"), std::string::npos);
+    // As it was decided week by week: one week is not enough.
+    PhaseSettings live;
+    live.backdate_changes = false;
+    const auto l = classify_phases(r.history, {}, r.races, live);
+    EXPECT_EQ(l.weeks[14].phase, r.phases.weeks[13].phase);
+    EXPECT_EQ(l.weeks[15].phase, Phase::off_season);
 }
 
 TEST(Scenario, ThreeWeeksOfHistoryIsLowConfidenceAndWarmingUp) {
@@ -295,7 +410,7 @@ TEST(Scenario, HikesCountInLoadAndTimeButEffortKmOnlyWhenSteep) {
     EXPECT_EQ(w.runs, 4);
     EXPECT_EQ(w.sessions, 6);
     EXPECT_NEAR(w.running_km, 30, 1e-9);
-    EXPECT_NEAR(w.km, 38, 1e-9);                 // the steep hike only
+    EXPECT_NEAR(w.km, 38, 1e-9); // the steep hike only
     EXPECT_NEAR(w.effort_km, 30 + 4 + 8 + 9, 1e-9);
     ASSERT_EQ(r.history.excluded.size(), 1U);
     EXPECT_EQ(r.history.excluded[0].reason, "not a running, hiking or walking activity");
@@ -319,7 +434,7 @@ TEST(Scenario, DuplicateRecordingsKeepTheRicherFile) {
 
 TEST(Scenario, LocalDatesUseTheFileOffsetThenTheGivenZone) {
     auto a = make_run(monday0, RunSpec{});
-    a.start_utc = monday0 * 86400 - 3600;  // Sunday 23:00 UTC
+    a.start_utc = monday0 * 86400 - 3600; // Sunday 23:00 UTC
     a.utc_offset_s.reset();
     HistoryInput input;
     input.activities = {a};
