@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm python3 python3-icalendar
   chromium libpng-dev
+  gpsbabel time
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,10 @@
 // memory once, then decoded repeatedly through the same path `scan` uses
 // (identify, then Reader::read) until at least --min-seconds have passed.
 // Prints bytes, records, MB/s and records/s per input on one core, so the
-// figures exclude disk, process start-up and threading.
+// figures exclude disk, process start-up and threading. The rates are given
+// twice: per second of wall time, and per second of CPU time of this process
+// (the same on an idle machine; on a shared one the wall-time rate also
+// counts the time other processes held the core).
 //
 //   read_bench [--min-seconds S] PATH...     (a folder counts as one input: all its files)
 #include "converters/reader.hpp"
@@ -11,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -30,6 +34,13 @@ struct Input {
 std::vector<std::uint8_t> load(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// CPU seconds used by this process so far.
+double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 /// One pass over all inputs: returns the records decoded (0 if any input failed).
@@ -69,8 +80,8 @@ int main(int argc, char* argv[]) {
     ReaderRegistry registry;
     register_all(registry);
 
-    std::printf("%-28s %10s %12s %9s %10s %12s\n", "input", "MB", "records", "passes", "MB/s",
-                "records/s");
+    std::printf("%-20s %8s %10s %7s %9s %11s %9s %11s\n", "input", "MB", "records", "passes",
+                "MB/s", "records/s", "MB/cpu-s", "rec/cpu-s");
     for (const auto& path : paths) {
         std::vector<Input> inputs;
         for (const auto& file : list_inputs({path}).files) {
@@ -88,6 +99,7 @@ int main(int argc, char* argv[]) {
         }
         int passes = 0;
         const auto start = clock_type::now();
+        const double cpu_start = cpu_seconds();
         double elapsed = 0;
         do {
             decode_all(registry, inputs, error);
@@ -95,11 +107,13 @@ int main(int argc, char* argv[]) {
             elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
         } while (elapsed < min_seconds);
         const double per_pass = elapsed / passes;
+        const double cpu_per_pass = (cpu_seconds() - cpu_start) / passes;
         const double mb = static_cast<double>(bytes) / 1e6;
-        std::printf("%-28s %10.2f %12llu %9d %10.1f %12.0f\n",
+        const auto n = static_cast<double>(records);
+        std::printf("%-20s %8.2f %10llu %7d %9.1f %11.0f %9.1f %11.0f\n",
                     std::filesystem::path(path).filename().string().c_str(), mb,
-                    static_cast<unsigned long long>(records), passes, mb / per_pass,
-                    static_cast<double>(records) / per_pass);
+                    static_cast<unsigned long long>(records), passes, mb / per_pass, n / per_pass,
+                    mb / cpu_per_pass, n / cpu_per_pass);
     }
     return 0;
 }

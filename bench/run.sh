@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
 # Our readers beside the peers, on the data `../shared/bench/gen` makes.
 #
-#   bench/run.sh DATA_DIR [--slow-peers]
+#   bench/run.sh DATA_DIR [--slow-peers] [--instructions]
 #
 # DATA_DIR is what `node gen/gen.mjs DATA_DIR` wrote (single/ and bulk/).
 # Prints in-process throughput (one core, bytes in memory), then whole-process
 # wall time (median of several runs, warm page cache) and peak RSS for us and
 # for Garmin's FIT SDK and gpsbabel on the same files, with the ratios.
 # --slow-peers also runs the peers on the 2,000-file bulk folder (~75 s).
+# --instructions also counts the instructions our decoders execute per record
+# and per byte (valgrind's callgrind, decoding only): unlike times, these do
+# not depend on what else the machine is doing. Figures: bench/README.md.
 set -euo pipefail
-data=${1:?usage: bench/run.sh DATA_DIR [--slow-peers]}
-slow=${2:-}
+data=${1:?usage: bench/run.sh DATA_DIR [--slow-peers] [--instructions]}
+slow=""
+instructions=""
+for arg in "${@:2}"; do
+  case $arg in
+    --slow-peers) slow=$arg ;;
+    --instructions) instructions=$arg ;;
+    *) echo "bench/run.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${US_SHARED_DIR:-$root/../shared}
 peers=${US_BENCH_PEERS:-/tmp/ultrastrength-bench-peers}
@@ -49,6 +60,27 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1fx", b / a; els
 echo "## In-process, one core (bytes already in memory)"
 "$build/bench/read_bench" --min-seconds "${US_BENCH_SECONDS:-1}" "$data"/single/*.fit "$data"/single/*.tcx \
   "$data"/single/*.gpx "$data/bulk"
+
+if [[ -n $instructions ]]; then
+  echo
+  echo "## Instructions executed by the decoders (callgrind, decode only, one pass)"
+  printf '%-16s %14s %12s %10s\n' input instructions per-record per-byte
+  bulk50=$(mktemp -d)
+  cp "$data"/bulk/act_00[0-4]?.fit "$bulk50"  # the first 50 files of the bulk folder
+  for f in "$data"/single/run_3h.fit "$data"/single/run_3h.tcx "$data"/single/run_3h.gpx "$bulk50"; do
+    out=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*decode_all*' \
+      "$build/bench/read_bench" --min-seconds 0 "$f" 2>"$stats")
+    ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$stats")
+    # read_bench decodes twice with --min-seconds 0 (check, then one timed pass).
+    records=$(echo "$out" | awk 'NR == 2 { print $3 }')
+    bytes=$(find "$f" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    name=$(basename "$f")
+    [[ $f == "$bulk50" ]] && name="bulk (50 files)"
+    awk -v n="$name" -v ir="$ir" -v r="$records" -v b="$bytes" \
+      'BEGIN { printf "%-16s %14.0f %12.0f %10.1f\n", n, ir / 2, ir / 2 / r, ir / 2 / b }'
+  done
+  rm -rf "$bulk50"
+fi
 
 echo
 echo "## Whole process, one file (median wall s, peak MiB; ratio = peer time / ours)"

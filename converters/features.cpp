@@ -34,17 +34,16 @@ public:
             std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(m_count));
             return sorted[m_count / 2];
         }
+        // Devillard's median-of-five network ("Fast median search", 1998),
+        // keeping only the min or the max where the other one is not used.
         double a = m_values[0], b = m_values[1], c = m_values[2], d = m_values[3], e = m_values[4];
         sort2(a, b);
         sort2(d, e);
-        sort2(c, e);
-        sort2(c, d);
-        sort2(a, d);
-        sort2(a, c);
-        sort2(b, e);
-        sort2(b, d);
+        d = std::max(a, d);
+        b = std::min(b, e);
         sort2(b, c);
-        return c;
+        c = std::min(c, d);
+        return std::max(b, c);
     }
 
 private:
@@ -296,7 +295,8 @@ void FeatureBuilder::add(const Sample& in) {
     }
 
     double hr = Sample::none;
-    if (valid(in.heart_rate) && in.heart_rate >= min_valid_hr && in.heart_rate <= max_valid_hr) {
+    // Comparisons with NaN are false: a missing value fails these tests.
+    if (in.heart_rate >= min_valid_hr && in.heart_rate <= max_valid_hr) {
         hr = in.heart_rate;
         out.has_hr = true;
         s.hr_max = std::max(s.hr_max, hr);
@@ -307,7 +307,7 @@ void FeatureBuilder::add(const Sample& in) {
     if (s.have_prev) {
         // Horizontal step: device distance when both samples have it, else positions.
         double dh = Sample::none;
-        if (valid(in.distance_m) && valid(s.prev_dist) && in.distance_m >= s.prev_dist) {
+        if (in.distance_m >= s.prev_dist) { // false when either is missing
             dh = in.distance_m - s.prev_dist;
         }
         // Positions are only measured where the device gave no distance: the
@@ -317,7 +317,7 @@ void FeatureBuilder::add(const Sample& in) {
         if (!valid(dh) && has_pos && valid(s.prev_lat)) {
             dpos = s.step_distance(s.prev_lat, s.prev_lon, in.lat_deg, in.lon_deg);
         }
-        const double dt = (valid(time) && valid(s.prev_time)) ? time - s.prev_time : Sample::none;
+        const double dt = time - s.prev_time; // NaN when either is missing
         if (valid(dpos)) {
             if (valid(dt) && dt > 0 && dpos > 50.0 && dpos > s.settings.max_running_speed_mps * dt) {
                 out.gps_jumps = true;
@@ -334,14 +334,18 @@ void FeatureBuilder::add(const Sample& in) {
             dh = dpos;
         }
 
-        if (valid(dt) && dt > 0) {
+        if (dt > 0) {
             s.any_step = true;
-            const double climb = (valid(alt) && valid(s.prev_alt)) ? std::fabs(alt - s.prev_alt) : 0.0;
+            // The climb is only looked at when the horizontal speed is too low.
+            const auto climbing = [&] {
+                const double climb =
+                    (valid(alt) && valid(s.prev_alt)) ? std::fabs(alt - s.prev_alt) : 0.0;
+                return climb >= s.settings.moving_climb_mps * dt;
+            };
             bool moving;
             if (valid(dh)) {
                 const bool pause = dt > s.settings.pause_gap_s && dh < 10.0;
-                moving = !pause && (dh >= s.settings.moving_speed_mps * dt ||
-                                    climb >= s.settings.moving_climb_mps * dt);
+                moving = !pause && (dh >= s.settings.moving_speed_mps * dt || climbing());
             } else if (valid(in.speed_mps)) {
                 moving = in.speed_mps >= s.settings.moving_speed_mps;
             } else {

@@ -222,6 +222,14 @@ struct Plan {
     /// kind instead of a jump per field (the jump did not predict well).
     std::array<std::uint8_t, kind_count> kind_end{};
 
+    /// Record plans whose fields all have their profile's base types, in
+    /// little-endian order (what every device we know writes), are decoded
+    /// straight into a Sample by Decoder::on_record_fast(); fast_offset[slot]
+    /// is valid where fast_mask has the slot's bit.
+    bool fast_record = false;
+    std::uint32_t fast_mask = 0;
+    std::array<std::uint16_t, max_slots> fast_offset{};
+
     void add(FieldOp op) noexcept {
         if (n_ops == max_ops)
             return;
@@ -235,6 +243,48 @@ struct Plan {
             ++kind_end[j];
     }
 };
+
+/// The kind each record field has in the profile; compressed_speed_distance
+/// (a byte array with a rolling counter) always takes the general path.
+constexpr std::optional<Kind> profile_record_kind(std::uint8_t slot) noexcept {
+    switch (slot) {
+    case slot_timestamp:
+    case rec::enhanced_altitude:
+    case rec::distance:
+    case rec::enhanced_speed:
+        return Kind::u32;
+    case rec::lat:
+    case rec::lon:
+        return Kind::s32;
+    case rec::altitude:
+    case rec::speed:
+        return Kind::u16;
+    case rec::heart_rate:
+        return Kind::u8;
+    default:
+        return std::nullopt;
+    }
+}
+
+/// Sets up the fast record path when `plan` qualifies (see Plan::fast_record).
+void plan_fast_record(Plan& plan) noexcept {
+    plan.fast_record = false;
+    plan.fast_mask = 0;
+    if (plan.msg != Msg::record || plan.big_endian) {
+        return;
+    }
+    for (std::size_t i = 0; i < plan.n_ops; ++i) {
+        const FieldOp& op = plan.ops[i];
+        const std::uint32_t bit = 1U << op.slot;
+        if (profile_record_kind(op.slot) != op.kind || (plan.fast_mask & bit) != 0) {
+            plan.fast_mask = 0; // another type, or a field defined twice
+            return;
+        }
+        plan.fast_mask |= bit;
+        plan.fast_offset[op.slot] = op.offset;
+    }
+    plan.fast_record = true;
+}
 
 struct Values {
     std::array<double, max_slots> v{};
@@ -414,6 +464,9 @@ private:
     bool read_definition(std::uint8_t header, std::uint64_t data_end, Stop& stop);
     void on_message(const Plan& plan, bool compressed, std::uint8_t time_offset);
     void on_record(const Values& v);
+    void on_record_fast(const Plan& plan, const std::uint8_t* body, bool compressed,
+                        std::uint8_t time_offset);
+    void feed(const Sample& s);
     void on_session(const Values& v);
     void on_event(const Values& v);
     Chunk& target_for(double time_s);
@@ -718,7 +771,10 @@ Decoder::Stop Decoder::decode_part(std::uint64_t data_end) {
                             std::to_string(m_in.available()));
             return Stop::truncated;
         }
-        if (plan.msg != Msg::other || plan.n_ops != 0) {
+        if (plan.fast_record) {
+            on_record_fast(plan, m_in.data() + 1, compressed,
+                           static_cast<std::uint8_t>(header & 0x1F));
+        } else if (plan.msg != Msg::other || plan.n_ops != 0) {
             decode(plan, m_in.data() + 1, m_values);
             on_message(plan, compressed, static_cast<std::uint8_t>(header & 0x1F));
         }
@@ -805,6 +861,7 @@ bool Decoder::read_definition(std::uint8_t header, std::uint64_t data_end, Stop&
         offset += p[6 + 3 * n_fields + 1 + 3 * i + 1];
     }
     plan.size = offset;
+    plan_fast_record(plan);
     m_in.consume(total);
     return true;
 }
@@ -938,6 +995,105 @@ void Decoder::on_record(const Values& v) {
     if (v.has(rec::heart_rate)) {
         s.heart_rate = v.v[rec::heart_rate];
     }
+    feed(s);
+}
+
+// The same as decode() + on_message() + on_record() for a plan with
+// fast_record set, without the detour through Values: a record's fields go
+// from the message bytes to the Sample, each checked against its sentinel.
+// Records are nearly all of a file, and the detour was half the decode cost.
+void Decoder::on_record_fast(const Plan& plan, const std::uint8_t* body, bool compressed,
+                             std::uint8_t time_offset) {
+    const std::uint32_t mask = plan.fast_mask;
+    const auto has = [mask](std::uint8_t slot) { return ((mask >> slot) & 1U) != 0; };
+    const auto at = [&plan, body](std::uint8_t slot) { return body + plan.fast_offset[slot]; };
+
+    // A uint32 timestamp is always a valid date_time (see on_message).
+    std::optional<std::uint32_t> ts;
+    if (has(slot_timestamp)) {
+        const std::uint32_t x = load32(at(slot_timestamp), false);
+        if (x != 0xFFFFFFFFU) {
+            ts = x;
+        }
+    }
+    if (compressed) {
+        if (m_last_timestamp) {
+            const std::uint32_t last = *m_last_timestamp;
+            std::uint32_t t = (last & ~0x1FU) + time_offset;
+            if (time_offset < (last & 0x1FU)) {
+                t += 0x20;
+            }
+            m_last_timestamp = t;
+            ts = t;
+        }
+    } else if (ts) {
+        m_last_timestamp = *ts;
+    }
+
+    ++m_records;
+    Sample s;
+    if (ts) {
+        const double raw = *ts;
+        if (raw < fit::min_absolute_time) {
+            m_relative_time = true;
+        }
+        s.time_s = fit_time_to_unix(raw);
+    }
+    if (has(rec::lat) && has(rec::lon)) {
+        const std::uint32_t lat = load32(at(rec::lat), false);
+        const std::uint32_t lon = load32(at(rec::lon), false);
+        if (lat != 0x7FFFFFFFU && lon != 0x7FFFFFFFU) {
+            constexpr double semicircle_deg = 180.0 / 2147483648.0;
+            s.lat_deg = static_cast<double>(static_cast<std::int32_t>(lat)) * semicircle_deg;
+            s.lon_deg = static_cast<double>(static_cast<std::int32_t>(lon)) * semicircle_deg;
+        }
+    }
+    namespace f = prof::field::record;
+    bool altitude_set = false;
+    if (has(rec::enhanced_altitude)) {
+        const std::uint32_t x = load32(at(rec::enhanced_altitude), false);
+        if (x != 0xFFFFFFFFU) {
+            s.altitude_m =
+                static_cast<double>(x) / f::enhanced_altitude.scale - f::enhanced_altitude.offset;
+            altitude_set = true;
+        }
+    }
+    if (!altitude_set && has(rec::altitude)) {
+        const std::uint16_t x = load16(at(rec::altitude), false);
+        if (x != 0xFFFF) {
+            s.altitude_m = static_cast<double>(x) / f::altitude.scale - f::altitude.offset;
+        }
+    }
+    bool speed_set = false;
+    if (has(rec::enhanced_speed)) {
+        const std::uint32_t x = load32(at(rec::enhanced_speed), false);
+        if (x != 0xFFFFFFFFU) {
+            s.speed_mps = static_cast<double>(x) / f::enhanced_speed.scale;
+            speed_set = true;
+        }
+    }
+    if (!speed_set && has(rec::speed)) {
+        const std::uint16_t x = load16(at(rec::speed), false);
+        if (x != 0xFFFF) {
+            s.speed_mps = static_cast<double>(x) / f::speed.scale;
+        }
+    }
+    if (has(rec::distance)) {
+        const std::uint32_t x = load32(at(rec::distance), false);
+        if (x != 0xFFFFFFFFU) {
+            s.distance_m = static_cast<double>(x) / f::distance.scale;
+        }
+    }
+    if (has(rec::heart_rate)) {
+        const std::uint8_t x = *at(rec::heart_rate);
+        if (x != 0xFF) {
+            s.heart_rate = x;
+        }
+    }
+    feed(s);
+}
+
+void Decoder::feed(const Sample& s) {
     Chunk& c = target_for(s.time_s);
     if (m_segment_pending) {
         c.builder.begin_segment();

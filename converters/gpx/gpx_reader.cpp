@@ -1,7 +1,7 @@
 // GPX 1.0 and 1.1 tracks, input-formats.md §3.
 //
-// Parser: libxml2 SAX2 push parser fed from our ByteStream (shared with the
-// TCX reader, converters/xml/xml_sax.hpp); see tcx_reader.cpp for the
+// Parser: libxml2 SAX2 reading from our ByteStream (shared with the TCX
+// reader, converters/xml/xml_sax.hpp); see tcx_reader.cpp for the
 // measurement that chose it over pugixml. Elements are matched by namespace
 // URI + local name, never by prefix.
 //

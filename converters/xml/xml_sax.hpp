@@ -1,5 +1,5 @@
 // The streaming XML layer shared by the TCX and GPX readers: libxml2's SAX2
-// push parser fed in chunks from a ByteStream, so memory does not grow with
+// parser pulling chunks from a ByteStream, so memory does not grow with
 // the file (a 70 MB TCX is read in well under 32 MiB). It also holds the
 // rules every XML input gets:
 //   - identify: root element in the first KiB, after a BOM, whitespace, the

@@ -47,3 +47,22 @@ TEST(Crc16, AppendingTheCrcGivesZero) {
     bytes.push_back(static_cast<std::uint8_t>(crc >> 8));
     EXPECT_EQ(crc16(0, bytes), 0);
 }
+
+TEST(Crc16, EveryLengthAndStartValueEqualsNibbleAlgorithm) {
+    // Long spans take the carry-less multiplication path where the CPU has
+    // it: every length around its block sizes, from any running CRC.
+    std::vector<std::uint8_t> bytes(5000);
+    std::uint32_t state = 12345;
+    for (auto& b : bytes) {
+        state = state * 1103515245U + 12345U;
+        b = static_cast<std::uint8_t>(state >> 16);
+    }
+    for (std::size_t n = 0; n <= 600; ++n) {
+        const std::vector<std::uint8_t> part(bytes.begin() + static_cast<std::ptrdiff_t>(n % 7),
+                                             bytes.begin() +
+                                                 static_cast<std::ptrdiff_t>(n % 7 + n));
+        const auto start = static_cast<std::uint16_t>(n * 40503U);
+        ASSERT_EQ(crc16(start, part), reference_crc(start, part)) << "length " << n;
+    }
+    EXPECT_EQ(crc16(0xBEEF, bytes), reference_crc(0xBEEF, bytes));
+}

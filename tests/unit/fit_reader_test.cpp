@@ -188,6 +188,84 @@ TEST(FitReader, BigEndianDefinitionsGiveTheSameValues) {
     expect_activity_values(read(activity(true).file()));
 }
 
+/// Records with every field the reader uses, in one byte order: enhanced
+/// values now valid, now invalid (the plain field then counts), invalid
+/// heart rate and position, and compressed timestamps between full ones.
+Bytes record_stream(bool big) {
+    constexpr std::uint8_t uint16_le = 0x84;
+    FitBytes f;
+    f.define(0, 0, {{0, 1, enum_t}}, big).message(0, body({{4, 1}}, big));
+    f.define(1, 20,
+             {{253, 4, uint32_t_},
+              {0, 4, sint32_t},
+              {1, 4, sint32_t},
+              {2, 2, uint16_le},
+              {78, 4, uint32_t_},
+              {6, 2, uint16_le},
+              {73, 4, uint32_t_},
+              {5, 4, uint32_t_},
+              {3, 1, uint8_t_},
+              {4, 1, uint8_t_}},
+             big);
+    f.define(2, 20, {{3, 1, uint8_t_}, {5, 4, uint32_t_}}, big);
+    std::uint32_t lat = 0x20000000;
+    std::uint32_t distance_cm = 0;
+    for (std::uint32_t i = 0; i < 400; ++i) {
+        lat += 300 + (i * 37) % 200;
+        distance_cm += 250 + (i * 53) % 150;
+        const std::uint32_t t = t0 + 2 * i;
+        const std::uint64_t enhanced_alt = i % 7 == 3 ? 0xFFFFFFFFU : 2600 * 5 + (i * 31) % 90;
+        const std::uint64_t alt = 2600 * 5 + (i * 29) % 80;
+        const std::uint64_t enhanced_speed = i % 5 == 1 ? 0xFFFFFFFFU : 2800 + i % 300;
+        const std::uint64_t hr = i % 11 == 4 ? 0xFF : 120 + (i * 7) % 50;
+        const std::uint64_t lat_or_none = i % 13 == 6 ? 0x7FFFFFFFU : lat;
+        f.message(1, body({{t, 4},
+                           {lat_or_none, 4},
+                           {0x08000000, 4},
+                           {alt, 2},
+                           {enhanced_alt, 4},
+                           {2700, 2},
+                           {enhanced_speed, 4},
+                           {distance_cm, 4},
+                           {hr, 1},
+                           {85, 1}},
+                          big));
+        // A compressed-timestamp record one second later (5-bit offset).
+        distance_cm += 120;
+        f.message(static_cast<std::uint8_t>(0x80 | (2 << 5) | ((t + 1) & 0x1F)),
+                  body({{hr, 1}, {distance_cm, 4}}, big));
+    }
+    return f.file();
+}
+
+TEST(FitReader, RecordsReadTheSameInBothByteOrders) {
+    // Little-endian records with the profile's types take a direct path to
+    // the samples; big-endian ones the general decoder. Both must agree.
+    const ReadResult little = read(record_stream(false));
+    const ReadResult big = read(record_stream(true));
+    ASSERT_EQ(little.activities.size(), 1U);
+    ASSERT_EQ(big.activities.size(), 1U);
+    const ActivityFeatures& a = little.activities[0];
+    const ActivityFeatures& b = big.activities[0];
+    EXPECT_EQ(a.records, 800U);
+    EXPECT_EQ(a.records, b.records);
+    EXPECT_EQ(a.start_utc, b.start_utc);
+    EXPECT_EQ(a.elapsed_s, b.elapsed_s);
+    EXPECT_DOUBLE_EQ(*a.elapsed_s, 799.0);
+    EXPECT_EQ(a.moving_s, b.moving_s);
+    EXPECT_EQ(a.distance_m, b.distance_m);
+    EXPECT_EQ(a.ascent_m, b.ascent_m);
+    EXPECT_EQ(a.descent_m, b.descent_m);
+    EXPECT_TRUE(a.ascent_m.has_value());
+    EXPECT_EQ(a.avg_hr, b.avg_hr);
+    EXPECT_EQ(a.max_hr, b.max_hr);
+    EXPECT_EQ(a.hr_histogram, b.hr_histogram);
+    EXPECT_EQ(a.ngp_speed_mps, b.ngp_speed_mps);
+    EXPECT_TRUE(a.ngp_speed_mps.has_value());
+    EXPECT_EQ(a.best60_gap_speed_mps, b.best60_gap_speed_mps);
+    EXPECT_EQ(a.flags, b.flags);
+}
+
 TEST(FitReader, TwelveByteHeaderWithoutHeaderCrc) {
     expect_activity_values(read(activity(false).file(12)));
 }

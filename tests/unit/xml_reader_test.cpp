@@ -5,15 +5,22 @@
 #include "converters/reader.hpp"
 #include "converters/stream.hpp"
 #include "converters/tcx/tcx_reader.hpp"
+#include "converters/xml/xml_sax.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ultrastrength {
 namespace {
@@ -211,6 +218,121 @@ TEST(TcxReader, DocumentCutBeforeAnyPointIsRefusedWithTheLine) {
     const auto last_line = std::to_string(1 + std::count(doc.begin(), doc.end(), '\n'));
     EXPECT_EQ(error, "test.xml: line " + last_line +
                          ": the input ends inside <Lap>: the rest of the document is missing");
+}
+
+/// A GPX track of `n` one-second points with heart rate, one point per line
+/// (about 200 KB for 1,500 points: many times the parser's read size).
+std::string long_gpx(int n) {
+    std::string doc = std::string(gpx_open) + "\n<trk><type>running</type><trkseg>\n";
+    for (int i = 0; i < n; ++i) {
+        char time[32];
+        std::snprintf(time, sizeof time, "2020-05-01T%02d:%02d:%02dZ", 7 + i / 3600, i / 60 % 60,
+                      i % 60);
+        doc += point(time, 46.0 + i * 1e-5, 120 + i % 40) + "\n";
+    }
+    return doc + "</trkseg></trk></gpx>\n";
+}
+
+TEST(XmlTruncation, LongDocumentCutInsideAPointKeepsTheWholePoints) {
+    const std::string full = long_gpx(1500);
+    const std::string doc = full.substr(0, full.find("07:16:40Z") + 3); // inside point 1000
+    const ReadResult r = read_gpx(doc);
+    ASSERT_EQ(r.activities.size(), 1U);
+    EXPECT_TRUE(r.activities[0].has(Flag::truncated));
+    EXPECT_EQ(r.activities[0].records, 1000U);
+    ASSERT_EQ(r.warnings.size(), 1U);
+    EXPECT_EQ(r.warnings[0], "input ends early (line 1003: the input ends inside <time>: the "
+                             "rest of the document is missing); the points before were kept");
+}
+
+TEST(XmlTruncation, MalformedTextNearTheEndIsAnErrorNotACut) {
+    // Bad XML in the last bytes, with the end of the input already read, is
+    // still bad XML: nothing is kept as if the file had been cut.
+    const std::string full = long_gpx(1500);
+    const std::size_t at = full.rfind("<tp:hr>") + 7;
+    const std::string doc = full.substr(0, at) + "&" + full.substr(at);
+    const std::string error = error_of(*make_gpx_reader(), doc);
+    EXPECT_EQ(error, "test.xml: line 1502: not well-formed XML: xmlParseEntityRef: no name");
+}
+
+TEST(XmlTruncation, CutInsideTheRootStartTagSaysSo) {
+    const std::string doc(gpx_open.substr(0, 40));
+    EXPECT_EQ(error_of(*make_gpx_reader(), doc),
+              "test.xml: line 1: the input ends before the root element is complete (not "
+              "well-formed XML: AttValue: ' expected)");
+}
+
+TEST(XmlNumbers, SameValuesAsFromChars) {
+    // Plain decimals take a short path; every value must be the correctly
+    // rounded one that std::from_chars gives, and other forms still parse.
+    std::vector<std::string> texts = {"0",
+                                      "-0",
+                                      "7",
+                                      "134",
+                                      "46.0123456",
+                                      "-122.4194155",
+                                      "0.1",
+                                      "2.675",
+                                      "123456789012345",
+                                      "1234567890123456",
+                                      "9007199254740993",
+                                      "0.000000000000001",
+                                      "1e3",
+                                      "1.5E-2",
+                                      "  42.5 ",
+                                      "+3.25",
+                                      "00012.50",
+                                      "1.",
+                                      ".5",
+                                      "-",
+                                      "",
+                                      "1.2.3",
+                                      "12a",
+                                      "inf"};
+    std::uint64_t state = 88172645463325252ULL;
+    for (int i = 0; i < 20000; ++i) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        const auto int_digits = static_cast<int>(state % 8);
+        const auto frac_digits = static_cast<int>((state >> 8) % 12);
+        std::string t = (state >> 20) % 3 == 0 ? "-" : "";
+        std::uint64_t digits = state >> 24;
+        for (int d = 0; d < int_digits + 1; ++d, digits /= 10) {
+            t += static_cast<char>('0' + digits % 10);
+        }
+        if (frac_digits > 0) {
+            t += '.';
+            for (int d = 0; d < frac_digits; ++d, digits = digits / 10 + state % 7) {
+                t += static_cast<char>('0' + digits % 10);
+            }
+        }
+        texts.push_back(t);
+    }
+    for (const auto& text : texts) {
+        std::string_view trimmed = text;
+        while (!trimmed.empty() && trimmed.front() == ' ') {
+            trimmed.remove_prefix(1);
+        }
+        while (!trimmed.empty() && trimmed.back() == ' ') {
+            trimmed.remove_suffix(1);
+        }
+        if (!trimmed.empty() && trimmed.front() == '+') {
+            trimmed.remove_prefix(1);
+        }
+        double expected = 0;
+        const auto [ptr, ec] =
+            std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), expected);
+        const bool valid = ec == std::errc{} && ptr == trimmed.data() + trimmed.size() &&
+                           !trimmed.empty() && std::isfinite(expected);
+        const std::optional<double> got = detail::parse_xml_double(text);
+        ASSERT_EQ(got.has_value(), valid) << text;
+        if (valid) {
+            // Bit for bit, sign of zero included.
+            EXPECT_EQ(std::bit_cast<std::uint64_t>(*got), std::bit_cast<std::uint64_t>(expected))
+                << text;
+        }
+    }
 }
 
 // ---- GPX ------------------------------------------------------------------
