@@ -272,18 +272,25 @@ TEST(Batch, KilledAtRandomMomentsLeavesOldOrNewFilesAndTheNextRunCompletes) {
     ASSERT_FALSE(holds_all_of(old_files, new_files)); // the two versions differ
 
     std::mt19937 random(20261122);
-    std::uniform_int_distribution<long> delay_us(0, full.count() * 11 / 10);
+    // Kill moments uniform over the length of a whole run. Under load a run's
+    // length varies: a run that ended before its kill narrows the range.
+    long bound_us = full.count();
     const auto out = dir.path / "out";
     int killed = 0;
-    for (int attempt = 0; attempt < 60 && killed < 25; ++attempt) {
+    for (int attempt = 0; attempt < 100 && killed < 25; ++attempt) {
         fs::remove_all(out);
         fs::copy(ref_old, out, fs::copy_options::recursive);
         const pid_t pid = spawn(batch_args(out, cache, "2026-11-22"));
-        std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(std::uniform_int_distribution<long>(0, bound_us)(random)));
         ::kill(pid, SIGKILL);
         int status = 0;
         ::waitpid(pid, &status, 0);
-        killed += WIFSIGNALED(status) ? 1 : 0;
+        if (WIFSIGNALED(status)) {
+            ++killed;
+        } else {
+            bound_us = bound_us * 4 / 5;
+        }
 
         for (const auto& [name, state] : snapshot(out)) {
             const auto o = old_files.find(name);
