@@ -42,8 +42,8 @@ percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f %%", 100 *
 bulk=$data/bulk
 echo "## analyze vs scan: $(find "$bulk" -type f | wc -l) files, $(du -sm "$bulk" | cut -f1) MB (median of $runs runs)"
 for jobs in 1 2; do
-  read -r ts ms < <(measure "$us" scan --json --jobs "$jobs" "$bulk")
-  read -r ta ma < <(measure "$us" analyze --json --tz UTC --jobs "$jobs" "$bulk")
+  read -r ts ms < <(measure "$us" scan --no-cache --json --jobs "$jobs" "$bulk")
+  read -r ta ma < <(measure "$us" analyze --no-cache --json --tz UTC --jobs "$jobs" "$bulk")
   echo "--jobs $jobs: scan ${ts} s / ${ms} MiB, analyze ${ta} s / ${ma} MiB, analyze over scan $(percent "$ts" "$ta")"
 done
 
@@ -52,7 +52,7 @@ if [[ ${US_BENCH_CALLGRIND:-} == 1 ]]; then
     valgrind --tool=callgrind --callgrind-out-file="$stats".cg "$@" >/dev/null 2>"$stats"
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$stats"
   }
-  is=$(instructions "$us" scan --json --jobs 1 "$bulk")
-  ia=$(instructions "$us" analyze --json --tz UTC --jobs 1 "$bulk")
+  is=$(instructions "$us" scan --no-cache --json --jobs 1 "$bulk")
+  ia=$(instructions "$us" analyze --no-cache --json --tz UTC --jobs 1 "$bulk")
   echo "instructions (callgrind, --jobs 1): scan $is, analyze $ia, analyze over scan $(percent "$is" "$ia")"
 fi

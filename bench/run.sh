@@ -86,7 +86,7 @@ echo
 echo "## Whole process, one file (median wall s, peak MiB; ratio = peer time / ours)"
 printf '%-16s %-16s %-18s %-18s %-8s %-8s\n' input ours fitsdk gpsbabel "vs sdk" "vs babel"
 for f in "$data"/single/*.fit; do
-  read -r t_us m_us < <(measure 5 "$us" scan --json --jobs 1 "$f")
+  read -r t_us m_us < <(measure 5 "$us" scan --no-cache --json --jobs 1 "$f")
   read -r t_sdk m_sdk < <(measure 3 node "$peers/peers/fitsdk_decode.mjs" "$f")
   read -r t_gb m_gb < <(measure 3 gpsbabel -i garmin_fit -f "$f" -x nuketypes,waypoints,tracks,routes -o gpx -F /dev/null)
   printf '%-16s %-16s %-18s %-18s %-8s %-8s\n' "$(basename "$f")" "$t_us/${m_us}M" "$t_sdk/${m_sdk}M" \
@@ -95,7 +95,7 @@ done
 for f in "$data"/single/*.tcx "$data"/single/*.gpx; do
   fmt=gtrnctr; [[ $f == *.gpx ]] && fmt=gpx
   mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN { printf "%.1f", b / 1e6 }')
-  read -r t_us m_us < <(measure 3 "$us" scan --json --jobs 1 "$f")
+  read -r t_us m_us < <(measure 3 "$us" scan --no-cache --json --jobs 1 "$f")
   read -r t_gb m_gb < <(measure 3 gpsbabel -i "$fmt" -f "$f" -x nuketypes,waypoints,tracks,routes -o gpx -F /dev/null)
   printf '%-16s %-16s %-18s %-18s %-8s %-8s  (%s MB: ours %s MB/s)\n' "$(basename "$f")" "$t_us/${m_us}M" - \
     "$t_gb/${m_gb}M" - "$(ratio "$t_us" "$t_gb")" "$mb" "$(awk -v b="$mb" -v t="$t_us" 'BEGIN { printf "%.0f", b / t }')"
@@ -104,7 +104,7 @@ done
 echo
 echo "## Bulk folder: $(find "$data/bulk" -type f | wc -l) files, $(du -sm "$data/bulk" | cut -f1) MB"
 for jobs in 1 2; do
-  read -r t m < <(measure 3 "$us" scan --json --jobs "$jobs" "$data/bulk")
+  read -r t m < <(measure 3 "$us" scan --no-cache --json --jobs "$jobs" "$data/bulk")
   echo "ours scan --jobs $jobs: ${t} s wall, peak ${m} MiB"
 done
 if [[ $slow == --slow-peers ]]; then

@@ -4,6 +4,7 @@
 #include "converters/archive/zip_archive.hpp"
 #include "converters/dedupe.hpp"
 #include "converters/exports/export_index.hpp"
+#include "converters/scan_cache.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -12,12 +13,25 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <sys/stat.h>
 #include <system_error>
 #include <thread>
 
 namespace ultrastrength {
 
 namespace fs = std::filesystem;
+
+std::optional<FileStamp> stamp_of(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return std::nullopt;
+    }
+    FileStamp stamp;
+    stamp.path = path;
+    stamp.size = static_cast<std::uint64_t>(st.st_size);
+    stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    return stamp;
+}
 
 InputList list_inputs(const std::vector<std::string>& paths) {
     InputList list;
@@ -36,7 +50,8 @@ InputList list_inputs(const std::vector<std::string>& paths) {
             continue;
         }
         std::vector<std::string> found;
-        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
+                                            ec);
         for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             std::error_code type_ec;
             if (it->is_regular_file(type_ec)) {
@@ -65,6 +80,10 @@ public:
     void add(ExportIndex index) {
         const std::lock_guard lock(m_mutex);
         m_indexes.push_back(std::move(index));
+    }
+    std::vector<ExportIndex> take() {
+        const std::lock_guard lock(m_mutex);
+        return std::move(m_indexes);
     }
     /// Applies every index to `outcomes`, in the order of the index sources.
     void apply(std::vector<InputOutcome>& outcomes) {
@@ -157,11 +176,11 @@ InputOutcome read_export_index(const DecodeContext& ctx, PeekStream& peek,
             outcome.message = "not an export index: " + index.unusable;
             return outcome;
         }
-        outcome.message = std::string(index.kind == ExportIndex::Kind::strava
-                                          ? "Strava activity index"
-                                          : "Garmin activity summaries") +
-                          " (" + std::to_string(index.entries.size()) +
-                          " entries, applied to this export's activities)";
+        outcome.message =
+            std::string(index.kind == ExportIndex::Kind::strava ? "Strava activity index"
+                                                                : "Garmin activity summaries") +
+            " (" + std::to_string(index.entries.size()) +
+            " entries, applied to this export's activities)";
         ctx.indexes.add(std::move(index));
     } catch (const ReadError& e) {
         outcome.kind = InputOutcome::Kind::rejected;
@@ -226,8 +245,8 @@ std::optional<std::pair<InputOutcome::Kind, std::string>> screen_entry(const Zip
     const std::string_view name = entry.name;
     // Names are never used as paths (nothing is extracted), but an archive
     // that tries to escape its folder is hostile and worth reporting.
-    const bool absolute = name.starts_with('/') || name.starts_with('\\') ||
-                          (name.size() >= 2 && name[1] == ':');
+    const bool absolute =
+        name.starts_with('/') || name.starts_with('\\') || (name.size() >= 2 && name[1] == ':');
     bool dot_dot = false;
     for (std::size_t pos = 0; pos <= name.size();) {
         const auto end = name.find_first_of("/\\", pos);
@@ -239,10 +258,10 @@ std::optional<std::pair<InputOutcome::Kind, std::string>> screen_entry(const Zip
         pos = end + 1;
     }
     if (absolute || dot_dot) {
-        return std::pair{Kind::rejected, std::string("member name ") +
-                                             (absolute ? "is an absolute path"
-                                                       : "has a '..' component") +
-                                             ": rejected, not read"};
+        return std::pair{Kind::rejected,
+                         std::string("member name ") +
+                             (absolute ? "is an absolute path" : "has a '..' component") +
+                             ": rejected, not read"};
     }
     if (!entry.is_file) {
         return std::pair{Kind::skipped, std::string("folder or special entry")};
@@ -322,7 +341,7 @@ private:
 /// nested zips, indexes and oversized members are decoded in this thread.
 std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
                                      const std::string& source, unsigned depth) {
-    std::deque<std::vector<InputOutcome>> slots;  // one per entry, in archive order
+    std::deque<std::vector<InputOutcome>> slots; // one per entry, in archive order
     const bool parallel = ctx.jobs > 1;
     const DecodeContext worker_ctx{ctx.registry, ctx.limits, 1, ctx.budget, ctx.indexes};
     MemberQueue queue(std::size_t{2} * ctx.jobs);
@@ -355,8 +374,8 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
             auto& slot = slots.emplace_back();
             const std::string member_source = source + "!" + entry.name;
             if (auto screened = screen_entry(entry)) {
-                slot.push_back(make_outcome(member_source, screened->first,
-                                            std::move(screened->second)));
+                slot.push_back(
+                    make_outcome(member_source, screened->first, std::move(screened->second)));
                 continue;
             }
             try {
@@ -366,8 +385,8 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
                 }
                 PeekStream peek(zip.member());
                 const auto head = peek.head();
-                const bool decodable = is_gzip(head) ||
-                                       ctx.registry.identify(head, base_name(entry.name)) != nullptr;
+                const bool decodable =
+                    is_gzip(head) || ctx.registry.identify(head, base_name(entry.name)) != nullptr;
                 if (!decodable || is_zip(head)) {
                     // Nested zips (their members get the workers) and
                     // unknown content (only its head is read) stay here.
@@ -396,7 +415,7 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
             make_outcome(source, InputOutcome::Kind::rejected, e.what()));
     }
     queue.close();
-    workers.clear();  // joins: every slot is filled from here on
+    workers.clear(); // joins: every slot is filled from here on
     std::vector<InputOutcome> outcomes;
     for (auto& slot : slots) {
         for (auto& outcome : slot) {
@@ -454,32 +473,145 @@ std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStrea
     return outcomes;
 }
 
-std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
-                                      const std::vector<std::string>& paths,
-                                      const ScanOptions& options) {
-    InputList list = list_inputs(paths);
-    std::vector<std::vector<InputOutcome>> per_file(list.files.size());
-    detail::IndexCollector indexes;
+namespace {
 
-    unsigned jobs =
+/// Runs `work(i)` for i in [0, count) on up to `jobs` threads.
+template <class Work> void parallel_for(std::size_t count, unsigned jobs, Work&& work) {
+    const auto threads =
+        static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, count)));
+    if (threads <= 1) {
+        for (std::size_t i = 0; i < count; ++i) {
+            work(i);
+        }
+        return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::vector<std::jthread> workers;
+    workers.reserve(threads);
+    for (unsigned w = 0; w < threads; ++w) {
+        workers.emplace_back([&] {
+            for (std::size_t k = next++; k < count; k = next++) {
+                work(k);
+            }
+        });
+    }
+}
+
+bool starts_as_zip(const std::string& path) {
+    try {
+        FileStream file(path);
+        std::uint8_t head[4];
+        std::size_t got = 0;
+        while (got < sizeof head) {
+            const std::size_t n = file.read(head + got, sizeof head - got);
+            if (n == 0) {
+                break;
+            }
+            got += n;
+        }
+        return is_zip({head, got});
+    } catch (const std::exception&) {
+        return false; // reported when it is decoded
+    }
+}
+
+} // namespace
+
+ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& paths,
+                const ScanOptions& options) {
+    InputList list = list_inputs(paths);
+    const std::size_t count = list.files.size();
+    std::vector<DecodedFile> per_file(count);
+    ScanResult result;
+    result.counts.files = count;
+
+    const unsigned jobs =
         options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
+
+    std::mutex progress_mutex;
+    std::size_t done = 0;
+    auto one_done = [&] {
+        if (options.progress) {
+            const std::lock_guard lock(progress_mutex);
+            options.progress(++done, count);
+        }
+    };
+
+    // With a cache: an unchanged stamp (stat only) takes the stored result;
+    // a changed stamp is hashed, and the same content takes the stored
+    // result too; only the rest is decoded. The stamp is taken before the
+    // file is read, so a file changed while it is read is decoded again next time.
+    std::vector<std::optional<FileStamp>> stamps(count);
+    std::vector<std::uint64_t> hashes(count, 0);
+    std::vector<char> need_decode(count, 1);
+    std::vector<char> need_store(count, 0);
+    if (options.cache != nullptr) {
+        std::vector<std::size_t> changed;
+        struct Lookups {
+            ScanCache& cache;
+            explicit Lookups(ScanCache& c) : cache(c) { cache.begin_lookups(); }
+            ~Lookups() { cache.end_lookups(); }
+            Lookups(const Lookups&) = delete;
+            Lookups& operator=(const Lookups&) = delete;
+        };
+        std::optional<Lookups> lookups(std::in_place, *options.cache);
+        for (std::size_t i = 0; i < count; ++i) {
+            stamps[i] = stamp_of(list.files[i]);
+            if (!stamps[i]) {
+                continue; // decoding reports why it cannot be read
+            }
+            if (auto hit = options.cache->lookup(*stamps[i])) {
+                per_file[i] = std::move(*hit);
+                need_decode[i] = 0;
+                ++result.counts.cached;
+                one_done();
+            } else {
+                changed.push_back(i);
+            }
+        }
+        lookups.reset();
+        std::vector<char> hashed(count, 0);
+        parallel_for(changed.size(), jobs, [&](std::size_t k) {
+            try {
+                hashes[changed[k]] = hash_file(list.files[changed[k]]);
+                hashed[changed[k]] = 1;
+            } catch (const std::exception&) {
+                // Decoding reports it.
+            }
+        });
+        for (const std::size_t i : changed) {
+            if (hashed[i] == 0) {
+                continue;
+            }
+            need_store[i] = 1;
+            if (auto hit = options.cache->lookup_moved(*stamps[i], hashes[i])) {
+                per_file[i] = std::move(*hit);
+                need_decode[i] = 0;
+                ++result.counts.rehashed;
+                one_done();
+            }
+        }
+    }
 
     auto work_on = [&](std::size_t i, unsigned member_jobs) {
         const std::string& path = list.files[i];
+        detail::IndexCollector indexes;
         try {
             FileStream file(path);
             ExpansionBudget budget(options.limits.max_expanded_bytes);
-            const detail::DecodeContext ctx{registry, options.limits, member_jobs, budget,
-                                            indexes};
-            per_file[i] = detail::decode_nested(ctx, file, path, 0);
+            const detail::DecodeContext ctx{registry, options.limits, member_jobs, budget, indexes};
+            per_file[i].outcomes = detail::decode_nested(ctx, file, path, 0);
+            per_file[i].indexes = indexes.take();
         } catch (const std::exception& e) {
             // InputError (open/read) or an allocation failure: this input
-            // only; the batch goes on.
+            // only; the batch goes on. Not stored: it may work next time.
             InputOutcome failed;
             failed.source = path;
             failed.message = e.what();
-            per_file[i] = {std::move(failed)};
+            per_file[i].outcomes = {std::move(failed)};
+            need_store[i] = 0;
         }
+        one_done();
     };
 
     // Zips get all the threads for their members, one zip at a time; the
@@ -487,61 +619,53 @@ std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
     // threads decode at once.
     std::vector<std::size_t> plain;
     std::vector<std::size_t> zips;
-    for (std::size_t i = 0; i < list.files.size(); ++i) {
-        bool is_zip_file = false;
-        if (jobs > 1) {
-            try {
-                FileStream file(list.files[i]);
-                std::uint8_t head[4];
-                std::size_t got = 0;
-                while (got < sizeof head) {
-                    const std::size_t n = file.read(head + got, sizeof head - got);
-                    if (n == 0) {
-                        break;
-                    }
-                    got += n;
-                }
-                is_zip_file = is_zip({head, got});
-            } catch (const std::exception&) {
-                // Reported when it is decoded.
-            }
+    for (std::size_t i = 0; i < count; ++i) {
+        if (need_decode[i] == 0) {
+            continue;
         }
-        (is_zip_file ? zips : plain).push_back(i);
+        ++result.counts.decoded;
+        (jobs > 1 && starts_as_zip(list.files[i]) ? zips : plain).push_back(i);
     }
-
-    const unsigned file_jobs =
-        static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, plain.size())));
-    if (file_jobs <= 1) {
-        for (const std::size_t i : plain) {
-            work_on(i, 1);
-        }
-    } else {
-        std::atomic<std::size_t> next{0};
-        std::vector<std::jthread> workers;
-        workers.reserve(file_jobs);
-        for (unsigned w = 0; w < file_jobs; ++w) {
-            workers.emplace_back([&] {
-                for (std::size_t k = next++; k < plain.size(); k = next++) {
-                    work_on(plain[k], 1);
-                }
-            });
-        }
-    }
+    parallel_for(plain.size(), jobs, [&](std::size_t k) { work_on(plain[k], 1); });
     for (const std::size_t i : zips) {
         work_on(i, jobs);
     }
 
-    std::vector<InputOutcome> outcomes = std::move(list.missing);
-    for (auto& file_outcomes : per_file) {
-        for (auto& outcome : file_outcomes) {
-            outcomes.push_back(std::move(outcome));
+    if (options.cache != nullptr) {
+        std::vector<ScanCache::Update> updates;
+        for (std::size_t i = 0; i < count; ++i) {
+            if (need_store[i] != 0 && stamps[i]) {
+                updates.push_back({*stamps[i], hashes[i], &per_file[i]});
+            }
+        }
+        if (!updates.empty()) {
+            options.cache->store(updates);
         }
     }
-    indexes.apply(outcomes);
-    if (options.dedupe) {
-        mark_duplicates(outcomes);
+
+    result.outcomes = std::move(list.missing);
+    std::vector<ExportIndex> all_indexes;
+    for (auto& file : per_file) {
+        for (auto& outcome : file.outcomes) {
+            result.outcomes.push_back(std::move(outcome));
+        }
+        for (auto& index : file.indexes) {
+            all_indexes.push_back(std::move(index));
+        }
     }
-    return outcomes;
+    std::stable_sort(all_indexes.begin(), all_indexes.end(),
+                     [](const auto& a, const auto& b) { return a.source < b.source; });
+    apply_export_indexes(all_indexes, result.outcomes);
+    if (options.dedupe) {
+        mark_duplicates(result.outcomes);
+    }
+    return result;
+}
+
+std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
+                                      const std::vector<std::string>& paths,
+                                      const ScanOptions& options) {
+    return scan(registry, paths, options).outcomes;
 }
 
 } // namespace ultrastrength

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,26 +25,50 @@ struct InputOutcome {
     /// An activity found again in another input, and which one was kept.
     struct Duplicate {
         ActivityFeatures activity;
-        std::string duplicate_of;  ///< source of the activity kept instead
+        std::string duplicate_of; ///< source of the activity kept instead
     };
     std::string source;
     Kind kind = Kind::rejected;
     std::vector<ActivityFeatures> activities;
-    std::vector<Duplicate> duplicates;  ///< activities dropped as duplicates (dedupe.hpp)
+    std::vector<Duplicate> duplicates; ///< activities dropped as duplicates (dedupe.hpp)
     std::string message;               ///< skip reason or error
     std::vector<std::string> warnings;
     std::uint64_t bytes = 0;
     std::uint64_t content_hash = 0;
 };
 
+/// What identifies one version of an input file without reading it.
+struct FileStamp {
+    std::string path;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+};
+
+/// Reads the stamp of a file; nullopt if it cannot be stat'ed.
+std::optional<FileStamp> stamp_of(const std::string& path);
+
+class ScanCache; // scan_cache.hpp
+
+/// How a scan got its results: counted per input file.
+struct ScanCounts {
+    std::size_t files = 0;    ///< input files found
+    std::size_t decoded = 0;  ///< decoded (not in the cache, or changed)
+    std::size_t cached = 0;   ///< taken from the cache without reading (same stamp)
+    std::size_t rehashed = 0; ///< stamp changed but same content: read to hash, not decoded
+};
+
 struct ScanOptions {
     unsigned jobs = 0;  ///< worker threads; 0 = all cores
     bool dedupe = true; ///< list an activity found in several inputs once (dedupe.hpp)
     ArchiveLimits limits;
+    ScanCache* cache = nullptr; ///< none: decode everything
+    /// Called after each input file is done (from any thread, one call at a
+    /// time): files done so far, files in all.
+    std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 struct DecodeOptions {
-    unsigned jobs = 1;  ///< threads decoding the members of one zip
+    unsigned jobs = 1; ///< threads decoding the members of one zip
     ArchiveLimits limits;
 };
 
@@ -63,8 +88,18 @@ std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStrea
                                        const std::string& source,
                                        const DecodeOptions& options = {});
 
-/// Decodes every input below `paths`. Outcomes come back in a stable order
-/// (input order, folders sorted) whatever the number of jobs.
+struct ScanResult {
+    std::vector<InputOutcome> outcomes;
+    ScanCounts counts;
+};
+
+/// Decodes every input below `paths` (or takes it from options.cache).
+/// Outcomes come back in a stable order (input order, folders sorted)
+/// whatever the number of jobs, and the same with or without a cache.
+ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& paths,
+                const ScanOptions& options);
+
+/// scan(), outcomes only.
 std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
                                       const std::vector<std::string>& paths,
                                       const ScanOptions& options);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 // The hash runs over every input byte: on x86-64 through the library's
 // runtime dispatch, which takes AVX2 or AVX-512 where the CPU has them (the
 // inlined code could only use SSE2 in a portable build); same hash values.
@@ -49,6 +50,17 @@ std::size_t FileStream::read(std::uint8_t* buffer, std::size_t size) {
             throw InputError(m_path + ": read failed: " + std::strerror(errno));
         }
     }
+}
+
+std::uint64_t hash_file(const std::string& path) {
+    FileStream file(path);
+    XXH3_state_t state{};
+    XXH3_64bits_reset(&state);
+    std::vector<std::uint8_t> buffer(std::size_t{1} << 20);
+    while (const std::size_t n = file.read(buffer.data(), buffer.size())) {
+        XXH3_64bits_update(&state, buffer.data(), n);
+    }
+    return XXH3_64bits_digest(&state);
 }
 
 std::size_t MemoryStream::read(std::uint8_t* buffer, std::size_t size) {

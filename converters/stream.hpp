@@ -45,6 +45,10 @@ private:
     std::uint64_t m_size = 0;
 };
 
+/// XXH3-64 of a whole file's bytes (what a cache recognises a touched or
+/// moved file by). Throws InputError naming the path when it cannot be read.
+std::uint64_t hash_file(const std::string& path);
+
 /// Bytes already in memory (archive members read whole, tests, fuzzers).
 class MemoryStream final : public ByteStream {
 public:

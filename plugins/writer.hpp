@@ -29,6 +29,9 @@ struct WriteOptions {
     /// in every planned workout (output-formats.md §3.1); without it the field
     /// is left out for the uploader to fill.
     std::optional<std::int64_t> trainingpeaks_athlete_id;
+    /// The athlete's calendar name (a coach's roster gives one per athlete);
+    /// unset: "Strength – NAME".
+    std::optional<std::string> calendar_name;
 };
 
 /// A file could not be written; the message names the path and the reason.

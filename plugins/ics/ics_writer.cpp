@@ -99,7 +99,9 @@ public:
         out += ics_fold("METHOD:PUBLISH");
         const std::string who = plan.athlete_name.empty() ? plan.athlete_id : plan.athlete_name;
         out += ics_fold("X-WR-CALNAME:" +
-                        ics_escape("Strength" + (who.empty() ? "" : " \u2013 " + who)));
+                        ics_escape(options.calendar_name
+                                       ? *options.calendar_name
+                                       : "Strength" + (who.empty() ? "" : " \u2013 " + who)));
         // DTSTAMP must be a UTC date-time; the plan's start keeps the file
         // identical between runs of the same plan (no clock).
         const std::string stamp = compact_date(plan.start) + "T000000Z";

@@ -66,6 +66,8 @@ PROFILES["roster/alex"] = {
   tz_base_min: 0, tz_name: "UK time (UTC+00:00, summer UTC+01:00)",
   device: { manufacturer: "garmin", product: 4315, product_name: "Forerunner 965", serial: 3412098871, software: 22.26 },
   equipment: { heart_rate: true, barometer: true }, garmin_first_activity_id: 21901111000,
+  coach: { equipment: "dumbbell;barbell;box", days: "tue;thu", formats: "garmin-fit;trainingpeaks;ics",
+           trainingpeaks_athlete_id: 1184321, calendar_name: "Alex – strength" },
 };
 PROFILES["roster/jana"] = {
   ...ROSTER_BASE, id: "roster/jana", name: "Jana Novak", sex: "female", body_mass_kg: 61, seed: 7302,
@@ -75,6 +77,8 @@ PROFILES["roster/jana"] = {
   race_start: { lat: 49.3003, lon: 16.4001, alt_m: 420 },
   device: { manufacturer: "garmin", product: 4024, product_name: "Forerunner 955", serial: 3391002217, software: 20.32 },
   equipment: { heart_rate: true, barometer: false }, garmin_first_activity_id: 21902222000,
+  coach: { equipment: "band;dumbbell", days: "mon;wed;fri", formats: "garmin-connect;trainingpeaks;csv",
+           trainingpeaks_athlete_id: 1184322, calendar_name: "" },
 };
 PROFILES["roster/sam"] = {
   ...ROSTER_BASE, id: "roster/sam", name: "Sam Okafor", sex: "male", body_mass_kg: 76, seed: 7303,
@@ -84,6 +88,7 @@ PROFILES["roster/sam"] = {
   race_start: { lat: 46.5690, lon: 11.6710, alt_m: 1240 },
   device: { manufacturer: "garmin", product: 3906, product_name: "fenix 7", serial: 3377710023, software: 21.19 },
   equipment: { heart_rate: false, barometer: true }, garmin_first_activity_id: 21903333000,
+  coach: { equipment: "none", days: "", formats: "", trainingpeaks_athlete_id: "", calendar_name: "" },
 };
 for (const p of Object.values(PROFILES)) {
   p.tz_base_min ??= 60;
@@ -1078,14 +1083,17 @@ if (!quiet) {
   console.log(`${activities.length} activities, ${written.length} FIT files decoded (${bad} failed)`);
 }
 
-// roster.csv: one line per roster profile, from the profiles alone
+// roster.csv: the coach's roster `ultrastrength batch` reads
+// (schemas/roster.schema.json), one line per roster profile, from the
+// profiles alone. What the coach knows: settings, races, kit and targets.
 if (P.id.startsWith("roster/")) {
-  const head = "id,name,sex,folder,weeks,first_monday,last_sunday,race_date,race_name,race_km,race_dplus_m,timezone,device,heart_rate,barometer,hr_max_bpm,hr_rest_bpm,lthr_bpm,threshold_pace_s_per_km,peak_week_km,formats";
+  const head = "id,name,sex,exports,races,hr_max_bpm,hr_rest_bpm,lthr_bpm,threshold_pace,equipment,days,formats,trainingpeaks_athlete_id,calendar_name";
+  const pace = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   const rows = Object.values(PROFILES).filter((p) => p.id.startsWith("roster/")).map((p) => [
-    p.id.slice("roster/".length), p.name, p.sex, `${p.id.slice("roster/".length)}/garmin`, p.weeks,
-    msToYmd(ymdToMs(p.last_sunday) - (p.weeks * 7 - 1) * DAY_MS), p.last_sunday, p.race.date, p.race.name,
-    p.race.distance_km, p.race.dplus_m, p.tz_name, p.device.product_name, p.equipment.heart_rate, p.equipment.barometer,
-    p.hr_max_bpm, p.hr_rest_bpm, p.lthr_bpm, p.threshold_pace_s_per_km, p.peak_week_km, "fit",
+    p.id.slice("roster/".length), p.name, p.sex, `${p.id.slice("roster/".length)}/garmin`,
+    `${p.race.date},${p.race.name},${p.race.distance_km},${p.race.dplus_m}`,
+    p.hr_max_bpm, p.hr_rest_bpm, p.lthr_bpm, pace(p.threshold_pace_s_per_km),
+    p.coach.equipment, p.coach.days, p.coach.formats, p.coach.trainingpeaks_athlete_id, p.coach.calendar_name,
   ].map(csvCell).join(","));
   fs.writeFileSync(path.join(outRoot, "roster", "roster.csv"), [head, ...rows].join("\n") + "\n");
 }

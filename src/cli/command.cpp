@@ -7,12 +7,17 @@ namespace ultrastrength::cli {
 
 po::options_description Command::common_options(CommonOptions& common) {
     po::options_description options("Common options");
-    options.add_options()
-        ("jobs,j", po::value<unsigned>(&common.jobs)->value_name("N")->default_value(0, "all cores"),
-         "decode N files in parallel")
-        ("json", po::bool_switch(&common.json), "machine-readable output on stdout")
-        ("quiet,q", po::bool_switch(&common.quiet), "print errors only")
-        ("verbose,v", po::bool_switch(&common.verbose), "print warnings for every input");
+    options.add_options()(
+        "jobs,j", po::value<unsigned>(&common.jobs)->value_name("N")->default_value(0, "all cores"),
+        "decode N files in parallel")("json", po::bool_switch(&common.json),
+                                      "machine-readable output on stdout")(
+        "quiet,q", po::bool_switch(&common.quiet),
+        "print errors only")("verbose,v", po::bool_switch(&common.verbose),
+                             "print warnings for every input, and what the cache saved")(
+        "cache", po::value(&common.cache)->value_name("FILE"),
+        "SQLite cache of decoded inputs (default $XDG_CACHE_HOME/ultrastrength/"
+        "features.sqlite): unchanged files are not decoded again")(
+        "no-cache", po::bool_switch(&common.no_cache), "decode every input, use no cache");
     return options;
 }
 

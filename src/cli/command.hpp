@@ -20,10 +20,10 @@ namespace po = boost::program_options;
 
 /// Exit codes (DESIGN.md, "CLI").
 enum ExitCode : int {
-    exit_ok = 0,        ///< all good
-    exit_partial = 1,   ///< done, with some inputs rejected (listed)
-    exit_usage = 2,     ///< usage error
-    exit_failed = 3,    ///< nothing could be done
+    exit_ok = 0,      ///< all good
+    exit_partial = 1, ///< done, with some inputs rejected (listed)
+    exit_usage = 2,   ///< usage error
+    exit_failed = 3,  ///< nothing could be done
 };
 
 /// Wrong arguments: main() prints the message and a pointer to --help, exit 2.
@@ -38,6 +38,8 @@ struct CommonOptions {
     bool json = false;
     bool quiet = false;
     bool verbose = false;
+    std::string cache; ///< empty: FeatureCache::default_path()
+    bool no_cache = false;
 };
 
 class Command {
@@ -70,7 +72,8 @@ protected:
     /// Checks and copies the parsed values. Throws UsageError.
     virtual void apply(const po::variables_map& vm) = 0;
 
-    /// The shared input-side options (--jobs, --json, --quiet, --verbose).
+    /// The shared input-side options (--jobs, --json, --quiet, --verbose,
+    /// --cache, --no-cache).
     static po::options_description common_options(CommonOptions& common);
 };
 

@@ -1,6 +1,7 @@
 #include "cli/command_analyze.hpp"
 
 #include "cli/output.hpp"
+#include "cli/scanning.hpp"
 #include "converters/scan.hpp"
 #include "history/history.hpp"
 #include "history/races.hpp"
@@ -551,9 +552,7 @@ void CommandAnalyze::apply(const po::variables_map& vm) {
 int CommandAnalyze::run() {
     ReaderRegistry registry;
     register_all(registry);
-    ScanOptions scan_options;
-    scan_options.jobs = m_common.jobs;
-    auto outcomes = scan_inputs(registry, m_analysis.inputs, scan_options);
+    auto outcomes = scan_with_options(registry, m_analysis.inputs, m_common, std::cerr).outcomes;
     const ScanSummary summary = summarize(outcomes);
 
     HistoryInput input;

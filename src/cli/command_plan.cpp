@@ -1,6 +1,7 @@
 #include "cli/command_plan.hpp"
 
 #include "cli/output.hpp"
+#include "cli/scanning.hpp"
 #include "plan/context.hpp"
 
 #include <cctype>
@@ -263,6 +264,11 @@ void CommandPlan::apply(const po::variables_map& vm) {
 }
 
 int CommandPlan::run() {
+    ReaderRegistry registry;
+    register_all(registry);
+    m_request.scan = [&](const std::vector<std::string>& inputs) {
+        return scan_with_options(registry, inputs, m_common, std::cerr).outcomes;
+    };
     const PlanOutcome o = run_plan(m_request);
     print_problems(std::cerr, o.inputs, m_common.verbose, m_common.quiet);
     if (!o.error.empty()) {

@@ -1,6 +1,7 @@
 #include "cli/command_scan.hpp"
 
 #include "cli/output.hpp"
+#include "cli/scanning.hpp"
 #include "converters/scan.hpp"
 
 #include <nlohmann/json.hpp>
@@ -48,9 +49,7 @@ void CommandScan::apply(const po::variables_map& vm) {
 int CommandScan::run() {
     ReaderRegistry registry;
     register_all(registry);
-    ScanOptions scan_options;
-    scan_options.jobs = m_common.jobs;
-    const auto outcomes = scan_inputs(registry, m_inputs, scan_options);
+    const auto outcomes = scan_with_options(registry, m_inputs, m_common, std::cerr).outcomes;
     const ScanSummary summary = summarize(outcomes);
 
     if (m_common.json) {

@@ -2,6 +2,7 @@
 // one line here, the CMake source list, its tests (CONTRIBUTING.md).
 #include "cli/command.hpp"
 #include "cli/command_analyze.hpp"
+#include "cli/command_batch.hpp"
 #include "cli/command_formats.hpp"
 #include "cli/command_plan.hpp"
 #include "cli/command_scan.hpp"
@@ -21,6 +22,7 @@ const std::vector<CommandInfo>& all_commands() {
         info<CommandScan>(),
         info<CommandAnalyze>(),
         info<CommandPlan>(),
+        info<CommandBatch>(),
         info<CommandFormats>(),
         info<CommandValidate>(),
     };

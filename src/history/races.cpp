@@ -117,6 +117,13 @@ std::vector<DetectedRace> detect_races(const History& history,
         return &history.days[static_cast<std::size_t>(i)];
     };
 
+    // Each session's 60-min equivalent speed, computed once: the window scan
+    // below looks at every session many times.
+    std::vector<double> v60_of(sessions.size());
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+        v60_of[i] = riegel_speed_60min(speed_of(sessions[i]), sessions[i].moving_s);
+    }
+
     for (std::size_t i = 0; i < sessions.size(); ++i) {
         const Session& s = sessions[i];
         if (!s.running || s.moving_s < settings.min_moving_s || !s.has_distance) {
@@ -169,7 +176,7 @@ std::vector<DetectedRace> detect_races(const History& history,
             }
             if (age <= settings.best_window_days && p.moving_s >= settings.min_moving_s &&
                 p.has_distance) {
-                const double pv = riegel_speed_60min(speed_of(p), p.moving_s);
+                const double pv = v60_of[j];
                 best_v60 = std::max(best_v60, pv);
                 year_v60.push_back(pv);
                 if (p.avg_hr) {
@@ -233,7 +240,7 @@ std::vector<DetectedRace> detect_races(const History& history,
         // Intensity evidence: pace for the duration (Riegel), heart rate
         // against runs at least about as long.
         bool intensity_evidence = false;
-        const double v60 = riegel_speed_60min(speed_of(s), s.moving_s);
+        const double v60 = v60_of[i];
         const bool pace_stands_out = typical_v60 > 0 && v60 >= settings.above_typical_pace * typical_v60;
         const bool hr_stands_out =
             s.avg_hr && typical_hr > 0 && *s.avg_hr >= typical_hr + settings.above_typical_hr_bpm;

@@ -3,12 +3,15 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <type_traits>
 
 namespace ultrastrength {
 
@@ -88,12 +91,10 @@ std::int64_t pragma_int(sqlite3* db, const char* sql) {
     return st.step() ? st.integer(0) : 0;
 }
 
-template <class T>
-json opt(const std::optional<T>& v) {
+template <class T> json opt(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
-template <class T>
-std::optional<T> get_opt(const json& j, const char* key) {
+template <class T> std::optional<T> get_opt(const json& j, const char* key) {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
         return std::nullopt;
@@ -101,81 +102,153 @@ std::optional<T> get_opt(const json& j, const char* key) {
     return it->get<T>();
 }
 
-json activity_to_json(const ActivityFeatures& a) {
-    json j;
-    j["source"] = a.source;
-    j["format"] = static_cast<int>(a.format);
-    j["hash"] = a.content_hash;
-    j["name"] = a.name;
-    j["sport"] = static_cast<int>(a.sport);
-    j["sub_sport"] = a.sub_sport;
-    j["start"] = opt(a.start_utc);
-    j["utc_offset"] = opt(a.utc_offset_s);
-    j["elapsed"] = opt(a.elapsed_s);
-    j["timer"] = opt(a.timer_s);
-    j["moving"] = opt(a.moving_s);
-    j["distance"] = opt(a.distance_m);
-    j["ascent"] = opt(a.ascent_m);
-    j["descent"] = opt(a.descent_m);
-    j["avg_hr"] = opt(a.avg_hr);
-    j["max_hr"] = opt(a.max_hr);
-    j["rpe"] = opt(a.rpe);
-    j["tss"] = opt(a.device_tss);
-    j["kcal"] = opt(a.calories_kcal);
-    j["ngp"] = opt(a.ngp_speed_mps);
-    j["best60"] = opt(a.best60_gap_speed_mps);
-    j["records"] = a.records;
-    j["flags"] = a.flags;
+// The outcomes codec. Hand-written rather than CBOR through nlohmann::json:
+// decoding the cached outcomes is most of what a warm run does, and
+// building a JSON tree per activity cost a third of it. Little-endian,
+// fixed-width fields, strings as u32 length + bytes; the first byte is the
+// codec version.
+constexpr std::uint8_t codec_version = 2;
+
+class Encoder {
+public:
+    template <class T> void raw(T v) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        std::uint8_t b[sizeof(T)];
+        std::memcpy(b, &v, sizeof(T));
+        if constexpr (std::endian::native == std::endian::big) {
+            std::reverse(b, b + sizeof(T));
+        }
+        m_out.insert(m_out.end(), b, b + sizeof(T));
+    }
+    void str(const std::string& v) {
+        raw(static_cast<std::uint32_t>(v.size()));
+        m_out.insert(m_out.end(), v.begin(), v.end());
+    }
+    template <class T> void opt(const std::optional<T>& v) {
+        raw(static_cast<std::uint8_t>(v ? 1 : 0));
+        if (v) {
+            raw(*v);
+        }
+    }
+    std::vector<std::uint8_t> take() { return std::move(m_out); }
+
+private:
+    std::vector<std::uint8_t> m_out;
+};
+
+class Decoder {
+public:
+    explicit Decoder(const std::vector<std::uint8_t>& in) : m_in(in) {}
+    template <class T> T raw() {
+        need(sizeof(T));
+        std::uint8_t b[sizeof(T)];
+        std::memcpy(b, m_in.data() + m_pos, sizeof(T));
+        if constexpr (std::endian::native == std::endian::big) {
+            std::reverse(b, b + sizeof(T));
+        }
+        m_pos += sizeof(T);
+        T v;
+        std::memcpy(&v, b, sizeof(T));
+        return v;
+    }
+    std::string str() {
+        const auto n = raw<std::uint32_t>();
+        need(n);
+        std::string v(reinterpret_cast<const char*>(m_in.data() + m_pos), n);
+        m_pos += n;
+        return v;
+    }
+    template <class T> std::optional<T> opt() {
+        const auto present = raw<std::uint8_t>();
+        if (present > 1) {
+            throw std::runtime_error("cache: malformed entry (optional flag)");
+        }
+        return present != 0 ? std::optional<T>(raw<T>()) : std::nullopt;
+    }
+    /// A count of items at least `min_item` bytes each: bounded by what is left.
+    std::uint32_t count(std::size_t min_item) {
+        const auto n = raw<std::uint32_t>();
+        if (static_cast<std::uint64_t>(n) * min_item > m_in.size() - m_pos) {
+            throw std::runtime_error("cache: malformed entry (count)");
+        }
+        return n;
+    }
+    bool done() const noexcept { return m_pos == m_in.size(); }
+
+private:
+    void need(std::size_t n) const {
+        if (n > m_in.size() - m_pos) {
+            throw std::runtime_error("cache: malformed entry (truncated)");
+        }
+    }
+    const std::vector<std::uint8_t>& m_in;
+    std::size_t m_pos = 0;
+};
+
+void encode_activity(Encoder& e, const ActivityFeatures& a) {
+    e.str(a.source);
+    e.raw(static_cast<std::uint8_t>(a.format));
+    e.raw(a.content_hash);
+    e.str(a.name);
+    e.raw(static_cast<std::uint8_t>(a.sport));
+    e.str(a.sub_sport);
+    e.opt(a.start_utc);
+    e.opt(a.utc_offset_s);
+    for (const auto* v : {&a.elapsed_s, &a.timer_s, &a.moving_s, &a.distance_m, &a.ascent_m,
+                          &a.descent_m, &a.avg_hr, &a.max_hr, &a.rpe, &a.device_tss,
+                          &a.calories_kcal, &a.ngp_speed_mps, &a.best60_gap_speed_mps}) {
+        e.opt(*v);
+    }
+    e.raw(a.records);
+    e.raw(a.flags);
+    e.raw(static_cast<std::uint8_t>(a.has_hr_histogram ? 1 : 0));
     if (a.has_hr_histogram) {
-        json hist = json::array();  // sparse: [bpm, seconds] pairs
+        // Sparse: (bpm, seconds) pairs of the non-empty bins.
+        const auto bins = static_cast<std::uint32_t>(std::count_if(
+            a.hr_histogram.begin(), a.hr_histogram.end(), [](std::uint32_t v) { return v != 0; }));
+        e.raw(bins);
         for (std::size_t bpm = 0; bpm < a.hr_histogram.size(); ++bpm) {
             if (a.hr_histogram[bpm] != 0) {
-                hist.push_back({bpm, a.hr_histogram[bpm]});
+                e.raw(static_cast<std::uint8_t>(bpm));
+                e.raw(a.hr_histogram[bpm]);
             }
         }
-        j["hr_hist"] = std::move(hist);
     }
-    return j;
 }
 
-ActivityFeatures activity_from_json(const json& j) {
+ActivityFeatures decode_activity(Decoder& d) {
     ActivityFeatures a;
-    a.source = j.at("source").get<std::string>();
-    a.format = static_cast<Format>(j.at("format").get<int>());
-    a.content_hash = j.at("hash").get<std::uint64_t>();
-    a.name = j.at("name").get<std::string>();
-    a.sport = static_cast<Sport>(j.at("sport").get<int>());
-    a.sub_sport = j.at("sub_sport").get<std::string>();
-    a.start_utc = get_opt<std::int64_t>(j, "start");
-    a.utc_offset_s = get_opt<std::int32_t>(j, "utc_offset");
-    a.elapsed_s = get_opt<double>(j, "elapsed");
-    a.timer_s = get_opt<double>(j, "timer");
-    a.moving_s = get_opt<double>(j, "moving");
-    a.distance_m = get_opt<double>(j, "distance");
-    a.ascent_m = get_opt<double>(j, "ascent");
-    a.descent_m = get_opt<double>(j, "descent");
-    a.avg_hr = get_opt<double>(j, "avg_hr");
-    a.max_hr = get_opt<double>(j, "max_hr");
-    a.rpe = get_opt<double>(j, "rpe");
-    a.device_tss = get_opt<double>(j, "tss");
-    a.calories_kcal = get_opt<double>(j, "kcal");
-    a.ngp_speed_mps = get_opt<double>(j, "ngp");
-    a.best60_gap_speed_mps = get_opt<double>(j, "best60");
-    a.records = j.at("records").get<std::uint64_t>();
-    a.flags = j.at("flags").get<std::uint32_t>();
-    if (const auto it = j.find("hr_hist"); it != j.end()) {
-        a.has_hr_histogram = true;
-        for (const auto& pair : *it) {
-            const auto bpm = pair.at(0).get<std::size_t>();
-            if (bpm >= a.hr_histogram.size()) {
-                throw std::runtime_error("cache: heart-rate bin out of range");
-            }
-            a.hr_histogram[bpm] = pair.at(1).get<std::uint32_t>();
-        }
-    }
-    if (static_cast<int>(a.sport) > static_cast<int>(Sport::other) ||
-        static_cast<int>(a.format) > static_cast<int>(Format::gpx)) {
+    a.source = d.str();
+    const auto format = d.raw<std::uint8_t>();
+    a.content_hash = d.raw<std::uint64_t>();
+    a.name = d.str();
+    const auto sport = d.raw<std::uint8_t>();
+    if (sport > static_cast<int>(Sport::other) || format > static_cast<int>(Format::gpx)) {
         throw std::runtime_error("cache: unknown sport or format");
+    }
+    a.format = static_cast<Format>(format);
+    a.sport = static_cast<Sport>(sport);
+    a.sub_sport = d.str();
+    a.start_utc = d.opt<std::int64_t>();
+    a.utc_offset_s = d.opt<std::int32_t>();
+    for (auto* v : {&a.elapsed_s, &a.timer_s, &a.moving_s, &a.distance_m, &a.ascent_m, &a.descent_m,
+                    &a.avg_hr, &a.max_hr, &a.rpe, &a.device_tss, &a.calories_kcal, &a.ngp_speed_mps,
+                    &a.best60_gap_speed_mps}) {
+        *v = d.opt<double>();
+    }
+    a.records = d.raw<std::uint64_t>();
+    a.flags = d.raw<std::uint32_t>();
+    const auto has_hist = d.raw<std::uint8_t>();
+    if (has_hist > 1) {
+        throw std::runtime_error("cache: malformed entry (histogram flag)");
+    }
+    a.has_hr_histogram = has_hist != 0;
+    if (a.has_hr_histogram) {
+        const auto bins = d.count(5);
+        for (std::uint32_t i = 0; i < bins; ++i) {
+            const auto bpm = d.raw<std::uint8_t>();
+            a.hr_histogram[bpm] = d.raw<std::uint32_t>();
+        }
     }
     return a;
 }
@@ -183,61 +256,118 @@ ActivityFeatures activity_from_json(const json& j) {
 } // namespace
 
 std::vector<std::uint8_t> encode_outcomes(const std::vector<InputOutcome>& outcomes) {
-    json list = json::array();
+    Encoder e;
+    e.raw(codec_version);
+    e.raw(static_cast<std::uint32_t>(outcomes.size()));
     for (const auto& o : outcomes) {
-        json j;
-        j["source"] = o.source;
-        j["kind"] = static_cast<int>(o.kind);
-        j["message"] = o.message;
-        j["warnings"] = o.warnings;
-        j["bytes"] = o.bytes;
-        j["hash"] = o.content_hash;
-        j["activities"] = json::array();
-        for (const auto& a : o.activities) {
-            j["activities"].push_back(activity_to_json(a));
+        e.str(o.source);
+        e.raw(static_cast<std::uint8_t>(o.kind));
+        e.str(o.message);
+        e.raw(static_cast<std::uint32_t>(o.warnings.size()));
+        for (const auto& w : o.warnings) {
+            e.str(w);
         }
+        e.raw(o.bytes);
+        e.raw(o.content_hash);
+        e.raw(static_cast<std::uint32_t>(o.activities.size()));
+        for (const auto& a : o.activities) {
+            encode_activity(e, a);
+        }
+    }
+    return e.take();
+}
+
+std::vector<std::uint8_t> encode_indexes(const std::vector<ExportIndex>& indexes) {
+    if (indexes.empty()) {
+        return {}; // most inputs: no index, nothing to parse back
+    }
+    json list = json::array();
+    for (const auto& index : indexes) {
+        json j;
+        j["kind"] = static_cast<int>(index.kind);
+        j["source"] = index.source;
+        j["base"] = index.base;
+        j["unusable"] = index.unusable;
+        json entries = json::array();
+        for (const auto& e : index.entries) {
+            entries.push_back({{"file", e.file},
+                               {"start", opt(e.start_utc)},
+                               {"name", e.name},
+                               {"sport", e.sport ? json(static_cast<int>(*e.sport)) : json()}});
+        }
+        j["entries"] = std::move(entries);
         list.push_back(std::move(j));
     }
     return json::to_cbor(list);
 }
 
-std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes) {
-    std::vector<InputOutcome> outcomes;
+std::vector<ExportIndex> decode_indexes(const std::vector<std::uint8_t>& bytes) {
+    std::vector<ExportIndex> indexes;
+    if (bytes.empty()) {
+        return indexes;
+    }
     try {
-        const json list = json::from_cbor(bytes);
-        for (const auto& j : list) {
-            InputOutcome o;
-            o.source = j.at("source").get<std::string>();
+        for (const auto& j : json::from_cbor(bytes)) {
+            ExportIndex index;
             const int kind = j.at("kind").get<int>();
-            if (kind < 0 || kind > static_cast<int>(InputOutcome::Kind::rejected)) {
-                throw std::runtime_error("cache: unknown outcome kind");
+            if (kind < 0 || kind > static_cast<int>(ExportIndex::Kind::garmin)) {
+                throw std::runtime_error("cache: unknown export index kind");
             }
-            o.kind = static_cast<InputOutcome::Kind>(kind);
-            o.message = j.at("message").get<std::string>();
-            o.warnings = j.at("warnings").get<std::vector<std::string>>();
-            o.bytes = j.at("bytes").get<std::uint64_t>();
-            o.content_hash = j.at("hash").get<std::uint64_t>();
-            for (const auto& a : j.at("activities")) {
-                o.activities.push_back(activity_from_json(a));
+            index.kind = static_cast<ExportIndex::Kind>(kind);
+            index.source = j.at("source").get<std::string>();
+            index.base = j.at("base").get<std::string>();
+            index.unusable = j.at("unusable").get<std::string>();
+            for (const auto& e : j.at("entries")) {
+                ExportIndexEntry entry;
+                entry.file = e.at("file").get<std::string>();
+                entry.start_utc = get_opt<std::int64_t>(e, "start");
+                entry.name = e.at("name").get<std::string>();
+                if (const auto sport = get_opt<int>(e, "sport")) {
+                    if (*sport < 0 || *sport > static_cast<int>(Sport::other)) {
+                        throw std::runtime_error("cache: unknown sport");
+                    }
+                    entry.sport = static_cast<Sport>(*sport);
+                }
+                index.entries.push_back(std::move(entry));
             }
-            outcomes.push_back(std::move(o));
+            indexes.push_back(std::move(index));
         }
     } catch (const json::exception& e) {
-        throw std::runtime_error(std::string("cache: malformed entry: ") + e.what());
+        throw std::runtime_error(std::string("cache: malformed export index: ") + e.what());
     }
-    return outcomes;
+    return indexes;
 }
 
-std::optional<FileStamp> stamp_of(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        return std::nullopt;
+std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes) {
+    Decoder d(bytes);
+    if (d.raw<std::uint8_t>() != codec_version) {
+        throw std::runtime_error("cache: entry written by another version");
     }
-    FileStamp stamp;
-    stamp.path = path;
-    stamp.size = static_cast<std::uint64_t>(st.st_size);
-    stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    return stamp;
+    std::vector<InputOutcome> outcomes(d.count(26));
+    for (auto& o : outcomes) {
+        o.source = d.str();
+        const auto kind = d.raw<std::uint8_t>();
+        if (kind > static_cast<int>(InputOutcome::Kind::rejected)) {
+            throw std::runtime_error("cache: unknown outcome kind");
+        }
+        o.kind = static_cast<InputOutcome::Kind>(kind);
+        o.message = d.str();
+        o.warnings.resize(d.count(4));
+        for (auto& w : o.warnings) {
+            w = d.str();
+        }
+        o.bytes = d.raw<std::uint64_t>();
+        o.content_hash = d.raw<std::uint64_t>();
+        const auto activities = d.count(40);
+        o.activities.reserve(activities);
+        for (std::uint32_t i = 0; i < activities; ++i) {
+            o.activities.push_back(decode_activity(d));
+        }
+    }
+    if (!d.done()) {
+        throw std::runtime_error("cache: malformed entry (trailing bytes)");
+    }
+    return outcomes;
 }
 
 std::string FeatureCache::default_path() {
@@ -249,11 +379,19 @@ std::string FeatureCache::default_path() {
     return std::string(home != nullptr ? home : ".") + "/.cache/ultrastrength/features.sqlite";
 }
 
-FeatureCache::FeatureCache(const std::string& path) : m_path(path) { open_or_rebuild(); }
+FeatureCache::FeatureCache(const std::string& path) : m_path(path) {
+    open_or_rebuild();
+}
 
-FeatureCache::~FeatureCache() { close(); }
+FeatureCache::~FeatureCache() {
+    close();
+}
 
 void FeatureCache::close() noexcept {
+    if (m_lookup != nullptr) {
+        sqlite3_finalize(m_lookup);
+        m_lookup = nullptr;
+    }
     if (m_db != nullptr) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -262,8 +400,8 @@ void FeatureCache::close() noexcept {
 
 bool FeatureCache::try_open(std::string& problem) {
     close();
-    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK) {
         problem = m_db != nullptr ? sqlite3_errmsg(m_db) : "cannot open";
         close();
         return false;
@@ -292,21 +430,30 @@ bool FeatureCache::try_open(std::string& problem) {
         exec(m_db, "PRAGMA journal_mode=WAL");
         exec(m_db, "PRAGMA synchronous=NORMAL");
         if (tables == 0) {
-            exec(m_db,
-                 "BEGIN;"
-                 "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                 "CREATE TABLE inputs("
-                 "  path TEXT PRIMARY KEY,"
-                 "  size INTEGER NOT NULL,"
-                 "  mtime_ns INTEGER NOT NULL,"
-                 "  hash INTEGER NOT NULL,"
-                 "  outcomes BLOB NOT NULL);"
-                 "CREATE INDEX inputs_by_hash ON inputs(hash, size);"
-                 "COMMIT;");
+            exec(m_db, "BEGIN;"
+                       "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                       "CREATE TABLE inputs("
+                       "  path TEXT PRIMARY KEY,"
+                       "  size INTEGER NOT NULL,"
+                       "  mtime_ns INTEGER NOT NULL,"
+                       "  hash INTEGER NOT NULL,"
+                       "  outcomes BLOB NOT NULL,"
+                       "  indexes BLOB);"
+                       "CREATE INDEX inputs_by_hash ON inputs(hash, size);"
+                       "COMMIT;");
             exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
             exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
         }
-        // Schema migrations go here, one step per version (none yet: version 1).
+        // Schema migrations, one step per version.
+        if (tables > 0 && version < 2) {
+            // 1 -> 2: export indexes beside the outcomes. Version-1 entries
+            // do not say which files held an index: they are dropped.
+            exec(m_db, "BEGIN;"
+                       "ALTER TABLE inputs ADD COLUMN indexes BLOB;"
+                       "DELETE FROM inputs;"
+                       "PRAGMA user_version=2;"
+                       "COMMIT;");
+        }
         std::string stored;
         {
             Statement get(m_db, "SELECT value FROM meta WHERE key='features_version'");
@@ -315,7 +462,8 @@ bool FeatureCache::try_open(std::string& problem) {
         if (stored != std::to_string(features_version)) {
             // Entries from other reader versions are never trusted: start over.
             exec(m_db, "DELETE FROM inputs");
-            Statement put(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('features_version', ?)");
+            Statement put(m_db,
+                          "INSERT OR REPLACE INTO meta(key, value) VALUES('features_version', ?)");
             put.bind(1, std::to_string(features_version)).step();
         }
     } catch (const std::exception& e) {
@@ -355,30 +503,71 @@ void FeatureCache::open_or_rebuild() {
     }
 }
 
-std::optional<std::vector<InputOutcome>> FeatureCache::find(const FileStamp& stamp) {
-    Statement st(m_db, "SELECT outcomes FROM inputs WHERE path=? AND size=? AND mtime_ns=?");
-    st.bind(1, stamp.path).bind(2, static_cast<std::int64_t>(stamp.size)).bind(3, stamp.mtime_ns);
-    if (!st.step()) {
+std::optional<DecodedFile> FeatureCache::lookup(const FileStamp& stamp) {
+    if (m_lookup == nullptr &&
+        sqlite3_prepare_v2(m_db,
+                           "SELECT outcomes, indexes FROM inputs WHERE path=? AND size=? AND "
+                           "mtime_ns=?",
+                           -1, &m_lookup, nullptr) != SQLITE_OK) {
+        throw std::runtime_error(std::string("cache: ") + sqlite3_errmsg(m_db));
+    }
+    struct Reset {
+        sqlite3_stmt* st;
+        ~Reset() {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+        }
+    } reset{m_lookup};
+    sqlite3_bind_text(m_lookup, 1, stamp.path.data(), static_cast<int>(stamp.path.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(m_lookup, 2, static_cast<std::int64_t>(stamp.size));
+    sqlite3_bind_int64(m_lookup, 3, stamp.mtime_ns);
+    const int rc = sqlite3_step(m_lookup);
+    if (rc != SQLITE_ROW) {
+        if (rc != SQLITE_DONE) {
+            throw std::runtime_error(std::string("cache: ") + sqlite3_errmsg(m_db));
+        }
         return std::nullopt;
     }
+    auto blob = [&](int col) {
+        const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_lookup, col));
+        const int n = sqlite3_column_bytes(m_lookup, col);
+        return p != nullptr ? std::vector<std::uint8_t>(p, p + n) : std::vector<std::uint8_t>();
+    };
     try {
-        return decode_outcomes(st.blob(0));
+        return DecodedFile{decode_outcomes(blob(0)), decode_indexes(blob(1))};
     } catch (const std::exception&) {
-        return std::nullopt;  // never trusted: the caller decodes the file again
+        return std::nullopt; // never trusted: the caller decodes the file again
     }
 }
 
-std::optional<std::vector<InputOutcome>> FeatureCache::find_moved(const FileStamp& stamp,
-                                                                  std::uint64_t hash) {
-    Statement st(m_db, "SELECT path, outcomes FROM inputs WHERE hash=? AND size=? LIMIT 1");
+void FeatureCache::begin_lookups() {
+    if (!m_reading) {
+        exec(m_db, "BEGIN");
+        m_reading = true;
+    }
+}
+
+void FeatureCache::end_lookups() {
+    if (m_reading) {
+        m_reading = false;
+        char* error = nullptr;
+        sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, &error); // a read: nothing to lose
+        sqlite3_free(error);
+    }
+}
+
+std::optional<DecodedFile> FeatureCache::lookup_moved(const FileStamp& stamp, std::uint64_t hash) {
+    Statement st(m_db,
+                 "SELECT path, outcomes, indexes FROM inputs WHERE hash=? AND size=? LIMIT 1");
     st.bind(1, static_cast<std::int64_t>(hash)).bind(2, static_cast<std::int64_t>(stamp.size));
     if (!st.step()) {
         return std::nullopt;
     }
     const std::string old_path = st.text(0);
-    std::vector<InputOutcome> outcomes;
+    DecodedFile found;
     try {
-        outcomes = decode_outcomes(st.blob(1));
+        found = {decode_outcomes(st.blob(1)), decode_indexes(st.blob(2))};
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -387,29 +576,68 @@ std::optional<std::vector<InputOutcome>> FeatureCache::find_moved(const FileStam
             source = stamp.path + source.substr(old_path.size());
         }
     };
-    for (auto& o : outcomes) {
+    for (auto& o : found.outcomes) {
         rename(o.source);
         for (auto& a : o.activities) {
             rename(a.source);
         }
     }
-    return outcomes;
+    for (auto& index : found.indexes) {
+        rename(index.source);
+        rename(index.base);
+    }
+    return found;
+}
+
+std::optional<std::vector<InputOutcome>> FeatureCache::find(const FileStamp& stamp) {
+    auto found = lookup(stamp);
+    return found ? std::optional(std::move(found->outcomes)) : std::nullopt;
+}
+
+std::optional<std::vector<InputOutcome>> FeatureCache::find_moved(const FileStamp& stamp,
+                                                                  std::uint64_t hash) {
+    auto found = lookup_moved(stamp, hash);
+    return found ? std::optional(std::move(found->outcomes)) : std::nullopt;
 }
 
 void FeatureCache::put(const FileStamp& stamp, std::uint64_t hash,
-                       const std::vector<InputOutcome>& outcomes) {
-    Statement st(m_db, "INSERT OR REPLACE INTO inputs(path, size, mtime_ns, hash, outcomes) "
-                       "VALUES(?, ?, ?, ?, ?)");
+                       const std::vector<InputOutcome>& outcomes,
+                       const std::vector<ExportIndex>& indexes) {
+    Statement st(m_db, "INSERT OR REPLACE INTO inputs(path, size, mtime_ns, hash, outcomes, "
+                       "indexes) VALUES(?, ?, ?, ?, ?, ?)");
     st.bind(1, stamp.path)
         .bind(2, static_cast<std::int64_t>(stamp.size))
         .bind(3, stamp.mtime_ns)
         .bind(4, static_cast<std::int64_t>(hash))
         .bind_blob(5, encode_outcomes(outcomes))
+        .bind_blob(6, encode_indexes(indexes))
         .step();
 }
 
-void FeatureCache::begin() { exec(m_db, "BEGIN IMMEDIATE"); }
-void FeatureCache::commit() { exec(m_db, "COMMIT"); }
+void FeatureCache::store(const std::vector<Update>& updates) {
+    try {
+        begin();
+        try {
+            for (const auto& update : updates) {
+                put(update.stamp, update.hash, update.decoded->outcomes, update.decoded->indexes);
+            }
+        } catch (...) {
+            exec(m_db, "ROLLBACK");
+            throw;
+        }
+        commit();
+    } catch (const std::exception& e) {
+        m_warnings.push_back("cache " + m_path + ": results not stored (" + e.what() +
+                             "); the next run decodes these inputs again");
+    }
+}
+
+void FeatureCache::begin() {
+    exec(m_db, "BEGIN IMMEDIATE");
+}
+void FeatureCache::commit() {
+    exec(m_db, "COMMIT");
+}
 
 std::size_t FeatureCache::size() {
     return static_cast<std::size_t>(pragma_int(m_db, "SELECT count(*) FROM inputs"));

@@ -5,7 +5,7 @@
 #ifndef ULTRASTRENGTH_STORE_FEATURE_CACHE_HPP
 #define ULTRASTRENGTH_STORE_FEATURE_CACHE_HPP
 
-#include "converters/scan.hpp"
+#include "converters/scan_cache.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -14,33 +14,25 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace ultrastrength {
 
-/// What identifies one version of an input file without reading it.
-struct FileStamp {
-    std::string path;
-    std::uint64_t size = 0;
-    std::int64_t mtime_ns = 0;
-};
-
-/// Reads the stamp of a file; nullopt if it cannot be stat'ed.
-std::optional<FileStamp> stamp_of(const std::string& path);
-
-class FeatureCache {
+class FeatureCache final : public ScanCache {
 public:
     /// Bumped whenever a reader changes what it computes: entries written by
     /// another version are never trusted.
-    static constexpr int features_version = 1;
+    static constexpr int features_version = 2;
     /// The on-disk schema version (PRAGMA user_version); older schemas are migrated.
-    static constexpr int schema_version = 1;
+    /// 2: export indexes stored beside the outcomes.
+    static constexpr int schema_version = 2;
 
     /// Opens the cache at `path`, creating it (and its folder) if needed. A file
     /// that is not a cache of ours, or is corrupt, is moved aside to
     /// `path + ".corrupt"` and a new cache is started; `warnings()` says so.
     /// Throws std::runtime_error if no cache can be created at `path`.
     explicit FeatureCache(const std::string& path);
-    ~FeatureCache();
+    ~FeatureCache() override;
     FeatureCache(const FeatureCache&) = delete;
     FeatureCache& operator=(const FeatureCache&) = delete;
 
@@ -57,7 +49,16 @@ public:
     std::optional<std::vector<InputOutcome>> find_moved(const FileStamp& stamp, std::uint64_t hash);
 
     /// Stores (or replaces) the outcomes of one input.
-    void put(const FileStamp& stamp, std::uint64_t hash, const std::vector<InputOutcome>& outcomes);
+    void put(const FileStamp& stamp, std::uint64_t hash, const std::vector<InputOutcome>& outcomes,
+             const std::vector<ExportIndex>& indexes = {});
+
+    // ScanCache: what scan() uses. A failure to store is a warning, not an
+    // error: the scan's results stand, the next run decodes again.
+    std::optional<DecodedFile> lookup(const FileStamp& stamp) override;
+    std::optional<DecodedFile> lookup_moved(const FileStamp& stamp, std::uint64_t hash) override;
+    void store(const std::vector<Update>& updates) override;
+    void begin_lookups() override;
+    void end_lookups() override;
 
     /// Groups writes into one transaction (much faster for many puts).
     void begin();
@@ -73,6 +74,8 @@ private:
 
     std::string m_path;
     sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_lookup = nullptr; ///< prepared once: a warm run looks up every input
+    bool m_reading = false;
     std::vector<std::string> m_warnings;
 };
 
@@ -80,6 +83,8 @@ private:
 std::vector<std::uint8_t> encode_outcomes(const std::vector<InputOutcome>& outcomes);
 /// Throws std::runtime_error on malformed data.
 std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes);
+std::vector<std::uint8_t> encode_indexes(const std::vector<ExportIndex>& indexes);
+std::vector<ExportIndex> decode_indexes(const std::vector<std::uint8_t>& bytes);
 
 } // namespace ultrastrength
 

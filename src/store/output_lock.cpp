@@ -9,6 +9,36 @@
 
 namespace ultrastrength {
 
+namespace {
+
+/// FolderSink's temporary names: "." + file name + ".tmp-" + six characters.
+bool is_sink_temporary(const std::string& name) {
+    const auto tag = name.rfind(".tmp-");
+    return name.size() > 12 && name.front() == '.' && tag != std::string::npos &&
+           tag + 11 == name.size();
+}
+
+std::size_t remove_temporaries(const std::filesystem::path& folder, bool top) {
+    std::error_code ec;
+    if (!top && std::filesystem::exists(folder / OutputLock::file_name, ec)) {
+        return 0; // another run's folder
+    }
+    std::size_t removed = 0;
+    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        std::error_code type_ec;
+        const std::string name = it->path().filename().string();
+        if (it->is_directory(type_ec) && !it->is_symlink(type_ec)) {
+            removed += remove_temporaries(it->path(), false);
+        } else if (is_sink_temporary(name) && it->is_regular_file(type_ec)) {
+            removed += std::filesystem::remove(it->path(), type_ec) ? 1 : 0;
+        }
+    }
+    return removed;
+}
+
+} // namespace
+
 OutputLock::OutputLock(const std::string& folder, bool wait) {
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
@@ -38,6 +68,7 @@ OutputLock::OutputLock(const std::string& folder, bool wait) {
         }
         throw std::runtime_error(path + ": cannot lock: " + std::strerror(error));
     }
+    m_removed = remove_temporaries(folder, true);
     // Who holds it, for the message another run prints.
     const std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(m_fd, 0) == 0) {
@@ -47,7 +78,7 @@ OutputLock::OutputLock(const std::string& folder, bool wait) {
 
 OutputLock::~OutputLock() {
     if (m_fd >= 0) {
-        ::close(m_fd);  // releases the flock
+        ::close(m_fd); // releases the flock
     }
 }
 

@@ -5,6 +5,7 @@
 #ifndef ULTRASTRENGTH_STORE_OUTPUT_LOCK_HPP
 #define ULTRASTRENGTH_STORE_OUTPUT_LOCK_HPP
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -28,8 +29,15 @@ public:
 
     static constexpr const char* file_name = ".ultrastrength.lock";
 
+    /// Temporary files a killed run left behind (FolderSink writes
+    /// `.NAME.tmp-XXXXXX` and renames it): removed when the lock is taken,
+    /// since no other run can be writing them then. Subfolders with a lock
+    /// of their own belong to their own runs and are left alone.
+    std::size_t removed_temporaries() const noexcept { return m_removed; }
+
 private:
     int m_fd = -1;
+    std::size_t m_removed = 0;
 };
 
 } // namespace ultrastrength

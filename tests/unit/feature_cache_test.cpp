@@ -169,3 +169,38 @@ TEST_F(FeatureCacheTest, CorruptEntryIsAMissNotACrash) {
     FeatureCache cache(file("c.sqlite"));
     EXPECT_FALSE(cache.find({"/a", 1, 1}));
 }
+
+TEST_F(FeatureCacheTest, SchemaOneIsMigratedAndItsEntriesDropped) {
+    // A cache as schema 1 wrote it: no column for export indexes.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file("c.sqlite").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                           "CREATE TABLE inputs(path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+                           " mtime_ns INTEGER NOT NULL, hash INTEGER NOT NULL,"
+                           " outcomes BLOB NOT NULL);"
+                           "INSERT INTO meta VALUES('features_version', '1');"
+                           "INSERT INTO inputs VALUES('/a', 1, 1, 1, x'80');"
+                           "PRAGMA application_id=1431524434; PRAGMA user_version=1;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+
+    FeatureCache cache(file("c.sqlite"));
+    EXPECT_TRUE(cache.warnings().empty());
+    EXPECT_EQ(cache.size(), 0U);
+    ExportIndex index;
+    index.source = "/e.zip!activities.csv";
+    index.base = "/e.zip!";
+    index.entries.push_back({"activities/1.fit.gz", std::nullopt, "Morning Run", Sport::running});
+    cache.put({"/e.zip", 10, 2}, 7, sample_outcomes("/e.zip"), {index});
+    const auto found = cache.lookup({"/e.zip", 10, 2});
+    ASSERT_TRUE(found);
+    ASSERT_EQ(found->indexes.size(), 1U);
+    EXPECT_EQ(found->indexes[0].entries.at(0).name, "Morning Run");
+    EXPECT_EQ(found->indexes[0].entries.at(0).sport, Sport::running);
+    const auto moved = cache.lookup_moved({"/new/f.zip", 10, 3}, 7);
+    ASSERT_TRUE(moved);
+    EXPECT_EQ(moved->indexes.at(0).source, "/new/f.zip!activities.csv");
+    EXPECT_EQ(moved->indexes.at(0).base, "/new/f.zip!");
+}

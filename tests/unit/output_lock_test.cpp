@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <signal.h>
 #include <sys/wait.h>
 #include <thread>
@@ -70,11 +71,38 @@ TEST(OutputLock, KilledHolderLeavesNoStaleLockAndWaitersGetIt) {
     });
     const auto start = std::chrono::steady_clock::now();
     {
-        OutputLock waiting(folder, true);  // blocks until the kill
+        OutputLock waiting(folder, true); // blocks until the kill
         EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
     }
     killer.join();
     ::waitpid(child, nullptr, 0);
-    OutputLock again(folder, false);  // free again after release
+    OutputLock again(folder, false); // free again after release
+    fs::remove_all(folder);
+}
+
+TEST(OutputLock, TakingTheLockRemovesTemporariesOfAKilledRun) {
+    const auto folder = temp_folder("temporaries");
+    fs::create_directories(fs::path(folder) / "athlete/fit");
+    fs::create_directories(fs::path(folder) / "other");
+    auto touch = [&](const std::string& relative) {
+        std::ofstream(fs::path(folder) / relative) << "x";
+    };
+    touch(".summary.csv.tmp-a1B2c3");        // left by a killed run
+    touch("athlete/fit/.w1.fit.tmp-Zz9yX8"); // in a subfolder
+    touch("summary.csv");                    // real outputs stay
+    touch(".hidden");
+    touch("notes.tmp-abcdef");
+    touch("other/" + std::string(OutputLock::file_name)); // another run's folder
+    touch("other/.plan.json.tmp-qwerty");
+    {
+        OutputLock lock(folder, false);
+        EXPECT_EQ(lock.removed_temporaries(), 2U);
+    }
+    EXPECT_FALSE(fs::exists(fs::path(folder) / ".summary.csv.tmp-a1B2c3"));
+    EXPECT_FALSE(fs::exists(fs::path(folder) / "athlete/fit/.w1.fit.tmp-Zz9yX8"));
+    EXPECT_TRUE(fs::exists(fs::path(folder) / "summary.csv"));
+    EXPECT_TRUE(fs::exists(fs::path(folder) / ".hidden"));
+    EXPECT_TRUE(fs::exists(fs::path(folder) / "notes.tmp-abcdef"));
+    EXPECT_TRUE(fs::exists(fs::path(folder) / "other/.plan.json.tmp-qwerty"));
     fs::remove_all(folder);
 }

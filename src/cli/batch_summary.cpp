@@ -1,0 +1,223 @@
+#include "cli/batch_summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ultrastrength::cli {
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+        return s;
+    }
+    std::string out = "\"";
+    for (const char c : s) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    return out + "\"";
+}
+
+std::string html_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string fixed1(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    return buf;
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) {
+            out += sep;
+        }
+        out += item;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string summary_csv(const std::vector<AthleteReport>& athletes) {
+    std::string out =
+        "id,name,roster_line,status,phase,race,weekly_km,flags,sessions,files,problem\r\n";
+    for (const auto& a : athletes) {
+        std::vector<std::string> km;
+        for (const double v : a.weekly_km) {
+            km.push_back(fixed1(v));
+        }
+        const std::vector<std::string> fields = {a.id,
+                                                 a.name,
+                                                 std::to_string(a.line),
+                                                 a.status,
+                                                 a.phase,
+                                                 a.race,
+                                                 join(km, ";"),
+                                                 join(a.flags, ";"),
+                                                 std::to_string(a.sessions),
+                                                 std::to_string(a.files.size()),
+                                                 a.problem};
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i > 0) {
+                out += ',';
+            }
+            out += csv_field(fields[i]);
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
+std::string volume_svg(const std::vector<double>& weekly_km) {
+    constexpr int width = 160;
+    constexpr int height = 36;
+    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
+                      "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
+                      std::to_string(width) + " " + std::to_string(height) + "\" role=\"img\">";
+    if (weekly_km.empty()) {
+        return svg + "<title>no weeks</title></svg>";
+    }
+    const double top = std::max(1.0, *std::max_element(weekly_km.begin(), weekly_km.end()));
+    const double bar = static_cast<double>(width) / static_cast<double>(weekly_km.size());
+    std::string title = "weekly km, oldest first:";
+    for (std::size_t i = 0; i < weekly_km.size(); ++i) {
+        const double h = std::round(weekly_km[i] / top * (height - 2) * 10.0) / 10.0;
+        svg += "<rect x=\"" + fixed1(static_cast<double>(i) * bar) + "\" y=\"" +
+               fixed1(height - h) + "\" width=\"" + fixed1(std::max(1.0, bar - 1.0)) +
+               "\" height=\"" + fixed1(h) + "\" fill=\"" +
+               (i + 1 == weekly_km.size() ? "#c0392b" : "#2c7fb8") + "\"/>";
+        title += ' ';
+        title += fixed1(weekly_km[i]);
+    }
+    return svg + "<title>" + html_escape(title) + "</title></svg>";
+}
+
+std::string summary_html(const std::vector<AthleteReport>& athletes, const std::string& roster) {
+    std::size_t ok = 0;
+    std::size_t failed = 0;
+    for (const auto& a : athletes) {
+        ok += a.status == "failed" ? 0 : 1;
+        failed += a.status == "failed" ? 1 : 0;
+    }
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<title>Strength plans: " +
+        html_escape(roster) +
+        "</title>\n<style>\n"
+        "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}\n"
+        "table{border-collapse:collapse}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;"
+        "text-align:left;vertical-align:top}\n"
+        ".failed{background:#fdecea}.partial{background:#fff8e1}.flag{color:#b03a2e;"
+        "font-weight:600}\nsummary{cursor:pointer}\n</style>\n</head>\n<body>\n";
+    out += "<h1>Strength plans</h1>\n<p>Roster " + html_escape(roster) + ": " +
+           std::to_string(athletes.size()) + " athletes, " + std::to_string(ok) + " planned, " +
+           std::to_string(failed) + " failed.</p>\n";
+    out += "<table>\n<tr><th>athlete</th><th>status</th><th>phase</th><th>A race</th>"
+           "<th>weekly km (last weeks)</th><th>flags</th><th>files</th></tr>\n";
+    for (const auto& a : athletes) {
+        out += "<tr class=\"" + html_escape(a.status) + "\"><td><b>" + html_escape(a.id) +
+               "</b><br>" + html_escape(a.name) + "</td><td>" + html_escape(a.status);
+        if (!a.problem.empty()) {
+            out += "<br><small>" + html_escape(a.problem) + "</small>";
+        }
+        out += "</td><td>" + html_escape(a.phase) + "</td><td>" + html_escape(a.race) + "</td><td>";
+        out += volume_svg(a.weekly_km);
+        if (!a.weekly_km.empty()) {
+            out += "<br><small>last week " + fixed1(a.weekly_km.back()) + " km</small>";
+        }
+        out += "</td><td>";
+        for (const auto& flag : a.flags) {
+            out += "<span class=\"flag\">" + html_escape(flag) + "</span> ";
+        }
+        out += "</td><td>";
+        if (a.status != "failed") {
+            out += std::to_string(a.sessions) + " sessions";
+            if (!a.files.empty()) {
+                out += "<details><summary>" + std::to_string(a.files.size()) +
+                       " files</summary><small>";
+                for (const auto& f : a.files) {
+                    out += html_escape(f) + "<br>";
+                }
+                out += "</small></details>";
+            }
+        }
+        out += "</td></tr>\n";
+    }
+    out += "</table>\n</body>\n</html>\n";
+    return out;
+}
+
+std::string roster_trainingpeaks_json(const std::vector<PlannedAthlete>& athletes,
+                                      const WriterRegistry& writers) {
+    const Writer* writer = writers.find("trainingpeaks");
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    if (writer == nullptr) {
+        return all.dump(2) + "\n";
+    }
+    for (const auto& athlete : athletes) {
+        MemorySink sink;
+        writer->write(*athlete.plan, athlete.options, sink);
+        // MemorySink sorts by name; the names are date-first session stems.
+        for (const auto& [name, bytes] : sink.files()) {
+            if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
+                all.push_back(nlohmann::ordered_json::parse(bytes));
+            }
+        }
+    }
+    return all.dump(2) + "\n";
+}
+
+std::string roster_csv(const std::vector<PlannedAthlete>& athletes, const WriterRegistry& writers) {
+    const Writer* writer = writers.find("csv");
+    std::string out;
+    if (writer == nullptr) {
+        return out;
+    }
+    for (const auto& athlete : athletes) {
+        MemorySink sink;
+        writer->write(*athlete.plan, athlete.options, sink);
+        for (const auto& [name, bytes] : sink.files()) {
+            const auto header_end = bytes.find("\r\n");
+            if (header_end == std::string::npos) {
+                continue;
+            }
+            if (out.empty()) {
+                out = bytes;
+            } else {
+                out += bytes.substr(header_end + 2);
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace ultrastrength::cli

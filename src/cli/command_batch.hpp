@@ -1,0 +1,42 @@
+#ifndef ULTRASTRENGTH_CLI_COMMAND_BATCH_HPP
+#define ULTRASTRENGTH_CLI_COMMAND_BATCH_HPP
+
+#include "cli/command.hpp"
+
+#include <optional>
+
+namespace ultrastrength::cli {
+
+/// `batch ROSTER.csv --out DIR`: one plan per athlete of a coach's roster,
+/// roster-wide import files and a summary for the coach.
+class CommandBatch final : public Command {
+public:
+    static constexpr std::string_view command_name = "batch";
+    static constexpr std::string_view command_synopsis =
+        "one plan per athlete of a coach's roster, plus roster-wide files and a summary";
+
+    std::string_view name() const noexcept override { return command_name; }
+    std::string_view synopsis() const noexcept override { return command_synopsis; }
+    std::string usage() const override;
+    std::string details() const override;
+    int run() override;
+
+protected:
+    void add_options(po::options_description& options,
+                     po::positional_options_description& positional) override;
+    void apply(const po::variables_map& vm) override;
+
+private:
+    std::string m_roster;
+    std::string m_out;
+    std::string m_formats;
+    std::vector<std::string> m_format_list;
+    std::string m_today;
+    std::optional<std::int64_t> m_today_day;
+    bool m_wait = false;
+    CommonOptions m_common;
+};
+
+} // namespace ultrastrength::cli
+
+#endif
