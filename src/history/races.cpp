@@ -225,12 +225,18 @@ std::vector<DetectedRace> detect_races(const History& history,
             }
         }
         if (max30 > 0 && s.effort_km >= settings.spike_ratio * max30) {
-            r.score += 2.0;
+            // A day several times the usual long run, for hours, is what
+            // an ultra looks like: a 24-hour or 100-mile race is run at an
+            // easy pace and heart rate and often at no standard distance.
+            const bool far_beyond = s.effort_km >= settings.ultra_spike_ratio * max30 &&
+                                    s.moving_s >= settings.ultra_min_moving_s;
+            r.score += far_beyond ? 3.0 : 2.0;
             distance_evidence = true;
             r.reasons.push_back(format("%.1f", s.effort_km) + " effort-km is " +
                                 format("%.2f", s.effort_km / max30) +
                                 " x the longest of the previous " +
-                                std::to_string(settings.spike_window_days) + " days");
+                                std::to_string(settings.spike_window_days) + " days" +
+                                (far_beyond ? " (an ultra-long day)" : ""));
         } else if (max90 > 0 && s.effort_km > max90) {
             r.score += 1.0;
             r.reasons.push_back("longest session in " + std::to_string(settings.season_window_days) +
@@ -302,9 +308,14 @@ std::vector<DetectedRace> detect_races(const History& history,
         if (race_day) {
             const Day* eve = day_at(s.local_day - 1);
             const double ctl_before = eve != nullptr ? eve->ctl : race_day->ctl;
+            // From the day after it ends: a race past midnight puts part of
+            // its own load on the next day(s).
+            const std::int64_t last_day =
+                s.local_day +
+                static_cast<std::int64_t>(std::floor((s.local_start_h * 3600 + s.elapsed_s) / 86400));
             double after = 0;
             int days_after = 0;
-            for (std::int64_t d = s.local_day + 1; d <= s.local_day + 7; ++d) {
+            for (std::int64_t d = last_day + 1; d <= last_day + 7; ++d) {
                 if (const Day* x = day_at(d)) {
                     after += x->load;
                     ++days_after;

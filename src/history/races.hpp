@@ -40,6 +40,10 @@ struct RaceDetectionSettings {
     double usual_share = 0.2;              ///< ... >= 20 % of runs in the window match it [choice]
     double spike_ratio = 1.25;             ///< §3.2 (i): >= 1.25 x the longest of the prior 30 days
     int spike_window_days = 30;
+    /// A running day >= 2 x the longest of the prior 30 days and >= 3 h
+    /// moving (24-hour and 100-mile races) weighs more than a spike [choice].
+    double ultra_spike_ratio = 2.0;
+    double ultra_min_moving_s = 3 * 3600;
     int season_window_days = 90;           ///< longest in 90 days: weaker distance evidence [choice]
     int best_window_days = 365;            ///< own best pace/HR over the last year
     double near_best_pace = 0.97;          ///< Riegel 60-min speed >= 97 % of the year's best [choice]
