@@ -141,6 +141,7 @@ std::vector<DetectedRace> detect_races(const History& history,
         double max90 = 0;
         double best_v60 = 0;
         double top_hr = -1;  // bpm; < 0: none
+        int as_hard_runs = 0;  // runs as long at about this heart rate or more
         std::vector<double> year_v60;
         std::vector<double> year_hr;
         int window_runs = 0;
@@ -184,6 +185,9 @@ std::vector<DetectedRace> detect_races(const History& history,
                 }
                 if (p.avg_hr && p.moving_s >= settings.hr_duration_band * s.moving_s) {
                     top_hr = std::max(top_hr, *p.avg_hr);
+                    if (s.avg_hr && *p.avg_hr >= *s.avg_hr - settings.hr_margin_bpm) {
+                        ++as_hard_runs;
+                    }
                 }
             }
         }
@@ -267,7 +271,11 @@ std::vector<DetectedRace> detect_races(const History& history,
                                     " % of your best of the last year (Riegel-adjusted)");
             }
         }
-        if (s.avg_hr && top_hr > 0 && hr_stands_out && *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
+        // The heart rate of a weekly hill or tempo session, reached again
+        // and again, is no race effort.
+        const bool hr_rare = as_hard_runs < settings.hr_common_runs;
+        if (s.avg_hr && top_hr > 0 && hr_stands_out && hr_rare &&
+            *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
             r.score += *s.avg_hr >= top_hr ? 1.5 : 1.0;
             intensity_evidence = true;
             r.reasons.push_back("average HR " + format("%.0f", *s.avg_hr) + " bpm vs " +

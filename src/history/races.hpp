@@ -55,6 +55,8 @@ struct RaceDetectionSettings {
     double above_typical_hr_bpm = 5;
     double hr_duration_band = 0.6;         ///< compare HR with runs at least 60 % as long [choice]
     double hr_margin_bpm = 2;              ///< within 2 bpm of the highest such average HR [choice]
+    /// ... unless >= 4 such runs in the year reached it too: a session's usual HR [choice]
+    int hr_common_runs = 4;
     double form_before = -0.05;            ///< §3.2 (ii): form% >= -5 % on race morning
     double shakeout_fraction = 0.4;        ///< or only runs < 40 % of the race's time in the 2 days before [choice]
     double after_load_fraction = 0.5;      ///< §3.2 (iii): next 7 days' load < 50 % of 7 x CTL

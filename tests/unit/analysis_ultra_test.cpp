@@ -89,6 +89,7 @@ struct Year {
     std::map<std::int64_t, double> hike_km;    ///< steep hikes (in km, not running km)
     std::vector<std::int64_t> mountain_days;   ///< mountain runs and long hikes
     std::vector<std::int64_t> long_runs;       ///< long runs >= 30 km
+    std::vector<std::int64_t> hill_days;       ///< the weekly hill session, at the same HR
     std::int64_t day_24h = 0;
     std::int64_t day_100mi = 0;
     int cross_sessions = 0;
@@ -119,6 +120,7 @@ void training_week(Year& y, std::int64_t monday, double long_km, double b2b_km,
     y.run(monday + 1, easy(midweek_km, 120));
     y.cross(monday + 2, Sport::cycling, 90, 38, 128);
     y.run(monday + 3, Outing{Sport::trail_running, midweek_km, 450, 3.2, 150, 18, 60, "Hill reps"});
+    y.hill_days.push_back(monday + 3);
     y.cross(monday + 4, Sport::swimming, 45, 2.0, 125);
     if (long_km > 0) {
         const Outing lr{Sport::trail_running, long_km, 30 * long_km, 2.85, 141, 7, 900, "Long run"};
@@ -140,6 +142,7 @@ void mountain_week(Year& y, std::int64_t monday, int k) {
     y.run(monday + 1, easy(12, 150));
     y.cross(monday + 2, Sport::cycling, 120, 55, 130);
     y.run(monday + 3, Outing{Sport::trail_running, 14, 600, 3.2, 150, 18, 60, "Hill reps"});
+    y.hill_days.push_back(monday + 3);
     const double run_km = k % 2 == 0 ? 28 : 24;
     const double run_dplus = k % 2 == 0 ? 1900 : 1600;
     y.run(monday + 5,
@@ -321,6 +324,12 @@ TEST(UltraYear, MountainDaysAndLongRunsAreTrainingNotRaces) {
         const DetectedRace* d = race_on(r.races, day);
         EXPECT_TRUE(d == nullptr || !d->likely) << format_date(civil_from_days(day)) << "\n"
                                                 << found;
+    }
+    // Its heart rate is the year's highest for its length, but it is
+    // reached every week: no race, not even a possible one.
+    for (const std::int64_t day : y.hill_days) {
+        EXPECT_EQ(race_on(r.races, day), nullptr) << format_date(civil_from_days(day)) << "\n"
+                                                  << found;
     }
     for (const std::int64_t day : y.long_runs) {
         const DetectedRace* d = race_on(r.races, day);
