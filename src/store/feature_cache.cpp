@@ -576,10 +576,28 @@ std::optional<DecodedFile> FeatureCache::lookup_moved(const FileStamp& stamp, st
             source = stamp.path + source.substr(old_path.size());
         }
     };
+    // Errors and warnings name the file they were found in: name the new one.
+    auto rename_in_text = [&](std::string& text) {
+        if (old_path.empty()) {
+            return;
+        }
+        for (auto at = text.find(old_path); at != std::string::npos;
+             at = text.find(old_path, at + stamp.path.size())) {
+            text.replace(at, old_path.size(), stamp.path);
+        }
+    };
     for (auto& o : found.outcomes) {
         rename(o.source);
+        rename_in_text(o.message);
+        for (auto& w : o.warnings) {
+            rename_in_text(w);
+        }
         for (auto& a : o.activities) {
             rename(a.source);
+        }
+        for (auto& d : o.duplicates) {
+            rename(d.activity.source);
+            rename(d.duplicate_of);
         }
     }
     for (auto& index : found.indexes) {

@@ -115,6 +115,22 @@ TEST_F(FeatureCacheTest, RecognisesAMovedFileByItsHash) {
     EXPECT_FALSE(cache.find_moved(moved, 98));
 }
 
+TEST_F(FeatureCacheTest, AMovedFilesErrorsNameItsNewPath) {
+    FeatureCache cache(file("c.sqlite"));
+    InputOutcome bad;
+    bad.source = "/tmp/run-1/cut.zip";
+    bad.kind = InputOutcome::Kind::rejected;
+    bad.message = "/tmp/run-1/cut.zip: archive broken in or after member 1 (a.txt)";
+    bad.warnings = {"/tmp/run-1/cut.zip!a.txt: skipped"};
+    cache.put({"/tmp/run-1/cut.zip", 50, 1}, 7, {bad});
+    const auto found = cache.find_moved({"/tmp/run-22/cut.zip", 50, 2}, 7);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->at(0).source, "/tmp/run-22/cut.zip");
+    EXPECT_EQ(found->at(0).message,
+              "/tmp/run-22/cut.zip: archive broken in or after member 1 (a.txt)");
+    EXPECT_EQ(found->at(0).warnings.at(0), "/tmp/run-22/cut.zip!a.txt: skipped");
+}
+
 TEST_F(FeatureCacheTest, GarbageFileIsMovedAsideAndRebuilt) {
     {
         std::ofstream out(file("c.sqlite"), std::ios::binary);
