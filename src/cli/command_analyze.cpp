@@ -233,8 +233,20 @@ json analysis_json(const Analysis& a, const ScanSummary& summary,
     }
     j["weeks"] = weeks;
 
-    json sessions = json::array();
+    // Running-type and completed strength sessions (load only, in_volume false), by start time.
+    std::vector<const Session*> listed;
     for (const auto& s : h.sessions) {
+        listed.push_back(&s);
+    }
+    for (const auto& s : h.strength) {
+        listed.push_back(&s);
+    }
+    std::stable_sort(listed.begin(), listed.end(), [](const Session* x, const Session* y) {
+        return x->start_utc < y->start_utc;
+    });
+    json sessions = json::array();
+    for (const Session* p : listed) {
+        const Session& s = *p;
         json x;
         x["source"] = s.source;
         x["date"] = day_text(s.local_day);

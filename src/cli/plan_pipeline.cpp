@@ -123,8 +123,9 @@ double mean_daily_load(const History& h, int days) {
     }
     double sum = 0;
     int n = 0;
+    // Running-type load only: the planned strength is added on top (§4.6).
     for (auto it = h.days.rbegin(); it != h.days.rend() && n < days; ++it, ++n) {
-        sum += it->load;
+        sum += it->load - it->strength_load;
     }
     return sum / std::max(days, 1);
 }
@@ -510,7 +511,10 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
         const Day& d = h.days.back();
         ctx.load.ctl = d.ctl;
         ctx.load.atl = d.atl;
-        ctx.load.form_pct = d.ctl > 0 ? 100 * (d.ctl - d.atl) / d.ctl : 0;
+        // §1.4 form for the day after the history (the default plan start),
+        // by the analysis's own definition: analyze reports the same value
+        // as "tomorrow".
+        ctx.load.form_pct = 100 * form_fraction_on(h, d.day + 1).value_or(0);
         ctx.load.ramp_ctl_per_week = d.ramp;
     }
     const HistorySettings hs;

@@ -139,6 +139,22 @@ std::string_view to_string(WeekStatus status) noexcept {
     return "loaded";
 }
 
+std::optional<double> form_fraction_on(const History& history, std::int64_t day) noexcept {
+    if (history.days.empty()) {
+        return std::nullopt;
+    }
+    const std::int64_t first = history.days.front().day;
+    const std::int64_t last = history.days.back().day;
+    if (day >= first && day <= last) {
+        return history.days[static_cast<std::size_t>(day - first)].form_pct;
+    }
+    if (day == last + 1 && history.days.back().ctl > 0) {
+        const Day& d = history.days.back();
+        return (d.ctl - d.atl) / d.ctl;
+    }
+    return std::nullopt;
+}
+
 std::optional<std::int32_t> parse_utc_offset(std::string_view text) noexcept {
     if (text == "UTC" || text == "utc" || text == "Z" || text == "GMT") {
         return 0;
@@ -279,11 +295,15 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
     const auto& acts = input.activities;
 
     // §2.1 which activities count.
+    // Completed strength sessions count in the load only (§1.4, §4.6).
     std::vector<std::size_t> order;
+    std::vector<std::size_t> strength_order;
     for (std::size_t i = 0; i < acts.size(); ++i) {
         const auto& a = acts[i];
         const bool foot = is_running(a.sport) || a.sport == Sport::hiking || a.sport == Sport::walking;
-        if (!foot) {
+        if (a.sport == Sport::strength && a.start_utc && duration_of(a) > 0) {
+            strength_order.push_back(i);
+        } else if (!foot) {
             h.excluded.push_back({a.source, std::string(to_string(a.sport)), "not a running, hiking or walking activity"});
         } else if (!a.start_utc) {
             h.excluded.push_back({a.source, std::string(to_string(a.sport)), "no start time"});
@@ -298,9 +318,17 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
     });
     order = dedupe(acts, order, settings.dedupe_overlap, h.excluded);
+    std::stable_sort(strength_order.begin(), strength_order.end(),
+                     [&](std::size_t x, std::size_t y) {
+                         return *acts[x].start_utc < *acts[y].start_utc ||
+                                (*acts[x].start_utc == *acts[y].start_utc &&
+                                 acts[x].source < acts[y].source);
+                     });
+    // Deduplicated among themselves, so a strength recording never replaces a run.
+    strength_order = dedupe(acts, strength_order, settings.dedupe_overlap, h.excluded);
 
     std::vector<HeartRateHistogram> histograms;
-    for (const std::size_t i : order) {
+    const auto make_session = [&](std::size_t i) {
         const auto& a = acts[i];
         Session s;
         s.input_index = i;
@@ -338,8 +366,11 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                                                  format("%.0f", settings.hike_min_ascent_m) + " m)"));
         }
         s.effort_km = s.in_volume ? effort_km(s.distance_m, s.ascent_m) : 0;
-        h.sessions.push_back(std::move(s));
-        histograms.push_back(a.hr_histogram);
+        return s;
+    };
+    for (const std::size_t i : order) {
+        h.sessions.push_back(make_session(i));
+        histograms.push_back(acts[i].hr_histogram);
     }
 
     h.today = input.today.value_or(h.sessions.empty() ? 0 : h.sessions.back().local_day);
@@ -358,6 +389,23 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         }
         h.sessions = std::move(kept);
         histograms = std::move(kept_h);
+    }
+    // Strength sessions: in load and time of day only, never in km, D+ or effort-km.
+    std::vector<HeartRateHistogram> strength_histograms;
+    for (const std::size_t i : strength_order) {
+        Session s = make_session(i);
+        if (s.local_day > h.today) {
+            h.excluded.push_back(
+                {s.source, std::string(to_string(s.sport)), "after the analysis date"});
+            continue;
+        }
+        s.running = false;
+        s.in_volume = false;
+        s.effort_km = 0;
+        s.notes.assign(1, "strength: counted in load only, never in km, D+ or effort-km "
+                          "(analysis.md §4.6)");
+        h.strength.push_back(std::move(s));
+        strength_histograms.push_back(acts[i].hr_histogram);
     }
 
     h.athlete = resolve_athlete(input.athlete, h.sessions, histograms, h.today, settings);
@@ -463,6 +511,30 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         s.load = settings.default_load_per_hour * s.moving_s / 3600.0;
         s.rung = LoadRung::default_rate;
     }
+    // Completed strength (§4.6): heart rate (rung 2), else session-RPE with the
+    // same c as rung 3, else session-RPE at the default RPE of a planned A/B
+    // session. Pace and the running model do not apply to lifting.
+    for (std::size_t i = 0; i < h.strength.size(); ++i) {
+        Session& s = h.strength[i];
+        const auto& a = acts[s.input_index];
+        if (s.has_hr &&
+            histogram_seconds(strength_histograms[i]) >= settings.hr_min_coverage * s.moving_s) {
+            s.trimp = trimp_from_histogram(strength_histograms[i], hr_rest, hr_max, sex,
+                                           settings.hr_min_bpm, settings.hr_above_max_bpm);
+            s.hr_load = hr_tss(*s.trimp, lthr, hr_rest, hr_max, sex);
+            s.load = *s.hr_load;
+            s.rung = LoadRung::heart_rate;
+        } else if (a.rpe && *a.rpe > 0) {
+            s.load = session_rpe(*a.rpe, s.moving_s) * rpe_c;
+            s.rung = LoadRung::rpe;
+        } else {
+            s.load = session_rpe(settings.strength_default_rpe, s.moving_s) * rpe_c;
+            s.rung = LoadRung::default_rate;
+            s.notes.push_back("no heart rate or RPE: scored as session-RPE " +
+                              format("%.0f", settings.strength_default_rpe) + " x minutes x " +
+                              format("%.3f", rpe_c) + " (analysis.md §4.6)");
+        }
+    }
 
     if (h.sessions.empty()) {
         h.notes.push_back("no running, hiking or walking activity to analyse");
@@ -473,6 +545,14 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
     const std::int64_t first_day = h.sessions.front().local_day;
     const std::int64_t n_days = h.today - first_day + 1;
     std::vector<double> daily(static_cast<std::size_t>(n_days), 0.0);
+    std::vector<double> strength_daily(static_cast<std::size_t>(n_days), 0.0);
+    for (const auto& s : h.strength) {
+        // Before the first run there is no PMC yet to put it in.
+        if (s.local_day >= first_day && s.local_day <= h.today) {
+            daily[static_cast<std::size_t>(s.local_day - first_day)] += s.load;
+            strength_daily[static_cast<std::size_t>(s.local_day - first_day)] += s.load;
+        }
+    }
     for (const auto& s : h.sessions) {
         const std::int64_t local_start = s.start_utc + s.utc_offset_s;
         double remaining = s.elapsed_s;
@@ -513,6 +593,7 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         Day day;
         day.day = first_day + d;
         day.load = daily[static_cast<std::size_t>(d)];
+        day.strength_load = strength_daily[static_cast<std::size_t>(d)];
         day.tsb = ctl - atl;
         if (ctl > 0) {
             day.form_pct = day.tsb / ctl;
@@ -546,10 +627,20 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         return (i >= 0 && i < n_days) ? time_on[static_cast<std::size_t>(i)] : 0.0;
     };
     std::size_t next_session = 0;
+    std::size_t next_strength = 0;
     for (std::int64_t ws = first_week; ws <= last_week; ws += 7) {
         Week w;
         w.start_day = ws;
         w.partial = ws + 6 > h.today;
+        for (; next_strength < h.strength.size() && h.strength[next_strength].local_day < ws + 7;
+             ++next_strength) {
+            const Session& s = h.strength[next_strength];
+            if (s.local_day >= first_day) {
+                ++w.strength_sessions;
+                w.strength_load += s.load;
+                w.load += s.load;
+            }
+        }
         for (; next_session < h.sessions.size() && h.sessions[next_session].local_day < ws + 7;
              ++next_session) {
             const Session& s = h.sessions[next_session];

@@ -63,6 +63,7 @@ struct HistorySettings {
     int model_window_days = 42;           ///< rung 4: athlete's load per effort-km over 42 days
     int model_min_activities = 3;         ///< ... from at least this many activities [choice]
     double default_load_per_hour = 50;    ///< rung 5 (~IF 0.71) [choice]
+    double strength_default_rpe = 6;      ///< §4.6: strength with neither HR nor RPE scored as RPE 6 [choice]
     double ultra_hedge_s = 4 * 3600;      ///< > 4 h: max(rung 1, rung 2) (§1.3) [choice]
 
     // §2.1 which activities count.
@@ -85,7 +86,8 @@ struct HistorySettings {
     int peak_window_weeks = 52;      ///< season peak over the last 365 days (§2.3)
 };
 
-/// One activity that counts (running, or a hike/walk per §2.1).
+/// One activity that counts (running, or a hike/walk per §2.1), or a
+/// completed strength session (History::strength, load only).
 struct Session {
     std::size_t input_index = 0;    ///< position in HistoryInput::activities
     std::string source;
@@ -129,7 +131,8 @@ struct Excluded {
 
 struct Day {
     std::int64_t day = 0;  ///< local days since 1970-01-01
-    double load = 0;       ///< S_d
+    double load = 0;       ///< S_d: running-type and completed strength load (§1.4, §4.6)
+    double strength_load = 0;  ///< the part of S_d from completed strength sessions (§4.6)
     double ctl = 0;        ///< fitness at the end of the day
     double atl = 0;        ///< fatigue at the end of the day
     double tsb = 0;        ///< form for today = CTL - ATL at the end of yesterday
@@ -158,7 +161,9 @@ struct Week {
     double ascent_m = 0;
     double descent_m = 0;
     double effort_km = 0;
-    double load = 0;
+    double load = 0;             ///< sum of S_d over the week, strength included (§4.6)
+    int strength_sessions = 0;   ///< completed strength sessions (in load, never in volume)
+    double strength_load = 0;    ///< their part of `load`
     double long_s = 0;           ///< longest single session, moving s
     double long_effort_km = 0;   ///< longest single session by effort-km
     double long_km = 0;
@@ -177,6 +182,10 @@ struct Week {
 struct History {
     AthleteProfile athlete;
     std::vector<Session> sessions;   ///< counted, in start order
+    /// Completed strength sessions (FIT training/strength_training, "strength"
+    /// or "Weight Training" in other formats), in start order: they count in
+    /// the daily load S_d (§1.4, §4.6) and never in volume, effort-km, phases.
+    std::vector<Session> strength;
     std::vector<Excluded> excluded;
     std::vector<Day> days;           ///< first session's day .. today
     std::vector<Week> weeks;         ///< Monday weeks covering `days`
@@ -206,6 +215,11 @@ struct HistoryInput {
 };
 
 History build_history(const HistoryInput& input, const HistorySettings& settings = {});
+
+/// Form (§1.4) for `day` as a fraction of fitness: TSB_d / CTL_(d-1) with
+/// TSB_d = CTL_(d-1) - ATL_(d-1). Defined for the analysed days and for the
+/// day after `today` (from today's end state); empty elsewhere or when CTL is 0.
+std::optional<double> form_fraction_on(const History& history, std::int64_t day) noexcept;
 
 /// Monday on or before `day` (1970-01-01 was a Thursday).
 std::int64_t monday_of(std::int64_t day) noexcept;

@@ -707,6 +707,9 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         text += "Fitness (CTL) " + format("%.1f", d.ctl) + ", fatigue (ATL) " +
                 format("%.1f", d.atl) + ", form " + format("%+.1f", d.tsb) +
                 (d.form_pct ? " (" + format("%+.0f", *d.form_pct * 100) + " %)" : std::string()) +
+                (d.ctl > 0 ? ", tomorrow " + format("%+.1f", d.ctl - d.atl) + " (" +
+                                 format("%+.0f", *form_fraction_on(h, d.day + 1) * 100) + " %)"
+                           : std::string()) +
                 ", ramp " + format("%+.1f", week.ramp) + " CTL/week. ";
     }
     std::map<LoadRung, int> mix;
@@ -723,6 +726,22 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             first = false;
         }
         text += ". ";
+    }
+    if (!h.strength.empty()) {
+        std::map<LoadRung, int> strength_mix;
+        for (const auto& s : h.strength) {
+            ++strength_mix[s.rung];
+        }
+        text += std::to_string(h.strength.size()) + " strength session" +
+                (h.strength.size() == 1 ? "" : "s") + " counted in the load, not in volume (";
+        bool first = true;
+        for (const auto& [rung, n] : strength_mix) {
+            text += (first ? "" : ", ") + std::to_string(n) + " " +
+                    (rung == LoadRung::default_rate ? std::string("default RPE")
+                                                    : std::string(to_string(rung)));
+            first = false;
+        }
+        text += "). ";
     }
     const std::int64_t six_weeks = h.today - 42;
     bool recent_race = false;

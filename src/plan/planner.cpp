@@ -591,13 +591,33 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         cap = rules.c_only_max_minutes;
     }
     if (cap) {
+        // One set at a time: first from the supporting blocks (corrective,
+        // eccentric) down to the low end of their §4.3 range, so the heavy and
+        // plyometric sets of the table go last; then from the block with the
+        // most sets (on a tie the later one).
+        const auto table_low = [&](const PlanBlock& block) {
+            const auto& gp = p.groups[static_cast<std::size_t>(block.group)];
+            return gp ? gp->sets.low : 1;
+        };
         while (session_minutes(session) > *cap) {
             std::size_t largest = session.blocks.size();
             for (std::size_t b = 0; b < session.blocks.size(); ++b) {
-                if (session.blocks[b].sets > 1 &&
+                const PlanBlock& block = session.blocks[b];
+                if ((block.group == ExerciseGroup::corrective ||
+                     block.group == ExerciseGroup::eccentric) &&
+                    block.sets > std::max(1, table_low(block)) &&
                     (largest == session.blocks.size() ||
-                     session.blocks[b].sets > session.blocks[largest].sets)) {
+                     block.sets >= session.blocks[largest].sets)) {
                     largest = b;
+                }
+            }
+            if (largest == session.blocks.size()) {
+                for (std::size_t b = 0; b < session.blocks.size(); ++b) {
+                    if (session.blocks[b].sets > 1 &&
+                        (largest == session.blocks.size() ||
+                         session.blocks[b].sets >= session.blocks[largest].sets)) {
+                        largest = b;
+                    }
                 }
             }
             if (largest == session.blocks.size()) {
@@ -700,7 +720,8 @@ Plan Planner::run() {
     const LoadState& load = m_ctx.load;
     plan.notes.push_back(
         "load at the start: CTL " + fixed(load.ctl, 1) + ", ATL " + fixed(load.atl, 1) + ", form " +
-        fixed(load.form_pct, 0) + " %, ramp " + fixed(load.ramp_ctl_per_week, 1) +
+        fixed(load.form_pct, 0) + " % on " + format_date(m_ctx.start) +
+        " (CTL - ATL at the end of the day before), ramp " + fixed(load.ramp_ctl_per_week, 1) +
         " CTL/week, r = " + fixed(load.volume_ratio, 2) + " (analysis.md §1.4, §3.2)");
     std::string kit;
     for (const std::string& item : m_ctx.equipment) {
@@ -712,6 +733,11 @@ Plan Planner::run() {
     plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
                          fixed(load.mean_daily_run_load, 1) +
                          " TSS-eq/day plus the planned strength sessions (analysis.md §4.6)");
+    plan.notes.push_back(
+        "ρ of a session: ATL/CTL projected for its day with that day's running and "
+        "the strength planned before it, the session itself not counted; its own "
+        "load is checked against the CTL ramp ceiling of " +
+        fixed(m_rx.rules.ramp_ceiling_ctl_per_week, 0) + "/week (analysis.md §4.5, §4.6)");
 
     const double decay_ctl = 1 - std::exp(-1.0 / 42);
     const double decay_atl = 1 - std::exp(-1.0 / 7);
@@ -754,14 +780,20 @@ Plan Planner::run() {
             if (i == 0) {
                 trace.form_pct = load.form_pct;
             }
-            // Decide with the full-volume session counted in the projection (§4.6).
+            // §4.5 reads ρ "projected for the session day, including planned
+            // strength load": the state the athlete brings to the session, with
+            // the day's running (run first, §4.4) and the strength planned
+            // before it counted. The session's own load is not part of it:
+            // counting it would make every full session on a low-CTL athlete
+            // cut itself (one 60-TSS session adds ~0.2 to ρ at CTL 40), so it is
+            // checked where §4.6 puts it, against the CTL ramp ceiling below.
             VolumeTier full = volume_tier(0, 0, 0, 0);
             SessionTrace scratch;
             PlanSession candidate = build(*slot, week, full, confidence_factor, rotation, &scratch);
-            project(candidate.estimated_load, &trace.rho, &trace.ramp);
-            double rho_runs = 0;
-            project(0, &rho_runs, &trace.ramp_runs_only);
-            VolumeTier tier = volume_tier(trace.rho, trace.spike, trace.ramp, trace.form_pct);
+            project(candidate.estimated_load, &trace.rho_with_session, &trace.ramp);
+            project(0, &trace.rho, &trace.ramp_runs_only);
+            VolumeTier tier =
+                volume_tier(trace.rho, trace.spike, trace.ramp_runs_only, trace.form_pct);
             trace.table_m = tier.m;
             const double ceiling = m_rx.rules.ramp_ceiling_ctl_per_week;
             std::string ramp_reason;
@@ -824,7 +856,7 @@ Plan Planner::run() {
 
 VolumeTier volume_tier(double rho, double spike, double ramp, double form_pct) {
     VolumeTier tier;
-    const std::string rho_text = "ρ = ATL/CTL " + fixed(rho, 2);
+    const std::string rho_text = "ρ = ATL/CTL " + fixed(rho, 2) + " before the session";
     if (rho > 1.50 || ramp > 10 || form_pct < -40) {
         tier.m = 0;
         tier.corrective_only = true;

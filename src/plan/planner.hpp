@@ -30,10 +30,14 @@ VolumeTier step_down(const VolumeTier& tier);
 
 /// What the planner decided for one session and why, for tests and reports.
 struct SessionTrace {
-    double rho = 1; ///< projected ATL/CTL on the day, planned strength included
+    /// Projected ATL/CTL on the session day as the athlete arrives at the
+    /// session: the day's assumed running and every earlier planned strength
+    /// session counted, this session not (its own load is the §4.6 ramp check).
+    double rho = 1;
+    double rho_with_session = 1; ///< the same with this session at full volume (shown, not used)
     double spike = 0;
-    double ramp = 0;           ///< projected CTL ramp with the session, per week
-    double ramp_runs_only = 0; ///< the same without any strength that day
+    double ramp = 0;           ///< projected CTL ramp with the session, per week (§4.6)
+    double ramp_runs_only = 0; ///< the same without this session: the §4.5 table's ramp
     double form_pct = 0;
     double table_m = 1;         ///< §4.5 table row
     double tier_m = 1;          ///< after the §4.6 ramp step-down

@@ -416,6 +416,109 @@ TEST(Scenario, HikesCountInLoadAndTimeButEffortKmOnlyWhenSteep) {
     EXPECT_EQ(r.history.excluded[0].reason, "not a running, hiking or walking activity");
 }
 
+ActivityFeatures make_strength(std::int64_t day, double minutes) {
+    ActivityFeatures a;
+    a.source = "strength-" + format_date(civil_from_days(day)) + ".fit";
+    a.sport = Sport::strength;
+    a.start_utc = day * 86400 + 18 * 3600;
+    a.utc_offset_s = 0;
+    a.elapsed_s = minutes * 60;
+    a.timer_s = minutes * 60;
+    a.set(Flag::no_heart_rate);
+    return a;
+}
+
+History history_with(std::vector<ActivityFeatures> acts) {
+    HistoryInput input;
+    input.activities = std::move(acts);
+    input.utc_offset_s = 0;
+    input.athlete.hr_max = 190;
+    input.athlete.hr_rest = 50;
+    input.athlete.lthr = 170;
+    input.athlete.sex = Sex::male;
+    return build_history(input);
+}
+
+// §4.6: completed strength counts in the daily load by heart rate (rung 2),
+// else session-RPE, else RPE 6; never in km, effort-km, weeks' runs or phases.
+TEST(Scenario, StrengthCountsInTheLoadButNotInVolume) {
+    std::vector<ActivityFeatures> runs;
+    for (int w = 0; w < 8; ++w) {
+        add_week(runs, monday0 + 7 * w, 40);
+    }
+    std::vector<ActivityFeatures> acts = runs;
+    auto hr = make_strength(monday0 + 7 * 6, 40); // Monday, 40 min at 110 bpm
+    hr.flags = 0;
+    hr.has_hr_histogram = true;
+    hr.hr_histogram[110] = 40 * 60;
+    acts.push_back(hr);
+    auto rpe = make_strength(monday0 + 7 * 6 + 2, 30); // Wednesday, RPE 7
+    rpe.rpe = 7;
+    acts.push_back(rpe);
+    acts.push_back(make_strength(monday0 + 7 * 7 + 4, 45)); // Friday, nothing recorded
+    const History with = history_with(acts);
+    const History without = history_with(runs);
+
+    ASSERT_EQ(with.strength.size(), 3U);
+    // HRr = (110 - 50)/140; TRIMP = 40 x HRr x 0.64 e^(1.92 HRr) = 24.98;
+    // one hour at LTHR 170: 60 x (120/140) x 0.64 e^(1.92 x 120/140) = 170.65.
+    EXPECT_EQ(with.strength[0].rung, LoadRung::heart_rate);
+    EXPECT_NEAR(*with.strength[0].trimp, 24.982, 1e-3);
+    EXPECT_NEAR(with.strength[0].load, 14.639, 1e-3);
+    // 7 x 30 min x c, c = 100/420 (no activity has both RPE and pace or HR load).
+    EXPECT_EQ(with.strength[1].rung, LoadRung::rpe);
+    EXPECT_NEAR(with.strength[1].load, 50.0, 1e-9);
+    // No HR, no RPE: 6 x 45 min x 100/420.
+    EXPECT_EQ(with.strength[2].rung, LoadRung::default_rate);
+    EXPECT_NEAR(with.strength[2].load, 6 * 45 * 100.0 / 420, 1e-9);
+
+    // The daily load grows by exactly the strength load on its day, nothing else.
+    ASSERT_EQ(with.days.size(), without.days.size());
+    double added = 0;
+    for (std::size_t d = 0; d < with.days.size(); ++d) {
+        const double diff = with.days[d].load - without.days[d].load;
+        EXPECT_NEAR(diff, with.days[d].strength_load, 1e-9);
+        added += diff;
+    }
+    EXPECT_NEAR(added, 14.639 + 50.0 + 6 * 45 * 100.0 / 420, 1e-3);
+    EXPECT_GT(with.days.back().ctl, without.days.back().ctl);
+    // Volume, sessions and weeks' running untouched.
+    ASSERT_EQ(with.weeks.size(), without.weeks.size());
+    for (std::size_t w = 0; w < with.weeks.size(); ++w) {
+        EXPECT_EQ(with.weeks[w].runs, without.weeks[w].runs);
+        EXPECT_EQ(with.weeks[w].sessions, without.weeks[w].sessions);
+        EXPECT_DOUBLE_EQ(with.weeks[w].km, without.weeks[w].km);
+        EXPECT_DOUBLE_EQ(with.weeks[w].effort_km, without.weeks[w].effort_km);
+        EXPECT_DOUBLE_EQ(with.weeks[w].time_h, without.weeks[w].time_h);
+        EXPECT_NEAR(with.weeks[w].load - with.weeks[w].strength_load, without.weeks[w].load, 1e-9);
+    }
+    EXPECT_EQ(with.weeks[6].strength_sessions, 2);
+    EXPECT_EQ(with.weeks[7].strength_sessions, 1);
+    EXPECT_EQ(with.sessions.size(), without.sessions.size());
+    const PhaseResult pa = classify_phases(with, {}, detect_races(with));
+    const PhaseResult pb = classify_phases(without, {}, detect_races(without));
+    ASSERT_EQ(pa.weeks.size(), pb.weeks.size());
+    for (std::size_t w = 0; w < pa.weeks.size(); ++w) {
+        EXPECT_EQ(pa.weeks[w].phase, pb.weeks[w].phase);
+    }
+}
+
+// §1.4: form for a day is CTL - ATL at the end of the day before, over that CTL;
+// the day after the history is defined from the last day's end state.
+TEST(Scenario, FormOfTheDayAfterTheHistoryUsesTheLastDaysEnd) {
+    std::vector<ActivityFeatures> acts;
+    for (int w = 0; w < 3; ++w) {
+        add_week(acts, monday0 + 7 * w, 40);
+    }
+    const History h = history_with(acts);
+    const Day& last = h.days.back();
+    EXPECT_EQ(form_fraction_on(h, last.day), last.form_pct);
+    ASSERT_TRUE(form_fraction_on(h, last.day + 1).has_value());
+    EXPECT_DOUBLE_EQ(*form_fraction_on(h, last.day + 1), (last.ctl - last.atl) / last.ctl);
+    EXPECT_FALSE(form_fraction_on(h, last.day + 2).has_value());
+    EXPECT_FALSE(form_fraction_on(h, h.days.front().day - 1).has_value());
+}
+
 TEST(Scenario, DuplicateRecordingsKeepTheRicherFile) {
     std::vector<ActivityFeatures> acts;
     auto fit = make_run(monday0, RunSpec{});

@@ -144,7 +144,7 @@ void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<Sess
         }
 
         // §4.5 volume table and §4.6 ramp ceiling.
-        EXPECT_DOUBLE_EQ(t.table_m, expected_table_m(t.rho, t.spike, t.ramp, t.form_pct));
+        EXPECT_DOUBLE_EQ(t.table_m, expected_table_m(t.rho, t.spike, t.ramp_runs_only, t.form_pct));
         EXPECT_LE(t.tier_m, t.table_m);
         if (t.tier_m < t.table_m) {
             EXPECT_GT(t.ramp, rx.rules.ramp_ceiling_ctl_per_week);
@@ -283,7 +283,8 @@ TEST(Planner, VolumeTableRows) {
     EXPECT_EQ(volume_tier(1.0, 0, 10.5, 0).m, 0);
     EXPECT_TRUE(volume_tier(1.0, 0, 0, -41).corrective_only);
     EXPECT_EQ(volume_tier(1.18, 0, 0, 0).reason,
-              "ρ = ATL/CTL 1.18 > 1.10: sets ×0.8, plyometric contacts -50 % (analysis.md §4.5)");
+              "ρ = ATL/CTL 1.18 before the session > 1.10: sets ×0.8, plyometric contacts -50 % "
+              "(analysis.md §4.5)");
     EXPECT_EQ(step_down(volume_tier(1.0, 0, 0, 0)).m, 0.8);
     EXPECT_EQ(step_down(volume_tier(1.2, 0, 0, 0)).m, 0.6);
     EXPECT_EQ(step_down(volume_tier(1.4, 0, 0, 0)).m, 0);
@@ -460,6 +461,37 @@ TEST(Planner, TaperAndRaceWeekRespectTheRaceDate) {
         EXPECT_FALSE(has_block(s, ExerciseGroup::eccentric));
     }
     EXPECT_TRUE(heavy_seen);
+}
+
+// §4.5 ρ is the state the athlete brings to the session: steady running
+// (CTL = ATL = daily run load) gives exactly 1.0 before the first session;
+// the next session sees the first one's load decayed through the days
+// between, and neither sees its own (that goes to the §4.6 ramp check).
+TEST(Planner, RhoIsTheStateBeforeTheSessionWithEarlierStrengthCounted) {
+    PlanContext ctx = test::steady_context(Phase::early, 1);
+    ctx.load.ctl = 50;
+    ctx.load.atl = 50;
+    ctx.load.mean_daily_run_load = 50;
+    std::vector<SessionTrace> trace;
+    const Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+    ASSERT_EQ(plan.sessions.size(), 2U);
+    ASSERT_EQ(trace.size(), 2U);
+    EXPECT_DOUBLE_EQ(trace[0].rho, 1.0);
+    EXPECT_EQ(trace[0].table_m, 1.0);
+    EXPECT_GT(trace[0].rho_with_session, 1.10); // the old reading would have cut it
+    // Hand projection: x_d = x_(d-1) + (S_d - x_(d-1)) (1 - e^(-1/tau)), S = 50 + strength.
+    const std::int64_t first = days_from_civil(plan.sessions[0].date);
+    const std::int64_t second = days_from_civil(plan.sessions[1].date);
+    const double l = plan.sessions[0].estimated_load;
+    double ctl = 50;
+    double atl = 50;
+    for (std::int64_t d = first; d <= second; ++d) {
+        const double s = 50 + (d == first ? l : 0);
+        ctl += (s - ctl) * (1 - std::exp(-1.0 / 42));
+        atl += (s - atl) * (1 - std::exp(-1.0 / 7));
+    }
+    EXPECT_NEAR(trace[1].rho, atl / ctl, 1e-12);
+    EXPECT_GT(trace[1].rho, 1.0);
 }
 
 TEST(Planner, HighRampStepsStrengthDown) {
