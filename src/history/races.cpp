@@ -141,6 +141,7 @@ std::vector<DetectedRace> detect_races(const History& history,
         double max90 = 0;
         double best_v60 = 0;
         double top_hr = -1;  // bpm; < 0: none
+        int as_hard_runs = 0;  // runs as long at about this heart rate or more
         std::vector<double> year_v60;
         std::vector<double> year_hr;
         int window_runs = 0;
@@ -184,6 +185,9 @@ std::vector<DetectedRace> detect_races(const History& history,
                 }
                 if (p.avg_hr && p.moving_s >= settings.hr_duration_band * s.moving_s) {
                     top_hr = std::max(top_hr, *p.avg_hr);
+                    if (s.avg_hr && *p.avg_hr >= *s.avg_hr - settings.hr_margin_bpm) {
+                        ++as_hard_runs;
+                    }
                 }
             }
         }
@@ -225,12 +229,18 @@ std::vector<DetectedRace> detect_races(const History& history,
             }
         }
         if (max30 > 0 && s.effort_km >= settings.spike_ratio * max30) {
-            r.score += 2.0;
+            // A day several times the usual long run, for hours, is what
+            // an ultra looks like: a 24-hour or 100-mile race is run at an
+            // easy pace and heart rate and often at no standard distance.
+            const bool far_beyond = s.effort_km >= settings.ultra_spike_ratio * max30 &&
+                                    s.moving_s >= settings.ultra_min_moving_s;
+            r.score += far_beyond ? 3.0 : 2.0;
             distance_evidence = true;
             r.reasons.push_back(format("%.1f", s.effort_km) + " effort-km is " +
                                 format("%.2f", s.effort_km / max30) +
                                 " x the longest of the previous " +
-                                std::to_string(settings.spike_window_days) + " days");
+                                std::to_string(settings.spike_window_days) + " days" +
+                                (far_beyond ? " (an ultra-long day)" : ""));
         } else if (max90 > 0 && s.effort_km > max90) {
             r.score += 1.0;
             r.reasons.push_back("longest session in " + std::to_string(settings.season_window_days) +
@@ -261,7 +271,11 @@ std::vector<DetectedRace> detect_races(const History& history,
                                     " % of your best of the last year (Riegel-adjusted)");
             }
         }
-        if (s.avg_hr && top_hr > 0 && hr_stands_out && *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
+        // The heart rate of a weekly hill or tempo session, reached again
+        // and again, is no race effort.
+        const bool hr_rare = as_hard_runs < settings.hr_common_runs;
+        if (s.avg_hr && top_hr > 0 && hr_stands_out && hr_rare &&
+            *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
             r.score += *s.avg_hr >= top_hr ? 1.5 : 1.0;
             intensity_evidence = true;
             r.reasons.push_back("average HR " + format("%.0f", *s.avg_hr) + " bpm vs " +
@@ -302,9 +316,14 @@ std::vector<DetectedRace> detect_races(const History& history,
         if (race_day) {
             const Day* eve = day_at(s.local_day - 1);
             const double ctl_before = eve != nullptr ? eve->ctl : race_day->ctl;
+            // From the day after it ends: a race past midnight puts part of
+            // its own load on the next day(s).
+            const std::int64_t last_day =
+                s.local_day +
+                static_cast<std::int64_t>(std::floor((s.local_start_h * 3600 + s.elapsed_s) / 86400));
             double after = 0;
             int days_after = 0;
-            for (std::int64_t d = s.local_day + 1; d <= s.local_day + 7; ++d) {
+            for (std::int64_t d = last_day + 1; d <= last_day + 7; ++d) {
                 if (const Day* x = day_at(d)) {
                     after += x->load;
                     ++days_after;

@@ -40,6 +40,10 @@ struct RaceDetectionSettings {
     double usual_share = 0.2;              ///< ... >= 20 % of runs in the window match it [choice]
     double spike_ratio = 1.25;             ///< §3.2 (i): >= 1.25 x the longest of the prior 30 days
     int spike_window_days = 30;
+    /// A running day >= 2 x the longest of the prior 30 days and >= 3 h
+    /// moving (24-hour and 100-mile races) weighs more than a spike [choice].
+    double ultra_spike_ratio = 2.0;
+    double ultra_min_moving_s = 3 * 3600;
     int season_window_days = 90;           ///< longest in 90 days: weaker distance evidence [choice]
     int best_window_days = 365;            ///< own best pace/HR over the last year
     double near_best_pace = 0.97;          ///< Riegel 60-min speed >= 97 % of the year's best [choice]
@@ -51,6 +55,8 @@ struct RaceDetectionSettings {
     double above_typical_hr_bpm = 5;
     double hr_duration_band = 0.6;         ///< compare HR with runs at least 60 % as long [choice]
     double hr_margin_bpm = 2;              ///< within 2 bpm of the highest such average HR [choice]
+    /// ... unless >= 4 such runs in the year reached it too: a session's usual HR [choice]
+    int hr_common_runs = 4;
     double form_before = -0.05;            ///< §3.2 (ii): form% >= -5 % on race morning
     double shakeout_fraction = 0.4;        ///< or only runs < 40 % of the race's time in the 2 days before [choice]
     double after_load_fraction = 0.5;      ///< §3.2 (iii): next 7 days' load < 50 % of 7 x CTL
