@@ -218,6 +218,8 @@ int CommandBatch::run() {
         request.formats = row.formats.empty() ? m_format_list : row.formats;
         request.out_dir = std::filesystem::path(m_out) / row.id;
         request.wait_for_lock = m_wait;
+        // The roster-wide files are made from every athlete's plan: plan each one.
+        request.skip_when_up_to_date = false;
         request.write_options.trainingpeaks_athlete_id = row.trainingpeaks_athlete_id;
         if (!row.calendar_name.empty()) {
             request.write_options.calendar_name = row.calendar_name;

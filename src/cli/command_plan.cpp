@@ -5,9 +5,12 @@
 #include "plan/context.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 namespace ultrastrength::cli {
 
@@ -69,6 +72,19 @@ int whole_number(const std::string& option, const std::string& text, int low, in
     return value;
 }
 
+/// A positive 64-bit id (TrainingPeaks athlete ids run past a million).
+std::int64_t positive_id(const std::string& option, const std::string& text) {
+    std::int64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || text.front() == '-' || text.front() == '+' || ec != std::errc() ||
+        ptr != end || value < 1) {
+        throw UsageError("--" + option + " '" + text + "': expected a whole number from 1 to " +
+                         std::to_string(std::numeric_limits<std::int64_t>::max()));
+    }
+    return value;
+}
+
 double positive_number(const std::string& option, const std::string& text) {
     try {
         std::size_t used = 0;
@@ -110,7 +126,9 @@ std::string CommandPlan::details() const {
            "  csv             one row per exercise, for spreadsheets\n"
            "Files are written atomically and only when their bytes change; the same inputs give\n"
            "byte-identical files. DIR/.ultrastrength-files lists them, and the next run removes\n"
-           "those of its sessions no longer planned (nothing else). Another run writing DIR\n"
+           "those of its sessions no longer planned (nothing else). When the inputs and\n"
+           "options are those of the last run and its files are still as written, the plan is\n"
+           "up to date: nothing is analysed or written. Another run writing DIR\n"
            "makes this one stop with a message (--wait: wait for it instead).\n\n"
            "--equipment lists what you have: none (body weight), band, dumbbell (or kettlebell),\n"
            "barbell, box, gym; default band,dumbbell. --days lists the weekdays strength may go\n"
@@ -258,7 +276,7 @@ void CommandPlan::apply(const po::variables_map& vm) {
     }
     if (!m_trainingpeaks_id.empty()) {
         r.write_options.trainingpeaks_athlete_id =
-            whole_number("trainingpeaks-athlete-id", m_trainingpeaks_id, 1, 999999);
+            positive_id("trainingpeaks-athlete-id", m_trainingpeaks_id);
     }
     r.wait_for_lock = m_wait;
 }
@@ -287,6 +305,15 @@ int CommandPlan::run() {
         for (const auto& name : o.removed) {
             std::cerr << "removed (no longer planned): " << name << '\n';
         }
+    }
+    if (o.up_to_date) {
+        if (!m_common.quiet) {
+            print_summary(std::cerr, o.summary);
+            std::cerr << "plan up to date: inputs and options unchanged since the last run; "
+                      << o.files.size() << " files in " << m_request.out_dir->string()
+                      << " unchanged\n";
+        }
+        return o.exit_code;
     }
     if (!m_common.quiet) {
         print_summary(std::cerr, o.summary);

@@ -1,12 +1,18 @@
 #include "cli/plan_pipeline.hpp"
 
 #include "cli/command.hpp"
+#include "cli/version.hpp"
+#include "converters/stream.hpp"
 #include "history/races.hpp"
 #include "plan/library.hpp"
 #include "plan/plan_json.hpp"
 #include "plan/planner.hpp"
 #include "plan/prescription.hpp"
+#include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
+
+#include <nlohmann/json.hpp>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <array>
@@ -18,6 +24,21 @@
 namespace ultrastrength::cli {
 
 namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// Bumped when what goes into the fingerprint or the state file changes.
+constexpr int state_version = 1;
+
+std::string hex64(std::uint64_t value) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
+    return buf;
+}
+
+template <typename T> Json optional_json(const std::optional<T>& value) {
+    return value ? Json(*value) : Json();
+}
 
 std::string fixed(double value, int decimals) {
     char buf[64];
@@ -182,7 +203,51 @@ std::vector<std::string> read_manifest(const std::filesystem::path& path) {
     return names;
 }
 
-void write_files(const PlanRequest& request, PlanOutcome& outcome) {
+std::string read_whole(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The state file's entry for a file of the folder: its size and content hash.
+Json file_entry(const std::filesystem::path& out, const std::string& name) {
+    const auto path = out / name;
+    return Json{{"name", name},
+                {"size", std::filesystem::file_size(path)},
+                {"hash", hex64(hash_file(path.string()))}};
+}
+
+/// The folder's state when it says the last run had this fingerprint and
+/// every file it lists is still there with its size and hash; else nullopt.
+std::optional<Json> matching_state(const std::filesystem::path& out,
+                                   const std::string& fingerprint) {
+    std::ifstream in(out / plan_state_name, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    Json state = Json::parse(in, nullptr, false);
+    if (state.is_discarded() || !state.is_object() || !state.contains("files") ||
+        !state["files"].is_array() || state.value("fingerprint", "") != fingerprint) {
+        return std::nullopt;
+    }
+    try {
+        for (const Json& f : state["files"]) {
+            const std::string name = f.at("name").get<std::string>();
+            check_relative_name(name);
+            const auto path = out / name;
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(path, ec) ||
+                std::filesystem::file_size(path, ec) != f.at("size").get<std::uint64_t>() || ec ||
+                hex64(hash_file(path.string())) != f.at("hash").get<std::string>()) {
+                return std::nullopt;
+            }
+        }
+    } catch (const std::exception&) {
+        return std::nullopt; // a malformed state or an unreadable file: plan again
+    }
+    return state;
+}
+
+void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
     const auto previous = read_manifest(out / plan_manifest_name);
@@ -235,6 +300,18 @@ void write_files(const PlanRequest& request, PlanOutcome& outcome) {
     for (const auto& note : sink.notes()) {
         outcome.warnings.push_back(note.file + ": " + note.message);
     }
+    // The state goes after the manifest: a run killed before it leaves the
+    // previous state, whose fingerprint or file hashes no longer match.
+    Json state;
+    state["fingerprint"] = fingerprint;
+    Json files = Json::array();
+    for (const auto& name : written) {
+        files.push_back(file_entry(out, name));
+    }
+    files.push_back(file_entry(out, plan_manifest_name));
+    state["files"] = std::move(files);
+    state["warnings"] = outcome.warnings;
+    sink.put(plan_state_name, state.dump(1) + "\n");
 }
 
 /// plan.txt: the analysis in a paragraph, then the plan (its notes say how the
@@ -543,6 +620,53 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     return ctx;
 }
 
+std::string run_fingerprint(const PlanRequest& r, const std::vector<InputOutcome>& inputs) {
+    Json doc;
+    doc["version"] = version;
+    doc["features"] = FeatureCache::features_version;
+    doc["state"] = state_version;
+    doc["id"] = r.athlete_id;
+    doc["name"] = r.athlete_name;
+    Json races = Json::array();
+    for (const Race& race : r.races) {
+        races.push_back({format_date(race.date), race.name, optional_json(race.distance_km),
+                         optional_json(race.ascent_m)});
+    }
+    doc["races"] = std::move(races);
+    doc["race_descent"] = optional_json(r.race_descent_m);
+    doc["tz"] = optional_json(r.utc_offset_s);
+    doc["today"] = optional_json(r.today);
+    doc["gaps"] = r.known_gaps;
+    const AthleteSettings& a = r.athlete;
+    doc["athlete"] = {optional_json(a.hr_max), optional_json(a.hr_rest), optional_json(a.lthr),
+                      optional_json(a.threshold_speed_mps), static_cast<int>(a.sex)};
+    doc["equipment"] = optional_json(r.equipment);
+    doc["level"] = r.level ? Json(std::string(to_string(*r.level))) : Json();
+    doc["days"] = r.strength_weekdays;
+    doc["long_run_day"] = optional_json(r.long_run_weekday);
+    doc["weeks"] = optional_json(r.weeks);
+    doc["start"] = r.start ? Json(format_date(*r.start)) : Json();
+    doc["library"] =
+        r.library ? Json{r.library->string(), hex64(hash_file(r.library->string()))} : Json();
+    doc["1rm"] = r.one_rep_max_kg;
+    doc["formats"] = r.formats;
+    doc["weight_unit"] = static_cast<int>(r.write_options.weight_unit);
+    doc["trainingpeaks_id"] = optional_json(r.write_options.trainingpeaks_athlete_id);
+    doc["calendar"] = optional_json(r.write_options.calendar_name);
+    Json in = Json::array();
+    for (const InputOutcome& o : inputs) {
+        Json duplicates = Json::array();
+        for (const auto& d : o.duplicates) {
+            duplicates.push_back({hex64(d.activity.content_hash), d.duplicate_of});
+        }
+        in.push_back({o.source, static_cast<int>(o.kind), o.bytes, hex64(o.content_hash),
+                      o.activities.size(), o.message, o.warnings, std::move(duplicates)});
+    }
+    doc["inputs"] = std::move(in);
+    const std::string text = doc.dump();
+    return hex64(XXH3_64bits(text.data(), text.size()));
+}
+
 PlanOutcome run_plan(const PlanRequest& request) {
     PlanOutcome o;
     if (const auto bad = unknown_formats(request.formats); !bad.empty()) {
@@ -571,6 +695,48 @@ PlanOutcome run_plan(const PlanRequest& request) {
         o.inputs = scan_inputs(registry, request.inputs, scan_options);
     }
     o.summary = summarize(o.inputs);
+
+    // Nothing changed since the folder's last run: done.
+    std::string fingerprint;
+    if (request.out_dir) {
+        try {
+            fingerprint = run_fingerprint(request, o.inputs);
+        } catch (const std::exception&) {
+            // No fingerprint: plan in full, and store none that could match.
+        }
+        const std::filesystem::path& out = *request.out_dir;
+        std::error_code ec;
+        if (request.skip_when_up_to_date && !fingerprint.empty() &&
+            std::filesystem::exists(out / plan_state_name, ec)) {
+            try {
+                OutputLock lock(out.string(), request.wait_for_lock);
+                if (const auto state = matching_state(out, fingerprint)) {
+                    for (const Json& f : (*state)["files"]) {
+                        const std::string name = f.at("name").get<std::string>();
+                        if (name != plan_manifest_name) {
+                            o.files.push_back({name, "unchanged"});
+                        }
+                    }
+                    if (const auto w = state->find("warnings");
+                        w != state->end() && w->is_array()) {
+                        for (const Json& text : *w) {
+                            if (text.is_string()) {
+                                o.warnings.push_back(text.get<std::string>());
+                            }
+                        }
+                    }
+                    o.plan_json = read_whole(out / "plan.json");
+                    o.plan_text = read_whole(out / "plan.txt");
+                    o.up_to_date = true;
+                    o.exit_code = exit_code_for(o.summary);
+                    return o;
+                }
+            } catch (const std::exception&) {
+                // A busy or unreadable folder: the full run below reports it.
+            }
+        }
+    }
+
     HistoryInput input;
     std::vector<std::int64_t> activity_days;
     for (auto& outcome : o.inputs) {
@@ -628,7 +794,7 @@ PlanOutcome run_plan(const PlanRequest& request) {
     // Write.
     if (request.out_dir) {
         try {
-            write_files(request, o);
+            write_files(request, fingerprint, o);
         } catch (const std::exception& e) {
             o.exit_code = exit_failed;
             o.error = e.what();

@@ -62,6 +62,12 @@ struct PlanRequest {
     std::optional<std::filesystem::path> out_dir;
     bool wait_for_lock = true; ///< false: fail when another run holds the folder
     WriteOptions write_options;
+    /// With out_dir: when the run fingerprint (inputs as scanned, every option
+    /// above, the program version) matches the one the folder's last run
+    /// stored and every file it wrote is still there as written, stop after
+    /// the scan and write nothing (PlanOutcome::up_to_date). `batch` turns it
+    /// off: its roster-wide files need every athlete's plan.
+    bool skip_when_up_to_date = true;
 };
 
 /// Equipment assumed when the request names none: a band and dumbbells or a
@@ -71,6 +77,10 @@ const std::set<std::string>& default_equipment();
 /// In the output folder: the files the last run wrote, one relative name a
 /// line. The next run removes those of them it does not write again.
 inline constexpr const char* plan_manifest_name = ".ultrastrength-files";
+
+/// In the output folder: the last run's fingerprint and the size and hash of
+/// every file it wrote (JSON), written after the manifest.
+inline constexpr const char* plan_state_name = ".ultrastrength-state";
 
 /// A file the run wrote (or found already identical on disk).
 struct WrittenFile {
@@ -101,7 +111,18 @@ struct PlanOutcome {
     std::string plan_text;            ///< plan.txt, the readable summary
     std::vector<WrittenFile> files;   ///< empty without out_dir; the manifest not included
     std::vector<std::string> removed; ///< files of the previous run's plan no longer planned
+    /// Nothing changed since the folder's last run: no analysis, no planning,
+    /// nothing written. `files` are the last run's (all "unchanged"),
+    /// plan_json and plan_text are read back from the folder; `history`,
+    /// `phases`, `context` and `plan` are left empty.
+    bool up_to_date = false;
 };
+
+/// The fingerprint of a run: hex XXH3-64 over the scanned inputs' identities
+/// (source, kind, size, content hash, activity counts), every request field
+/// that shapes the plan or its files (the --library file by content) and the
+/// program and feature versions. Throws when the --library file cannot be read.
+std::string run_fingerprint(const PlanRequest& request, const std::vector<InputOutcome>& inputs);
 
 /// Checks format names against the writers; returns the unknown ones.
 std::vector<std::string> unknown_formats(const std::vector<std::string>& formats);
