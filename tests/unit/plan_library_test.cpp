@@ -116,10 +116,21 @@ TEST(ExerciseLibrary, EveryPrescribedPatternHasABandOnlyOption) {
 class LibraryFile : public ::testing::Test {
 protected:
     std::filesystem::path write(const std::string& text) {
-        const auto path = std::filesystem::path(US_BINARY_DIR) / "library_test.json";
+        // One file per test: ctest runs the tests of this fixture in parallel processes.
+        const auto path =
+            std::filesystem::path(US_BINARY_DIR) /
+            (std::string("library_test-") +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json");
         std::ofstream(path) << text;
+        m_written = path;
         return path;
     }
+    void TearDown() override {
+        if (!m_written.empty()) {
+            std::filesystem::remove(m_written);
+        }
+    }
+    std::filesystem::path m_written;
     static std::string error_of(const std::filesystem::path& path) {
         try {
             load_library(path, builtin_library());
