@@ -5,6 +5,8 @@
 #include "cli/plan_pipeline.hpp"
 #include "cli/roster.hpp"
 #include "cli/scanning.hpp"
+#include "cli/version.hpp"
+#include "converters/stream.hpp"
 #include "model/time.hpp"
 #include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
@@ -12,9 +14,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
+
+#include <xxhash.h>
 
 namespace ultrastrength::cli {
 
@@ -55,6 +60,67 @@ std::string race_text(const Race& race) {
         text += race.name;
     }
     return text;
+}
+
+/// In the batch folder: the last run's roster fingerprint, the roster-wide
+/// files it wrote (size and hash) and each athlete's line of the report, so a
+/// run with nothing changed writes nothing and plans no athlete again.
+constexpr const char* batch_state_name = ".ultrastrength-batch-state";
+constexpr int batch_state_version = 1;
+const char* const roster_file_names[] = {"trainingpeaks.json", "plans.csv", "summary.csv",
+                                         "summary.html"};
+
+std::string hex64(std::uint64_t value) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+/// What the roster-wide files depend on besides each athlete's own run (which
+/// the athlete's fingerprint covers): the roster's bytes, the batch options
+/// and the program.
+std::string batch_fingerprint(const std::string& roster_path, const std::string& today,
+                              const std::vector<std::string>& formats) {
+    std::ifstream in(roster_path, std::ios::binary);
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    text += '\0';
+    text += version;
+    text += '\0' + std::to_string(batch_state_version) + '\0' + today + '\0';
+    for (const auto& f : formats) {
+        text += f + ',';
+    }
+    return hex64(XXH3_64bits(text.data(), text.size()));
+}
+
+/// The stored state when its fingerprint matches and every roster-wide file
+/// is still there as written; else nullopt.
+std::optional<nlohmann::json> matching_batch_state(const std::filesystem::path& out,
+                                                   const std::string& fingerprint) {
+    std::ifstream in(out / batch_state_name, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
+    if (state.is_discarded() || !state.is_object() ||
+        state.value("fingerprint", "") != fingerprint || !state.contains("files") ||
+        !state.contains("athletes") || !state["athletes"].is_array()) {
+        return std::nullopt;
+    }
+    try {
+        for (const char* name : roster_file_names) {
+            const auto& f = state["files"].at(name);
+            const auto path = out / name;
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(path, ec) ||
+                std::filesystem::file_size(path, ec) != f.at("size").get<std::uint64_t>() || ec ||
+                hex64(hash_file(path.string())) != f.at("hash").get<std::string>()) {
+                return std::nullopt;
+            }
+        }
+    } catch (const std::exception&) {
+        return std::nullopt; // malformed state or unreadable file: plan again
+    }
+    return state;
 }
 
 } // namespace
@@ -165,30 +231,26 @@ int CommandBatch::run() {
     register_all_writers(writers);
 
     const bool progress = show_progress(m_common);
-    std::vector<AthleteReport> reports;
-    std::vector<PlanOutcome> outcomes; // kept for the roster-wide files
-    outcomes.reserve(roster.size());
-    std::vector<PlannedAthlete> planned;
-    std::vector<std::size_t> planned_index;
-    int exit = exit_ok;
-    std::size_t done = 0;
-    for (const auto& row : roster) {
-        ++done;
-        if (progress) {
-            std::fprintf(stderr, "\r\033[Kathlete %zu/%zu: %s", done, roster.size(),
-                         row.id.c_str());
-            std::fflush(stderr);
-        }
+
+    // One roster row planned: its report line, the pipeline's outcome and the
+    // rejected inputs. `skip` lets the pipeline stop at an up-to-date folder.
+    struct RowResult {
         AthleteReport report;
+        PlanOutcome outcome;
+        std::vector<std::string> rejected;
+        WriteOptions options;
+        bool ran = false; ///< the pipeline was called (the row was valid)
+    };
+    const auto plan_row = [&](const RosterAthlete& row, bool skip) {
+        RowResult result;
+        AthleteReport& report = result.report;
         report.id = row.id;
         report.name = row.name;
         report.line = row.line;
         if (!row.error.empty()) {
             report.status = "failed";
             report.problem = row.error;
-            reports.push_back(std::move(report));
-            exit = exit_partial;
-            continue;
+            return result;
         }
         PlanRequest request;
         request.athlete_id = row.id;
@@ -203,12 +265,12 @@ int CommandBatch::run() {
             ScanOptions options;
             options.jobs = m_common.jobs;
             options.cache = cache.get();
-            auto result = scan(readers, inputs, options);
-            totals.files += result.counts.files;
-            totals.decoded += result.counts.decoded;
-            totals.cached += result.counts.cached;
-            totals.rehashed += result.counts.rehashed;
-            return std::move(result.outcomes);
+            auto scanned = scan(readers, inputs, options);
+            totals.files += scanned.counts.files;
+            totals.decoded += scanned.counts.decoded;
+            totals.cached += scanned.counts.cached;
+            totals.rehashed += scanned.counts.rehashed;
+            return std::move(scanned.outcomes);
         };
         request.equipment = row.equipment;
         request.level = row.level;
@@ -218,52 +280,42 @@ int CommandBatch::run() {
         request.formats = row.formats.empty() ? m_format_list : row.formats;
         request.out_dir = std::filesystem::path(m_out) / row.id;
         request.wait_for_lock = m_wait;
-        // The roster-wide files are made from every athlete's plan: plan each one.
-        request.skip_when_up_to_date = false;
+        request.skip_when_up_to_date = skip;
         request.write_options.trainingpeaks_athlete_id = row.trainingpeaks_athlete_id;
         if (!row.calendar_name.empty()) {
             request.write_options.calendar_name = row.calendar_name;
         }
+        result.options = request.write_options;
         if (const auto unknown = unknown_formats(request.formats); !unknown.empty()) {
             report.status = "failed";
             report.problem = m_roster + ": line " + std::to_string(row.line) +
                              ": formats: unknown writer '" + unknown.front() + "'";
-            reports.push_back(std::move(report));
-            exit = exit_partial;
-            continue;
+            return result;
         }
 
-        PlanOutcome outcome = run_plan(request);
+        result.ran = true;
+        result.outcome = run_plan(request);
+        PlanOutcome& outcome = result.outcome;
         if (cache) {
             for (; cache_warnings_shown < cache->warnings().size(); ++cache_warnings_shown) {
                 std::cerr << "warning: " << cache->warnings()[cache_warnings_shown] << '\n';
             }
         }
-        if (progress) {
-            std::fprintf(stderr, "\r\033[K");
-        }
-        std::vector<std::string> rejected;
         for (const auto& input : outcome.inputs) {
             if (input.kind == InputOutcome::Kind::rejected) {
-                rejected.push_back(input.message.rfind(input.source, 0) == 0
-                                       ? input.message
-                                       : input.source + ": " + input.message);
+                result.rejected.push_back(input.message.rfind(input.source, 0) == 0
+                                              ? input.message
+                                              : input.source + ": " + input.message);
             }
         }
         if (outcome.exit_code == exit_failed || !outcome.error.empty()) {
             report.status = "failed";
             report.problem = outcome.error;
-            for (const auto& r : rejected) {
-                append_problem(report.problem, r);
-            }
         } else {
-            report.status = rejected.empty() ? "ok" : "partial";
-            for (const auto& r : rejected) {
-                append_problem(report.problem, r);
-            }
+            report.status = result.rejected.empty() ? "ok" : "partial";
         }
-        if (report.status != "ok") {
-            exit = exit_partial;
+        for (const auto& r : result.rejected) {
+            append_problem(report.problem, r);
         }
         if (outcome.current_phase) {
             report.phase = std::string(to_string(*outcome.current_phase));
@@ -289,24 +341,78 @@ int CommandBatch::run() {
             report.updated += file.status == "updated" ? 1 : 0;
             report.unchanged += file.status == "unchanged" ? 1 : 0;
         }
-        if (!m_common.quiet) {
-            for (const auto& r : rejected) {
-                std::cerr << row.id << ": rejected: " << r << '\n';
-            }
+        return result;
+    };
+
+    // First pass: every athlete may stop at an up-to-date folder. When all of
+    // them did and the roster-wide files are as the last run wrote them,
+    // nothing is planned or written; otherwise the up-to-date athletes are
+    // planned again (their inputs come from the cache and their files stay
+    // untouched), since the roster-wide files need every athlete's plan.
+    const std::string fingerprint = batch_fingerprint(
+        m_roster, m_today_day ? format_date(civil_from_days(*m_today_day)) : "", m_format_list);
+    std::vector<RowResult> rows;
+    rows.reserve(roster.size());
+    bool all_up_to_date = true;
+    std::size_t done = 0;
+    for (const auto& row : roster) {
+        ++done;
+        if (progress) {
+            std::fprintf(stderr, "\r\033[Kathlete %zu/%zu: %s", done, roster.size(),
+                         row.id.c_str());
+            std::fflush(stderr);
         }
-        reports.push_back(std::move(report));
-        outcomes.push_back(std::move(outcome));
-        if (reports.back().status != "failed") {
-            planned_index.push_back(outcomes.size() - 1);
-            planned.push_back({nullptr, request.write_options});
+        rows.push_back(plan_row(row, true));
+        if (rows.back().ran && !rows.back().outcome.up_to_date &&
+            rows.back().report.status != "failed") {
+            all_up_to_date = false;
         }
-    }
-    for (std::size_t i = 0; i < planned.size(); ++i) {
-        planned[i].plan = &outcomes[planned_index[i]].plan;
     }
     if (progress) {
         std::fprintf(stderr, "\r\033[K");
         std::fflush(stderr);
+    }
+    const std::filesystem::path out_dir(m_out);
+    std::optional<nlohmann::json> state;
+    if (all_up_to_date) {
+        state = matching_batch_state(out_dir, fingerprint);
+    }
+    if (!state) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (rows[i].ran && rows[i].outcome.up_to_date) {
+                rows[i] = plan_row(roster[i], false);
+            }
+        }
+    }
+
+    std::vector<AthleteReport> reports;
+    std::vector<PlannedAthlete> planned;
+    int exit = exit_ok;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto& r = rows[i];
+        if (state) {
+            // Up to date: the report lines are the last run's, every file unchanged.
+            const auto& stored = (*state)["athletes"];
+            if (i < stored.size() && stored[i].is_object()) {
+                r.report.status = stored[i].value("status", r.report.status);
+                r.report.problem = stored[i].value("problem", r.report.problem);
+                r.report.phase = stored[i].value("phase", "");
+                r.report.sessions = stored[i].value("sessions", std::size_t{0});
+                r.report.unchanged = stored[i].value("files", std::size_t{0});
+            }
+        }
+        if (!m_common.quiet) {
+            for (const auto& rejected : r.rejected) {
+                std::cerr << r.report.id << ": rejected: " << rejected << '\n';
+            }
+        }
+        if (r.report.status != "ok") {
+            exit = exit_partial;
+        }
+        if (r.report.status != "failed") {
+            planned.push_back({&r.outcome.plan, r.options});
+        }
+        reports.push_back(r.report);
     }
 
     // Roster-wide files and the summary, through the same atomic,
@@ -319,23 +425,48 @@ int CommandBatch::run() {
         }
     }
     std::vector<std::pair<std::string, std::string>> roster_files;
-    try {
-        FolderSink sink{std::filesystem::path(m_out)};
-        sink.put("trainingpeaks.json", roster_trainingpeaks_json(planned, writers));
-        sink.put("plans.csv", roster_csv(planned, writers));
-        sink.put("summary.csv", summary_csv(reports));
-        sink.put("summary.html",
-                 summary_html(reports, std::filesystem::path(m_roster).filename().string()));
-        for (const auto& entry : sink.entries()) {
-            roster_files.emplace_back(
-                entry.path.filename().string(),
-                entry.outcome == FolderSink::Outcome::created
-                    ? "created"
-                    : (entry.outcome == FolderSink::Outcome::updated ? "updated" : "unchanged"));
+    if (state) {
+        for (const char* name : roster_file_names) {
+            roster_files.emplace_back(name, "unchanged");
         }
-    } catch (const std::exception& e) {
-        std::cerr << "ultrastrength batch: " << e.what() << '\n';
-        return exit_failed;
+    } else {
+        try {
+            FolderSink sink{out_dir};
+            sink.put("trainingpeaks.json", roster_trainingpeaks_json(planned, writers));
+            sink.put("plans.csv", roster_csv(planned, writers));
+            sink.put("summary.csv", summary_csv(reports));
+            sink.put("summary.html",
+                     summary_html(reports, std::filesystem::path(m_roster).filename().string()));
+            for (const auto& entry : sink.entries()) {
+                roster_files.emplace_back(entry.path.filename().string(),
+                                          entry.outcome == FolderSink::Outcome::created
+                                              ? "created"
+                                              : (entry.outcome == FolderSink::Outcome::updated
+                                                     ? "updated"
+                                                     : "unchanged"));
+            }
+            // Last, once everything it describes is in place.
+            nlohmann::ordered_json doc;
+            doc["fingerprint"] = fingerprint;
+            doc["files"] = nlohmann::ordered_json::object();
+            for (const char* name : roster_file_names) {
+                doc["files"][name] = {{"size", std::filesystem::file_size(out_dir / name)},
+                                      {"hash", hex64(hash_file((out_dir / name).string()))}};
+            }
+            doc["athletes"] = nlohmann::ordered_json::array();
+            for (const auto& r : reports) {
+                doc["athletes"].push_back({{"id", r.id},
+                                           {"status", r.status},
+                                           {"problem", r.problem},
+                                           {"phase", r.phase},
+                                           {"sessions", r.sessions},
+                                           {"files", r.created + r.updated + r.unchanged}});
+            }
+            sink.put(batch_state_name, doc.dump(1) + "\n");
+        } catch (const std::exception& e) {
+            std::cerr << "ultrastrength batch: " << e.what() << '\n';
+            return exit_failed;
+        }
     }
 
     if (m_common.json) {

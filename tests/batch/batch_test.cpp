@@ -195,6 +195,34 @@ TEST(Batch, SampleRosterIsPlannedAndAnUnchangedSecondRunRewritesNothing) {
         EXPECT_EQ(after.at(name).bytes, state.bytes) << name;
         EXPECT_EQ(after.at(name).mtime, state.mtime) << name << " was rewritten";
     }
+    // Up to date: the report is the first run's, with every file unchanged.
+    ASSERT_EQ(again["athletes"].size(), doc["athletes"].size());
+    for (std::size_t i = 0; i < doc["athletes"].size(); ++i) {
+        const auto& a = doc["athletes"][i];
+        const auto& b = again["athletes"][i];
+        EXPECT_EQ(b["id"], a["id"]);
+        EXPECT_EQ(b["status"], a["status"]);
+        EXPECT_EQ(b["phase"], a["phase"]);
+        EXPECT_EQ(b["sessions"], a["sessions"]);
+        EXPECT_EQ(b["unchanged"].get<int>(),
+                  a["created"].get<int>() + a["updated"].get<int>() + a["unchanged"].get<int>());
+    }
+
+    // A roster-wide file deleted or altered: the next run plans every athlete
+    // again and writes it back as it was; the athletes' files stay untouched.
+    fs::remove(out / "summary.html");
+    { std::ofstream(out / "plans.csv", std::ios::app) << "edited\n"; }
+    const auto third = run_cli(command);
+    ASSERT_EQ(third.exit_code, 0) << third.err;
+    const Snapshot restored = snapshot(out);
+    ASSERT_EQ(restored.size(), before.size());
+    for (const auto& [name, state] : before) {
+        ASSERT_TRUE(restored.count(name)) << name;
+        EXPECT_EQ(restored.at(name).bytes, state.bytes) << name;
+        if (name != "summary.html" && name != "plans.csv") {
+            EXPECT_EQ(restored.at(name).mtime, state.mtime) << name << " was rewritten";
+        }
+    }
 }
 
 TEST(Batch, FiftyAthletesOneCorruptExportOneInvalidRow) {
