@@ -65,8 +65,8 @@ struct PlanRequest {
     /// With out_dir: when the run fingerprint (inputs as scanned, every option
     /// above, the program version) matches the one the folder's last run
     /// stored and every file it wrote is still there as written, stop after
-    /// the scan and write nothing (PlanOutcome::up_to_date). `batch` turns it
-    /// off: its roster-wide files need every athlete's plan.
+    /// the scan and write nothing (PlanOutcome::up_to_date). `batch` plans an
+    /// up-to-date athlete again when its roster-wide files must be rewritten.
     bool skip_when_up_to_date = true;
 };
 
