@@ -70,12 +70,6 @@ constexpr int batch_state_version = 1;
 const char* const roster_file_names[] = {"trainingpeaks.json", "plans.csv", "summary.csv",
                                          "summary.html"};
 
-std::string hex64(std::uint64_t value) {
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
-    return text;
-}
-
 /// What the roster-wide files depend on besides each athlete's own run (which
 /// the athlete's fingerprint covers): the roster's bytes, the batch options
 /// and the program.
@@ -109,11 +103,8 @@ std::optional<nlohmann::json> matching_batch_state(const std::filesystem::path& 
     try {
         for (const char* name : roster_file_names) {
             const auto& f = state["files"].at(name);
-            const auto path = out / name;
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(path, ec) ||
-                std::filesystem::file_size(path, ec) != f.at("size").get<std::uint64_t>() || ec ||
-                hex64(hash_file(path.string())) != f.at("hash").get<std::string>()) {
+            if (!file_as_recorded(out, name, f.at("size").get<std::uint64_t>(),
+                                  f.at("hash").get<std::string>())) {
                 return std::nullopt;
             }
         }

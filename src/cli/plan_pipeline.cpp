@@ -30,12 +30,6 @@ using Json = nlohmann::ordered_json;
 /// Bumped when what goes into the fingerprint or the state file changes.
 constexpr int state_version = 1;
 
-std::string hex64(std::uint64_t value) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
-    return buf;
-}
-
 template <typename T> Json optional_json(const std::optional<T>& value) {
     return value ? Json(*value) : Json();
 }
@@ -233,11 +227,8 @@ std::optional<Json> matching_state(const std::filesystem::path& out,
         for (const Json& f : state["files"]) {
             const std::string name = f.at("name").get<std::string>();
             check_relative_name(name);
-            const auto path = out / name;
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(path, ec) ||
-                std::filesystem::file_size(path, ec) != f.at("size").get<std::uint64_t>() || ec ||
-                hex64(hash_file(path.string())) != f.at("hash").get<std::string>()) {
+            if (!file_as_recorded(out, name, f.at("size").get<std::uint64_t>(),
+                                  f.at("hash").get<std::string>())) {
                 return std::nullopt;
             }
         }
@@ -321,6 +312,21 @@ std::string summary_text(const PlanOutcome& o) {
 }
 
 } // namespace
+
+std::string hex64(std::uint64_t value) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
+    return buf;
+}
+
+bool file_as_recorded(const std::filesystem::path& out, const std::string& name, std::uint64_t size,
+                      const std::string& hash) {
+    const auto path = out / name;
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec) &&
+           std::filesystem::file_size(path, ec) == size && !ec &&
+           hex64(hash_file(path.string())) == hash;
+}
 
 const std::set<std::string>& default_equipment() {
     static const std::set<std::string> kit = {"band", "dumbbell"};

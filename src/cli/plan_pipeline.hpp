@@ -82,6 +82,13 @@ inline constexpr const char* plan_manifest_name = ".ultrastrength-files";
 /// every file it wrote (JSON), written after the manifest.
 inline constexpr const char* plan_state_name = ".ultrastrength-state";
 
+/// A 64-bit hash as the state files write it: 16 lowercase hex digits.
+std::string hex64(std::uint64_t value);
+/// Whether `out/name` is still a regular file of `size` bytes whose content
+/// hashes to `hash` (hex64 of hash_file), as a state file recorded it.
+bool file_as_recorded(const std::filesystem::path& out, const std::string& name, std::uint64_t size,
+                      const std::string& hash);
+
 /// A file the run wrote (or found already identical on disk).
 struct WrittenFile {
     std::string name;   ///< relative to the output folder, '/'-separated
