@@ -92,7 +92,7 @@ int main(int argc, char* argv[]) {
             bytes += input.bytes.size();
         }
         std::string error;
-        const std::uint64_t records = decode_all(registry, inputs, error);  // warm-up and check
+        const std::uint64_t records = decode_all(registry, inputs, error); // warm-up and check
         if (!error.empty()) {
             std::fprintf(stderr, "read_bench: %s\n", error.c_str());
             return 1;

@@ -10,15 +10,17 @@ namespace {
 
 constexpr double earth_radius_m = 6371008.8;
 constexpr double deg_to_rad = 3.14159265358979323846 / 180.0;
-constexpr double minetti_flat_cost = 3.6;  // J/kg/m at grade 0 (Minetti et al. 2002)
-constexpr double min_valid_hr = 30.0;      // below: sensor noise (analysis.md §1.2 drops < 40 for TRIMP;
-constexpr double max_valid_hr = 250.0;     //  the histogram keeps 30-250 so TRIMP can choose)
-constexpr double max_hr_gap_s = 25.0;      // HR is carried over dropouts up to 25 s (§1.2)
-constexpr double bin_s = 5.0;              // time bins for the grade-adjusted speed series
-constexpr std::size_t ngp_window_bins = 6; // 30 s rolling mean (§1.2)
+constexpr double minetti_flat_cost = 3.6; // J/kg/m at grade 0 (Minetti et al. 2002)
+constexpr double min_valid_hr = 30.0; // below: sensor noise (analysis.md §1.2 drops < 40 for TRIMP;
+constexpr double max_valid_hr = 250.0;        //  the histogram keeps 30-250 so TRIMP can choose)
+constexpr double max_hr_gap_s = 25.0;         // HR is carried over dropouts up to 25 s (§1.2)
+constexpr double bin_s = 5.0;                 // time bins for the grade-adjusted speed series
+constexpr std::size_t ngp_window_bins = 6;    // 30 s rolling mean (§1.2)
 constexpr std::size_t best_window_bins = 720; // 60 min
 
-bool valid(double v) noexcept { return !std::isnan(v); }
+bool valid(double v) noexcept {
+    return !std::isnan(v);
+}
 
 /// Median of the last five altitudes: removes single-sample barometer and
 /// GPS spikes before the hysteresis (analysis.md §2.2). A sorting network of
@@ -69,9 +71,9 @@ struct FeatureBuilder::Impl {
     double prev_lat = Sample::none;
     double prev_lon = Sample::none;
     double prev_dist = Sample::none;
-    double prev_alt = Sample::none;   // smoothed
+    double prev_alt = Sample::none; // smoothed
     double prev_hr = Sample::none;
-    double last_time = Sample::none;  // last valid time over all segments
+    double last_time = Sample::none; // last valid time over all segments
 
     // Equirectangular scale, refreshed when the latitude moves (see step_distance).
     double cos_lat = 1.0;
@@ -105,7 +107,7 @@ struct FeatureBuilder::Impl {
     // 5-s bins of equivalent flat distance; bins before `bin_base` are final.
     std::int64_t bin_base = 0;
     bool bins_started = false;
-    std::vector<double> pending;             // bins from bin_base on, not yet final
+    std::vector<double> pending; // bins from bin_base on, not yet final
     std::array<double, ngp_window_bins> ngp_ring{};
     std::size_t ngp_filled = 0;
     double ngp_sum = 0;
@@ -198,7 +200,8 @@ struct FeatureBuilder::Impl {
         }
         // Bins past the pending range that were never touched are empty (pauses).
         const auto empty = static_cast<std::uint64_t>(bin - bin_base) - n;
-        for (std::uint64_t i = 0; i < std::min<std::uint64_t>(empty, best_window_bins + ngp_window_bins); ++i) {
+        for (std::uint64_t i = 0;
+             i < std::min<std::uint64_t>(empty, best_window_bins + ngp_window_bins); ++i) {
             finalize_bin(0.0);
         }
         pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(n));
@@ -319,7 +322,8 @@ void FeatureBuilder::add(const Sample& in) {
         }
         const double dt = time - s.prev_time; // NaN when either is missing
         if (valid(dpos)) {
-            if (valid(dt) && dt > 0 && dpos > 50.0 && dpos > s.settings.max_running_speed_mps * dt) {
+            if (valid(dt) && dt > 0 && dpos > 50.0 &&
+                dpos > s.settings.max_running_speed_mps * dt) {
                 out.gps_jumps = true;
                 dpos = Sample::none;
             } else if (!valid(dt) && dpos > 1000.0) {

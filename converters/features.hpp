@@ -12,8 +12,8 @@
 #include <cmath>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <limits>
+#include <memory>
 #include <optional>
 
 namespace ultrastrength {
@@ -21,24 +21,25 @@ namespace ultrastrength {
 /// One sample. Every field may be missing (NaN).
 struct Sample {
     static constexpr double none = std::numeric_limits<double>::quiet_NaN();
-    double time_s = none;      ///< Unix seconds (fraction allowed)
+    double time_s = none; ///< Unix seconds (fraction allowed)
     double lat_deg = none;
     double lon_deg = none;
     double altitude_m = none;
-    double distance_m = none;  ///< cumulative distance as the device recorded it
+    double distance_m = none; ///< cumulative distance as the device recorded it
     double speed_mps = none;
-    double heart_rate = none;  ///< bpm
+    double heart_rate = none; ///< bpm
 };
 
 /// Settings of the derivations, with the spec's defaults (analysis.md §1.2, §2.2).
 struct FeatureSettings {
-    double ascent_hysteresis_m = 3.0;   ///< GoldenCheetah/Runalyze default for barometric altitude
-    double moving_speed_mps = 0.3;      ///< moving if horizontal speed >= this ...
-    double moving_climb_mps = 0.05;     ///< ... or vertical speed >= this (power-hiking)
-    double pause_gap_s = 25.0;          ///< gaps longer than this with < 10 m displacement are pauses
+    double ascent_hysteresis_m = 3.0; ///< GoldenCheetah/Runalyze default for barometric altitude
+    double moving_speed_mps = 0.3;    ///< moving if horizontal speed >= this ...
+    double moving_climb_mps = 0.05;   ///< ... or vertical speed >= this (power-hiking)
+    double pause_gap_s = 25.0;        ///< gaps longer than this with < 10 m displacement are pauses
     double max_running_speed_mps = 12.0; ///< position jumps faster than this are GPS errors
                                          ///< (input-formats.md §3.1; readers raise it for cycling)
-    double grade_distance_m = 25.0;     ///< horizontal distance a grade is measured over (§1.2: 20-30 m)
+    double grade_distance_m =
+        25.0; ///< horizontal distance a grade is measured over (§1.2: 20-30 m)
 };
 
 /// What the stream says, before the reader merges it with the file's summary.
@@ -48,11 +49,12 @@ struct StreamFeatures {
     std::uint64_t samples = 0;
     std::uint64_t timed_samples = 0;
     std::optional<double> moving_s;
-    std::optional<double> device_distance_m;   ///< largest cumulative distance seen
-    std::optional<double> haversine_m;         ///< over positioned steps without device distance, per segment
+    std::optional<double> device_distance_m; ///< largest cumulative distance seen
+    std::optional<double>
+        haversine_m; ///< over positioned steps without device distance, per segment
     std::optional<double> ascent_m;
     std::optional<double> descent_m;
-    std::optional<double> avg_hr;              ///< time-weighted over samples with HR
+    std::optional<double> avg_hr; ///< time-weighted over samples with HR
     std::optional<double> max_hr;
     HeartRateHistogram hr_histogram{};
     bool has_hr = false;
@@ -61,7 +63,7 @@ struct StreamFeatures {
     bool has_altitude = false;
     bool has_position = false;
     bool gps_jumps = false;
-    bool bad_timestamps = false;               ///< samples whose time went backwards
+    bool bad_timestamps = false; ///< samples whose time went backwards
 };
 
 class FeatureBuilder {

@@ -22,7 +22,9 @@ ReadError::ReadError(std::string source, InputPosition where, const std::string&
     : std::runtime_error(format_message(source, where, problem)), m_source(std::move(source)),
       m_where(where), m_problem(problem) {}
 
-void ReaderRegistry::add(std::unique_ptr<Reader> reader) { m_readers.push_back(std::move(reader)); }
+void ReaderRegistry::add(std::unique_ptr<Reader> reader) {
+    m_readers.push_back(std::move(reader));
+}
 
 const Reader* ReaderRegistry::identify(std::span<const std::uint8_t> head,
                                        std::string_view file_name) const {

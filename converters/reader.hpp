@@ -67,9 +67,9 @@ public:
     Reader& operator=(const Reader&) = delete;
     virtual ~Reader() = default;
 
-    virtual std::string_view name() const noexcept = 0;         ///< "fit", "tcx", "gpx"
-    virtual std::string_view description() const noexcept = 0;  ///< one line for `formats`
-    virtual std::string_view extensions() const noexcept = 0;   ///< ".fit", for ties and help
+    virtual std::string_view name() const noexcept = 0;        ///< "fit", "tcx", "gpx"
+    virtual std::string_view description() const noexcept = 0; ///< one line for `formats`
+    virtual std::string_view extensions() const noexcept = 0;  ///< ".fit", for ties and help
     virtual Format format() const noexcept = 0;
 
     /// How sure the reader is that `head` (the first bytes) starts its

@@ -110,8 +110,7 @@ void apply_truncation(const XmlParseInfo& info, const std::string& source, ReadR
 
 /// The read() of every XML reader: parse `in` with a format's handler, then
 /// keep what a cut-short document held.
-template <class Handler>
-ReadResult read_xml(ByteStream& in, const std::string& source) {
+template <class Handler> ReadResult read_xml(ByteStream& in, const std::string& source) {
     Handler handler(source);
     XmlParser parser(handler, source);
     handler.set_parser(&parser);

@@ -38,23 +38,22 @@ std::optional<double> parse_pace(std::string text) {
 
 void AnalysisOptions::add(po::options_description& options,
                           po::positional_options_description& positional) {
-    options.add_options()
-        ("input", po::value(&inputs)->value_name("INPUT")->multitoken(),
-         "files, folders or archives to read")
-        ("race", po::value(&race_texts)->value_name("DATE[,NAME[,KM[,D+]]]")->composing(),
-         "a goal or past race (repeatable)")
-        ("tz", po::value(&tz)->value_name("OFFSET"),
-         "UTC offset for files that do not store one: UTC, +01:00, -05:30")
-        ("today", po::value(&today)->value_name("DATE"),
-         "analyse as of this date (default: the last activity's date)")
-        ("hrmax", po::value<double>()->value_name("BPM"), "maximum heart rate")
-        ("hrrest", po::value<double>()->value_name("BPM"), "resting heart rate")
-        ("lthr", po::value<double>()->value_name("BPM"), "lactate-threshold heart rate")
-        ("threshold-pace", po::value(&threshold_pace)->value_name("MM:SS"),
-         "threshold pace per km (about 1-hour race pace)")
-        ("sex", po::value(&sex)->value_name("male|female"), "for the TRIMP weighting")
-        ("no-data", po::value(&gap_texts)->value_name("FIRST,LAST")->composing(),
-         "days without recorded data (watch forgotten): not counted as rest (repeatable)");
+    options.add_options()("input", po::value(&inputs)->value_name("INPUT")->multitoken(),
+                          "files, folders or archives to read")(
+        "race", po::value(&race_texts)->value_name("DATE[,NAME[,KM[,D+]]]")->composing(),
+        "a goal or past race (repeatable)")(
+        "tz", po::value(&tz)->value_name("OFFSET"),
+        "UTC offset for files that do not store one: UTC, +01:00, -05:30")(
+        "today", po::value(&today)->value_name("DATE"),
+        "analyse as of this date (default: the last activity's date)")(
+        "hrmax", po::value<double>()->value_name("BPM"), "maximum heart rate")(
+        "hrrest", po::value<double>()->value_name("BPM"), "resting heart rate")(
+        "lthr", po::value<double>()->value_name("BPM"), "lactate-threshold heart rate")(
+        "threshold-pace", po::value(&threshold_pace)->value_name("MM:SS"),
+        "threshold pace per km (about 1-hour race pace)")(
+        "sex", po::value(&sex)->value_name("male|female"), "for the TRIMP weighting")(
+        "no-data", po::value(&gap_texts)->value_name("FIRST,LAST")->composing(),
+        "days without recorded data (watch forgotten): not counted as rest (repeatable)");
     positional.add("input", -1);
 }
 

@@ -33,7 +33,7 @@ json number(double value, int decimals) {
     }
     const double scale = std::pow(10.0, decimals);
     const double v = std::round(value * scale) / scale;
-    return v == 0.0 ? 0.0 : v;  // no "-0.0"
+    return v == 0.0 ? 0.0 : v; // no "-0.0"
 }
 
 json number(const std::optional<double>& value, int decimals) {
@@ -53,7 +53,9 @@ std::string hm(double seconds) {
     return buf;
 }
 
-std::string day_text(std::int64_t day) { return format_date(civil_from_days(day)); }
+std::string day_text(std::int64_t day) {
+    return format_date(civil_from_days(day));
+}
 
 std::string offset_text(int seconds) {
     if (seconds == 0) {
@@ -294,8 +296,8 @@ void print_text(std::ostream& out, const Analysis& a) {
     const History& h = a.history;
     const auto& ath = h.athlete;
     auto value_line = [&](const char* label, const AthleteValue& v, const std::string& shown) {
-        out << "  " << label << shown << (v.estimated ? "  (estimated: " + v.how + ")" : "  (given)")
-            << '\n';
+        out << "  " << label << shown
+            << (v.estimated ? "  (estimated: " + v.how + ")" : "  (given)") << '\n';
     };
     out << "Athlete\n";
     value_line("HRmax      ", ath.hr_max, fmt("%.0f bpm", ath.hr_max.value.value_or(0)));
@@ -330,8 +332,8 @@ void print_text(std::ostream& out, const Analysis& a) {
         for (const auto& d : a.detected) {
             const Session& s = h.sessions[d.session];
             out << "  " << day_text(d.day) << "  " << fmt("%.2f km", s.distance_m / 1000) << "  "
-                << hm(s.moving_s) << "  " << (d.likely ? "race" : "possible race") << ", confidence "
-                << fmt("%.0f %%", d.confidence * 100) << ": ";
+                << hm(s.moving_s) << "  " << (d.likely ? "race" : "possible race")
+                << ", confidence " << fmt("%.0f %%", d.confidence * 100) << ": ";
             for (std::size_t i = 0; i < d.reasons.size(); ++i) {
                 out << (i != 0 ? "; " : "") << d.reasons[i];
             }
@@ -349,11 +351,20 @@ std::string html_escape(const std::string& s) {
     std::string out;
     for (const char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -361,13 +372,20 @@ std::string html_escape(const std::string& s) {
 
 const char* phase_colour(Phase p) {
     switch (p) {
-    case Phase::off_season: return "#9e9e9e";
-    case Phase::early: return "#4caf50";
-    case Phase::mid: return "#2196f3";
-    case Phase::late: return "#9c27b0";
-    case Phase::taper: return "#ff9800";
-    case Phase::race: return "#f44336";
-    case Phase::recovery: return "#00bcd4";
+    case Phase::off_season:
+        return "#9e9e9e";
+    case Phase::early:
+        return "#4caf50";
+    case Phase::mid:
+        return "#2196f3";
+    case Phase::late:
+        return "#9c27b0";
+    case Phase::taper:
+        return "#ff9800";
+    case Phase::race:
+        return "#f44336";
+    case Phase::recovery:
+        return "#00bcd4";
     }
     return "#000";
 }
@@ -414,8 +432,10 @@ std::string html_report(const Analysis& a) {
     }
     const std::int64_t first_week = n > 0 ? h.weeks.front().start_day : 0;
     for (const auto& d : a.detected) {
-        const double x = 30 + static_cast<double>((monday_of(d.day) - first_week) / 7) * bar_w + bar_w / 2;
-        o << "<text x=\"" << fmt("%.1f", x) << "\" y=\"225\" font-size=\"12\" text-anchor=\"middle\" "
+        const double x =
+            30 + static_cast<double>((monday_of(d.day) - first_week) / 7) * bar_w + bar_w / 2;
+        o << "<text x=\"" << fmt("%.1f", x)
+          << "\" y=\"225\" font-size=\"12\" text-anchor=\"middle\" "
           << "fill=\"" << (d.likely ? "#f44336" : "#999") << "\">&#9873;<title>"
           << (d.likely ? "race " : "possible race ") << day_text(d.day) << "</title></text>\n";
     }
@@ -424,14 +444,17 @@ std::string html_report(const Analysis& a) {
         if (day < first_week || n == 0 || day > h.weeks.back().start_day + 6) {
             continue;
         }
-        const double x = 30 + static_cast<double>((monday_of(day) - first_week) / 7) * bar_w + bar_w / 2;
-        o << "<text x=\"" << fmt("%.1f", x) << "\" y=\"240\" font-size=\"12\" text-anchor=\"middle\" "
+        const double x =
+            30 + static_cast<double>((monday_of(day) - first_week) / 7) * bar_w + bar_w / 2;
+        o << "<text x=\"" << fmt("%.1f", x)
+          << "\" y=\"240\" font-size=\"12\" text-anchor=\"middle\" "
           << "fill=\"#b71c1c\">&#9733;<title>" << html_escape(r.name) << " " << format_date(r.date)
           << "</title></text>\n";
     }
     o << "<text x=\"30\" y=\"255\" font-size=\"11\">"
       << (n > 0 ? day_text(h.weeks.front().start_day) : "") << "</text><text x=\"1030\" y=\"255\" "
-      << "font-size=\"11\" text-anchor=\"end\">" << (n > 0 ? day_text(h.weeks.back().start_day) : "")
+      << "font-size=\"11\" text-anchor=\"end\">"
+      << (n > 0 ? day_text(h.weeks.back().start_day) : "")
       << "</text><text x=\"0\" y=\"15\" font-size=\"11\">" << fmt("%.0f", max_ekm) << "</text>\n";
     o << "</svg>\n<div class=\"legend\">";
     for (const Phase p : {Phase::off_season, Phase::early, Phase::mid, Phase::late, Phase::taper,
@@ -443,7 +466,8 @@ std::string html_report(const Analysis& a) {
          "<span style=\"color:#b71c1c\">&#9733; named race</span></div>\n";
 
     // Fitness / fatigue / form.
-    o << "<h2>Fitness (CTL), fatigue (ATL) and form (TSB)</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+    o << "<h2>Fitness (CTL), fatigue (ATL) and form (TSB)</h2>\n<svg "
+         "xmlns=\"http://www.w3.org/2000/svg\" "
          "width=\"1040\" height=\"260\" viewBox=\"0 0 1040 260\">\n";
     double hi = 1;
     double lo = 0;
@@ -456,8 +480,8 @@ std::string html_report(const Analysis& a) {
         return 30 + (nd > 1 ? static_cast<double>(i) / static_cast<double>(nd - 1) : 0) * width;
     };
     auto py = [&](double v) { return 10 + (hi - v) / (hi - lo) * 230; };
-    o << "<line x1=\"30\" x2=\"1030\" y1=\"" << fmt("%.1f", py(0)) << "\" y2=\"" << fmt("%.1f", py(0))
-      << "\" stroke=\"#ccc\"/>\n";
+    o << "<line x1=\"30\" x2=\"1030\" y1=\"" << fmt("%.1f", py(0)) << "\" y2=\""
+      << fmt("%.1f", py(0)) << "\" stroke=\"#ccc\"/>\n";
     const auto polyline = [&](auto get, const char* colour, const char* label) {
         o << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.5\" points=\"";
         for (std::size_t i = 0; i < nd; ++i) {
@@ -478,8 +502,8 @@ std::string html_report(const Analysis& a) {
         o << "<h2>Races found in the history</h2>\n<ul>\n";
         for (const auto& d : a.detected) {
             const Session& s = h.sessions[d.session];
-            o << "<li><b>" << day_text(d.day) << "</b> " << fmt("%.2f km", s.distance_m / 1000) << ", "
-              << hm(s.moving_s) << " &mdash; " << (d.likely ? "race" : "possible race")
+            o << "<li><b>" << day_text(d.day) << "</b> " << fmt("%.2f km", s.distance_m / 1000)
+              << ", " << hm(s.moving_s) << " &mdash; " << (d.likely ? "race" : "possible race")
               << ", confidence " << fmt("%.0f %%", d.confidence * 100) << ": ";
             for (std::size_t i = 0; i < d.reasons.size(); ++i) {
                 o << (i != 0 ? "; " : "") << html_escape(d.reasons[i]);
@@ -495,11 +519,11 @@ std::string html_report(const Analysis& a) {
     for (std::size_t i = n; i-- > 0;) {
         const Week& w = h.weeks[i];
         const WeekPhase& p = a.phases.weeks[i];
-        o << "<tr><td class=\"l\">" << day_text(w.start_day) << (w.partial ? "*" : "") << "</td><td>"
-          << fmt("%.1f", w.km) << "</td><td>" << hm(w.time_h * 3600) << "</td><td>"
+        o << "<tr><td class=\"l\">" << day_text(w.start_day) << (w.partial ? "*" : "")
+          << "</td><td>" << fmt("%.1f", w.km) << "</td><td>" << hm(w.time_h * 3600) << "</td><td>"
           << fmt("%.0f", w.ascent_m) << "</td><td>" << fmt("%.1f", w.effort_km) << "</td><td>"
-          << fmt("%.0f", w.load) << "</td><td>" << (w.long_s > 0 ? hm(w.long_s) : "-") << "</td><td>"
-          << fmt("%.1f", w.ctl) << "</td><td>" << fmt("%.1f", w.atl) << "</td><td>"
+          << fmt("%.0f", w.load) << "</td><td>" << (w.long_s > 0 ? hm(w.long_s) : "-")
+          << "</td><td>" << fmt("%.1f", w.ctl) << "</td><td>" << fmt("%.1f", w.atl) << "</td><td>"
           << fmt("%+.1f", w.tsb) << "</td><td class=\"l\" style=\"color:" << phase_colour(p.phase)
           << "\">" << to_string(p.phase) << "</td><td class=\"l\">" << html_escape(p.rule)
           << "</td></tr>\n";
@@ -522,7 +546,8 @@ std::string CommandAnalyze::details() const {
            "phase), the races found, and the current phase with the numbers and rule behind it.\n\n"
            "Settings not given (--hrmax, --hrrest, --lthr, --threshold-pace) are estimated from\n"
            "the history and reported as estimated. Dates are local: the offset stored in each\n"
-           "file, else --tz (a fixed offset such as +01:00, -05:30 or UTC). Weeks start on Monday.\n\n"
+           "file, else --tz (a fixed offset such as +01:00, -05:30 or UTC). Weeks start on "
+           "Monday.\n\n"
            "--race DATE[,NAME[,KM[,D+]]] may be repeated; the first race on or after today (else\n"
            "the last one) drives the race-date schedule. Without --race, phases come from the\n"
            "weekly series and races are detected from the data; in hindsight a detected race\n"
@@ -533,15 +558,16 @@ std::string CommandAnalyze::details() const {
            "writes a self-contained page with charts.\n\n"
            "Exit status: 0 all inputs read, 1 some rejected, 3 none readable.\n\n"
            "Examples:\n"
-           "  ultrastrength analyze ~/exports/export_12345.zip --race 2026-06-27,Lavaredo,120,5800\n"
+           "  ultrastrength analyze ~/exports/export_12345.zip --race "
+           "2026-06-27,Lavaredo,120,5800\n"
            "  ultrastrength analyze activities/ --tz +01:00 --json > analysis.json\n";
 }
 
 void CommandAnalyze::add_options(po::options_description& options,
                                  po::positional_options_description& positional) {
     m_analysis.add(options, positional);
-    options.add_options()
-        ("report", po::value(&m_report)->value_name("FILE.html"), "write an HTML report");
+    options.add_options()("report", po::value(&m_report)->value_name("FILE.html"),
+                          "write an HTML report");
     options.add(common_options(m_common));
 }
 

@@ -109,9 +109,11 @@ std::string CommandPlan::details() const {
            "plyometric, corrective and downhill-eccentric work by phase, scaled to the running\n"
            "load (fitness/fatigue, spikes, ramp), placed around your long run and hard days,\n"
            "with the last heavy session at least 10 days and nothing in the 48 h before a race.\n"
-           "Every session says why: its phase, the rule that set its volume, its minutes and load.\n\n"
+           "Every session says why: its phase, the rule that set its volume, its minutes and "
+           "load.\n\n"
            "Your week is read from the last 6 complete weeks of the history (long-run day, hard\n"
-           "days, rest days); --long-run-day and --days override it. The plan starts the day after\n"
+           "days, rest days); --long-run-day and --days override it. The plan starts the day "
+           "after\n"
            "the last activity (--start) and runs up to the first --race on or after the start,\n"
            "else 4 weeks (--weeks). Plan weeks take their phase backward from that race (§3.1),\n"
            "else the current phase carries on.\n\n"
@@ -137,7 +139,8 @@ std::string CommandPlan::details() const {
            "Exit status: 0 planned and written, 1 planned with some inputs rejected (listed on\n"
            "stderr), 2 usage error, 3 nothing could be planned or written.\n\n"
            "Examples:\n"
-           "  ultrastrength plan ~/exports/export_12345.zip --race 2026-09-26,Alpenglow,50,2500 \\\n"
+           "  ultrastrength plan ~/exports/export_12345.zip --race 2026-09-26,Alpenglow,50,2500 "
+           "\\\n"
            "      --format garmin-fit,ics --out ~/plan\n"
            "  ultrastrength plan activities/ --equipment band --level novice --days tue,thu,sat\n"
            "  ultrastrength plan activities/ --json > plan.json\n";
@@ -147,36 +150,36 @@ void CommandPlan::add_options(po::options_description& options,
                               po::positional_options_description& positional) {
     m_analysis.add(options, positional);
     po::options_description plan("Plan options");
-    plan.add_options()
-        ("out,o", po::value(&m_out)->value_name("DIR"), "write the plan and its files here")
-        ("format,f", po::value(&m_formats)->value_name("NAME,..."),
-         "garmin-fit, garmin-connect, trainingpeaks, ics, csv (default: all)")
-        ("weeks", po::value(&m_weeks)->value_name("N"),
-         "plan N weeks, 1-52 (default: up to race day, else 4)")
-        ("start", po::value(&m_start)->value_name("DATE"),
-         "first plan day (default: the day after the last activity)")
-        ("equipment", po::value(&m_equipment)->value_name("LIST"),
-         "none, band, dumbbell, barbell, box, gym (default: band,dumbbell)")
-        ("level", po::value(&m_level)->value_name("LEVEL"),
-         "novice, intermediate (default) or advanced")
-        ("days", po::value(&m_days)->value_name("LIST"),
-         "weekdays strength may go on, e.g. mon,wed,fri (default: any but rest days)")
-        ("long-run-day", po::value(&m_long_run_day)->value_name("DAY"),
-         "weekday of your long run (default: read from the history)")
-        ("race-descent", po::value(&m_race_descent)->value_name("M"),
-         "the goal race's D- in m (default: its D+)")
-        ("library", po::value(&m_library)->value_name("FILE"),
-         "exercise library JSON merged over the built-in one")
-        ("1rm", po::value(&m_one_rep_max)->value_name("EXERCISE=KG")->composing(),
-         "a known one-rep max, e.g. trap_bar_deadlift=120 (repeatable)")
-        ("id", po::value(&m_id)->value_name("ID"),
-         "athlete id in file names and calendar UIDs (default: from the first input)")
-        ("name", po::value(&m_name)->value_name("NAME"), "athlete name shown in the files")
-        ("weight-unit", po::value(&m_weight_unit)->value_name("kg|lb"),
-         "unit loads are shown in (default kg)")
-        ("trainingpeaks-athlete-id", po::value(&m_trainingpeaks_id)->value_name("N"),
-         "your TrainingPeaks athlete id, for the planned-workout JSON")
-        ("wait", po::bool_switch(&m_wait), "wait for another run writing DIR to finish");
+    plan.add_options()("out,o", po::value(&m_out)->value_name("DIR"),
+                       "write the plan and its files here")(
+        "format,f", po::value(&m_formats)->value_name("NAME,..."),
+        "garmin-fit, garmin-connect, trainingpeaks, ics, csv (default: all)")(
+        "weeks", po::value(&m_weeks)->value_name("N"),
+        "plan N weeks, 1-52 (default: up to race day, else 4)")(
+        "start", po::value(&m_start)->value_name("DATE"),
+        "first plan day (default: the day after the last activity)")(
+        "equipment", po::value(&m_equipment)->value_name("LIST"),
+        "none, band, dumbbell, barbell, box, gym (default: band,dumbbell)")(
+        "level", po::value(&m_level)->value_name("LEVEL"),
+        "novice, intermediate (default) or advanced")(
+        "days", po::value(&m_days)->value_name("LIST"),
+        "weekdays strength may go on, e.g. mon,wed,fri (default: any but rest days)")(
+        "long-run-day", po::value(&m_long_run_day)->value_name("DAY"),
+        "weekday of your long run (default: read from the history)")(
+        "race-descent", po::value(&m_race_descent)->value_name("M"),
+        "the goal race's D- in m (default: its D+)")(
+        "library", po::value(&m_library)->value_name("FILE"),
+        "exercise library JSON merged over the built-in one")(
+        "1rm", po::value(&m_one_rep_max)->value_name("EXERCISE=KG")->composing(),
+        "a known one-rep max, e.g. trap_bar_deadlift=120 (repeatable)")(
+        "id", po::value(&m_id)->value_name("ID"),
+        "athlete id in file names and calendar UIDs (default: from the first input)")(
+        "name", po::value(&m_name)->value_name("NAME"), "athlete name shown in the files")(
+        "weight-unit", po::value(&m_weight_unit)->value_name("kg|lb"),
+        "unit loads are shown in (default kg)")(
+        "trainingpeaks-athlete-id", po::value(&m_trainingpeaks_id)->value_name("N"),
+        "your TrainingPeaks athlete id, for the planned-workout JSON")(
+        "wait", po::bool_switch(&m_wait), "wait for another run writing DIR to finish");
     options.add(plan);
     options.add(common_options(m_common));
 }
@@ -234,7 +237,8 @@ void CommandPlan::apply(const po::variables_map& vm) {
     if (!m_level.empty()) {
         r.level = level_from_string(m_level);
         if (!r.level) {
-            throw UsageError("--level '" + m_level + "': expected novice, intermediate or advanced");
+            throw UsageError("--level '" + m_level +
+                             "': expected novice, intermediate or advanced");
         }
     }
     if (!m_days.empty()) {
@@ -249,7 +253,8 @@ void CommandPlan::apply(const po::variables_map& vm) {
     if (!m_long_run_day.empty()) {
         r.long_run_weekday = weekday_from_string(m_long_run_day);
         if (!r.long_run_weekday) {
-            throw UsageError("--long-run-day '" + m_long_run_day + "': expected a weekday like sun");
+            throw UsageError("--long-run-day '" + m_long_run_day +
+                             "': expected a weekday like sun");
         }
     }
     if (!m_race_descent.empty()) {

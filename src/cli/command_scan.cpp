@@ -11,7 +11,9 @@
 
 namespace ultrastrength::cli {
 
-std::string CommandScan::usage() const { return "ultrastrength scan [OPTIONS] INPUT..."; }
+std::string CommandScan::usage() const {
+    return "ultrastrength scan [OPTIONS] INPUT...";
+}
 
 std::string CommandScan::details() const {
     return "INPUT is a FIT, TCX or GPX file, a folder (searched recursively), a .gz or .zip\n"

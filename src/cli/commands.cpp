@@ -11,20 +11,15 @@
 namespace ultrastrength::cli {
 
 namespace {
-template <class T>
-CommandInfo info() {
+template <class T> CommandInfo info() {
     return {T::command_name, T::command_synopsis, [] { return std::make_unique<T>(); }};
 }
 } // namespace
 
 const std::vector<CommandInfo>& all_commands() {
     static const std::vector<CommandInfo> commands = {
-        info<CommandScan>(),
-        info<CommandAnalyze>(),
-        info<CommandPlan>(),
-        info<CommandBatch>(),
-        info<CommandFormats>(),
-        info<CommandValidate>(),
+        info<CommandScan>(),  info<CommandAnalyze>(), info<CommandPlan>(),
+        info<CommandBatch>(), info<CommandFormats>(), info<CommandValidate>(),
     };
     return commands;
 }

@@ -20,8 +20,9 @@ void print_overview(std::ostream& out) {
            "periodized strength workouts for Garmin, TrainingPeaks and calendars.\n\n"
            "Commands:\n";
     for (const auto& info : all_commands()) {
-        out << "  " << info.name << std::string(12 - std::min<std::size_t>(11, info.name.size()), ' ')
-            << info.synopsis << '\n';
+        out << "  " << info.name
+            << std::string(12 - std::min<std::size_t>(11, info.name.size()), ' ') << info.synopsis
+            << '\n';
     }
     out << "\n'ultrastrength COMMAND --help' describes a command's options.\n"
            "Exit codes: 0 all good, 1 done with some inputs rejected, 2 usage error,\n"

@@ -77,9 +77,15 @@ ScanSummary summarize(const std::vector<InputOutcome>& outcomes) {
         // An input whose activities were all found elsewhere was still read.
         switch (o.kind) {
         case InputOutcome::Kind::read:
-        case InputOutcome::Kind::duplicate: ++s.read; break;
-        case InputOutcome::Kind::skipped: ++s.skipped; break;
-        case InputOutcome::Kind::rejected: ++s.rejected; break;
+        case InputOutcome::Kind::duplicate:
+            ++s.read;
+            break;
+        case InputOutcome::Kind::skipped:
+            ++s.skipped;
+            break;
+        case InputOutcome::Kind::rejected:
+            ++s.rejected;
+            break;
         }
         s.activities += o.activities.size();
         s.merged += o.duplicates.size();
@@ -151,8 +157,8 @@ void print_problems(std::ostream& out, const std::vector<InputOutcome>& outcomes
         }
         if (verbose && !quiet) {
             for (const auto& d : o.duplicates) {
-                out << "duplicate: " << d.activity.source << ": same activity as "
-                    << d.duplicate_of << '\n';
+                out << "duplicate: " << d.activity.source << ": same activity as " << d.duplicate_of
+                    << '\n';
             }
         }
         if (verbose && !quiet) {

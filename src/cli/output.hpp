@@ -16,7 +16,7 @@ struct ScanSummary {
     std::size_t read = 0;
     std::size_t skipped = 0;
     std::size_t rejected = 0;
-    std::size_t merged = 0;      ///< duplicates of an activity already listed
+    std::size_t merged = 0; ///< duplicates of an activity already listed
     std::size_t activities = 0;
 };
 

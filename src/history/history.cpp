@@ -30,9 +30,12 @@ std::string format(const char* fmt, double value) {
 
 int format_rank(Format f) noexcept {
     switch (f) {
-    case Format::fit: return 3;
-    case Format::tcx: return 2;
-    case Format::gpx: return 1;
+    case Format::fit:
+        return 3;
+    case Format::tcx:
+        return 2;
+    case Format::gpx:
+        return 1;
     }
     return 0;
 }
@@ -96,7 +99,8 @@ std::vector<std::size_t> dedupe(const std::vector<ActivityFeatures>& acts,
             const std::size_t drop = keep_a ? j : i;
             const std::size_t kept = keep_a ? i : j;
             dropped[drop] = true;
-            excluded.push_back({acts[order[drop]].source, std::string(to_string(acts[order[drop]].sport)),
+            excluded.push_back({acts[order[drop]].source,
+                                std::string(to_string(acts[order[drop]].sport)),
                                 "duplicate of " + acts[order[kept]].source});
             if (!keep_a) {
                 break;
@@ -131,10 +135,14 @@ double percentile_bpm(const HeartRateHistogram& h, double fraction) {
 
 std::string_view to_string(WeekStatus status) noexcept {
     switch (status) {
-    case WeekStatus::loaded: return "loaded";
-    case WeekStatus::recovery_week: return "recovery-week";
-    case WeekStatus::gap: return "gap";
-    case WeekStatus::known_gap: return "known-gap";
+    case WeekStatus::loaded:
+        return "loaded";
+    case WeekStatus::recovery_week:
+        return "recovery-week";
+    case WeekStatus::gap:
+        return "gap";
+    case WeekStatus::known_gap:
+        return "known-gap";
     }
     return "loaded";
 }
@@ -190,7 +198,7 @@ std::optional<std::int32_t> parse_utc_offset(std::string_view text) noexcept {
     }
     int hours = parts[0];
     int minutes = parts[1];
-    if (part == 0 && digits > 2) {  // "+0530"
+    if (part == 0 && digits > 2) { // "+0530"
         hours = parts[0] / 100;
         minutes = parts[0] % 100;
     }
@@ -248,7 +256,8 @@ AthleteProfile resolve_athlete(const AthleteSettings& given, const std::vector<S
     if (given.lthr) {
         p.lthr = {given.lthr, false, "given"};
     } else {
-        const double lthr = *p.hr_rest.value + settings.lthr_fraction * (*p.hr_max.value - *p.hr_rest.value);
+        const double lthr =
+            *p.hr_rest.value + settings.lthr_fraction * (*p.hr_max.value - *p.hr_rest.value);
         p.lthr = {lthr, true,
                   "HRrest + " + format("%.2f", settings.lthr_fraction) + " x (HRmax - HRrest)"};
     }
@@ -264,8 +273,9 @@ AthleteProfile resolve_athlete(const AthleteSettings& given, const std::vector<S
             if (!s.running || s.local_day < window_start) {
                 continue;
             }
-            if (s.best60_gap_speed_mps && *s.best60_gap_speed_mps < settings.max_plausible_speed_mps &&
-                *s.best60_gap_speed_mps > best) {
+            if (s.best60_gap_speed_mps &&
+                *s.best60_gap_speed_mps<settings.max_plausible_speed_mps&& * s.best60_gap_speed_mps>
+                     best) {
                 best = *s.best60_gap_speed_mps;
                 how = "best 60-min grade-adjusted speed (" + s.source + ")";
             }
@@ -300,11 +310,13 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
     std::vector<std::size_t> strength_order;
     for (std::size_t i = 0; i < acts.size(); ++i) {
         const auto& a = acts[i];
-        const bool foot = is_running(a.sport) || a.sport == Sport::hiking || a.sport == Sport::walking;
+        const bool foot =
+            is_running(a.sport) || a.sport == Sport::hiking || a.sport == Sport::walking;
         if (a.sport == Sport::strength && a.start_utc && duration_of(a) > 0) {
             strength_order.push_back(i);
         } else if (!foot) {
-            h.excluded.push_back({a.source, std::string(to_string(a.sport)), "not a running, hiking or walking activity"});
+            h.excluded.push_back({a.source, std::string(to_string(a.sport)),
+                                  "not a running, hiking or walking activity"});
         } else if (!a.start_utc) {
             h.excluded.push_back({a.source, std::string(to_string(a.sport)), "no start time"});
         } else if (duration_of(a) <= 0) {
@@ -318,12 +330,11 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
     });
     order = dedupe(acts, order, settings.dedupe_overlap, h.excluded);
-    std::stable_sort(strength_order.begin(), strength_order.end(),
-                     [&](std::size_t x, std::size_t y) {
-                         return *acts[x].start_utc < *acts[y].start_utc ||
-                                (*acts[x].start_utc == *acts[y].start_utc &&
-                                 acts[x].source < acts[y].source);
-                     });
+    std::stable_sort(
+        strength_order.begin(), strength_order.end(), [&](std::size_t x, std::size_t y) {
+            return *acts[x].start_utc < *acts[y].start_utc ||
+                   (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
+        });
     // Deduplicated among themselves, so a strength recording never replaces a run.
     strength_order = dedupe(acts, strength_order, settings.dedupe_overlap, h.excluded);
 
@@ -359,11 +370,12 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         s.running = is_running(a.sport);
         s.in_volume = s.running || s.ascent_m >= settings.hike_min_ascent_m;
         if (!s.running) {
-            s.notes.push_back(std::string(to_string(a.sport)) + ": counted in load and time" +
-                              (s.in_volume ? " and effort-km (D+ >= " +
-                                                 format("%.0f", settings.hike_min_ascent_m) + " m)"
-                                           : ", not in km or effort-km (D+ < " +
-                                                 format("%.0f", settings.hike_min_ascent_m) + " m)"));
+            s.notes.push_back(
+                std::string(to_string(a.sport)) + ": counted in load and time" +
+                (s.in_volume
+                     ? " and effort-km (D+ >= " + format("%.0f", settings.hike_min_ascent_m) + " m)"
+                     : ", not in km or effort-km (D+ < " +
+                           format("%.0f", settings.hike_min_ascent_m) + " m)"));
         }
         s.effort_km = s.in_volume ? effort_km(s.distance_m, s.ascent_m) : 0;
         return s;
@@ -380,7 +392,8 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         std::vector<HeartRateHistogram> kept_h;
         for (std::size_t i = 0; i < h.sessions.size(); ++i) {
             if (h.sessions[i].local_day > h.today) {
-                h.excluded.push_back({h.sessions[i].source, std::string(to_string(h.sessions[i].sport)),
+                h.excluded.push_back({h.sessions[i].source,
+                                      std::string(to_string(h.sessions[i].sport)),
                                       "after the analysis date"});
                 continue;
             }
@@ -420,8 +433,8 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         Session& s = h.sessions[i];
         const ActivityFeatures& a = acts[s.input_index];
         const bool treadmill = a.sport == Sport::treadmill_running;
-        if (v_t && s.ngp_speed_mps && *s.ngp_speed_mps > 0 && s.moving_s >= settings.gap_min_moving_s &&
-            (s.has_altitude || treadmill)) {
+        if (v_t && s.ngp_speed_mps && *s.ngp_speed_mps > 0 &&
+            s.moving_s >= settings.gap_min_moving_s && (s.has_altitude || treadmill)) {
             s.intensity_factor = *s.ngp_speed_mps / *v_t;
             s.gap_load = gap_tss(s.moving_s, *s.ngp_speed_mps, *v_t);
         }
@@ -459,7 +472,8 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
             s.rung = LoadRung::gap_pace;
             // §1.2 hiking guard and §1.3 ultra hedge: GAP under-reads steep
             // power-hiking and long days, so take the larger of rungs 1 and 2.
-            if (s.hr_load && (!s.running || s.moving_s > settings.ultra_hedge_s) && *s.hr_load > s.load) {
+            if (s.hr_load && (!s.running || s.moving_s > settings.ultra_hedge_s) &&
+                *s.hr_load > s.load) {
                 s.load = *s.hr_load;
                 s.rung = LoadRung::heart_rate;
                 s.notes.push_back(!s.running ? "hike: heart-rate load exceeded pace load"
@@ -559,9 +573,10 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         std::int64_t day = s.local_day;
         double t = static_cast<double>(local_start - day * seconds_per_day);
         while (true) {
-            const double in_day = settings.split_at_midnight
-                                      ? std::min(remaining, static_cast<double>(seconds_per_day) - t)
-                                      : remaining;
+            const double in_day =
+                settings.split_at_midnight
+                    ? std::min(remaining, static_cast<double>(seconds_per_day) - t)
+                    : remaining;
             const double share = s.elapsed_s > 0 ? in_day / s.elapsed_s : 1.0;
             if (day <= h.today) {
                 daily[static_cast<std::size_t>(day - first_day)] += s.load * share;
@@ -706,8 +721,9 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
             w.form_pct = w.tsb / e.ctl;
         }
         const std::int64_t before = ws - 1;
-        w.ramp = e.ctl - (before >= first_day ? h.days[static_cast<std::size_t>(day_index(before))].ctl
-                                              : seed);
+        w.ramp =
+            e.ctl -
+            (before >= first_day ? h.days[static_cast<std::size_t>(day_index(before))].ctl : seed);
         if (w.spike && *w.spike > settings.spike_flag) {
             w.flags.push_back("spike");
         }
@@ -758,7 +774,8 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                 mean += h.weeks[k].effort_km > 0 ? h.weeks[k].effort_km : h.weeks[k].time_h;
             }
             mean /= 4.0;
-            if (!(v < settings.break_fraction * mean) || h.weeks[j].status == WeekStatus::known_gap) {
+            if (!(v < settings.break_fraction * mean) ||
+                h.weeks[j].status == WeekStatus::known_gap) {
                 break;
             }
             ++j;

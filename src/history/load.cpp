@@ -11,7 +11,9 @@ constexpr std::array<std::string_view, 3> sex_names = {"unknown", "male", "femal
 constexpr std::array<std::string_view, 5> rung_names = {"gap", "hr", "rpe", "model", "default"};
 } // namespace
 
-std::string_view to_string(Sex sex) noexcept { return sex_names[static_cast<std::size_t>(sex)]; }
+std::string_view to_string(Sex sex) noexcept {
+    return sex_names[static_cast<std::size_t>(sex)];
+}
 
 std::optional<Sex> sex_from_string(std::string_view name) noexcept {
     if (name == "male" || name == "m" || name == "M") {
@@ -32,9 +34,12 @@ std::string_view to_string(LoadRung rung) noexcept {
 
 TrimpFactors trimp_factors(Sex sex) noexcept {
     switch (sex) {
-    case Sex::male: return {0.64, 1.92};
-    case Sex::female: return {0.821776, 1.67};
-    case Sex::unknown: break;
+    case Sex::male:
+        return {0.64, 1.92};
+    case Sex::female:
+        return {0.821776, 1.67};
+    case Sex::unknown:
+        break;
     }
     return {0.725215, 1.795};
 }
@@ -89,7 +94,9 @@ double minetti_cost(double grade) noexcept {
     return ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6;
 }
 
-double session_rpe(double rpe, double moving_s) noexcept { return rpe * moving_s / 60.0; }
+double session_rpe(double rpe, double moving_s) noexcept {
+    return rpe * moving_s / 60.0;
+}
 
 double riegel_speed_60min(double speed_mps, double duration_s, double exponent) noexcept {
     if (!(duration_s > 0) || !(speed_mps > 0) || !(exponent > 0)) {

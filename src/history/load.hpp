@@ -17,11 +17,11 @@ std::optional<Sex> sex_from_string(std::string_view name) noexcept;
 
 /// The rung of the §1.2 ladder that scored an activity, in priority order.
 enum class LoadRung : std::uint8_t {
-    gap_pace,       ///< rTSS from normalized grade-adjusted speed vs threshold speed
-    heart_rate,     ///< hrTSS: TRIMP over the per-bpm histogram / TRIMP of 1 h at LTHR
-    rpe,            ///< session-RPE x c
-    athlete_model,  ///< the athlete's own recent load per effort-km (or per hour)
-    default_rate,   ///< a flat rate per moving hour
+    gap_pace,      ///< rTSS from normalized grade-adjusted speed vs threshold speed
+    heart_rate,    ///< hrTSS: TRIMP over the per-bpm histogram / TRIMP of 1 h at LTHR
+    rpe,           ///< session-RPE x c
+    athlete_model, ///< the athlete's own recent load per effort-km (or per hour)
+    default_rate,  ///< a flat rate per moving hour
 };
 /// "gap", "hr", "rpe", "model", "default".
 std::string_view to_string(LoadRung rung) noexcept;

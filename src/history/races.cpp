@@ -42,9 +42,13 @@ std::string lower(std::string_view text) {
 
 /// Average moving speed: races are run evenly, while the normalized speed
 /// of interval and hill sessions is inflated by their surges (4th-power mean).
-double speed_of(const Session& s) { return s.moving_s > 0 ? s.distance_m / s.moving_s : 0.0; }
+double speed_of(const Session& s) {
+    return s.moving_s > 0 ? s.distance_m / s.moving_s : 0.0;
+}
 
-std::string km_text(double km) { return format("%.1f km", km); }
+std::string km_text(double km) {
+    return format("%.1f km", km);
+}
 
 } // namespace
 
@@ -140,8 +144,8 @@ std::vector<DetectedRace> detect_races(const History& history,
         double max30 = 0;
         double max90 = 0;
         double best_v60 = 0;
-        double top_hr = -1;  // bpm; < 0: none
-        int as_hard_runs = 0;  // runs as long at about this heart rate or more
+        double top_hr = -1;   // bpm; < 0: none
+        int as_hard_runs = 0; // runs as long at about this heart rate or more
         std::vector<double> year_v60;
         std::vector<double> year_hr;
         int window_runs = 0;
@@ -193,8 +197,8 @@ std::vector<DetectedRace> detect_races(const History& history,
         }
 
         // Spikes and bests mean nothing in the first weeks of a history.
-        const bool enough_history =
-            !sessions.empty() && s.local_day - sessions.front().local_day >= settings.min_prior_days;
+        const bool enough_history = !sessions.empty() && s.local_day - sessions.front().local_day >=
+                                                             settings.min_prior_days;
         if (!enough_history) {
             max30 = 0;
             max90 = 0;
@@ -243,15 +247,17 @@ std::vector<DetectedRace> detect_races(const History& history,
                                 (far_beyond ? " (an ultra-long day)" : ""));
         } else if (max90 > 0 && s.effort_km > max90) {
             r.score += 1.0;
-            r.reasons.push_back("longest session in " + std::to_string(settings.season_window_days) +
-                                " days (" + format("%.1f", s.effort_km) + " effort-km)");
+            r.reasons.push_back("longest session in " +
+                                std::to_string(settings.season_window_days) + " days (" +
+                                format("%.1f", s.effort_km) + " effort-km)");
         }
 
         // Intensity evidence: pace for the duration (Riegel), heart rate
         // against runs at least about as long.
         bool intensity_evidence = false;
         const double v60 = v60_of[i];
-        const bool pace_stands_out = typical_v60 > 0 && v60 >= settings.above_typical_pace * typical_v60;
+        const bool pace_stands_out =
+            typical_v60 > 0 && v60 >= settings.above_typical_pace * typical_v60;
         const bool hr_stands_out =
             s.avg_hr && typical_hr > 0 && *s.avg_hr >= typical_hr + settings.above_typical_hr_bpm;
         if (best_v60 > 0) {
@@ -278,11 +284,10 @@ std::vector<DetectedRace> detect_races(const History& history,
             *s.avg_hr >= top_hr - settings.hr_margin_bpm) {
             r.score += *s.avg_hr >= top_hr ? 1.5 : 1.0;
             intensity_evidence = true;
-            r.reasons.push_back("average HR " + format("%.0f", *s.avg_hr) + " bpm vs " +
-                                format("%.0f", top_hr) +
-                                " bpm, the highest of your runs at least " +
-                                format("%.0f", settings.hr_duration_band * 100) +
-                                " % as long in the last year");
+            r.reasons.push_back(
+                "average HR " + format("%.0f", *s.avg_hr) + " bpm vs " + format("%.0f", top_hr) +
+                " bpm, the highest of your runs at least " +
+                format("%.0f", settings.hr_duration_band * 100) + " % as long in the last year");
         }
 
         // Unloading before (§3.2 ii) or only a shake-out.
@@ -305,8 +310,9 @@ std::vector<DetectedRace> detect_races(const History& history,
             }
             if (longest_before < settings.shakeout_fraction * s.moving_s) {
                 unloaded = true;
-                r.reasons.push_back(longest_before > 0 ? "only a short shake-out in the 2 days before"
-                                                       : "rest in the 2 days before");
+                r.reasons.push_back(longest_before > 0
+                                        ? "only a short shake-out in the 2 days before"
+                                        : "rest in the 2 days before");
             }
         }
         if (unloaded) {
@@ -319,8 +325,8 @@ std::vector<DetectedRace> detect_races(const History& history,
             // From the day after it ends: a race past midnight puts part of
             // its own load on the next day(s).
             const std::int64_t last_day =
-                s.local_day +
-                static_cast<std::int64_t>(std::floor((s.local_start_h * 3600 + s.elapsed_s) / 86400));
+                s.local_day + static_cast<std::int64_t>(
+                                  std::floor((s.local_start_h * 3600 + s.elapsed_s) / 86400));
             double after = 0;
             int days_after = 0;
             for (std::int64_t d = last_day + 1; d <= last_day + 7; ++d) {

@@ -8,11 +8,11 @@ constexpr std::array<std::string_view, 9> sport_names = {
     "cycling", "swimming",      "strength",          "other",
 };
 constexpr std::array<std::string_view, 18> flag_name_table = {
-    "crc_mismatch",     "header_crc_mismatch", "truncated",        "trailing_garbage",
-    "no_summary",       "relative_time",       "no_timestamps",    "no_heart_rate",
-    "no_altitude",      "no_position",         "timer_clamped",    "summary_mismatch",
-    "bad_timestamp",    "leading_whitespace",  "undeclared_prefix", "gps_jumps",
-    "multisport",       "desynchronized",
+    "crc_mismatch",  "header_crc_mismatch", "truncated",         "trailing_garbage",
+    "no_summary",    "relative_time",       "no_timestamps",     "no_heart_rate",
+    "no_altitude",   "no_position",         "timer_clamped",     "summary_mismatch",
+    "bad_timestamp", "leading_whitespace",  "undeclared_prefix", "gps_jumps",
+    "multisport",    "desynchronized",
 };
 } // namespace
 
@@ -56,9 +56,12 @@ std::vector<std::string_view> flag_names(std::uint32_t bits) {
 
 std::string_view to_string(Format format) noexcept {
     switch (format) {
-    case Format::fit: return "fit";
-    case Format::tcx: return "tcx";
-    case Format::gpx: return "gpx";
+    case Format::fit:
+        return "fit";
+    case Format::tcx:
+        return "tcx";
+    case Format::gpx:
+        return "gpx";
     }
     return "unknown";
 }

@@ -5,8 +5,8 @@
 namespace ultrastrength {
 
 namespace {
-constexpr std::array<std::string_view, 7> phase_names = {
-    "off-season", "early", "mid", "late", "taper", "race", "recovery"};
+constexpr std::array<std::string_view, 7> phase_names = {"off-season", "early", "mid",     "late",
+                                                         "taper",      "race",  "recovery"};
 constexpr std::array<std::string_view, 4> group_names = {"heavy", "plyometric", "corrective",
                                                          "eccentric"};
 } // namespace

@@ -38,9 +38,9 @@ struct Race {
 
 /// One exercise step as performed: reps or seconds, then rest.
 struct PlanStep {
-    std::string exercise_id;        ///< id in the exercise library
-    std::string name;               ///< display name ("King deadlift")
-    std::string cue;                ///< one coaching cue, for the watch's notes
+    std::string exercise_id; ///< id in the exercise library
+    std::string name;        ///< display name ("King deadlift")
+    std::string cue;         ///< one coaching cue, for the watch's notes
     // Garmin FIT exercise numbers (fit-exercise-names.csv); unset when Garmin has none.
     std::optional<std::uint16_t> fit_category;
     std::optional<std::uint16_t> fit_name;
@@ -50,13 +50,13 @@ struct PlanStep {
     std::string connect_category;
     std::string connect_name;
 
-    std::optional<int> reps;        ///< per set (per side when `per_side`)
-    std::optional<int> seconds;     ///< for timed exercises (planks, carries, balance)
+    std::optional<int> reps;    ///< per set (per side when `per_side`)
+    std::optional<int> seconds; ///< for timed exercises (planks, carries, balance)
     bool per_side = false;
-    int rest_s = 0;                 ///< rest after this step
-    std::optional<double> percent_1rm;    ///< intensity when a 1RM is known
-    std::optional<int> reps_in_reserve;   ///< intensity otherwise
-    std::optional<double> load_kg;        ///< when known
+    int rest_s = 0;                     ///< rest after this step
+    std::optional<double> percent_1rm;  ///< intensity when a 1RM is known
+    std::optional<int> reps_in_reserve; ///< intensity otherwise
+    std::optional<double> load_kg;      ///< when known
 };
 
 /// A group of exercises done as `sets` rounds (one FIT repeat block).
@@ -67,14 +67,14 @@ struct PlanBlock {
 };
 
 struct PlanSession {
-    std::string id;                 ///< stable across runs: athlete, date and kind
+    std::string id; ///< stable across runs: athlete, date and kind
     CivilDate date;
     Phase phase = Phase::early;
-    std::string kind;               ///< e.g. "heavy+corrective", "plyometric+corrective", "corrective"
+    std::string kind; ///< e.g. "heavy+corrective", "plyometric+corrective", "corrective"
     std::string title;
     int estimated_minutes = 0;
-    double estimated_load = 0;      ///< TSS-equivalent (session-RPE, analysis.md §4.6)
-    std::vector<std::string> reasons;  ///< which rules set its content and volume
+    double estimated_load = 0;        ///< TSS-equivalent (session-RPE, analysis.md §4.6)
+    std::vector<std::string> reasons; ///< which rules set its content and volume
     std::vector<PlanBlock> blocks;
 };
 

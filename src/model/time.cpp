@@ -36,8 +36,8 @@ std::string format_utc(std::int64_t unix_seconds) {
     }
     const CivilDate date = civil_from_days(days);
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", date.year, date.month, date.day,
-                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", date.year, date.month,
+                  date.day, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
                   static_cast<int>(rem % 60));
     return buf;
 }
@@ -92,9 +92,10 @@ std::optional<double> parse_iso8601(std::string_view text) noexcept {
     int hh = 0;
     int mm = 0;
     int ss = 0;
-    if (text.size() < 19 || !parse_date(text.substr(0, 10)) || (text[10] != 'T' && text[10] != ' ') ||
-        !digits(text, 11, 2, hh) || text[13] != ':' || !digits(text, 14, 2, mm) || text[16] != ':' ||
-        !digits(text, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
+    if (text.size() < 19 || !parse_date(text.substr(0, 10)) ||
+        (text[10] != 'T' && text[10] != ' ') || !digits(text, 11, 2, hh) || text[13] != ':' ||
+        !digits(text, 14, 2, mm) || text[16] != ':' || !digits(text, 17, 2, ss) || hh > 23 ||
+        mm > 59 || ss > 60) {
         return std::nullopt;
     }
     const CivilDate date = *parse_date(text.substr(0, 10));
@@ -117,10 +118,12 @@ std::optional<double> parse_iso8601(std::string_view text) noexcept {
     if (pos < text.size()) {
         if (text[pos] == 'Z' && pos + 1 == text.size()) {
             offset_s = 0;
-        } else if ((text[pos] == '+' || text[pos] == '-') && text.size() == pos + 6 && text[pos + 3] == ':') {
+        } else if ((text[pos] == '+' || text[pos] == '-') && text.size() == pos + 6 &&
+                   text[pos + 3] == ':') {
             int oh = 0;
             int om = 0;
-            if (!digits(text, pos + 1, 2, oh) || !digits(text, pos + 4, 2, om) || oh > 23 || om > 59) {
+            if (!digits(text, pos + 1, 2, oh) || !digits(text, pos + 4, 2, om) || oh > 23 ||
+                om > 59) {
                 return std::nullopt;
             }
             offset_s = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);
@@ -128,7 +131,8 @@ std::optional<double> parse_iso8601(std::string_view text) noexcept {
             return std::nullopt;
         }
     }
-    const std::int64_t seconds = days_from_civil(date) * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
+    const std::int64_t seconds =
+        days_from_civil(date) * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
     return static_cast<double>(seconds) + fraction;
 }
 

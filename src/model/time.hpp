@@ -13,8 +13,8 @@ namespace ultrastrength {
 
 struct CivilDate {
     int year = 1970;
-    unsigned month = 1;  ///< 1-12
-    unsigned day = 1;    ///< 1-31
+    unsigned month = 1; ///< 1-12
+    unsigned day = 1;   ///< 1-31
 };
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.

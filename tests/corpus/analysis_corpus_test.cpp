@@ -39,8 +39,8 @@ std::vector<ActivityFeatures> features_from_expected(const nlohmann::json& expec
         ActivityFeatures a;
         a.source = f["file"].get<std::string>();
         const std::string sport = f["sport"].is_string() ? f["sport"].get<std::string>() : "";
-        a.sport = sport == "running" ? Sport::running
-                  : sport == "hiking" ? Sport::hiking
+        a.sport = sport == "running"    ? Sport::running
+                  : sport == "hiking"   ? Sport::hiking
                   : sport == "swimming" ? Sport::swimming
                                         : Sport::other;
         const auto start = parse_iso8601(f["start_time_utc"].get<std::string>());
@@ -96,7 +96,7 @@ TEST(QjwCorosSummaries, BothHalfMarathonsAreDetectedAndFewOtherRuns) {
     const auto expected = load_expected();
     HistoryInput input;
     input.activities = features_from_expected(expected);
-    input.utc_offset_s = 8 * 3600;  // the runner's local time (China)
+    input.utc_offset_s = 8 * 3600; // the runner's local time (China)
     const History h = build_history(input);
     const auto races = detect_races(h);
     std::set<std::string> likely;
@@ -107,7 +107,8 @@ TEST(QjwCorosSummaries, BothHalfMarathonsAreDetectedAndFewOtherRuns) {
         for (const auto& x : r.reasons) {
             why += x + "; ";
         }
-        std::printf("%s %s %.1f %s\n", date.c_str(), r.likely ? "race" : "possible", r.score, why.c_str());
+        std::printf("%s %s %.1f %s\n", date.c_str(), r.likely ? "race" : "possible", r.score,
+                    why.c_str());
         if (r.likely) {
             likely.insert(date);
         }
@@ -126,7 +127,8 @@ TEST(QjwCorosSummaries, BothHalfMarathonsAreDetectedAndFewOtherRuns) {
 class QjwCorosCommand : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        result = new test::CliResult(test::run_cli("analyze --tz UTC --json --jobs 2 '" + folder + "'"));
+        result =
+            new test::CliResult(test::run_cli("analyze --tz UTC --json --jobs 2 '" + folder + "'"));
     }
     static void TearDownTestSuite() {
         delete result;
@@ -215,7 +217,7 @@ TEST_F(QjwCorosCommand, ReportIsSelfContainedAndOutputDeterministic) {
     const std::string report = std::string(US_BINARY_DIR) + "/qjw-coros-report.html";
     const auto again = test::run_cli("analyze --tz UTC --json --jobs 1 --report '" + report +
                                      "' '" + folder + "'");
-    EXPECT_EQ(again.out, result->out);  // same document whatever the number of jobs
+    EXPECT_EQ(again.out, result->out); // same document whatever the number of jobs
     std::ifstream in(report);
     const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_NE(html.find("<svg"), std::string::npos);

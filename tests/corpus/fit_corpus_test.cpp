@@ -141,7 +141,8 @@ void expect_session(const ActivityFeatures& a, const json& s, bool has_sub_sport
     if (s["total_timer_time"].is_number()) {
         ASSERT_TRUE(a.timer_s.has_value());
         const double timer = s["total_timer_time"].get<double>();
-        if (s["total_elapsed_time"].is_number() && timer > s["total_elapsed_time"].get<double>() + 1.0) {
+        if (s["total_elapsed_time"].is_number() &&
+            timer > s["total_elapsed_time"].get<double>() + 1.0) {
             // input-formats.md §1.6: an absurd timer (> elapsed) is clamped and flagged.
             EXPECT_NEAR(*a.timer_s, s["total_elapsed_time"].get<double>(), 1.0);
             EXPECT_TRUE(a.has(Flag::timer_clamped));
@@ -216,7 +217,7 @@ TEST_P(FitCorpus, MatchesReferenceDecoders) {
         EXPECT_FALSE(r.activities[i].has(Flag::desynchronized));
     }
     if (container) {
-        return;  // validate_fit takes FIT bytes, not archives
+        return; // validate_fit takes FIT bytes, not archives
     }
     // The structural walker's CRC verdict per chained part is what validate reports.
     FileStream stream(path_of(key));

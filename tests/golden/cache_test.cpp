@@ -67,11 +67,11 @@ TEST_F(CacheCommand, SecondRunDecodesNothingAndPrintsTheSame) {
     EXPECT_EQ(second.files, first.files);
     EXPECT_EQ(second.decoded, 0);
     EXPECT_EQ(second.cached, first.files);
-    EXPECT_EQ(warm.out, cold.out);  // names from the Strava index included
+    EXPECT_EQ(warm.out, cold.out); // names from the Strava index included
     EXPECT_EQ(warm.exit_code, cold.exit_code);
 
-    const auto uncached = run_cli("scan --json --no-cache --jobs 1 '" +
-                                  (m_dir.path / "history").string() + "'");
+    const auto uncached =
+        run_cli("scan --json --no-cache --jobs 1 '" + (m_dir.path / "history").string() + "'");
     EXPECT_EQ(uncached.out, cold.out);
 }
 

@@ -12,8 +12,8 @@ namespace ultrastrength::test {
 
 struct CliResult {
     int exit_code = -1;
-    std::string out;  ///< stdout
-    std::string err;  ///< stderr
+    std::string out; ///< stdout
+    std::string err; ///< stderr
 };
 
 /// Runs `US_CLI args` through the shell (args must be quoted by the caller).

@@ -50,7 +50,8 @@ TEST(Cli, MissingInputNamesThePathAndNothingCouldBeDone) {
     const auto line = nlohmann::json::parse(r.out);
     EXPECT_EQ(line["source"], "/nonexistent/run.fit");
     EXPECT_EQ(line["error"], "no such file or folder");
-    EXPECT_NE(r.err.find("rejected: /nonexistent/run.fit: no such file or folder"), std::string::npos);
+    EXPECT_NE(r.err.find("rejected: /nonexistent/run.fit: no such file or folder"),
+              std::string::npos);
 }
 
 TEST(Cli, FormatsJsonListsTheReaders) {
@@ -76,7 +77,8 @@ TEST(Cli, FormatsListsTheWritersWithTheirExtensions) {
     EXPECT_EQ(names, (std::vector<std::string>{"garmin-fit.fit", "garmin-connect.json",
                                                "trainingpeaks.json", "ics.ics", "csv.csv"}));
     const auto text = run_cli("formats");
-    EXPECT_NE(text.out.find("\nOutput formats (plan --format NAME,...):\n  garmin-fit  Garmin FIT workout"),
+    EXPECT_NE(text.out.find(
+                  "\nOutput formats (plan --format NAME,...):\n  garmin-fit  Garmin FIT workout"),
               std::string::npos)
         << text.out;
 }

@@ -25,22 +25,22 @@ TEST(Pmc, DecaysByEToTheMinusOneOverTheTimeConstant) {
     for (int d = 0; d < 42; ++d) {
         ctl = pmc_step(ctl, 0, 42);
     }
-    EXPECT_NEAR(ctl, 2.3528313 * std::exp(-1.0), 1e-6);  // 0.86556
+    EXPECT_NEAR(ctl, 2.3528313 * std::exp(-1.0), 1e-6); // 0.86556
 }
 
 TEST(Trimp, PerBpmHistogramMatchesBanisterByHand) {
     HeartRateHistogram h{};
-    h[150] = 3600;  // one hour at 150 bpm, HRrest 60, HRmax 200: HRr = 90/140
+    h[150] = 3600; // one hour at 150 bpm, HRrest 60, HRmax 200: HRr = 90/140
     EXPECT_NEAR(trimp_from_histogram(h, 60, 200, Sex::male), 84.818224, 1e-5);
     EXPECT_NEAR(trimp_from_histogram(h, 60, 200, Sex::unknown), 88.690543, 1e-5);
 }
 
 TEST(Trimp, DropsDropoutsAndSpikes) {
     HeartRateHistogram h{};
-    h[30] = 600;   // below 40 bpm: strap dropout
-    h[220] = 600;  // above HRmax + 5: spike
+    h[30] = 600;  // below 40 bpm: strap dropout
+    h[220] = 600; // above HRmax + 5: spike
     EXPECT_EQ(trimp_from_histogram(h, 60, 200, Sex::male), 0.0);
-    h[205] = 60;   // HRmax + 5 is still kept
+    h[205] = 60; // HRmax + 5 is still kept
     EXPECT_GT(trimp_from_histogram(h, 60, 200, Sex::male), 0.0);
 }
 
@@ -55,7 +55,7 @@ TEST(HrTss, OneHourAtLthrIsOneHundred) {
 
 TEST(GapTss, HoursTimesIntensitySquared) {
     EXPECT_NEAR(gap_tss(3600, 4.0, 4.0), 100.0, 1e-9);
-    EXPECT_NEAR(gap_tss(7200, 3.2, 4.0), 128.0, 1e-9);  // 2 h x 0.8^2 x 100
+    EXPECT_NEAR(gap_tss(7200, 3.2, 4.0), 128.0, 1e-9); // 2 h x 0.8^2 x 100
     EXPECT_EQ(gap_tss(3600, 3.0, 0.0), 0.0);
 }
 
@@ -66,8 +66,8 @@ TEST(GapCostCurve, MinettiMatchesTheSpecCrossCheck) {
     EXPECT_NEAR(extra(0.10), 6.58, 0.01);
     EXPECT_NEAR(extra(0.20), 7.51, 0.01);
     EXPECT_NEAR(extra(0.30), 8.3, 0.1);
-    EXPECT_EQ(minetti_cost(0.9), minetti_cost(0.45));  // clamped to Minetti's range
-    EXPECT_LT(minetti_cost(-0.15), 0.6 * 3.6);          // descents are cheap
+    EXPECT_EQ(minetti_cost(0.9), minetti_cost(0.45)); // clamped to Minetti's range
+    EXPECT_LT(minetti_cost(-0.15), 0.6 * 3.6);        // descents are cheap
 }
 
 TEST(EffortKm, KmPlusClimbOverOneHundred) {
@@ -101,8 +101,8 @@ TEST(TimeZone, FixedOffsets) {
 TEST(Weeks, MondayOf) {
     // 1970-01-01 was a Thursday; 1969-12-29 the Monday before it.
     EXPECT_EQ(monday_of(0), -3);
-    EXPECT_EQ(monday_of(4), 4);   // 1970-01-05, a Monday
-    EXPECT_EQ(monday_of(10), 4);  // the Sunday after
+    EXPECT_EQ(monday_of(4), 4);  // 1970-01-05, a Monday
+    EXPECT_EQ(monday_of(10), 4); // the Sunday after
     EXPECT_EQ(monday_of(-4), -10);
 }
 

@@ -155,7 +155,7 @@ TEST_F(FeatureCacheTest, ForeignDatabaseIsNeverTrustedNorDestroyed) {
     ASSERT_EQ(cache.warnings().size(), 1U);
     EXPECT_NE(cache.warnings()[0].find("not an ultrastrength cache"), std::string::npos);
     EXPECT_EQ(cache.size(), 0U);
-    EXPECT_TRUE(fs::exists(file("c.sqlite.corrupt")));  // the other database is kept
+    EXPECT_TRUE(fs::exists(file("c.sqlite.corrupt"))); // the other database is kept
 }
 
 TEST_F(FeatureCacheTest, EntriesOfAnotherReaderVersionAreDropped) {

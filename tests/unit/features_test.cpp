@@ -46,7 +46,7 @@ TEST(Features, SteadyFlatRunGivesItsSpeedAsNgpAndBest60) {
 TEST(Features, UphillRunIsWorthMoreFlatSpeed) {
     FeatureBuilder b;
     for (int t = 0; t <= 3600; ++t) {
-        b.add(at(t, 2.0 * t, 0.2 * t));  // 10 % grade at 2 m/s
+        b.add(at(t, 2.0 * t, 0.2 * t)); // 10 % grade at 2 m/s
     }
     const StreamFeatures f = b.finish();
     ASSERT_TRUE(f.ngp_speed_mps);
@@ -67,8 +67,8 @@ TEST(Features, HysteresisIgnoresSmallWobbles) {
 TEST(Features, LongStopIsNotMovingAndSegmentsDoNotAddDistance) {
     FeatureBuilder b;
     b.add(at(0, 0));
-    b.add(at(600, 1800));    // 10 min at 3 m/s
-    b.add(at(1200, 1805));   // 10 min standing (5 m of drift)
+    b.add(at(600, 1800));  // 10 min at 3 m/s
+    b.add(at(1200, 1805)); // 10 min standing (5 m of drift)
     const StreamFeatures f = b.finish();
     EXPECT_DOUBLE_EQ(*f.moving_s, 600);
 
@@ -83,7 +83,7 @@ TEST(Features, LongStopIsNotMovingAndSegmentsDoNotAddDistance) {
     g.add(a);
     g.begin_segment();
     a.time_s = 4000;
-    a.lat_deg = 45.1;  // 11 km away after a gap: not distance
+    a.lat_deg = 45.1; // 11 km away after a gap: not distance
     g.add(a);
     a.time_s = 4100;
     a.lat_deg = 45.101;

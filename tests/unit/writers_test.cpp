@@ -9,8 +9,8 @@
 #include "plugins/ics/ics_writer.hpp"
 #include "plugins/prescription.hpp"
 #include "plugins/writer.hpp"
-#include "tests/unit/sample_plans.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/sample_plans.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,8 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using test::TempDir;
 using test::read_file;
+using test::TempDir;
 
 std::map<std::string, std::string> write_all(const Plan& plan, const WriteOptions& options = {}) {
     WriterRegistry registry;
