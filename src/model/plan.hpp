@@ -57,6 +57,14 @@ struct PlanStep {
     std::optional<double> percent_1rm;  ///< intensity when a 1RM is known
     std::optional<int> reps_in_reserve; ///< intensity otherwise
     std::optional<double> load_kg;      ///< when known
+
+    // The session sheet (what an athlete reads; filled after planning from the library
+    // and the prescription). Empty when not applicable.
+    std::string tempo;     ///< e.g. "3 s down, 1 s pause, up with intent"
+    std::string effort;    ///< the effort target in words ("stop 3 reps short of failure")
+    std::string load_rule; ///< how to choose or progress the load when no kg is known
+    std::string easier;    ///< display name of the easier swap
+    std::string harder;    ///< display name of the harder swap
 };
 
 /// A group of exercises done as `sets` rounds (one FIT repeat block).
@@ -74,8 +82,31 @@ struct PlanSession {
     std::string title;
     int estimated_minutes = 0;
     double estimated_load = 0;        ///< TSS-equivalent (session-RPE, analysis.md §4.6)
-    std::vector<std::string> reasons; ///< which rules set its content and volume
+    std::vector<std::string> reasons; ///< which rules set its content and volume (with references)
     std::vector<PlanBlock> blocks;
+
+    // The session sheet in plain words (no formulas, no section references).
+    std::string warmup;           ///< what to do and for how long
+    std::string cooldown;         ///< one line
+    std::vector<std::string> why; ///< the reasons as an athlete reads them
+};
+
+/// One calendar week (Monday-Sunday) of the plan: the overview line of plan.txt and
+/// `weeks` in plan.json.
+struct PlanWeek {
+    CivilDate start; ///< a Monday
+    Phase phase = Phase::early;
+    int sessions = 0;
+    int minutes = 0;
+    double strength_load = 0; ///< planned strength, session-RPE scale
+    double running_load = 0;  ///< projected running load of the week
+    int plyometric_contacts = 0;
+    int heavy_sets = 0;
+    int eccentric_sets = 0;
+    bool lighter = false; ///< a deload week
+    bool behind_plan =
+        false;        ///< the race schedule asks for a later phase than the history supports
+    std::string note; ///< one line in plain words ("lighter week", "race week")
 };
 
 struct Plan {
@@ -84,8 +115,9 @@ struct Plan {
     CivilDate start;
     int weeks = 0;
     std::optional<Race> race;
-    std::vector<std::string> notes;    ///< plan-wide reasons (phase, load state, estimates used)
-    std::vector<PlanSession> sessions; ///< in date order
+    std::vector<std::string> notes;       ///< plan-wide reasons (phase, load state, estimates used)
+    std::vector<PlanSession> sessions;    ///< in date order
+    std::vector<PlanWeek> weeks_overview; ///< one per calendar week the plan covers
 };
 
 } // namespace ultrastrength
