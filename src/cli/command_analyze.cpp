@@ -603,7 +603,8 @@ int CommandAnalyze::run() {
     if (m_common.json) {
         const std::string out = analysis_json(analysis, summary, outcomes).dump(1) + "\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
-    } else if (!m_common.quiet) {
+    } else {
+        // --quiet drops the summary, never the analysis asked for.
         print_text(std::cout, analysis);
     }
     if (!m_report.empty()) {
