@@ -499,6 +499,25 @@ PlanOutcome plan_athlete(const PlanRequest& request) {
         o.error = e.what();
         return o;
     }
+    // A one-rep max sets heavy loads only (analysis.md §4.3): an id the library
+    // does not have, or of another group, would be ignored without a word.
+    for (const auto& [id, kg] : request.one_rep_max_kg) {
+        const Exercise* e = library.find(id);
+        if (e == nullptr || e->group != ExerciseGroup::heavy) {
+            std::string heavy;
+            for (const Exercise& x : library.exercises()) {
+                if (x.group == ExerciseGroup::heavy) {
+                    heavy += (heavy.empty() ? "" : ", ") + x.id;
+                }
+            }
+            o.exit_code = exit_usage;
+            o.error = "--1rm '" + id + "': " +
+                      (e == nullptr ? "no exercise with this id in the library"
+                                    : "not a heavy exercise, so no load is set from a 1RM") +
+                      "; heavy exercises: " + heavy;
+            return o;
+        }
+    }
 
     std::vector<InputOutcome> inputs = scan_athlete(request);
 
