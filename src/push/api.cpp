@@ -94,6 +94,12 @@ HttpRequest Api::build(const std::string& method, const std::string& url,
     return request;
 }
 
+void Api::check_credentials() const {
+    if (!m_dry_run) {
+        build("GET", "https://check.invalid/", std::nullopt);
+    }
+}
+
 void Api::refresh_token() {
     const auto refresh = m_credentials.get("refresh_token");
     const auto token_url = m_credentials.get("token_url");

@@ -47,6 +47,9 @@ public:
     nlohmann::json call(const std::string& method, const std::string& url,
                         const std::optional<nlohmann::json>& body);
 
+    /// Throws PushError when the credentials a real run needs are missing.
+    void check_credentials() const;
+
     long requests() const noexcept { return m_requests; }
     /// The dry run's stand-in answers: ids counted from 1000001.
     std::int64_t next_fake_id() noexcept { return m_fake_id++; }

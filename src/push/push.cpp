@@ -310,6 +310,7 @@ PushReport run_push(const PushOptions& options, HttpClient& http) {
     const auto kind =
         options.target == "intervals-icu" ? AuthKind::basic_api_key : AuthKind::bearer_oauth;
     PushReport report;
+    Api(*client, credentials, kind, retry, options.dry_run.has_value()).check_credentials();
     for (const auto& folder : folders) {
         Api api(*client, credentials, kind, retry, options.dry_run.has_value());
         try {

@@ -45,6 +45,11 @@ public:
     }
 
     std::string refuse(const PushSession& session, CivilDate today) const override {
+        if (!m_athlete_id && session.trainingpeaks_file &&
+            session.trainingpeaks_file->find("\"AthleteId\"") == std::string::npos) {
+            return "no TrainingPeaks athlete id: give trainingpeaks_athlete_id in the roster or "
+                   "\"athlete_id\" in the config";
+        }
         const auto day = days_from_civil(session.date);
         const auto now = days_from_civil(today);
         // Workouts Create: "The workout day can not be more than 7 days in the
