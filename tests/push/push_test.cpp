@@ -618,3 +618,36 @@ TEST(PushGarminTraining, WorkoutJsonMatchesTheDocumentedSchema) {
         EXPECT_TRUE(result["valid"].get<bool>()) << result.dump();
     }
 }
+
+// A coach's nightly run: `batch --push trainingpeaks` plans the roster and
+// pushes every athlete with a TrainingPeaks athlete id; Sam's row has none.
+TEST(PushBatch, RosterIsPlannedThenPushed) {
+    TempDir tmp;
+    FakePlatform server("trainingpeaks", tmp.path / "server");
+    auto config = target_config("trainingpeaks", server);
+    config.erase("athlete_id");
+    write_config(tmp.path / "push.json", {{"trainingpeaks", config}});
+    const auto plans = tmp.path / "roster";
+    auto r = run_cli("batch '" + source + "/samples/roster/roster.csv' --out '" + plans.string() +
+                     "' --today 2026-11-22 --push trainingpeaks --push-config '" +
+                     (tmp.path / "push.json").string() + "'");
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("no TrainingPeaks athlete id"), std::string::npos) << r.err;
+    std::map<std::string, PlannedSession> want;
+    for (const char* athlete : {"alex", "jana"}) {
+        const auto one = planned(plans / athlete);
+        want.insert(one.begin(), one.end());
+    }
+    const auto state = server.state();
+    EXPECT_TRUE(same(held("trainingpeaks", state), want))
+        << held("trainingpeaks", state).size() << " held, " << want.size() << " planned\n"
+        << r.out;
+    for (const auto& [id, workout] : state["store"].items()) {
+        const auto athlete = workout["AthleteId"].get<long>();
+        EXPECT_TRUE(athlete == 1184321 || athlete == 1184322) << athlete;
+    }
+    for (const auto& secret : secrets) {
+        EXPECT_EQ(r.out.find(secret), std::string::npos);
+        EXPECT_EQ(r.err.find(secret), std::string::npos);
+    }
+}
