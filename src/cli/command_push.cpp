@@ -43,7 +43,7 @@ std::string CommandPush::usage() const {
 
 std::string CommandPush::details() const {
     return "TARGET is one of " + target_list() +
-           ". DIR is a folder written by `plan --out` (or `batch --out`: every athlete in it).\n"
+           ".\nDIR is a folder written by `plan --out` (or `batch --out`: every athlete in it).\n"
            "Each session is keyed by its stable id: a rerun creates what is new, updates what\n"
            "changed, sends nothing for what is unchanged and deletes what is no longer planned\n"
            "(days before today stay). What was pushed is kept in "
