@@ -8,6 +8,7 @@ packages=(
   cmake ninja-build g++ clang clang-format libclang-rt-14-dev pkg-config
   libxml2-dev libxml2-utils libpugixml-dev libboost-program-options-dev
   libarchive-dev zlib1g-dev libxxhash-dev libsqlite3-dev nlohmann-json3-dev
+  libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm python3 python3-icalendar
   chromium libpng-dev
