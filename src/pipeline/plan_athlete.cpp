@@ -292,6 +292,30 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
         }
         ctx.recent_weekly_descent_m = n > 0 ? descent / n : 0;
     }
+    {
+        // §4.7 weekly budget and recorded routine: the last 4 complete weeks.
+        double minutes = 0;
+        double strength_load = 0;
+        int n = 0;
+        for (auto it = h.weeks.rbegin(); it != h.weeks.rend() && n < 4; ++it) {
+            if (!it->partial) {
+                minutes += 60 * it->time_h;
+                strength_load += it->strength_load;
+                ++n;
+            }
+        }
+        ctx.mean_weekly_training_min = n > 0 ? minutes / n : 0;
+        ctx.recorded_strength.weekly_load_4w = n > 0 ? strength_load / n : 0;
+        double strength_minutes = 0;
+        double total_load = 0;
+        for (const Session& s : h.strength) {
+            strength_minutes += s.moving_s / 60;
+            total_load += s.load;
+        }
+        ctx.recorded_strength.sessions = static_cast<int>(h.strength.size());
+        ctx.recorded_strength.load_per_minute =
+            strength_minutes > 0 ? total_load / strength_minutes : 0;
+    }
 
     // The athlete's week, with the command line's overrides.
     ctx.pattern = pattern.pattern;
