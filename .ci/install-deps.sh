@@ -8,7 +8,7 @@ packages=(
   libarchive-dev zlib1g-dev libxxhash-dev libsqlite3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm python3 python3-icalendar
-  chromium libpng-dev
+  chromium libpng-dev poppler-utils
   gpsbabel time
 )
 missing=()
