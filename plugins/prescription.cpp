@@ -241,8 +241,17 @@ std::string step_note(const PlanStep& step, WeightUnit unit, std::size_t max_byt
                                                            : "Load: " + step.load_rule);
     parts.push_back(step.easier.empty() ? std::string() : "Easier: " + step.easier);
     for (const auto& part : parts) {
-        if (!part.empty() && out.size() + 2 + part.size() <= max_bytes) {
+        if (part.empty()) {
+            continue;
+        }
+        if (out.size() + 2 + part.size() <= max_bytes) {
             out += ". " + part;
+        } else if (part == step.cue) {
+            // The cue is what the athlete needs most on the watch: cut it at a
+            // word rather than lose it, when a useful part of it fits.
+            if (out.size() + 2 + 16 <= max_bytes) {
+                out += ". " + short_label(part, max_bytes - out.size() - 2);
+            }
         }
     }
     return out;

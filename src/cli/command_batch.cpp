@@ -326,6 +326,7 @@ int CommandBatch::run() {
         }
         report.flags.assign(flags.begin(), flags.end());
         report.sessions = outcome.plan.sessions.size();
+        attention_of(outcome.plan, report.flags, report);
         for (const auto& file : outcome.files) {
             report.files.push_back(row.id + "/" + file.name);
             report.created += file.status == "created" ? 1 : 0;
@@ -389,6 +390,10 @@ int CommandBatch::run() {
                 r.report.problem = stored[i].value("problem", r.report.problem);
                 r.report.phase = stored[i].value("phase", "");
                 r.report.sessions = stored[i].value("sessions", std::size_t{0});
+                r.report.next_session = stored[i].value("next_session", "");
+                r.report.this_week_minutes = stored[i].value("this_week_min", 0);
+                r.report.next_week_minutes = stored[i].value("next_week_min", 0);
+                r.report.attention = stored[i].value("attention", "");
                 r.report.unchanged = stored[i].value("files", std::size_t{0});
             }
         }
@@ -451,6 +456,10 @@ int CommandBatch::run() {
                                            {"problem", r.problem},
                                            {"phase", r.phase},
                                            {"sessions", r.sessions},
+                                           {"next_session", r.next_session},
+                                           {"this_week_min", r.this_week_minutes},
+                                           {"next_week_min", r.next_week_minutes},
+                                           {"attention", r.attention},
                                            {"files", r.created + r.updated + r.unchanged}});
             }
             sink.put(batch_state_name, doc.dump(1) + "\n");
@@ -472,6 +481,10 @@ int CommandBatch::run() {
             a["phase"] = r.phase;
             a["problem"] = r.problem;
             a["sessions"] = r.sessions;
+            a["next_session"] = r.next_session;
+            a["this_week_min"] = r.this_week_minutes;
+            a["next_week_min"] = r.next_week_minutes;
+            a["attention"] = r.attention;
             a["created"] = r.created;
             a["updated"] = r.updated;
             a["unchanged"] = r.unchanged;
