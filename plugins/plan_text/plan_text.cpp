@@ -81,7 +81,7 @@ std::string plan_text(const Plan& plan, const PlanDocumentOptions& options) {
     if (const auto who = athlete_label(plan); !who.empty()) {
         out += " for " + who;
     }
-    out += ": " + std::to_string(plan.weeks) + (plan.weeks == 1 ? " week" : " weeks") + ", " +
+    out += ": " + std::to_string(plan.weeks) + (plan.weeks == 1 ? " week" : " weeks") + " from " +
            format_date(plan.start) + " to " + format_date(detail::plan_end(plan)) + '\n';
     if (plan.race) {
         out += "Race: " + (plan.race->name.empty() ? std::string("A race") : plan.race->name) +
