@@ -192,6 +192,9 @@ std::vector<std::string> plain_reasons(const PlanSession& session, const Session
         return why;
     }
     const SessionTrace& t = *trace;
+    // Jumps are only worth a word when the week's template asked for them.
+    const bool jumps_planned = std::find(t.intended.begin(), t.intended.end(),
+                                         ExerciseGroup::plyometric) != t.intended.end();
     if (t.technique) {
         why.push_back("Technique week: lighter weights and more reps to learn the movements "
                       "before the heavy work.");
@@ -209,10 +212,12 @@ std::vector<std::string> plain_reasons(const PlanSession& session, const Session
                           : "Full session: your fatigue is in line with your "
                             "fitness.");
     } else if (t.table_m > 0.7) {
-        why.push_back("Lighter than usual (fewer sets, half the jumps): " + load_cause(t) + ".");
+        why.push_back(std::string("Lighter than usual (fewer sets") +
+                      (jumps_planned ? ", half the jumps" : "") + "): " + load_cause(t) + ".");
     } else if (t.table_m > 0) {
-        why.push_back(
-            "Much lighter (fewer sets, no jumps, heavy work kept easy): " + load_cause(t) + ".");
+        why.push_back(std::string("Much lighter (fewer sets") +
+                      (jumps_planned ? ", no jumps" : "") +
+                      ", heavy work kept easy): " + load_cause(t) + ".");
     } else {
         why.push_back("Corrective exercises only, 20 minutes at most: " + load_cause(t) + ".");
     }
