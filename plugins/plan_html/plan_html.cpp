@@ -258,7 +258,7 @@ std::string session_html(const PlanSession& session, WeightUnit unit) {
     return out + "</article>\n";
 }
 
-std::string overview_table(const std::vector<PlanWeek>& weeks) {
+std::string overview_table(const Plan& plan, const std::vector<PlanWeek>& weeks) {
     std::string out =
         "<table class=\"overview\">\n<tr><th class=\"l\">Week of</th><th "
         "class=\"l\">Phase</th><th>Sessions</th><th>Strength</th><th>Strength "
@@ -271,8 +271,8 @@ std::string overview_table(const std::vector<PlanWeek>& weeks) {
                std::string(to_string(w.phase)) + "</td><td>" + std::to_string(w.sessions) +
                "</td><td>" + std::to_string(w.minutes) + " min</td><td>" + num(w.strength_load, 0) +
                "</td><td>" + num(w.running_load, 0) + "</td><td>" +
-               std::to_string(w.plyometric_contacts) + "</td><td class=\"l\">" + escape(w.note) +
-               "</td></tr>\n";
+               std::to_string(w.plyometric_contacts) + "</td><td class=\"l\">" +
+               escape(detail::week_note(plan, w)) + "</td></tr>\n";
     }
     return out + "</table>\n";
 }
@@ -394,14 +394,14 @@ std::string plan_html(const Plan& plan, const PlanDocumentOptions& options) {
                        escape(plan.race->name.empty() ? std::string("A race") : plan.race->name) +
                        " on " + format_date(plan.race->date);
             }
-            out += "</p>\n" + overview_table(weeks) + overview_svg(weeks);
+            out += "</p>\n" + overview_table(plan, weeks) + overview_svg(weeks);
         }
         out += "<h2 style=\"background:" + std::string(detail::phase_fill(w.phase)) +
                "\">Week of " + format_date(w.start) + " \u00b7 " + std::string(to_string(w.phase)) +
                " \u00b7 " + std::to_string(sessions.size()) +
                (sessions.size() == 1 ? " session" : " sessions");
-        if (!w.note.empty()) {
-            out += " \u00b7 " + escape(w.note);
+        if (const auto note = detail::week_note(plan, w); !note.empty()) {
+            out += " \u00b7 " + escape(note);
         }
         out += "</h2>\n";
         if (sessions.empty()) {

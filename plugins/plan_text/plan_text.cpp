@@ -21,8 +21,25 @@ std::vector<const PlanSession*> sessions_in_week(const Plan& plan, CivilDate wee
     return out;
 }
 
+std::string week_note(const Plan& plan, const PlanWeek& week) {
+    std::string note = week.note;
+    if (plan.race) {
+        const auto race = days_from_civil(plan.race->date);
+        const auto first = days_from_civil(week.start);
+        if (race >= first && race < first + 7) {
+            note += (note.empty() ? "" : ", ") + std::string("race week: ") +
+                    (plan.race->name.empty() ? std::string("the race") : plan.race->name) + " on " +
+                    std::string(weekday_text(plan.race->date));
+        }
+    }
+    return note;
+}
+
 CivilDate plan_end(const Plan& plan) {
-    return civil_from_days(days_from_civil(plan.start) + 7 * std::int64_t{plan.weeks} - 1);
+    // Plan weeks are calendar weeks: the first runs from the start to its Sunday.
+    const auto start = days_from_civil(plan.start);
+    const auto monday = start - (((start % 7) + 7 + 3) % 7);
+    return civil_from_days(monday + 7 * std::int64_t{plan.weeks} - 1);
 }
 
 } // namespace detail
@@ -58,13 +75,14 @@ std::string overview(const Plan& plan) {
                right(std::to_string(w.sessions), 8) +
                right(std::to_string(w.minutes) + " min", 10) + right(whole(w.strength_load), 15) +
                right(whole(w.running_load), 14) + right(std::to_string(w.plyometric_contacts), 7);
-        if (!w.note.empty()) {
-            out += "  " + w.note;
+        if (const auto note = detail::week_note(plan, w); !note.empty()) {
+            out += "  " + note;
         }
         out += '\n';
     }
     out += "  Loads are training-load points, the same scale for strength and running (about "
-           "100 for an hour at race-pace effort); running is projected from your last three "
+           "100 for an hour at the pace you could race for an hour); running is projected from "
+           "your last three "
            "weeks. Jumps are foot contacts.\n";
     return out;
 }
@@ -131,8 +149,8 @@ std::string plan_text(const Plan& plan, const PlanDocumentOptions& options) {
         out += "\n==== Week of " + format_date(w.start) + " \u00b7 " +
                std::string(to_string(w.phase)) + " \u00b7 " + std::to_string(sessions.size()) +
                (sessions.size() == 1 ? " session" : " sessions");
-        if (!w.note.empty()) {
-            out += " \u00b7 " + w.note;
+        if (const auto note = detail::week_note(plan, w); !note.empty()) {
+            out += " \u00b7 " + note;
         }
         out += " ====\n";
         for (const PlanSession* session : sessions) {

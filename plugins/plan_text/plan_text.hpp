@@ -27,7 +27,10 @@ std::string plan_text(const Plan& plan, const PlanDocumentOptions& options);
 namespace detail {
 /// The sessions of `plan` in the calendar week starting on `week_start` (a Monday).
 std::vector<const PlanSession*> sessions_in_week(const Plan& plan, CivilDate week_start);
-/// The plan's last day (start + 7 × weeks − 1).
+/// A week's note as shown: the planner's note, and "race week: NAME" when the
+/// plan's race falls in the week.
+std::string week_note(const Plan& plan, const PlanWeek& week);
+/// The plan's last day: the Sunday of its last calendar week.
 CivilDate plan_end(const Plan& plan);
 } // namespace detail
 

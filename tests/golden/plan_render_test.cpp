@@ -83,16 +83,19 @@ const std::vector<Case>& cases() {
     return all;
 }
 
-/// The Mondays of the calendar weeks the plan covers, from plan.json.
+/// The Mondays of the plan's calendar weeks (plan.json `weeks_overview`),
+/// checked against `start` and `weeks`: as many as the plan has weeks, the
+/// first in the week of the start.
 std::vector<std::string> plan_mondays(const Json& plan) {
     const std::int64_t start = days_from_civil(*parse_date(plan["start"].get<std::string>()));
-    const int weeks = plan["weeks"].is_array() ? static_cast<int>(plan["weeks"].size())
-                                               : plan["weeks"].get<int>();
-    const std::int64_t last = start + 7 * std::int64_t{weeks} - 1;
     std::vector<std::string> mondays;
-    for (std::int64_t d = start - (((start % 7) + 7 + 3) % 7); d <= last; d += 7) {
-        mondays.push_back(format_date(civil_from_days(d)));
+    std::int64_t expected = start - (((start % 7) + 7 + 3) % 7);
+    for (const auto& week : plan["weeks_overview"]) {
+        mondays.push_back(week["start"].get<std::string>());
+        EXPECT_EQ(mondays.back(), format_date(civil_from_days(expected)));
+        expected += 7;
     }
+    EXPECT_EQ(mondays.size(), plan["weeks"].get<std::size_t>());
     return mondays;
 }
 

@@ -269,11 +269,9 @@ TEST(PlanHtml, SelfContainedWithOneSheetPerWeekAndTheChart) {
             ++urls;
         }
         EXPECT_EQ(urls, 1U);
-        // Calendar weeks the plan covers: from the Monday of the start to its last day.
-        const auto start = days_from_civil(plan.start);
-        const auto monday = start - (((start % 7) + 7 + 3) % 7);
-        const auto last = start + 7 * std::int64_t{plan.weeks} - 1;
-        const auto weeks = static_cast<std::size_t>((last - monday) / 7 + 1);
+        // One sheet per calendar week of the plan.
+        ASSERT_EQ(plan.weeks_overview.size(), static_cast<std::size_t>(plan.weeks));
+        const auto weeks = plan.weeks_overview.size();
         std::size_t sections = 0;
         for (auto at = html.find("<section class=\"week\""); at != std::string::npos;
              at = html.find("<section class=\"week\"", at + 1)) {
