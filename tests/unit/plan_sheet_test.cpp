@@ -4,13 +4,13 @@
 // within each platform's limit; plan.html self-contained with one sheet per
 // week; the batch summary's first look at an athlete. Plans come from the
 // planner on hand-built and generated contexts.
-#include "cli/batch_summary.hpp"
 #include "plan/planner.hpp"
 #include "plan/sheet.hpp"
 #include "plan_test_support.hpp"
 #include "plugins/plan_html/plan_html.hpp"
 #include "plugins/plan_text/plan_text.hpp"
 #include "plugins/prescription.hpp"
+#include "plugins/report/summary_report.hpp"
 
 #include <gtest/gtest.h>
 
@@ -295,8 +295,8 @@ TEST(BatchAttention, NextSessionMinutesAndNotes) {
     second.start = civil_from_days(days_from_civil(plan.start) + 7);
     second.lighter = true;
     plan.weeks_overview = {first, second};
-    cli::AthleteReport report;
-    cli::attention_of(plan, {"monotony", "spike"}, report);
+    AthleteReport report;
+    attention_of(plan, {"monotony", "spike"}, report);
     const PlanSession& next = plan.sessions.front();
     EXPECT_TRUE(report.next_session.ends_with(format_date(next.date) + ": " + next.title + " (" +
                                               std::to_string(next.estimated_minutes) + " min)"))
@@ -316,13 +316,13 @@ TEST(BatchAttention, NextSessionMinutesAndNotes) {
     EXPECT_EQ(report.next_week_minutes, next_week);
     EXPECT_EQ(report.attention, "behind plan; load spike; lighter week ahead");
 
-    cli::AthleteReport calm;
+    AthleteReport calm;
     plan.weeks_overview.clear();
-    cli::attention_of(plan, {"monotony"}, calm);
+    attention_of(plan, {"monotony"}, calm);
     EXPECT_EQ(calm.attention, "");
-    const std::string csv = cli::summary_csv({report, calm});
+    const std::string csv = summary_csv({report, calm});
     EXPECT_NE(csv.find(",behind plan; load spike; lighter week ahead,"), std::string::npos) << csv;
-    const std::string html = cli::summary_html({report, calm}, "roster.csv");
+    const std::string html = summary_html({report, calm}, "roster.csv");
     EXPECT_NE(html.find("Look first at: "), std::string::npos);
 }
 
