@@ -11,7 +11,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm python3 python3-icalendar
-  chromium libpng-dev
+  chromium libpng-dev poppler-utils
   gpsbabel time
   man-db zsh dpkg-dev file
 )

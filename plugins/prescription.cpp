@@ -188,26 +188,106 @@ std::string block_label(std::size_t block_index) {
     return out;
 }
 
-std::string prescription_text(const Plan& plan, const PlanSession& session, WeightUnit unit) {
-    std::string out = session.title + '\n';
-    out += format_date(session.date) + " \u00b7 " + std::string(to_string(session.phase)) +
-           " phase \u00b7 " + session.kind;
+std::vector<std::string> step_sheet_lines(const PlanStep& step, WeightUnit unit) {
+    std::vector<std::string> out;
+    if (step.load_kg) {
+        out.push_back("Load: " + format_load(*step.load_kg, unit) +
+                      (step.load_rule.empty() ? std::string() : "; " + step.load_rule));
+    } else if (!step.load_rule.empty()) {
+        out.push_back("Load: " + step.load_rule);
+    }
+    if (!step.effort.empty()) {
+        out.push_back("Effort: " + step.effort);
+    }
+    if (!step.tempo.empty()) {
+        out.push_back("Tempo: " + step.tempo);
+    }
+    if (!step.cue.empty()) {
+        out.push_back("Cue: " + step.cue);
+    }
+    if (!step.easier.empty() || !step.harder.empty()) {
+        std::string swaps;
+        if (!step.easier.empty()) {
+            swaps = "Easier: " + step.easier;
+        }
+        if (!step.harder.empty()) {
+            swaps += (swaps.empty() ? "" : " \u00b7 ") + std::string("Harder: ") + step.harder;
+        }
+        out.push_back(swaps);
+    }
+    return out;
+}
+
+std::string step_note(const PlanStep& step, WeightUnit unit, std::size_t max_bytes, NoteName name) {
+    std::string dose = set_dose(step);
+    if (const auto intensity = intensity_text(step, unit); !intensity.empty()) {
+        dose += " @ " + intensity;
+    }
+    if (step.seconds && step.per_side) {
+        dose += ", switch sides halfway";
+    }
+    std::string out = name == NoteName::first ? step.name + ": " + dose : dose;
+    if (out.size() > max_bytes) {
+        return truncate_utf8(out, max_bytes);
+    }
+    std::vector<std::string> parts;
+    if (name == NoteName::after_dose) {
+        parts.push_back(step.name);
+    }
+    parts.push_back(step.cue);
+    parts.push_back(step.effort.empty() ? std::string() : "Effort: " + step.effort);
+    parts.push_back(step.tempo.empty() ? std::string() : "Tempo: " + step.tempo);
+    parts.push_back(step.load_kg || step.load_rule.empty() ? std::string()
+                                                           : "Load: " + step.load_rule);
+    parts.push_back(step.easier.empty() ? std::string() : "Easier: " + step.easier);
+    for (const auto& part : parts) {
+        if (part.empty()) {
+            continue;
+        }
+        if (out.size() + 2 + part.size() <= max_bytes) {
+            out += ". " + part;
+        } else if (part == step.cue) {
+            // The cue is what the athlete needs most on the watch: cut it at a
+            // word rather than lose it, when a useful part of it fits.
+            if (out.size() + 2 + 16 <= max_bytes) {
+                out += ". " + short_label(part, max_bytes - out.size() - 2);
+            }
+        }
+    }
+    return out;
+}
+
+std::string_view weekday_text(CivilDate date) {
+    static constexpr std::string_view names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                 "Friday", "Saturday", "Sunday"};
+    // 1970-01-01, day 0, was a Thursday.
+    const auto day = days_from_civil(date);
+    return names[static_cast<std::size_t>(((day % 7) + 7 + 3) % 7)];
+}
+
+std::string session_sheet(const PlanSession& session, WeightUnit unit, bool verbose) {
+    std::string out = std::string(weekday_text(session.date)) + ' ' + format_date(session.date) +
+                      " \u00b7 " + std::string(to_string(session.phase)) + " phase \u00b7 " +
+                      session.kind;
     if (session.estimated_minutes > 0) {
         out += " \u00b7 about " + std::to_string(session.estimated_minutes) + " min";
     }
     out += '\n';
-    if (!plan.athlete_name.empty()) {
-        out += "Athlete: " + plan.athlete_name + '\n';
+    if (!session.warmup.empty()) {
+        out += "\nWarm-up: " + session.warmup + '\n';
     }
+    auto sheet = [&](const PlanStep& step) {
+        for (const auto& line : step_sheet_lines(step, unit)) {
+            out += "   " + line + '\n';
+        }
+    };
     for (std::size_t b = 0; b < session.blocks.size(); ++b) {
         const auto& block = session.blocks[b];
         const auto label = block_label(b);
         out += '\n';
         if (block.steps.size() == 1) {
             out += label + "  " + step_line(block.steps.front(), block.sets, unit) + '\n';
-            if (!block.steps.front().cue.empty()) {
-                out += "   " + block.steps.front().cue + '\n';
-            }
+            sheet(block.steps.front());
             continue;
         }
         out += label + "  " + std::string(to_string(block.group));
@@ -218,18 +298,34 @@ std::string prescription_text(const Plan& plan, const PlanSession& session, Weig
         for (std::size_t s = 0; s < block.steps.size(); ++s) {
             const auto& step = block.steps[s];
             out += label + std::to_string(s + 1) + " " + step_line(step, 1, unit) + '\n';
-            if (!step.cue.empty()) {
-                out += "   " + step.cue + '\n';
-            }
+            sheet(step);
         }
     }
-    if (!session.reasons.empty()) {
+    if (!session.cooldown.empty()) {
+        out += "\nCool-down: " + session.cooldown + '\n';
+    }
+    const auto& why = session.why.empty() ? session.reasons : session.why;
+    if (!why.empty()) {
         out += "\nWhy:\n";
+        for (const auto& reason : why) {
+            out += "- " + reason + '\n';
+        }
+    }
+    if (verbose && !session.why.empty() && !session.reasons.empty()) {
+        out += "\nRules applied:\n";
         for (const auto& reason : session.reasons) {
             out += "- " + reason + '\n';
         }
     }
     return out;
+}
+
+std::string prescription_text(const Plan& plan, const PlanSession& session, WeightUnit unit) {
+    std::string out = session.title + '\n';
+    if (!plan.athlete_name.empty()) {
+        out += "Athlete: " + plan.athlete_name + '\n';
+    }
+    return out + session_sheet(session, unit);
 }
 
 std::vector<std::string> session_file_stems(const Plan& plan) {

@@ -48,12 +48,38 @@ std::string intensity_text(const PlanStep& step, WeightUnit unit);
 /// One line per step: "King deadlift – 3 × 6/side @ 12 kg, RIR 2, rest 60 s".
 std::string step_line(const PlanStep& step, int sets, WeightUnit unit);
 
+/// "Monday" ... "Sunday".
+std::string_view weekday_text(CivilDate date);
+
 /// Block labels A, B, …, Z, AA, …
 std::string block_label(std::size_t block_index);
 
+/// The session sheet of one exercise below its step line, one line each
+/// (no line ends): load or how to choose it, effort target, tempo, cue, and
+/// the easier and harder swap. Empty parts are left out.
+std::vector<std::string> step_sheet_lines(const PlanStep& step, WeightUnit unit);
+
+/// Where a step note names the exercise: not at all (the device shows it),
+/// first ("Goblet squat: 3 × 8 …") or after the dose (a watch whose title is short).
+enum class NoteName : std::uint8_t { none, first, after_dose };
+
+/// A step's sheet cut to `max_bytes` for a watch or app step: the dose and
+/// intensity always (cut on a UTF-8 boundary only if it alone is too long),
+/// then whole parts in order of use while they fit: the name, the cue, the
+/// effort target, the tempo, the load rule, the easier swap.
+std::string step_note(const PlanStep& step, WeightUnit unit, std::size_t max_bytes,
+                      NoteName name = NoteName::none);
+
+/// The session sheet as plain text ('\n' line ends), the same in plan.txt,
+/// TrainingPeaks, the calendar and Connect: weekday and date, phase, duration,
+/// the warm-up, every exercise (step line and step_sheet_lines), the
+/// cool-down and why in plain words (PlanSession::why; the rule trace of
+/// `reasons` when the sheet was not filled). `verbose` adds the rule trace
+/// with its section references after the plain words.
+std::string session_sheet(const PlanSession& session, WeightUnit unit, bool verbose = false);
+
 /// The full prescription of a session as plain text ('\n' line ends): title,
-/// date, phase, kind, duration, every exercise with sets, reps or seconds,
-/// rest, intensity and cue, then the reasons.
+/// athlete, then session_sheet.
 std::string prescription_text(const Plan& plan, const PlanSession& session, WeightUnit unit);
 
 /// One file stem per session, in plan order: "2026-12-01_heavy-corrective",

@@ -62,14 +62,8 @@ Json exercise_step(const PlanStep& step, int& order, WeightUnit unit) {
         out["weightValue"] = std::round(*step.load_kg * 1000.0);
         out["weightUnit"] = {{"unitId", 8}, {"unitKey", "kilogram"}, {"factor", 1000.0}};
     }
-    std::string description = step.name + ": " + detail::set_dose(step);
-    if (const auto intensity = detail::intensity_text(step, unit); !intensity.empty()) {
-        description += " @ " + intensity;
-    }
-    if (!step.cue.empty()) {
-        description += ". " + step.cue;
-    }
-    out["description"] = description;
+    out["description"] =
+        detail::step_note(step, unit, max_description_bytes, detail::NoteName::first);
     return out;
 }
 

@@ -87,21 +87,10 @@ std::size_t exercise_count(const PlanSession& session) {
 }
 
 std::string step_notes(const PlanStep& step, WeightUnit unit) {
-    std::string notes = detail::set_dose(step);
-    if (const auto intensity = detail::intensity_text(step, unit); !intensity.empty()) {
-        notes += " @ " + intensity;
-    }
-    if (step.seconds && step.per_side) {
-        notes += ", switch sides halfway";
-    }
     const auto& shown = step.fit_title.empty() ? step.name : step.fit_title;
-    if (shown != step.name || shown.size() >= name_width) {
-        notes += ". " + step.name;
-    }
-    if (!step.cue.empty()) {
-        notes += ". " + step.cue;
-    }
-    return notes;
+    const bool name = shown != step.name || shown.size() >= name_width;
+    return detail::step_note(step, unit, notes_width - 1,
+                             name ? detail::NoteName::after_dose : detail::NoteName::none);
 }
 
 std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& step, WeightUnit unit,

@@ -43,9 +43,57 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 
 } // namespace
 
+void attention_of(const Plan& plan, const std::vector<std::string>& flags, AthleteReport& report) {
+    static constexpr const char* days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    if (!plan.sessions.empty()) {
+        const PlanSession& s = plan.sessions.front();
+        // 1970-01-01, day 0, was a Thursday.
+        const auto day = days_from_civil(s.date);
+        report.next_session = std::string(days[((day % 7) + 7 + 3) % 7]) + " " +
+                              format_date(s.date) + ": " + s.title + " (" +
+                              std::to_string(s.estimated_minutes) + " min)";
+    }
+    const auto start = days_from_civil(plan.start);
+    const auto monday = start - (((start % 7) + 7 + 3) % 7);
+    report.this_week_minutes = 0;
+    report.next_week_minutes = 0;
+    for (const PlanSession& s : plan.sessions) {
+        const auto week = (days_from_civil(s.date) - monday) / 7;
+        if (week == 0) {
+            report.this_week_minutes += s.estimated_minutes;
+        } else if (week == 1) {
+            report.next_week_minutes += s.estimated_minutes;
+        }
+    }
+    std::vector<std::string> notes;
+    const std::size_t look = std::min<std::size_t>(2, plan.weeks_overview.size());
+    bool behind = false;
+    bool lighter = false;
+    for (std::size_t i = 0; i < look; ++i) {
+        behind = behind || plan.weeks_overview[i].behind_plan;
+        lighter = lighter || plan.weeks_overview[i].lighter;
+    }
+    if (behind) {
+        notes.emplace_back("behind plan");
+    }
+    const auto has = [&](const char* flag) {
+        return std::find(flags.begin(), flags.end(), flag) != flags.end();
+    };
+    if (has("spike")) {
+        notes.emplace_back("load spike");
+    }
+    if (has("ramp>10") || has("ramp>8")) {
+        notes.emplace_back("fast ramp");
+    }
+    if (lighter) {
+        notes.emplace_back("lighter week ahead");
+    }
+    report.attention = join(notes, "; ");
+}
+
 std::string summary_csv(const std::vector<AthleteReport>& athletes) {
-    std::string out =
-        "id,name,roster_line,status,phase,race,weekly_km,flags,sessions,files,problem\r\n";
+    std::string out = "id,name,roster_line,status,phase,race,weekly_km,flags,sessions,files,"
+                      "next_session,this_week_min,next_week_min,attention,problem\r\n";
     for (const auto& a : athletes) {
         std::vector<std::string> km;
         for (const double v : a.weekly_km) {
@@ -61,6 +109,10 @@ std::string summary_csv(const std::vector<AthleteReport>& athletes) {
                                                  join(a.flags, ";"),
                                                  std::to_string(a.sessions),
                                                  std::to_string(a.files.size()),
+                                                 a.next_session,
+                                                 std::to_string(a.this_week_minutes),
+                                                 std::to_string(a.next_week_minutes),
+                                                 a.attention,
                                                  a.problem};
         for (std::size_t i = 0; i < fields.size(); ++i) {
             if (i > 0) {
@@ -117,7 +169,23 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
     out += "<h1>Strength plans</h1>\n<p>Roster " + html_escape(roster) + ": " +
            std::to_string(athletes.size()) + " athletes, " + std::to_string(ok) + " planned, " +
            std::to_string(failed) + " failed.</p>\n";
+    // Who needs attention first: failed athletes, then those with a note.
+    std::vector<std::string> first;
+    for (const auto& a : athletes) {
+        if (a.status == "failed") {
+            first.push_back(html_escape(a.id) + " (not planned)");
+        }
+    }
+    for (const auto& a : athletes) {
+        if (a.status != "failed" && !a.attention.empty()) {
+            first.push_back(html_escape(a.id) + " (" + html_escape(a.attention) + ")");
+        }
+    }
+    if (!first.empty()) {
+        out += "<p class=\"flag\">Look first at: " + join(first, ", ") + ".</p>\n";
+    }
     out += "<table>\n<tr><th>athlete</th><th>status</th><th>phase</th><th>A race</th>"
+           "<th>next session</th><th>strength this week / next</th><th>attention</th>"
            "<th>weekly km (last weeks)</th><th>flags</th><th>files</th></tr>\n";
     for (const auto& a : athletes) {
         out += "<tr class=\"" + html_escape(a.status) + "\"><td><b>" + html_escape(a.id) +
@@ -126,6 +194,12 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
             out += "<br><small>" + html_escape(a.problem) + "</small>";
         }
         out += "</td><td>" + html_escape(a.phase) + "</td><td>" + html_escape(a.race) + "</td><td>";
+        out += html_escape(a.next_session) + "</td><td>";
+        if (a.status != "failed") {
+            out += std::to_string(a.this_week_minutes) + " / " +
+                   std::to_string(a.next_week_minutes) + " min";
+        }
+        out += "</td><td class=\"flag\">" + html_escape(a.attention) + "</td><td>";
         out += volume_svg(a.weekly_km);
         if (!a.weekly_km.empty()) {
             out += "<br><small>last week " + fixed1(a.weekly_km.back()) + " km</small>";

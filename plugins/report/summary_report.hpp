@@ -5,6 +5,8 @@
 #ifndef ULTRASTRENGTH_PLUGINS_REPORT_SUMMARY_REPORT_HPP
 #define ULTRASTRENGTH_PLUGINS_REPORT_SUMMARY_REPORT_HPP
 
+#include "model/plan.hpp"
+
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -27,10 +29,23 @@ struct AthleteReport {
     /// them but not whether this run changed them: an unchanged roster must
     /// give an unchanged summary.
     std::vector<std::string> files;
-    std::size_t created = 0; ///< this run's writes (console and --json only)
+    // What a coach looks at first (attention_of).
+    std::string next_session;  ///< "Tue 2026-08-18: Late strength: … (27 min)"; empty: none
+    int this_week_minutes = 0; ///< planned strength minutes, the plan's first calendar week
+    int next_week_minutes = 0; ///< the week after
+    std::string attention;     ///< "behind plan; load spike", empty when nothing stands out
+    std::size_t created = 0;   ///< this run's writes (console and --json only)
     std::size_t updated = 0;
     std::size_t unchanged = 0;
 };
+
+/// The coach's first look at one athlete's plan: the next session, the
+/// strength minutes of this (the plan's first calendar) week and the next,
+/// and a note when the athlete is behind plan (the race schedule asks for a
+/// later phase than the history supports), had a session spike or a fast
+/// ramp in the flagged weeks (`flags`), or has a lighter week ahead. Pure:
+/// the plan and the flags in, the report's fields out.
+void attention_of(const Plan& plan, const std::vector<std::string>& flags, AthleteReport& report);
 
 /// summary.csv (RFC 4180, CRLF).
 std::string summary_csv(const std::vector<AthleteReport>& athletes);

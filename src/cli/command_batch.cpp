@@ -198,6 +198,10 @@ void CommandBatch::print_json(const pipeline::RosterOutcome& outcome) const {
         a["phase"] = r.phase;
         a["problem"] = r.problem;
         a["sessions"] = r.sessions;
+        a["next_session"] = r.next_session;
+        a["this_week_min"] = r.this_week_minutes;
+        a["next_week_min"] = r.next_week_minutes;
+        a["attention"] = r.attention;
         a["created"] = r.created;
         a["updated"] = r.updated;
         a["unchanged"] = r.unchanged;

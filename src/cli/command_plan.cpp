@@ -298,6 +298,7 @@ void CommandPlan::apply(const po::variables_map& vm) {
             positive_id("trainingpeaks-athlete-id", m_trainingpeaks_id);
     }
     r.wait_for_lock = m_wait;
+    r.verbose_text = m_common.verbose;
 }
 
 int CommandPlan::run() {

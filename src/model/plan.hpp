@@ -121,6 +121,9 @@ struct Plan {
     std::vector<std::string> notes;       ///< plan-wide reasons (phase, load state, estimates used)
     std::vector<PlanSession> sessions;    ///< in date order
     std::vector<PlanWeek> weeks_overview; ///< one per calendar week the plan covers
+    /// Rules for real life in plain words (a missed session, sore legs, a moved long
+    /// run, a new race, the next run of the plan): printed once in plan.txt and plan.html.
+    std::vector<std::string> guidance;
 };
 
 /// The athlete's running week (analysis.md §4.4 places strength around it).

@@ -8,6 +8,9 @@
 #include "plan/plan_json.hpp"
 #include "plan/planner.hpp"
 #include "plan/prescription.hpp"
+#include "plan/sheet.hpp"
+#include "plugins/plan_html/plan_html.hpp"
+#include "plugins/plan_text/plan_text.hpp"
 #include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
 #include "store/run_state.hpp"
@@ -128,6 +131,10 @@ std::string read_whole(const std::filesystem::path& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+PlanDocumentOptions document_options(const PlanRequest& request, const PlanOutcome& o) {
+    return {request.write_options.weight_unit, request.verbose_text, o.phases.explanation};
+}
+
 void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
@@ -135,6 +142,7 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     FolderSink sink(out);
     sink.put("plan.json", outcome.plan_json);
     sink.put("plan.txt", outcome.plan_text);
+    sink.put("plan.html", plan_html(outcome.plan, document_options(request, outcome)));
     for (const std::string& name : request.formats) {
         const Writer* writer = writers().find(name);
         writer->write(outcome.plan, request.write_options, sink);
@@ -180,12 +188,6 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     // The state goes after the manifest: a run killed before it leaves the
     // previous state, whose fingerprint or file hashes no longer match.
     sink.put(plan_state_name, plan_state_text(out, fingerprint, written, outcome.warnings));
-}
-
-/// plan.txt: the analysis in a paragraph, then the plan (its notes say how the
-/// week was read and where the phases come from).
-std::string summary_text(const PlanOutcome& o) {
-    return "Analysis\n  " + o.phases.explanation + "\n\n" + plan_to_text(o.plan);
 }
 
 } // namespace
@@ -428,6 +430,7 @@ std::string run_fingerprint(const PlanRequest& r, const std::vector<InputOutcome
     doc["weight_unit"] = static_cast<int>(r.write_options.weight_unit);
     doc["trainingpeaks_id"] = optional_json(r.write_options.trainingpeaks_athlete_id);
     doc["calendar"] = optional_json(r.write_options.calendar_name);
+    doc["verbose_text"] = r.verbose_text;
     Json in = Json::array();
     for (const InputOutcome& o : inputs) {
         Json duplicates = Json::array();
@@ -489,7 +492,9 @@ void plan_from_analysis(const PlanRequest& request, const ExerciseLibrary& libra
     std::vector<std::string> notes;
     try {
         o.context = make_plan_context(request, o.history, o.phases, detected, pattern, notes);
-        o.plan = build_plan(o.context, library, builtin_prescriptions());
+        std::vector<SessionTrace> trace;
+        o.plan = build_plan(o.context, library, builtin_prescriptions(), &trace);
+        fill_session_sheets(o.plan, library, builtin_prescriptions(), trace);
     } catch (const std::exception& e) {
         o.exit_code = exit_failed;
         o.error = std::string("cannot plan: ") + e.what();
@@ -502,7 +507,7 @@ void plan_from_analysis(const PlanRequest& request, const ExerciseLibrary& libra
         o.plan.notes.push_back(n);
     }
     o.plan_json = plan_to_json(o.plan);
-    o.plan_text = summary_text(o);
+    o.plan_text = plan_text(o.plan, document_options(request, o));
 }
 
 } // namespace

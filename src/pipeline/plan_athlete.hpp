@@ -55,6 +55,9 @@ struct PlanRequest : AnalysisRequest {
     std::optional<std::filesystem::path> out_dir;
     bool wait_for_lock = true; ///< false: fail when another run holds the folder
     WriteOptions write_options;
+    /// plan.txt with the analysis, the planner's notes and each session's rule
+    /// trace (formulas, section references): `--verbose`.
+    bool verbose_text = false;
     /// With out_dir: when the run fingerprint (inputs as scanned, every option
     /// above, the program version) matches the one the folder's last run
     /// stored and every file it wrote is still there as written, stop after

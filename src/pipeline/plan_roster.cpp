@@ -201,6 +201,7 @@ private:
         }
         report.flags.assign(flags.begin(), flags.end());
         report.sessions = outcome.plan.sessions.size();
+        attention_of(outcome.plan, report.flags, report);
         for (const auto& file : outcome.files) {
             report.files.push_back(row.id + "/" + file.name);
             report.created += file.status == "created" ? 1 : 0;
@@ -249,6 +250,10 @@ void reports_from_state(const nlohmann::ordered_json& state, std::vector<RowResu
             r.report.problem = stored[i].value("problem", r.report.problem);
             r.report.phase = stored[i].value("phase", "");
             r.report.sessions = stored[i].value("sessions", std::size_t{0});
+            r.report.next_session = stored[i].value("next_session", "");
+            r.report.this_week_minutes = stored[i].value("this_week_min", 0);
+            r.report.next_week_minutes = stored[i].value("next_week_min", 0);
+            r.report.attention = stored[i].value("attention", "");
             r.report.unchanged = stored[i].value("files", std::size_t{0});
         }
     }
@@ -290,6 +295,10 @@ std::vector<RosterFile> write_roster_files(const RosterRequest& request,
                             {"problem", r.problem},
                             {"phase", r.phase},
                             {"sessions", r.sessions},
+                            {"next_session", r.next_session},
+                            {"this_week_min", r.this_week_minutes},
+                            {"next_week_min", r.next_week_minutes},
+                            {"attention", r.attention},
                             {"files", r.created + r.updated + r.unchanged}});
     }
     sink.put(roster_state_name, roster_state_text(request.out, fingerprint, names, athletes));

@@ -5,7 +5,12 @@
 // season, her race). Also: two runs give byte-identical folders, a band-only
 // athlete gets band and body-weight exercises only, and the command's errors.
 //
-// After a reviewed change of the planner or the analysis, regenerate with
+// plan.txt and plan.html of each case are compared with reviewed files too,
+// and plan.txt is read as an athlete reads it: no formulas, every exercise
+// with its cue and swaps, every heavy one with a load.
+//
+// After a reviewed change of the planner, the analysis or the session sheet,
+// regenerate plan.json, plan.txt and plan.html of every case with
 //   US_UPDATE_GOLDEN=1 ./build/tests/golden/plan_golden_tests
 // and review the diff of tests/golden/plan/ before committing it.
 #include "cli_run.hpp"
@@ -145,6 +150,122 @@ TEST(PlanGolden, SampleAthletePlansEqualTheReviewedFiles) {
             << "; after reviewing the change, regenerate with "
                "US_UPDATE_GOLDEN=1 ./build/tests/golden/plan_golden_tests";
     }
+}
+
+TEST(PlanGolden, SampleAthleteTextAndHtmlEqualTheReviewedFiles) {
+    const bool update = std::getenv("US_UPDATE_GOLDEN") != nullptr;
+    for (const Case& c : cases()) {
+        for (const char* kind : {"txt", "html"}) {
+            SCOPED_TRACE(c.name + " " + kind);
+            TempDir dir;
+            run_case(c, dir.path);
+            const std::string got = read_file(dir.path / ("plan." + std::string(kind)));
+            ASSERT_FALSE(got.empty());
+            const fs::path golden = fs::path(US_SOURCE_DIR) / "tests/golden/plan" /
+                                    (c.name + ".plan." + std::string(kind));
+            if (update) {
+                std::ofstream(golden, std::ios::binary) << got;
+                continue;
+            }
+            ASSERT_TRUE(fs::exists(golden)) << golden;
+            EXPECT_EQ(got, read_file(golden))
+                << "plan." << kind << " differs from " << golden
+                << "; after reviewing the change, regenerate with "
+                   "US_UPDATE_GOLDEN=1 ./build/tests/golden/plan_golden_tests";
+        }
+    }
+}
+
+/// The marks of a formula in text meant for an athlete: Greek letters (UTF-8
+/// lead bytes 0xCE, 0xCF), section signs, document references, the load
+/// model's abbreviations, multipliers ("×0.8") and two-decimal ratios.
+std::vector<std::string> formula_marks(const std::string& text) {
+    std::vector<std::string> found;
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) == 0xCE || static_cast<unsigned char>(c) == 0xCF) {
+            found.emplace_back("a Greek letter");
+            break;
+        }
+    }
+    for (const char* mark :
+         {"\u00a7", "analysis.md", "ATL", "CTL", "TSB", "\u00d70.", "\u00d71."}) {
+        if (text.find(mark) != std::string::npos) {
+            found.emplace_back(mark);
+        }
+    }
+    for (std::size_t i = 0; i + 3 < text.size(); ++i) {
+        const auto digit = [&](std::size_t k) { return text[k] >= '0' && text[k] <= '9'; };
+        if (digit(i) && text[i + 1] == '.' && digit(i + 2) && digit(i + 3)) {
+            found.push_back("ratio " + text.substr(i, 4));
+            break;
+        }
+    }
+    return found;
+}
+
+TEST(PlanGolden, PlanTextReadsAsASessionSheetWithoutFormulas) {
+    for (const Case& c : cases()) {
+        SCOPED_TRACE(c.name);
+        TempDir dir;
+        const Json plan = Json::parse(run_case(c, dir.path));
+        const std::string text = read_file(dir.path / "plan.txt");
+        const auto marks = formula_marks(text);
+        EXPECT_TRUE(marks.empty()) << marks.front();
+        EXPECT_EQ(text.find("Rules for real life"), text.rfind("Rules for real life"));
+        EXPECT_NE(text.find("Rules for real life"), std::string::npos);
+        std::size_t at = 0;
+        std::size_t exercises = 0;
+        for (const auto& session : plan["sessions"]) {
+            at = text.find(session["title"].get<std::string>() + "\n", at);
+            ASSERT_NE(at, std::string::npos) << session["id"];
+            const auto warmup = text.find("Warm-up: ", at);
+            EXPECT_NE(warmup, std::string::npos);
+            for (const auto& block : session["blocks"]) {
+                for (const auto& step : block["steps"]) {
+                    const std::string name = step["name"];
+                    at = text.find(" " + name + " \u2013 ", at);
+                    ASSERT_NE(at, std::string::npos) << name;
+                    // The exercise's sheet: its indented lines below the step line.
+                    auto end = text.find('\n', at);
+                    while (end != std::string::npos && text.compare(end + 1, 3, "   ") == 0) {
+                        end = text.find('\n', end + 1);
+                    }
+                    const std::string sheet = text.substr(at, end - at);
+                    EXPECT_NE(sheet.find("\n   Cue: " + step["cue"].get<std::string>()),
+                              std::string::npos)
+                        << sheet;
+                    EXPECT_NE(sheet.find("\n   Easier: "), std::string::npos) << sheet;
+                    EXPECT_NE(sheet.find("Harder: "), std::string::npos) << sheet;
+                    EXPECT_NE(sheet.find("\n   Effort: "), std::string::npos) << sheet;
+                    if (block["group"] == "heavy") {
+                        EXPECT_NE(sheet.find("\n   Load: "), std::string::npos) << sheet;
+                        EXPECT_NE(sheet.find("\n   Tempo: "), std::string::npos) << sheet;
+                    }
+                    ++exercises;
+                }
+            }
+            const auto cooldown = text.find("Cool-down: ", at);
+            EXPECT_NE(cooldown, std::string::npos);
+            EXPECT_NE(text.find("\nWhy:\n- ", cooldown), std::string::npos);
+        }
+        EXPECT_GT(exercises, 10U);
+    }
+}
+
+TEST(PlanGolden, VerbosePlanTextAddsTheRuleTraceWithReferences) {
+    TempDir dir;
+    const Case& c = cases()[1];
+    const auto r = run_cli("plan " + quoted(athlete_dir) + " " + c.options + " --out " +
+                           quoted(dir.path.string()) + " --quiet --verbose");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string text = read_file(dir.path / "plan.txt");
+    EXPECT_FALSE(formula_marks(text).empty());
+    EXPECT_NE(text.find("\nAnalysis\n  "), std::string::npos);
+    EXPECT_NE(text.find("(analysis.md \u00a74.5)"), std::string::npos);
+    EXPECT_NE(text.find("\nRules applied:\n- "), std::string::npos);
+    // The plain sheet is all there too.
+    EXPECT_NE(text.find("\nWhy:\n- "), std::string::npos);
+    EXPECT_NE(text.find("Rules for real life"), std::string::npos);
 }
 
 TEST(PlanGolden, SampleAthletePlansKeepTheSchedulingRules) {
