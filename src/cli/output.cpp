@@ -72,8 +72,8 @@ std::string duration(const std::optional<double>& seconds) {
 
 ScanSummary summarize(const std::vector<InputOutcome>& outcomes) {
     ScanSummary s;
-    s.inputs = outcomes.size();
     for (const auto& o : outcomes) {
+        s.inputs += o.count;
         // An input whose activities were all found elsewhere was still read.
         switch (o.kind) {
         case InputOutcome::Kind::read:
@@ -81,7 +81,7 @@ ScanSummary summarize(const std::vector<InputOutcome>& outcomes) {
             ++s.read;
             break;
         case InputOutcome::Kind::skipped:
-            ++s.skipped;
+            s.skipped += o.count;
             break;
         case InputOutcome::Kind::rejected:
             ++s.rejected;

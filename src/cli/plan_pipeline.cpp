@@ -184,19 +184,6 @@ std::optional<PastRace> last_race_before(std::int64_t start, const std::vector<R
     return best;
 }
 
-/// The names the previous run wrote into the folder (its manifest), one per line.
-std::vector<std::string> read_manifest(const std::filesystem::path& path) {
-    std::vector<std::string> names;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty()) {
-            names.push_back(line);
-        }
-    }
-    return names;
-}
-
 std::string read_whole(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -241,54 +228,31 @@ std::optional<Json> matching_state(const std::filesystem::path& out,
 void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
-    const auto previous = read_manifest(out / plan_manifest_name);
-    FolderSink sink(out);
-    sink.put("plan.json", outcome.plan_json);
-    sink.put("plan.txt", outcome.plan_text);
+    // Writers are pure: the files are made in memory first, so the manifest
+    // can name them before any is written (a run killed part way leaves
+    // nothing the next run does not know of).
+    MemorySink rendered;
+    rendered.put("plan.json", outcome.plan_json);
+    rendered.put("plan.txt", outcome.plan_text);
     for (const std::string& name : request.formats) {
         const Writer* writer = writers().find(name);
-        writer->write(outcome.plan, request.write_options, sink);
+        writer->write(outcome.plan, request.write_options, rendered);
     }
+    ManagedWrite done = write_managed_folder(out, rendered.files(), plan_manifest_name);
     std::set<std::string> written;
-    for (const auto& entry : sink.entries()) {
-        std::string name = std::filesystem::relative(entry.path, sink.root()).generic_string();
+    for (const auto& entry : done.entries) {
+        std::string name = std::filesystem::relative(entry.path, out).generic_string();
         const char* status = entry.outcome == FolderSink::Outcome::created   ? "created"
                              : entry.outcome == FolderSink::Outcome::updated ? "updated"
                                                                              : "unchanged";
         written.insert(name);
         outcome.files.push_back({std::move(name), status});
     }
-    // The manifest goes last: a run killed before this point leaves the
-    // previous manifest, and the next run still knows every file it may remove.
-    std::string manifest;
-    for (const auto& name : written) {
-        manifest += name + "\n";
+    outcome.removed = std::move(done.removed);
+    for (auto& warning : done.warnings) {
+        outcome.warnings.push_back(std::move(warning));
     }
-    sink.put(plan_manifest_name, manifest);
-    // Sessions of the previous plan that are gone (the plan moved on, or a
-    // format was dropped): a watch or calendar sync must not pick them up
-    // again. Only files this tool wrote are removed, never anything else.
-    for (const auto& name : previous) {
-        if (written.count(name) != 0 || name == plan_manifest_name) {
-            continue;
-        }
-        try {
-            check_relative_name(name);
-        } catch (const OutputError&) {
-            continue;
-        }
-        std::error_code ec;
-        const auto path = out / name;
-        if (std::filesystem::is_regular_file(path, ec) && std::filesystem::remove(path, ec)) {
-            outcome.removed.push_back(name);
-        } else if (ec) {
-            outcome.warnings.push_back(path.string() +
-                                       ": cannot remove the file of a session no "
-                                       "longer planned: " +
-                                       ec.message());
-        }
-    }
-    for (const auto& note : sink.notes()) {
+    for (const auto& note : rendered.notes()) {
         outcome.warnings.push_back(note.file + ": " + note.message);
     }
     // The state goes after the manifest: a run killed before it leaves the
@@ -302,7 +266,7 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     files.push_back(file_entry(out, plan_manifest_name));
     state["files"] = std::move(files);
     state["warnings"] = outcome.warnings;
-    sink.put(plan_state_name, state.dump(1) + "\n");
+    FolderSink(out).put(plan_state_name, state.dump(1) + "\n");
 }
 
 /// plan.txt: the analysis in a paragraph, then the plan (its notes say how the

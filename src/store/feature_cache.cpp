@@ -107,7 +107,7 @@ template <class T> std::optional<T> get_opt(const json& j, const char* key) {
 // building a JSON tree per activity cost a third of it. Little-endian,
 // fixed-width fields, strings as u32 length + bytes; the first byte is the
 // codec version.
-constexpr std::uint8_t codec_version = 2;
+constexpr std::uint8_t codec_version = 3;
 
 class Encoder {
 public:
@@ -269,6 +269,7 @@ std::vector<std::uint8_t> encode_outcomes(const std::vector<InputOutcome>& outco
         }
         e.raw(o.bytes);
         e.raw(o.content_hash);
+        e.raw(o.count);
         e.raw(static_cast<std::uint32_t>(o.activities.size()));
         for (const auto& a : o.activities) {
             encode_activity(e, a);
@@ -343,7 +344,7 @@ std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes
     if (d.raw<std::uint8_t>() != codec_version) {
         throw std::runtime_error("cache: entry written by another version");
     }
-    std::vector<InputOutcome> outcomes(d.count(26));
+    std::vector<InputOutcome> outcomes(d.count(34));
     for (auto& o : outcomes) {
         o.source = d.str();
         const auto kind = d.raw<std::uint8_t>();
@@ -358,6 +359,7 @@ std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes
         }
         o.bytes = d.raw<std::uint64_t>();
         o.content_hash = d.raw<std::uint64_t>();
+        o.count = d.raw<std::uint64_t>();
         const auto activities = d.count(40);
         o.activities.reserve(activities);
         for (std::uint32_t i = 0; i < activities; ++i) {
