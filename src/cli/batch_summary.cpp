@@ -1,5 +1,7 @@
 #include "cli/batch_summary.hpp"
 
+#include "model/text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -11,23 +13,13 @@ namespace ultrastrength::cli {
 namespace {
 
 std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        return s;
-    }
-    std::string out = "\"";
-    for (const char c : s) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
+    return csv_cell(s); // quoting and formula neutralising, for every CSV we write
 }
 
 std::string html_escape(const std::string& s) {
     std::string out;
     out.reserve(s.size());
-    for (const char c : s) {
+    for (const char c : printable(s)) {
         switch (c) {
         case '&':
             out += "&amp;";
@@ -193,6 +185,7 @@ std::string roster_trainingpeaks_json(const std::vector<PlannedAthlete>& athlete
             }
         }
     }
+    make_valid_utf8(all);
     return all.dump(2) + "\n";
 }
 

@@ -5,6 +5,7 @@
 #include "converters/scan.hpp"
 #include "history/history.hpp"
 #include "history/races.hpp"
+#include "model/text.hpp"
 #include "model/time.hpp"
 #include "phase/phase.hpp"
 #include "plugins/writer.hpp"
@@ -601,7 +602,9 @@ int CommandAnalyze::run() {
     analysis.phases = classify_phases(analysis.history, m_analysis.races, analysis.detected);
 
     if (m_common.json) {
-        const std::string out = analysis_json(analysis, summary, outcomes).dump(1) + "\n";
+        auto doc = analysis_json(analysis, summary, outcomes);
+        make_valid_utf8(doc); // names are bytes; JSON must be UTF-8
+        const std::string out = doc.dump(1) + "\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
     } else if (!m_common.quiet) {
         print_text(std::cout, analysis);

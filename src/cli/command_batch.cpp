@@ -7,6 +7,7 @@
 #include "cli/scanning.hpp"
 #include "cli/version.hpp"
 #include "converters/stream.hpp"
+#include "model/text.hpp"
 #include "model/time.hpp"
 #include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
@@ -67,6 +68,8 @@ std::string race_text(const Race& race) {
 /// run with nothing changed writes nothing and plans no athlete again.
 constexpr const char* batch_state_name = ".ultrastrength-batch-state";
 constexpr int batch_state_version = 1;
+/// The roster-wide files, in the order they are written (roster.hpp
+/// roster_wide_file_names(), which athlete ids may not take).
 const char* const roster_file_names[] = {"trainingpeaks.json", "plans.csv", "summary.csv",
                                          "summary.html"};
 
@@ -412,7 +415,7 @@ int CommandBatch::run() {
     for (const auto& report : reports) {
         if (report.status == "failed") {
             ++failed;
-            std::cerr << report.id << ": not planned: " << report.problem << '\n';
+            std::cerr << report.id << ": not planned: " << printable(report.problem) << '\n';
         }
     }
     std::vector<std::pair<std::string, std::string>> roster_files;
@@ -453,6 +456,7 @@ int CommandBatch::run() {
                                            {"sessions", r.sessions},
                                            {"files", r.created + r.updated + r.unchanged}});
             }
+            make_valid_utf8(doc);
             sink.put(batch_state_name, doc.dump(1) + "\n");
         } catch (const std::exception& e) {
             std::cerr << "ultrastrength batch: " << e.what() << '\n';
@@ -485,6 +489,7 @@ int CommandBatch::run() {
                          {"decoded", totals.decoded},
                          {"cached", totals.cached + totals.rehashed},
                          {"recognised_by_content", totals.rehashed}};
+        make_valid_utf8(doc);
         const std::string out = doc.dump(1) + "\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
     }

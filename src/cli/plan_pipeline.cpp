@@ -4,6 +4,7 @@
 #include "cli/version.hpp"
 #include "converters/stream.hpp"
 #include "history/races.hpp"
+#include "model/text.hpp"
 #include "plan/library.hpp"
 #include "plan/plan_json.hpp"
 #include "plan/planner.hpp"
@@ -266,6 +267,7 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     files.push_back(file_entry(out, plan_manifest_name));
     state["files"] = std::move(files);
     state["warnings"] = outcome.warnings;
+    make_valid_utf8(state);
     FolderSink(out).put(plan_state_name, state.dump(1) + "\n");
 }
 
@@ -633,6 +635,7 @@ std::string run_fingerprint(const PlanRequest& r, const std::vector<InputOutcome
                       o.activities.size(), o.message, o.warnings, std::move(duplicates)});
     }
     doc["inputs"] = std::move(in);
+    make_valid_utf8(doc);
     const std::string text = doc.dump();
     return hex64(XXH3_64bits(text.data(), text.size()));
 }

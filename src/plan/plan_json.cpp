@@ -1,5 +1,6 @@
 #include "plan/plan_json.hpp"
 
+#include "model/text.hpp"
 #include "plan/context.hpp"
 
 #include <nlohmann/json.hpp>
@@ -130,6 +131,7 @@ std::string plan_to_json(const Plan& plan) {
         sessions.push_back(s);
     }
     out["sessions"] = sessions;
+    make_valid_utf8(out);
     return out.dump(2) + "\n";
 }
 
