@@ -6,6 +6,7 @@
 #include "converters/scan.hpp"
 #include "model/safe_file.hpp"
 #include "plugins/writer.hpp"
+#include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
 #include "tests/support/archive_builder.hpp"
 
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace ultrastrength {
@@ -186,6 +188,50 @@ TEST(BoundedMemory, StravaIndexFieldsAreCut) {
     ASSERT_EQ(index.entries.size(), 2U);
     EXPECT_EQ(index.entries[0].name.size(), 64U * 1024);
     EXPECT_EQ(index.entries[1].name, "Hill reps");
+}
+
+// Issue item 7: runs creating one new cache at the same moment all use it;
+// none takes it for corrupt or moves it aside.
+TEST(CacheRace, EightRunsCreatingOneNewCacheAtOnceAllSucceed) {
+    for (int round = 0; round < 4; ++round) {
+        const auto dir = scratch("cache-race");
+        const std::string path = (dir / "features.sqlite").string();
+        int go[2];
+        ASSERT_EQ(::pipe(go), 0);
+        std::vector<pid_t> children;
+        for (int i = 0; i < 8; ++i) {
+            const pid_t pid = ::fork();
+            if (pid == 0) {
+                ::close(go[1]);
+                char c = 0;
+                [[maybe_unused]] const auto n = ::read(go[0], &c, 1); // all start together
+                try {
+                    FeatureCache cache(path);
+                    InputOutcome o;
+                    o.source = "run" + std::to_string(i) + ".fit";
+                    o.kind = InputOutcome::Kind::skipped;
+                    cache.put({o.source, 1, 1}, 7, {o});
+                    ::_exit(cache.warnings().empty() ? 0 : 1);
+                } catch (const std::exception&) {
+                    ::_exit(2);
+                }
+            }
+            children.push_back(pid);
+        }
+        ::close(go[0]);
+        ::close(go[1]); // EOF: everyone goes
+        for (const pid_t pid : children) {
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                << "round " << round << ": exit " << WEXITSTATUS(status);
+        }
+        EXPECT_FALSE(fs::exists(path + ".corrupt")) << "round " << round;
+        FeatureCache cache(path);
+        EXPECT_TRUE(cache.warnings().empty());
+        EXPECT_EQ(cache.size(), 8U);
+        fs::remove_all(dir);
+    }
 }
 
 } // namespace
