@@ -14,6 +14,7 @@ import argparse
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -68,6 +69,7 @@ def main():
     parser.add_argument("work")
     parser.add_argument("--limit-mib", type=float, default=256)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--clean", action="store_true", help="remove the inputs afterwards")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     zip_path = os.path.join(args.work, "nested-junk.zip")
@@ -89,6 +91,8 @@ def main():
               f"(limit {args.limit_mib:.0f} MiB) exit {code}: {'ok' if ok else 'OVER'}")
         for line in tail:
             print(f"  {line}")
+    if args.clean:
+        shutil.rmtree(args.work, ignore_errors=True)
     return 1 if failed else 0
 
 

@@ -641,6 +641,13 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
     // a changed stamp is hashed, and the same content takes the stored
     // result too; only the rest is decoded. The stamp is taken before the
     // file is read, so a file changed while it is read is decoded again next time.
+    // FIFOs, `<(...)` pipes and devices can be read once only: never hashed
+    // for the cache, peeked at or stored, just decoded.
+    std::vector<char> regular(count, 0);
+    for (std::size_t i = 0; i < count; ++i) {
+        struct stat st {};
+        regular[i] = ::stat(list.files[i].c_str(), &st) == 0 && S_ISREG(st.st_mode) ? 1 : 0;
+    }
     std::vector<std::optional<FileStamp>> stamps(count);
     std::vector<std::uint64_t> hashes(count, 0);
     std::vector<char> need_decode(count, 1);
@@ -656,6 +663,9 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
         };
         std::optional<Lookups> lookups(std::in_place, *options.cache);
         for (std::size_t i = 0; i < count; ++i) {
+            if (regular[i] == 0) {
+                continue;
+            }
             stamps[i] = stamp_of(list.files[i]);
             if (!stamps[i]) {
                 continue; // decoding reports why it cannot be read
@@ -727,7 +737,7 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
             continue;
         }
         ++result.counts.decoded;
-        (jobs > 1 && starts_as_zip(list.files[i]) ? zips : plain).push_back(i);
+        (jobs > 1 && regular[i] != 0 && starts_as_zip(list.files[i]) ? zips : plain).push_back(i);
     }
     parallel_for(plain.size(), jobs, [&](std::size_t k) { work_on(plain[k], 1); });
     for (const std::size_t i : zips) {

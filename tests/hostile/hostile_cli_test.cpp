@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ultrastrength {
@@ -67,6 +68,28 @@ TEST(HostileNames, NonUtf8AndEscapeInFileNamesAreEscapedEverywhere) {
     const auto analyze = run_cli("analyze --no-cache --json '" + dir.string() + "'");
     EXPECT_NE(analyze.exit_code, 3) << analyze.err;
     EXPECT_TRUE(nlohmann::json::accept(analyze.out)) << analyze.out.substr(0, 200);
+    fs::remove_all(dir);
+}
+
+// Issue item 3: an input is opened once, so a FIFO or a `<(...)` pipe is
+// read (with the cache on, which used to hash it first and leave nothing to
+// decode, or block forever on the second open).
+TEST(OnceOnly, FifoAndProcessSubstitutionAreReadOnce) {
+    const auto dir = scratch("fifo");
+    const auto cache = (dir / "cache.sqlite").string();
+    const std::string substituted =
+        test::run_cli_shell("bash -c '\"$0\" scan --json --cache \"$1\" <(cat \"$2\")' " +
+                            std::string(US_CLI) + " '" + cache + "' '" + sample_fit + "'");
+    EXPECT_NE(substituted.find("\"format\":\"fit\""), std::string::npos) << substituted;
+
+    const auto fifo = dir / "run.fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+    const std::string fed =
+        test::run_cli_shell("(cat '" + sample_fit + "' > '" + fifo.string() + "' &) ; timeout 20 " +
+                            std::string(US_CLI) + " scan --json --jobs 2 --cache '" + cache +
+                            "' '" + fifo.string() + "'; echo \"exit $?\"");
+    EXPECT_NE(fed.find("\"format\":\"fit\""), std::string::npos) << fed;
+    EXPECT_NE(fed.find("exit 0"), std::string::npos) << fed;
     fs::remove_all(dir);
 }
 
