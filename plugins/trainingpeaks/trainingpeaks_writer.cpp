@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -58,6 +59,26 @@ public:
             sink.put("trainingpeaks/" + stems[i] + ".txt",
                      detail::prescription_text(plan, session, options.weight_unit));
         }
+    }
+
+    /// trainingpeaks.json: every athlete's planned workouts in one JSON
+    /// array, in roster order, each athlete's by file name (date first).
+    void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const override {
+        Json all = Json::array();
+        for (const auto& athlete : plans) {
+            const auto stems = detail::session_file_stems(*athlete.plan);
+            std::vector<std::size_t> order(stems.size());
+            for (std::size_t i = 0; i < order.size(); ++i) {
+                order[i] = i;
+            }
+            std::sort(order.begin(), order.end(),
+                      [&](std::size_t a, std::size_t b) { return stems[a] < stems[b]; });
+            for (const std::size_t i : order) {
+                all.push_back(
+                    planned_workout(*athlete.plan, athlete.plan->sessions[i], athlete.options));
+            }
+        }
+        sink.put("trainingpeaks.json", all.dump(2) + "\n");
     }
 };
 

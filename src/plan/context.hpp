@@ -30,10 +30,8 @@ enum class PlanConfidence : std::uint8_t { low, medium, high };
 std::string_view to_string(PlanConfidence confidence) noexcept;
 std::optional<PlanConfidence> confidence_from_string(std::string_view name) noexcept;
 
-/// Weekdays are numbered 0 = Monday ... 6 = Sunday throughout the planner.
-int weekday_of(CivilDate date) noexcept;
-/// "Monday" ... "Sunday".
-std::string_view weekday_name(int weekday) noexcept;
+/// Weekdays are numbered 0 = Monday ... 6 = Sunday throughout the planner
+/// (weekday_of and weekday_name are in model/time.hpp).
 /// "mon".."sun" or full English names, case-insensitive.
 std::optional<int> weekday_from_string(std::string_view name) noexcept;
 
@@ -43,15 +41,6 @@ std::optional<int> weekday_from_string(std::string_view name) noexcept;
 inline constexpr std::string_view equipment_names[] = {"none",    "band", "dumbbell",
                                                        "barbell", "box",  "gym"};
 bool is_equipment_name(std::string_view name) noexcept;
-
-/// The athlete's running week (analysis.md §4.4 places strength around it).
-struct WeeklyPattern {
-    int long_run_weekday = 6;       ///< weekday of the long run / back-to-back block start
-    std::vector<int> hard_weekdays; ///< interval / key-run days (hard-day-hard, §4.4 rule 1)
-    std::vector<int> rest_weekdays; ///< days without training: no strength there
-    /// Days strength may go on (`--days`); empty = every day that is not a rest day.
-    std::vector<int> strength_weekdays;
-};
 
 /// Load state at the plan start (analysis.md §1.4, §2.3, §3.2), all in TSS-equivalent units.
 struct LoadState {
@@ -71,14 +60,18 @@ struct LoadState {
 struct PlanWeekPhase {
     Phase phase = Phase::early;
     PlanConfidence confidence = PlanConfidence::medium;
+    /// The race schedule asks for a later phase than the history supports (§3.1).
+    bool behind_plan = false;
 };
 
 struct PlanContext {
     std::string athlete_id; ///< stable id (roster id or folder name); part of session ids
     std::string athlete_name;
-    CivilDate start; ///< first plan day (any weekday); week k = start + 7k ... +6
-    int weeks = 4;   ///< number of plan weeks, 1-52
-    std::vector<PlanWeekPhase> week_phases; ///< one per plan week (§3), size == weeks
+    /// First plan day (any weekday). Plan weeks are calendar weeks: week k runs from
+    /// the Monday on or before `start` plus 7k to its Sunday; the first one from `start`.
+    CivilDate start;
+    int weeks = 4;                          ///< number of calendar weeks, 1-52
+    std::vector<PlanWeekPhase> week_phases; ///< one per calendar week (§3), size == weeks
 
     std::optional<Race> race;             ///< the A race: date, km, D+ (§3.1)
     std::optional<double> race_descent_m; ///< the A race's D− in m (§4.5 eccentric rule)

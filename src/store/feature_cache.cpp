@@ -461,8 +461,7 @@ bool FeatureCache::try_open(std::string& problem) {
                                "  outcomes BLOB NOT NULL,"
                                "  indexes BLOB);"
                                "CREATE INDEX inputs_by_hash ON inputs(hash, size);");
-                    exec(m_db,
-                         ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
+                    exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
                     exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
                     version = schema_version;
                 }
@@ -504,8 +503,8 @@ bool FeatureCache::try_open(std::string& problem) {
         const int code = sqlite3_errcode(m_db) & 0xFF;
         if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
             // Another run holds it: never taken for corrupt and moved aside.
-            throw std::runtime_error("cache " + m_path + ": busy (another run is using it): " +
-                                     e.what());
+            throw std::runtime_error("cache " + m_path +
+                                     ": busy (another run is using it): " + e.what());
         }
         problem = e.what();
         return false;
