@@ -146,6 +146,19 @@ std::string CommandPlan::details() const {
            "  ultrastrength plan activities/ --json > plan.json\n";
 }
 
+namespace {
+
+/// "garmin-fit, garmin-connect, ... (default: all)", from the writer registry.
+std::string format_list_help() {
+    std::string names;
+    for (const auto& name : pipeline::all_format_names()) {
+        names += (names.empty() ? "" : ", ") + name;
+    }
+    return names + " (default: all)";
+}
+
+} // namespace
+
 void CommandPlan::add_options(po::options_description& options,
                               po::positional_options_description& positional) {
     m_analysis.add(options, positional);
@@ -153,9 +166,8 @@ void CommandPlan::add_options(po::options_description& options,
     plan.add_options()("out,o", po::value(&m_out)->value_name("DIR"),
                        "write the plan and its files here")(
         "format,f", po::value(&m_formats)->value_name("NAME,..."),
-        "garmin-fit, garmin-connect, trainingpeaks, ics, csv (default: all)")(
-        "weeks", po::value(&m_weeks)->value_name("N"),
-        "plan N weeks, 1-52 (default: up to race day, else 4)")(
+        format_list_help().c_str())("weeks", po::value(&m_weeks)->value_name("N"),
+                                    "plan N weeks, 1-52 (default: up to race day, else 4)")(
         "start", po::value(&m_start)->value_name("DATE"),
         "first plan day (default: the day after the last activity)")(
         "equipment", po::value(&m_equipment)->value_name("LIST"),

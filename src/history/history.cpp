@@ -1,5 +1,6 @@
 #include "history/history.hpp"
 
+#include "converters/dedupe.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -18,18 +19,6 @@ std::string format(const char* fmt, double value) {
     char buf[64];
     std::snprintf(buf, sizeof buf, fmt, value);
     return buf;
-}
-
-int format_rank(Format f) noexcept {
-    switch (f) {
-    case Format::fit:
-        return 3;
-    case Format::tcx:
-        return 2;
-    case Format::gpx:
-        return 1;
-    }
-    return 0;
 }
 
 double duration_of(const ActivityFeatures& a) noexcept {
@@ -57,10 +46,11 @@ double histogram_seconds(const HeartRateHistogram& h) noexcept {
     return static_cast<double>(std::accumulate(h.begin(), h.end(), std::uint64_t{0}));
 }
 
-/// Drops the poorer of two recordings of one activity (§2.1 dedupe).
+/// Drops the poorer of two recordings of one activity (§2.1 dedupe), by the
+/// rule `scan` uses (converters/dedupe.hpp), so both name the same duplicates.
+/// `order` is sorted by start time.
 std::vector<std::size_t> dedupe(const std::vector<ActivityFeatures>& acts,
-                                std::vector<std::size_t> order, double overlap_fraction,
-                                std::vector<Excluded>& excluded) {
+                                std::vector<std::size_t> order, std::vector<Excluded>& excluded) {
     std::vector<bool> dropped(order.size(), false);
     for (std::size_t i = 0; i < order.size(); ++i) {
         if (dropped[i]) {
@@ -72,22 +62,13 @@ std::vector<std::size_t> dedupe(const std::vector<ActivityFeatures>& acts,
         for (std::size_t j = i + 1; j < order.size(); ++j) {
             const auto& b = acts[order[j]];
             const double b_start = static_cast<double>(*b.start_utc);
-            if (b_start >= a_end) {
-                break;
+            if (b_start >= a_end && b_start - a_start > max_start_gap_s) {
+                break; // neither overlapping nor starting together: none later is
             }
-            if (dropped[j]) {
+            if (dropped[j] || !same_activity(a, b)) {
                 continue;
             }
-            const double b_end = b_start + span_of(b);
-            const double overlap = std::min(a_end, b_end) - b_start;
-            const double shorter = std::min(a_end - a_start, b_end - b_start);
-            if (shorter <= 0 || overlap <= overlap_fraction * shorter) {
-                continue;
-            }
-            // Keep the richer file: FIT > TCX > GPX, then more samples.
-            const bool keep_a = format_rank(a.format) != format_rank(b.format)
-                                    ? format_rank(a.format) > format_rank(b.format)
-                                    : a.records >= b.records;
+            const bool keep_a = richer(a, b);
             const std::size_t drop = keep_a ? j : i;
             const std::size_t kept = keep_a ? i : j;
             dropped[drop] = true;
@@ -321,14 +302,14 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         return *acts[x].start_utc < *acts[y].start_utc ||
                (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
     });
-    order = dedupe(acts, order, settings.dedupe_overlap, h.excluded);
+    order = dedupe(acts, order, h.excluded);
     std::stable_sort(
         strength_order.begin(), strength_order.end(), [&](std::size_t x, std::size_t y) {
             return *acts[x].start_utc < *acts[y].start_utc ||
                    (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
         });
     // Deduplicated among themselves, so a strength recording never replaces a run.
-    strength_order = dedupe(acts, strength_order, settings.dedupe_overlap, h.excluded);
+    strength_order = dedupe(acts, strength_order, h.excluded);
 
     std::vector<HeartRateHistogram> histograms;
     const auto make_session = [&](std::size_t i) {

@@ -71,7 +71,6 @@ struct HistorySettings {
 
     // §2.1 which activities count.
     double hike_min_ascent_m = 300; ///< hikes/walks enter effort-km only with D+ >= 300 m [choice]
-    double dedupe_overlap = 0.5;    ///< overlap > 50 % of the shorter = same activity [choice]
     bool split_at_midnight = true; ///< multi-day activities split at local midnight (§1.3) [choice]
 
     // §1.4 PMC.
