@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
@@ -98,12 +99,67 @@ private:
     std::vector<ExportIndex> m_indexes;
 };
 
+/// The skipped entries of one top-level input: the first `listed` kept as
+/// outcomes, the rest counted per reason (ArchiveLimits::max_listed_skips).
+class SkipTally {
+public:
+    explicit SkipTally(std::uint64_t listed) : m_listed(listed) {}
+    /// Moves the skipped outcomes past the limit out of `outcomes` into the counts.
+    void screen(std::vector<InputOutcome>& outcomes) {
+        const std::lock_guard lock(m_mutex);
+        std::erase_if(outcomes, [&](const InputOutcome& o) {
+            if (o.kind != InputOutcome::Kind::skipped || o.count != 1 || !o.activities.empty()) {
+                return false;
+            }
+            if (m_kept < m_listed) {
+                ++m_kept;
+                return false;
+            }
+            // Reasons are few; a hostile archive could make many (folder
+            // names), so past a few dozen they share one count.
+            auto it = m_counts.find(o.message);
+            if (it == m_counts.end() && m_counts.size() >= 32) {
+                it = m_counts.try_emplace("other entries").first;
+            } else if (it == m_counts.end()) {
+                it = m_counts.try_emplace(o.message).first;
+            }
+            ++it->second;
+            return true;
+        });
+    }
+    /// One outcome per reason counted, for the input `source`.
+    void append_counts(const std::string& source, std::vector<InputOutcome>& outcomes) {
+        const std::lock_guard lock(m_mutex);
+        for (const auto& [reason, n] : m_counts) {
+            InputOutcome o;
+            o.source = source;
+            o.kind = InputOutcome::Kind::skipped;
+            o.count = n;
+            o.message = std::to_string(n) + " more entries skipped (" + reason +
+                        "), counted but not listed past the first " + std::to_string(m_listed);
+            outcomes.push_back(std::move(o));
+        }
+        m_counts.clear();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::uint64_t m_listed;
+    std::uint64_t m_kept = 0;
+    std::map<std::string, std::uint64_t> m_counts;
+};
+
 struct DecodeContext {
     const ReaderRegistry& registry;
     const ArchiveLimits& limits;
     unsigned jobs;
     ExpansionBudget& budget;
     IndexCollector& indexes;
+    SkipTally& skips;
+    /// Whether skipped leaves are tallied here. Worker threads do not: which
+    /// entries are listed must not depend on thread timing, and what they
+    /// decode is what a reader claimed (rarely skipped).
+    bool tally = true;
 };
 
 std::vector<InputOutcome> decode_nested(const DecodeContext& ctx, ByteStream& in,
@@ -143,6 +199,29 @@ private:
     ByteStream& m_rest;
 };
 
+/// Passes a stream through and fails once it grows past a limit.
+class LimitedStream final : public ByteStream {
+public:
+    LimitedStream(ByteStream& in, std::uint64_t limit, const std::string& source)
+        : m_in(in), m_limit(limit), m_source(source) {}
+    std::size_t read(std::uint8_t* buffer, std::size_t size) override {
+        const std::size_t n = m_in.read(buffer, size);
+        m_read += n;
+        if (m_read > m_limit) {
+            throw InputError(m_source + ": export index larger than " +
+                             std::to_string(m_limit >> 20) + " MiB: not read");
+        }
+        return n;
+    }
+    std::uint64_t bytes_read() const noexcept { return m_read; }
+
+private:
+    ByteStream& m_in;
+    std::uint64_t m_limit;
+    const std::string& m_source;
+    std::uint64_t m_read = 0;
+};
+
 /// Reads up to `cap` bytes; the result holds cap + 1 bytes when there are more.
 std::vector<std::uint8_t> read_up_to(ByteStream& in, std::uint64_t cap) {
     std::vector<std::uint8_t> bytes;
@@ -162,16 +241,11 @@ InputOutcome read_export_index(const DecodeContext& ctx, PeekStream& peek,
                                const std::string& source) {
     InputOutcome outcome = make_outcome(source, InputOutcome::Kind::skipped, {});
     try {
-        const auto bytes = read_up_to(peek, ctx.limits.max_index_bytes);
-        outcome.bytes = bytes.size();
-        if (bytes.size() > ctx.limits.max_index_bytes) {
-            outcome.kind = InputOutcome::Kind::rejected;
-            outcome.message = source + ": export index larger than " +
-                              std::to_string(ctx.limits.max_index_bytes >> 20) + " MiB: not read";
-            return outcome;
-        }
-        ExportIndex index = parse_export_index(
-            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), source);
+        // Streamed (memory bounded whatever the content); past the size
+        // limit the index is not used at all.
+        LimitedStream limited(peek, ctx.limits.max_index_bytes, source);
+        ExportIndex index = parse_export_index(limited, source);
+        outcome.bytes = limited.bytes_read();
         if (!index.unusable.empty()) {
             outcome.message = "not an export index: " + index.unusable;
             return outcome;
@@ -343,7 +417,8 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
                                      const std::string& source, unsigned depth) {
     std::deque<std::vector<InputOutcome>> slots; // one per entry, in archive order
     const bool parallel = ctx.jobs > 1;
-    const DecodeContext worker_ctx{ctx.registry, ctx.limits, 1, ctx.budget, ctx.indexes};
+    const DecodeContext worker_ctx{ctx.registry, ctx.limits, 1,    ctx.budget,
+                                   ctx.indexes,  ctx.skips,  false};
     MemberQueue queue(std::size_t{2} * ctx.jobs);
     std::vector<std::jthread> workers;
     if (parallel) {
@@ -367,15 +442,25 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
         MemberQueue& queue;
         ~CloseQueue() { queue.close(); }
     } close_queue{queue};
+    std::uint64_t entries = 0;
+    bool last_queued = false;
     try {
         ZipArchive zip(in, source, ctx.limits, ctx.budget);
         ZipEntry entry;
         while (zip.next(entry)) {
+            ++entries;
+            // The slot of an entry that was counted, not listed, is given
+            // back (never one handed to a worker: it is filled later).
+            if (!slots.empty() && slots.back().empty() && !last_queued) {
+                slots.pop_back();
+            }
+            last_queued = false;
             auto& slot = slots.emplace_back();
             const std::string member_source = source + "!" + entry.name;
             if (auto screened = screen_entry(entry)) {
                 slot.push_back(
                     make_outcome(member_source, screened->first, std::move(screened->second)));
+                ctx.skips.screen(slot);
                 continue;
             }
             try {
@@ -399,12 +484,13 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
                     slot = decode_nested(ctx, whole, member_source, depth);
                     continue;
                 }
+                last_queued = true;
                 queue.push({std::move(bytes), member_source, &slot});
             } catch (const InputError& e) {
                 slot.push_back(make_outcome(member_source, InputOutcome::Kind::rejected, e.what()));
             }
         }
-        if (slots.empty()) {
+        if (entries == 0) {
             slots.emplace_back().push_back(
                 make_outcome(source, InputOutcome::Kind::skipped, "empty zip archive"));
         }
@@ -425,6 +511,16 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
     return outcomes;
 }
 
+/// The outcome of a member that is not a container, screened by the skip
+/// tally when it lies inside one.
+std::vector<InputOutcome> leaf(const DecodeContext& ctx, unsigned depth,
+                               std::vector<InputOutcome> outcomes) {
+    if (depth > 0 && ctx.tally) {
+        ctx.skips.screen(outcomes);
+    }
+    return outcomes;
+}
+
 std::vector<InputOutcome> decode_nested(const DecodeContext& ctx, ByteStream& in,
                                         const std::string& source, unsigned depth) {
     try {
@@ -440,7 +536,9 @@ std::vector<InputOutcome> decode_nested(const DecodeContext& ctx, ByteStream& in
                                          " deep: not unpacked")};
             }
             if (zip && is_empty_zip(head)) {
-                return {make_outcome(source, InputOutcome::Kind::skipped, "empty zip archive")};
+                return leaf(
+                    ctx, depth,
+                    {make_outcome(source, InputOutcome::Kind::skipped, "empty zip archive")});
             }
             if (zip) {
                 return decode_zip(ctx, peek, source, depth + 1);
@@ -452,7 +550,7 @@ std::vector<InputOutcome> decode_nested(const DecodeContext& ctx, ByteStream& in
         if (is_export_index_name(source.substr(source.find_last_of('!') + 1))) {
             return {read_export_index(ctx, peek, source)};
         }
-        return {read_activity_file(ctx, peek, source)};
+        return leaf(ctx, depth, {read_activity_file(ctx, peek, source)});
     } catch (const InputError& e) {
         return {make_outcome(source, InputOutcome::Kind::rejected, e.what())};
     }
@@ -466,9 +564,11 @@ std::vector<InputOutcome> decode_input(const ReaderRegistry& registry, ByteStrea
                                        const std::string& source, const DecodeOptions& options) {
     ExpansionBudget budget(options.limits.max_expanded_bytes);
     detail::IndexCollector indexes;
-    const detail::DecodeContext ctx{registry, options.limits, std::max(1U, options.jobs), budget,
-                                    indexes};
+    detail::SkipTally skips(options.limits.max_listed_skips);
+    const detail::DecodeContext ctx{registry, options.limits, std::max(1U, options.jobs),
+                                    budget,   indexes,        skips};
     auto outcomes = detail::decode_nested(ctx, in, source, 0);
+    skips.append_counts(source, outcomes);
     indexes.apply(outcomes);
     return outcomes;
 }
@@ -541,6 +641,13 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
     // a changed stamp is hashed, and the same content takes the stored
     // result too; only the rest is decoded. The stamp is taken before the
     // file is read, so a file changed while it is read is decoded again next time.
+    // FIFOs, `<(...)` pipes and devices can be read once only: never hashed
+    // for the cache, peeked at or stored, just decoded.
+    std::vector<char> regular(count, 0);
+    for (std::size_t i = 0; i < count; ++i) {
+        struct stat st {};
+        regular[i] = ::stat(list.files[i].c_str(), &st) == 0 && S_ISREG(st.st_mode) ? 1 : 0;
+    }
     std::vector<std::optional<FileStamp>> stamps(count);
     std::vector<std::uint64_t> hashes(count, 0);
     std::vector<char> need_decode(count, 1);
@@ -556,6 +663,9 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
         };
         std::optional<Lookups> lookups(std::in_place, *options.cache);
         for (std::size_t i = 0; i < count; ++i) {
+            if (regular[i] == 0) {
+                continue;
+            }
             stamps[i] = stamp_of(list.files[i]);
             if (!stamps[i]) {
                 continue; // decoding reports why it cannot be read
@@ -599,8 +709,11 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
         try {
             FileStream file(path);
             ExpansionBudget budget(options.limits.max_expanded_bytes);
-            const detail::DecodeContext ctx{registry, options.limits, member_jobs, budget, indexes};
+            detail::SkipTally skips(options.limits.max_listed_skips);
+            const detail::DecodeContext ctx{registry, options.limits, member_jobs,
+                                            budget,   indexes,        skips};
             per_file[i].outcomes = detail::decode_nested(ctx, file, path, 0);
+            skips.append_counts(path, per_file[i].outcomes);
             per_file[i].indexes = indexes.take();
         } catch (const std::exception& e) {
             // InputError (open/read) or an allocation failure: this input
@@ -624,7 +737,7 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
             continue;
         }
         ++result.counts.decoded;
-        (jobs > 1 && starts_as_zip(list.files[i]) ? zips : plain).push_back(i);
+        (jobs > 1 && regular[i] != 0 && starts_as_zip(list.files[i]) ? zips : plain).push_back(i);
     }
     parallel_for(plain.size(), jobs, [&](std::size_t k) { work_on(plain[k], 1); });
     for (const std::size_t i : zips) {

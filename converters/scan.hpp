@@ -35,6 +35,10 @@ struct InputOutcome {
     std::vector<std::string> warnings;
     std::uint64_t bytes = 0;
     std::uint64_t content_hash = 0;
+    /// Inputs this outcome stands for: 1, or, for the skipped entries of a
+    /// container past ArchiveLimits::max_listed_skips, how many were skipped
+    /// for `message` (counted, not kept one by one, so memory stays bounded).
+    std::uint64_t count = 1;
 };
 
 /// What identifies one version of an input file without reading it.

@@ -26,7 +26,8 @@ FileStream::FileStream(const std::string& path) : m_path(path) {
         throw InputError(path + ": cannot open: " + std::strerror(errno));
     }
     struct stat st {};
-    if (::fstat(m_fd, &st) == 0) {
+    if (::fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        // A FIFO or `<(...)` pipe has no size in advance.
         m_size = static_cast<std::uint64_t>(st.st_size);
     }
 #ifdef POSIX_FADV_SEQUENTIAL

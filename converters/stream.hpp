@@ -42,7 +42,7 @@ public:
 private:
     std::string m_path;
     int m_fd = -1;
-    std::uint64_t m_size = 0;
+    std::optional<std::uint64_t> m_size; ///< regular files only
 };
 
 /// XXH3-64 of a whole file's bytes (what a cache recognises a touched or

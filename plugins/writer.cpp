@@ -1,96 +1,19 @@
 #include "plugins/writer.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
+#include "model/safe_file.hpp"
+
 #include <system_error>
 #include <utility>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace ultrastrength {
 
 namespace {
 
-std::string errno_text(int error) {
-    return std::generic_category().message(error);
-}
-
-/// True when `path` holds exactly `bytes`.
+/// True when `path` is a regular file holding exactly `bytes` (a symlink or
+/// FIFO planted there is never read through, and is replaced).
 bool same_content(const std::filesystem::path& path, std::string_view bytes) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec || size != bytes.size()) {
-        return false;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return false;
-    }
-    std::string existing(bytes.size(), '\0');
-    in.read(existing.data(), static_cast<std::streamsize>(existing.size()));
-    return in.gcount() == static_cast<std::streamsize>(bytes.size()) && existing == bytes;
-}
-
-/// Flushes a folder's entry list, so a rename inside it survives a crash.
-void sync_folder(const std::filesystem::path& folder) {
-    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-}
-
-void write_atomically(const std::filesystem::path& path, std::string_view bytes) {
-    const auto folder = path.parent_path();
-    std::string temp_name(".");
-    temp_name += path.filename().string();
-    temp_name += ".tmp-XXXXXX";
-    std::string temp = (folder / temp_name).string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) {
-        throw OutputError(path.string() + ": cannot create a temporary file: " + errno_text(errno));
-    }
-    auto fail = [&](const char* what) {
-        const int error = errno;
-        ::close(fd);
-        ::unlink(temp.c_str());
-        throw OutputError(path.string() + ": " + what + ": " + errno_text(error));
-    };
-    // mkstemp creates 0600; outputs are meant to be shared (sync jobs, web servers).
-    if (::fchmod(fd, 0644) != 0) {
-        fail("cannot set permissions");
-    }
-    const char* data = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0) {
-        const ssize_t done = ::write(fd, data, left);
-        if (done < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            fail("cannot write");
-        }
-        data += done;
-        left -= static_cast<std::size_t>(done);
-    }
-    if (::fsync(fd) != 0) {
-        fail("cannot flush to disk");
-    }
-    if (::close(fd) != 0) {
-        const int error = errno;
-        ::unlink(temp.c_str());
-        throw OutputError(path.string() + ": cannot close: " + errno_text(error));
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(temp.c_str());
-        throw OutputError(path.string() + ": cannot rename into place: " + errno_text(error));
-    }
-    sync_folder(folder);
+    const auto existing = read_owned_file(path.string(), bytes.size());
+    return existing && *existing == bytes;
 }
 
 } // namespace
@@ -146,13 +69,105 @@ void FolderSink::put(const std::string& relative_name, std::string_view bytes) {
     if (ec) {
         throw OutputError(path.parent_path().string() + ": cannot create folder: " + ec.message());
     }
-    const bool exists = std::filesystem::exists(path, ec);
+    const bool exists = std::filesystem::exists(std::filesystem::symlink_status(path, ec));
     if (exists && same_content(path, bytes)) {
         m_entries.push_back({path, Outcome::unchanged});
         return;
     }
-    write_atomically(path, bytes);
+    try {
+        write_file_atomically(path.string(), bytes);
+    } catch (const UnsafeFileError& e) {
+        throw OutputError(e.what());
+    }
     m_entries.push_back({path, exists ? Outcome::updated : Outcome::created});
+}
+
+namespace {
+
+/// The names a manifest lists, one per line; unsafe names are dropped.
+std::set<std::string> read_manifest(const std::filesystem::path& path) {
+    std::set<std::string> names;
+    // A manifest lists a plan's files; 64 MiB is far past any real one.
+    const auto text = read_owned_file(path.string(), std::size_t{64} << 20);
+    if (!text) {
+        return names;
+    }
+    std::size_t pos = 0;
+    while (pos < text->size()) {
+        auto end = text->find('\n', pos);
+        if (end == std::string::npos) {
+            end = text->size();
+        }
+        std::string name = text->substr(pos, end - pos);
+        pos = end + 1;
+        try {
+            check_relative_name(name);
+            names.insert(std::move(name));
+        } catch (const OutputError&) {
+            // Not ours to touch.
+        }
+    }
+    return names;
+}
+
+void write_manifest(const std::filesystem::path& path, const std::set<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) {
+        text += name;
+        text += '\n';
+    }
+    if (same_content(path, text)) {
+        return;
+    }
+    try {
+        write_file_atomically(path.string(), text);
+    } catch (const UnsafeFileError& e) {
+        throw OutputError(e.what());
+    }
+}
+
+} // namespace
+
+ManagedWrite write_managed_folder(const std::filesystem::path& root,
+                                  const std::map<std::string, std::string>& files,
+                                  const std::string& manifest_name) {
+    FolderSink sink(root);
+    const auto manifest = root / manifest_name;
+    const std::set<std::string> previous = read_manifest(manifest);
+    std::set<std::string> names;
+    for (const auto& [name, bytes] : files) {
+        check_relative_name(name);
+        if (name == manifest_name) {
+            throw OutputError("output name \"" + name + "\" is the folder's manifest");
+        }
+        names.insert(name);
+    }
+    std::set<std::string> all = previous;
+    all.insert(names.begin(), names.end());
+    write_manifest(manifest, all);
+    for (const auto& [name, bytes] : files) {
+        sink.put(name, bytes);
+    }
+    ManagedWrite result;
+    result.entries = sink.entries();
+    for (const auto& name : previous) {
+        if (names.count(name) != 0 || name == manifest_name) {
+            continue;
+        }
+        std::error_code ec;
+        const auto path = root / name;
+        if (std::filesystem::is_regular_file(std::filesystem::symlink_status(path, ec)) &&
+            std::filesystem::remove(path, ec)) {
+            result.removed.push_back(name);
+        } else if (ec && ec != std::errc::no_such_file_or_directory) {
+            result.warnings.push_back(path.string() +
+                                      ": cannot remove the file of a session no "
+                                      "longer planned: " +
+                                      ec.message());
+        }
+    }
+    write_manifest(manifest, names);
+    return result;
 }
 
 void WriterRegistry::add(std::unique_ptr<Writer> writer) {

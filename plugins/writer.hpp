@@ -107,6 +107,25 @@ private:
     std::vector<Entry> m_entries;
 };
 
+/// What write_managed_folder() did.
+struct ManagedWrite {
+    std::vector<FolderSink::Entry> entries; ///< every file of the run, in name order
+    std::vector<std::string> removed;       ///< earlier runs' files no longer written
+    std::vector<std::string> warnings;      ///< files that could not be removed
+};
+
+/// Writes `files` (relative name -> bytes) under `root`, a folder this tool
+/// manages with a manifest `root/manifest_name` listing every file it may
+/// have written there. The manifest grows BEFORE any file is written (the
+/// earlier run's names plus this run's), so a run killed or stopped by a full
+/// disk part way leaves a manifest naming everything it left; after the
+/// files are in place, the earlier runs' files that this run did not write
+/// are removed (regular files only: never a folder or what a symlink points
+/// at) and the manifest is cut down to this run's files. Throws OutputError.
+ManagedWrite write_managed_folder(const std::filesystem::path& root,
+                                  const std::map<std::string, std::string>& files,
+                                  const std::string& manifest_name);
+
 /// Checks a writer-supplied relative name; throws OutputError when it is
 /// empty, absolute, or climbs out of the output folder.
 void check_relative_name(const std::string& relative_name);

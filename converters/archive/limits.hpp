@@ -29,6 +29,11 @@ struct ArchiveLimits {
     unsigned max_depth = 4;
     /// Entries in one zip: Garmin exports reach tens of thousands of files.
     std::uint64_t max_members = 200'000;
+    /// Skipped entries (junk, unknown content) listed one by one per
+    /// top-level input; the rest are counted per reason. A zip of nested junk
+    /// zips holds millions of entries in a few tens of MB, and an outcome
+    /// each would cost gigabytes.
+    std::uint64_t max_listed_skips = 1000;
     /// A member read whole so that a worker thread can decode it while the
     /// next one is unpacked. Larger members are decoded in place instead,
     /// so this bounds memory (queue length x this), not what can be read.

@@ -41,6 +41,18 @@ bool is_export_index_name(std::string_view path) noexcept;
 /// source and the line or what is missing) when it cannot be used.
 ExportIndex parse_export_index(std::string_view text, const std::string& source);
 
+/// The same, streamed: memory stays bounded whatever the content (a field or
+/// JSON string keeps its first 64 KiB, JSON nests at most
+/// max_index_depth deep, at most max_index_entries entries are kept), so a
+/// hostile index of any size costs a few MB (README "scan").
+ExportIndex parse_export_index(ByteStream& in, const std::string& source);
+
+/// Entries in one index: a real export lists one per activity, and zips hold
+/// at most ArchiveLimits::max_members files.
+inline constexpr std::size_t max_index_entries = 200'000;
+/// JSON nesting of a Garmin index: real ones nest 4 deep.
+inline constexpr std::size_t max_index_depth = 64;
+
 /// Strava "Activity Type" (English, some German) to our sport; nullopt when
 /// unknown, so the file's own sport stays.
 std::optional<Sport> sport_from_strava_type(std::string_view type) noexcept;

@@ -1,5 +1,6 @@
 #include "plugins/csv/csv_writer.hpp"
 
+#include "model/text.hpp"
 #include "plugins/prescription.hpp"
 
 #include <string>
@@ -10,18 +11,7 @@ namespace ultrastrength {
 namespace detail {
 
 std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-        return std::string(text);
-    }
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"') {
-            out += '"';
-        }
-        out += c;
-    }
-    out += '"';
-    return out;
+    return csv_cell(text); // quoting and formula neutralising, for every CSV we write
 }
 
 } // namespace detail

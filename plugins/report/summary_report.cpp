@@ -1,5 +1,6 @@
 #include "plugins/report/summary_report.hpp"
 
+#include "model/text.hpp"
 #include "plugins/report/html.hpp"
 
 #include <algorithm>
@@ -11,17 +12,7 @@ namespace ultrastrength {
 namespace {
 
 std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        return s;
-    }
-    std::string out = "\"";
-    for (const char c : s) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
+    return csv_cell(s); // quoting and formula neutralising, for every CSV we write
 }
 
 std::string fixed1(double v) {

@@ -3,6 +3,7 @@
 #include "cli/output.hpp"
 #include "cli/scanning.hpp"
 #include "converters/scan.hpp"
+#include "model/text.hpp"
 #include "model/time.hpp"
 #include "pipeline/analyze_athlete.hpp"
 #include "plan/analysis_json.hpp"
@@ -165,7 +166,9 @@ int CommandAnalyze::run() {
         document.phases = &analysis.phases;
         document.races = &m_analysis.races;
         document.tz_offset_s = m_analysis.offset_s;
-        const std::string out = analysis_to_json(document).dump(1) + "\n";
+        auto doc = analysis_to_json(document);
+        make_valid_utf8(doc); // names are bytes; JSON must be UTF-8
+        const std::string out = doc.dump(1) + "\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
     } else {
         // --quiet drops the summary, never the analysis asked for.

@@ -4,6 +4,7 @@
 #include "push/credentials.hpp"
 
 #include "cli/scanning.hpp"
+#include "model/text.hpp"
 #include "model/time.hpp"
 #include "pipeline/plan_athlete.hpp"
 #include "pipeline/plan_roster.hpp"
@@ -112,7 +113,9 @@ int CommandBatch::run() {
     if (!m_common.no_cache) {
         request.cache = m_common.cache.empty() ? FeatureCache::default_path() : m_common.cache;
     }
-    request.warn = [](const std::string& warning) { std::cerr << "warning: " << warning << '\n'; };
+    request.warn = [](const std::string& warning) {
+        std::cerr << "warning: " << printable(warning) << '\n';
+    };
     const bool progress = show_progress(m_common);
     if (progress) {
         request.progress = [](std::size_t done, std::size_t total, const std::string& id) {
@@ -133,7 +136,7 @@ int CommandBatch::run() {
     if (!m_common.quiet) {
         for (std::size_t i = 0; i < reports.size(); ++i) {
             for (const auto& rejected : outcome.rejected[i]) {
-                std::cerr << reports[i].id << ": rejected: " << rejected << '\n';
+                std::cerr << reports[i].id << ": rejected: " << printable(rejected) << '\n';
             }
         }
     }
@@ -141,7 +144,7 @@ int CommandBatch::run() {
     for (const auto& report : reports) {
         if (report.status == "failed") {
             ++failed;
-            std::cerr << report.id << ": not planned: " << report.problem << '\n';
+            std::cerr << report.id << ": not planned: " << printable(report.problem) << '\n';
         }
     }
     if (!outcome.error.empty()) {
@@ -216,6 +219,7 @@ void CommandBatch::print_json(const pipeline::RosterOutcome& outcome) const {
                      {"decoded", totals.decoded},
                      {"cached", totals.cached + totals.rehashed},
                      {"recognised_by_content", totals.rehashed}};
+    make_valid_utf8(doc); // names are bytes; JSON must be UTF-8
     const std::string out = doc.dump(1) + "\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
 }

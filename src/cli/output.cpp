@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "cli/command.hpp"
+#include "model/text.hpp"
 #include "model/time.hpp"
 
 #include <nlohmann/json.hpp>
@@ -73,18 +74,22 @@ std::string duration(const std::optional<double>& seconds) {
 std::vector<std::string> outcome_json_lines(const InputOutcome& outcome) {
     std::vector<std::string> lines;
     for (const auto& activity : outcome.activities) {
-        lines.push_back(activity_json(activity).dump());
+        json j = activity_json(activity);
+        make_valid_utf8(j); // names are bytes; JSON must be UTF-8
+        lines.push_back(j.dump());
     }
     for (const auto& duplicate : outcome.duplicates) {
         json j;
         j["source"] = duplicate.activity.source;
         j["duplicate_of"] = duplicate.duplicate_of;
+        make_valid_utf8(j);
         lines.push_back(j.dump());
     }
     if (outcome.activities.empty() && outcome.duplicates.empty()) {
         json j;
         j["source"] = outcome.source;
         j[outcome.kind == InputOutcome::Kind::rejected ? "error" : "skipped"] = outcome.message;
+        make_valid_utf8(j);
         lines.push_back(j.dump());
     }
     return lines;
@@ -97,7 +102,7 @@ void print_activity_table(std::ostream& out, const std::vector<InputOutcome>& ou
     out << line;
     for (const auto& o : outcomes) {
         for (const auto& a : o.activities) {
-            std::string source = a.source;
+            std::string source = printable(a.source);
             const auto flags = flag_names(a.flags);
             if (!flags.empty()) {
                 source += "  [";
@@ -125,22 +130,22 @@ void print_problems(std::ostream& out, const std::vector<InputOutcome>& outcomes
         if (o.kind == InputOutcome::Kind::rejected) {
             // ReadError messages already start with the source.
             if (o.message.rfind(o.source, 0) == 0) {
-                out << "rejected: " << o.message << '\n';
+                out << "rejected: " << printable(o.message) << '\n';
             } else {
-                out << "rejected: " << o.source << ": " << o.message << '\n';
+                out << "rejected: " << printable(o.source) << ": " << printable(o.message) << '\n';
             }
         } else if (verbose && !quiet && o.kind == InputOutcome::Kind::skipped) {
-            out << "skipped: " << o.source << ": " << o.message << '\n';
+            out << "skipped: " << printable(o.source) << ": " << printable(o.message) << '\n';
         }
         if (verbose && !quiet) {
             for (const auto& d : o.duplicates) {
-                out << "duplicate: " << d.activity.source << ": same activity as " << d.duplicate_of
-                    << '\n';
+                out << "duplicate: " << printable(d.activity.source) << ": same activity as "
+                    << printable(d.duplicate_of) << '\n';
             }
         }
         if (verbose && !quiet) {
             for (const auto& w : o.warnings) {
-                out << "warning: " << o.source << ": " << w << '\n';
+                out << "warning: " << printable(o.source) << ": " << printable(w) << '\n';
             }
         }
     }

@@ -4,6 +4,7 @@
 #include "converters/stream.hpp"
 #include "history/races.hpp"
 #include "history/recent_load.hpp"
+#include "model/text.hpp"
 #include "plan/library.hpp"
 #include "plan/plan_json.hpp"
 #include "plan/planner.hpp"
@@ -138,53 +139,36 @@ PlanDocumentOptions document_options(const PlanRequest& request, const PlanOutco
 void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
-    const auto previous = read_manifest(out);
-    FolderSink sink(out);
-    sink.put("plan.json", outcome.plan_json);
-    sink.put("plan.txt", outcome.plan_text);
-    sink.put("plan.html", plan_html(outcome.plan, document_options(request, outcome)));
+    // Writers are pure: the files are made in memory first, so the manifest
+    // names them before any is written (plugins/writer.hpp
+    // write_managed_folder): a run killed part way, or stopped by a full
+    // disk, leaves nothing the next run does not know of and remove.
+    MemorySink rendered;
+    rendered.put("plan.json", outcome.plan_json);
+    rendered.put("plan.txt", outcome.plan_text);
+    rendered.put("plan.html", plan_html(outcome.plan, document_options(request, outcome)));
     for (const std::string& name : request.formats) {
         const Writer* writer = writers().find(name);
-        writer->write(outcome.plan, request.write_options, sink);
+        writer->write(outcome.plan, request.write_options, rendered);
     }
+    ManagedWrite done = write_managed_folder(out, rendered.files(), plan_manifest_name);
     std::set<std::string> written;
-    for (const auto& entry : sink.entries()) {
-        std::string name = std::filesystem::relative(entry.path, sink.root()).generic_string();
+    for (const auto& entry : done.entries) {
+        std::string name = std::filesystem::relative(entry.path, out).generic_string();
         const char* status = entry.outcome == FolderSink::Outcome::created   ? "created"
                              : entry.outcome == FolderSink::Outcome::updated ? "updated"
                                                                              : "unchanged";
         written.insert(name);
         outcome.files.push_back({std::move(name), status});
     }
-    // The manifest goes last: a run killed before this point leaves the
-    // previous manifest, and the next run still knows every file it may remove.
-    sink.put(plan_manifest_name, manifest_text(written));
-    // Sessions of the previous plan that are gone (the plan moved on, or a
-    // format was dropped): a watch or calendar sync must not pick them up
-    // again. Only files this tool wrote are removed, never anything else.
-    for (const auto& name : previous) {
-        if (written.count(name) != 0 || name == plan_manifest_name) {
-            continue;
-        }
-        try {
-            check_relative_name(name);
-        } catch (const OutputError&) {
-            continue;
-        }
-        std::error_code ec;
-        const auto path = out / name;
-        if (std::filesystem::is_regular_file(path, ec) && std::filesystem::remove(path, ec)) {
-            outcome.removed.push_back(name);
-        } else if (ec) {
-            outcome.warnings.push_back(path.string() +
-                                       ": cannot remove the file of a session no "
-                                       "longer planned: " +
-                                       ec.message());
-        }
+    outcome.removed = std::move(done.removed);
+    for (auto& warning : done.warnings) {
+        outcome.warnings.push_back(std::move(warning));
     }
-    for (const auto& note : sink.notes()) {
+    for (const auto& note : rendered.notes()) {
         outcome.warnings.push_back(note.file + ": " + note.message);
     }
+    FolderSink sink(out);
     // The state goes after the manifest: a run killed before it leaves the
     // previous state, whose fingerprint or file hashes no longer match.
     sink.put(plan_state_name, plan_state_text(out, fingerprint, written, outcome.warnings));
@@ -441,6 +425,7 @@ std::string run_fingerprint(const PlanRequest& r, const std::vector<InputOutcome
                       o.activities.size(), o.message, o.warnings, std::move(duplicates)});
     }
     doc["inputs"] = std::move(in);
+    make_valid_utf8(doc);
     const std::string text = doc.dump();
     return hex64(XXH3_64bits(text.data(), text.size()));
 }

@@ -3,6 +3,7 @@
 #include "converters/exports/csv.hpp"
 #include "history/load.hpp"
 #include "history/races.hpp"
+#include "model/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -93,6 +94,16 @@ void fill(RosterAthlete& a, const std::map<std::string, std::string>& row,
     if (!valid_id(a.id)) {
         throw RowError{"id: '" + a.id +
                        "': expected 1-64 letters, digits, '_', '-' or '.' (it names a folder)"};
+    }
+    std::string lower = a.id;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
+    for (const auto reserved : roster_wide_file_names()) {
+        if (lower == reserved) {
+            throw RowError{"id: '" + a.id +
+                           "' is the name of a roster-wide file of the output "
+                           "folder: choose another id"};
+        }
     }
     a.name = get("name");
     for (const auto& path : split_list(get("exports"))) {
@@ -211,8 +222,18 @@ const std::vector<std::string_view>& roster_columns() {
     return columns;
 }
 
+const std::vector<std::string_view>& roster_wide_file_names() {
+    static const std::vector<std::string_view> names = {"trainingpeaks.json", "plans.csv",
+                                                        "summary.csv", "summary.html"};
+    return names;
+}
+
 std::vector<RosterAthlete> parse_roster(std::string_view text, const std::string& base,
                                         const std::string& source) {
+    if (text.size() > max_roster_bytes) {
+        throw RosterError(source + ": larger than " + std::to_string(max_roster_bytes >> 20) +
+                          " MiB: not a roster");
+    }
     const CsvTable table = parse_csv(text);
     if (table.unterminated_quote_line) {
         throw RosterError(source + ": line " + std::to_string(*table.unterminated_quote_line) +
@@ -264,10 +285,20 @@ std::vector<RosterAthlete> parse_roster(std::string_view text, const std::string
         a.line = row_line;
         std::map<std::string, std::string> row;
         for (std::size_t c = 0; c < names.size() && c < cells.size(); ++c) {
-            row[names[c]] = trim(cells[c]);
+            // Names and the other text cells are shown and written as UTF-8;
+            // export paths are file names, kept as the bytes they are.
+            row[names[c]] =
+                names[c] == "exports" ? trim(cells[c]) : escape_invalid_utf8(trim(cells[c]));
         }
         a.id = row["id"];
         try {
+            for (std::size_t c = 0; c < names.size() && c < cells.size(); ++c) {
+                if (cells[c].size() > max_roster_cell_bytes) {
+                    a.id = a.id.size() > 64 ? std::string() : a.id;
+                    throw RowError{names[c] + ": longer than " +
+                                   std::to_string(max_roster_cell_bytes) + " bytes"};
+                }
+            }
             if (cells.size() != names.size()) {
                 throw RowError{std::to_string(cells.size()) + " fields where the header has " +
                                std::to_string(names.size())};

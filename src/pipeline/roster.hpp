@@ -49,6 +49,18 @@ public:
 /// Every column the roster may have, in schema order.
 const std::vector<std::string_view>& roster_columns();
 
+/// The files `batch` writes beside the athletes' folders: an athlete id may
+/// not be one of them (compared without case, for case-insensitive file
+/// systems), or that athlete's folder and the roster-wide file would collide.
+/// Ids starting with '.' (the lock and state files) are refused anyway.
+const std::vector<std::string_view>& roster_wide_file_names();
+
+/// A roster cell holds at most this many bytes (a name, a list of exports):
+/// a real one is a few dozen; the limit keeps a hostile roster's memory and
+/// output bounded. A roster file holds at most max_roster_bytes.
+inline constexpr std::size_t max_roster_cell_bytes = 4096;
+inline constexpr std::size_t max_roster_bytes = std::size_t{16} << 20;
+
 /// Parses roster text. `base` is the folder relative export paths start
 /// from; `source` names the file in messages. Throws RosterError for a bad
 /// header; bad rows come back with `error` set.

@@ -1,5 +1,6 @@
 #include "plan/plan_json.hpp"
 
+#include "model/text.hpp"
 #include "plan/context.hpp"
 
 #include <nlohmann/json.hpp>
@@ -148,6 +149,7 @@ std::string plan_to_json(const Plan& plan) {
         weeks.push_back(w);
     }
     out["weeks_overview"] = weeks;
+    make_valid_utf8(out);
     return out.dump(2) + "\n";
 }
 

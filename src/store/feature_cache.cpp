@@ -107,7 +107,7 @@ template <class T> std::optional<T> get_opt(const json& j, const char* key) {
 // building a JSON tree per activity cost a third of it. Little-endian,
 // fixed-width fields, strings as u32 length + bytes; the first byte is the
 // codec version.
-constexpr std::uint8_t codec_version = 2;
+constexpr std::uint8_t codec_version = 3;
 
 class Encoder {
 public:
@@ -269,6 +269,7 @@ std::vector<std::uint8_t> encode_outcomes(const std::vector<InputOutcome>& outco
         }
         e.raw(o.bytes);
         e.raw(o.content_hash);
+        e.raw(o.count);
         e.raw(static_cast<std::uint32_t>(o.activities.size()));
         for (const auto& a : o.activities) {
             encode_activity(e, a);
@@ -343,7 +344,7 @@ std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes
     if (d.raw<std::uint8_t>() != codec_version) {
         throw std::runtime_error("cache: entry written by another version");
     }
-    std::vector<InputOutcome> outcomes(d.count(26));
+    std::vector<InputOutcome> outcomes(d.count(34));
     for (auto& o : outcomes) {
         o.source = d.str();
         const auto kind = d.raw<std::uint8_t>();
@@ -358,6 +359,7 @@ std::vector<InputOutcome> decode_outcomes(const std::vector<std::uint8_t>& bytes
         }
         o.bytes = d.raw<std::uint64_t>();
         o.content_hash = d.raw<std::uint64_t>();
+        o.count = d.raw<std::uint64_t>();
         const auto activities = d.count(40);
         o.activities.reserve(activities);
         for (std::uint32_t i = 0; i < activities; ++i) {
@@ -400,7 +402,9 @@ void FeatureCache::close() noexcept {
 
 bool FeatureCache::try_open(std::string& problem) {
     close();
-    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+    // NOFOLLOW: a symlink planted as the cache is refused, never written through.
+    if (sqlite3_open_v2(m_path.c_str(), &m_db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
                         nullptr) != SQLITE_OK) {
         problem = m_db != nullptr ? sqlite3_errmsg(m_db) : "cannot open";
         close();
@@ -409,9 +413,21 @@ bool FeatureCache::try_open(std::string& problem) {
     sqlite3_busy_timeout(m_db, busy_timeout_ms);
     try {
         // Any read fails here on a file that is not SQLite (SQLITE_NOTADB).
-        const std::int64_t app = pragma_int(m_db, "PRAGMA application_id");
-        const std::int64_t version = pragma_int(m_db, "PRAGMA user_version");
-        const std::int64_t tables = pragma_int(m_db, "SELECT count(*) FROM sqlite_master");
+        // One read transaction: the three from the same moment, never
+        // half of another run's creation.
+        exec(m_db, "BEGIN");
+        std::int64_t app = 0;
+        std::int64_t version = 0;
+        std::int64_t tables = 0;
+        try {
+            app = pragma_int(m_db, "PRAGMA application_id");
+            version = pragma_int(m_db, "PRAGMA user_version");
+            tables = pragma_int(m_db, "SELECT count(*) FROM sqlite_master");
+        } catch (...) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        exec(m_db, "COMMIT");
         if (tables > 0 && app != application_id) {
             problem = "not an ultrastrength cache (another SQLite database)";
             return false;
@@ -430,19 +446,36 @@ bool FeatureCache::try_open(std::string& problem) {
         exec(m_db, "PRAGMA journal_mode=WAL");
         exec(m_db, "PRAGMA synchronous=NORMAL");
         if (tables == 0) {
-            exec(m_db, "BEGIN;"
-                       "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                       "CREATE TABLE inputs("
-                       "  path TEXT PRIMARY KEY,"
-                       "  size INTEGER NOT NULL,"
-                       "  mtime_ns INTEGER NOT NULL,"
-                       "  hash INTEGER NOT NULL,"
-                       "  outcomes BLOB NOT NULL,"
-                       "  indexes BLOB);"
-                       "CREATE INDEX inputs_by_hash ON inputs(hash, size);"
-                       "COMMIT;");
-            exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
-            exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
+            // Two runs may create one new cache at once: the schema and the
+            // header ids go in one write transaction, taken before looking
+            // again, so the second run waits and then finds it made.
+            exec(m_db, "BEGIN IMMEDIATE");
+            try {
+                if (pragma_int(m_db, "SELECT count(*) FROM sqlite_master") == 0) {
+                    exec(m_db, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                               "CREATE TABLE inputs("
+                               "  path TEXT PRIMARY KEY,"
+                               "  size INTEGER NOT NULL,"
+                               "  mtime_ns INTEGER NOT NULL,"
+                               "  hash INTEGER NOT NULL,"
+                               "  outcomes BLOB NOT NULL,"
+                               "  indexes BLOB);"
+                               "CREATE INDEX inputs_by_hash ON inputs(hash, size);");
+                    exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
+                    exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
+                    version = schema_version;
+                }
+                exec(m_db, "COMMIT");
+            } catch (...) {
+                sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+                throw;
+            }
+            tables = 1;
+            version = pragma_int(m_db, "PRAGMA user_version");
+            if (pragma_int(m_db, "PRAGMA application_id") != application_id) {
+                problem = "not an ultrastrength cache (another SQLite database)";
+                return false;
+            }
         }
         // Schema migrations, one step per version.
         if (tables > 0 && version < 2) {
@@ -467,6 +500,12 @@ bool FeatureCache::try_open(std::string& problem) {
             put.bind(1, std::to_string(features_version)).step();
         }
     } catch (const std::exception& e) {
+        const int code = sqlite3_errcode(m_db) & 0xFF;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            // Another run holds it: never taken for corrupt and moved aside.
+            throw std::runtime_error("cache " + m_path +
+                                     ": busy (another run is using it): " + e.what());
+        }
         problem = e.what();
         return false;
     }

@@ -1,5 +1,7 @@
 #include "store/output_lock.hpp"
 
+#include "model/safe_file.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -46,9 +48,10 @@ OutputLock::OutputLock(const std::string& folder, bool wait) {
         throw std::runtime_error(folder + ": cannot create output folder: " + ec.message());
     }
     const std::string path = folder + "/" + file_name;
-    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (m_fd < 0) {
-        throw std::runtime_error(path + ": cannot open lock file: " + std::strerror(errno));
+    try {
+        m_fd = open_owned_file(path);
+    } catch (const UnsafeFileError& e) {
+        throw std::runtime_error(std::string("cannot open the lock file: ") + e.what());
     }
     int rc = 0;
     while ((rc = ::flock(m_fd, LOCK_EX | (wait ? 0 : LOCK_NB))) != 0 && errno == EINTR) {

@@ -1,6 +1,7 @@
 #include "store/run_state.hpp"
 
 #include "converters/stream.hpp"
+#include "model/text.hpp"
 #include "plugins/writer.hpp"
 
 #include <cstdio>
@@ -36,26 +37,6 @@ bool file_as_recorded(const std::filesystem::path& out, const std::string& name,
     return std::filesystem::is_regular_file(path, ec) &&
            std::filesystem::file_size(path, ec) == size && !ec &&
            hex64(hash_file(path.string())) == hash;
-}
-
-std::vector<std::string> read_manifest(const std::filesystem::path& out) {
-    std::vector<std::string> names;
-    std::ifstream in(out / plan_manifest_name);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty()) {
-            names.push_back(line);
-        }
-    }
-    return names;
-}
-
-std::string manifest_text(const std::set<std::string>& names) {
-    std::string manifest;
-    for (const auto& name : names) {
-        manifest += name + "\n";
-    }
-    return manifest;
 }
 
 std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
@@ -105,6 +86,7 @@ std::string plan_state_text(const std::filesystem::path& out, const std::string&
     files.push_back(file_entry(out, plan_manifest_name));
     state["files"] = std::move(files);
     state["warnings"] = warnings;
+    make_valid_utf8(state);
     return state.dump(1) + "\n";
 }
 
@@ -146,6 +128,7 @@ std::string roster_state_text(const std::filesystem::path& out, const std::strin
                               {"hash", hex64(hash_file((out / name).string()))}};
     }
     doc["athletes"] = athletes;
+    make_valid_utf8(doc);
     return doc.dump(1) + "\n";
 }
 

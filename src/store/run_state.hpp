@@ -18,7 +18,8 @@
 namespace ultrastrength {
 
 /// In the output folder: the files the last run wrote, one relative name a
-/// line. The next run removes those of them it does not write again.
+/// line, written before the files themselves (plugins/writer.hpp
+/// write_managed_folder). The next run removes those it does not write again.
 inline constexpr const char* plan_manifest_name = ".ultrastrength-files";
 
 /// In the output folder: the last run's fingerprint and the size and hash of
@@ -36,11 +37,6 @@ std::string hex64(std::uint64_t value);
 /// hashes to `hash` (hex64 of hash_file), as a state file recorded it.
 bool file_as_recorded(const std::filesystem::path& out, const std::string& name, std::uint64_t size,
                       const std::string& hash);
-
-/// The names the previous run wrote into the folder (its manifest), one per line.
-std::vector<std::string> read_manifest(const std::filesystem::path& out);
-/// The manifest's bytes for these names.
-std::string manifest_text(const std::set<std::string>& names);
 
 /// An athlete folder's state as the last run left it.
 struct PlanState {

@@ -44,6 +44,22 @@ inline CliResult run_cli(const std::string& args) {
     return result;
 }
 
+/// Runs a whole shell command line; returns its stdout.
+inline std::string run_cli_shell(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        return out;
+    }
+    std::array<char, 65536> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+        out.append(buf.data(), n);
+    }
+    ::pclose(pipe);
+    return out;
+}
+
 inline std::string corpus(const std::string& relative) {
     return std::string("'") + US_CORPUS_DIR + "/" + relative + "'";
 }

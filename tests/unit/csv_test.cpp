@@ -105,7 +105,9 @@ TEST(GarminIndex, BrokenJsonIsRejected) {
         parse_export_index("[{", "x_summarizedActivities.json");
         FAIL() << "no error";
     } catch (const ReadError& e) {
-        EXPECT_STREQ(e.what(), "x_summarizedActivities.json: not valid JSON");
+        EXPECT_STREQ(e.what(),
+                     "x_summarizedActivities.json: not valid JSON: unexpected end of the file "
+                     "(byte 2)");
     }
 }
 

@@ -1,0 +1,238 @@
+// Hostile inputs and faults, below the command line: planted symlinks and
+// FIFOs in output folders, the manifest of a dead run, junk-filled zips and
+// hostile export indexes (memory bounded per input).
+#include "converters/exports/export_index.hpp"
+#include "converters/reader.hpp"
+#include "converters/scan.hpp"
+#include "model/safe_file.hpp"
+#include "plugins/writer.hpp"
+#include "store/feature_cache.hpp"
+#include "store/output_lock.hpp"
+#include "tests/support/archive_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ultrastrength {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path scratch(const std::string& name) {
+    const auto dir =
+        fs::temp_directory_path() / ("us-hostile-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+std::string slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+void spit(const fs::path& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// Issue item 1: a symlink planted as the lock file must not truncate (or
+// write) the file it points at.
+TEST(SafeFiles, LockFileSymlinkIsRefusedAndItsTargetUntouched) {
+    const auto dir = scratch("lock-link");
+    const auto victim = dir / "victim.txt";
+    spit(victim, "precious\n");
+    const auto out = dir / "out";
+    fs::create_directories(out);
+    fs::create_symlink(victim, out / OutputLock::file_name);
+    try {
+        OutputLock lock(out.string(), false);
+        FAIL() << "a symlinked lock file was used";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("symbolic link"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(slurp(victim), "precious\n");
+    fs::remove_all(dir);
+}
+
+TEST(SafeFiles, LockFileThatIsAFifoOrAHardLinkIsRefused) {
+    const auto dir = scratch("lock-fifo");
+    const auto fifo_out = dir / "fifo";
+    fs::create_directories(fifo_out);
+    ASSERT_EQ(::mkfifo((fifo_out / OutputLock::file_name).c_str(), 0644), 0);
+    EXPECT_THROW(OutputLock(fifo_out.string(), false), std::runtime_error);
+
+    const auto victim = dir / "victim.txt";
+    spit(victim, "precious\n");
+    const auto link_out = dir / "link";
+    fs::create_directories(link_out);
+    fs::create_hard_link(victim, link_out / OutputLock::file_name);
+    EXPECT_THROW(OutputLock(link_out.string(), false), std::runtime_error);
+    EXPECT_EQ(slurp(victim), "precious\n");
+    fs::remove_all(dir);
+}
+
+TEST(SafeFiles, OutputOverASymlinkReplacesTheLinkNotItsTarget) {
+    const auto dir = scratch("sink-link");
+    const auto victim = dir / "victim.txt";
+    spit(victim, "precious\n");
+    const auto out = dir / "out";
+    fs::create_directories(out);
+    fs::create_symlink(victim, out / "plan.txt");
+    ASSERT_EQ(::mkfifo((out / "plan.json").c_str(), 0644), 0);
+    FolderSink sink(out);
+    sink.put("plan.txt", "new plan\n");
+    sink.put("plan.json", "{}\n"); // a FIFO there must not block the run
+    EXPECT_EQ(slurp(victim), "precious\n");
+    EXPECT_FALSE(fs::is_symlink(out / "plan.txt"));
+    EXPECT_EQ(slurp(out / "plan.txt"), "new plan\n");
+    EXPECT_EQ(slurp(out / "plan.json"), "{}\n");
+    fs::remove_all(dir);
+}
+
+// Issue item 2: the manifest names every file before any is written, so the
+// files a dead run left are removed by the next run.
+TEST(ManagedFolder, ARunThatFailsPartWayLeavesNothingTheNextRunKeeps) {
+    const auto dir = scratch("manifest");
+    std::map<std::string, std::string> long_plan;
+    std::string all;
+    for (int i = 0; i < 12; ++i) {
+        const std::string name = "garmin-fit/w" + std::to_string(i + 10) + ".fit";
+        long_plan[name] = "session " + std::to_string(i);
+        all += name + "\n";
+    }
+    // The run fails at its sixth file (as on a full disk): a folder is in
+    // that file's place, so it cannot be renamed into place.
+    fs::create_directories(dir / "garmin-fit/w15.fit/x");
+    EXPECT_THROW(write_managed_folder(dir, long_plan, ".files"), OutputError);
+    EXPECT_TRUE(fs::exists(dir / "garmin-fit/w14.fit"));
+    EXPECT_EQ(slurp(dir / ".files"), all); // named before they were written
+    fs::remove_all(dir / "garmin-fit/w15.fit");
+
+    const std::map<std::string, std::string> short_plan{{"garmin-fit/w10.fit", "new"},
+                                                        {"plan.txt", "short"}};
+    const ManagedWrite done = write_managed_folder(dir, short_plan, ".files");
+    EXPECT_EQ(done.removed.size(), 4U); // w11..w14; the rest were never written
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file()) {
+            const auto name = fs::relative(entry.path(), dir).generic_string();
+            EXPECT_TRUE(name == ".files" || short_plan.count(name) == 1) << name;
+        }
+    }
+    EXPECT_EQ(slurp(dir / ".files"), "garmin-fit/w10.fit\nplan.txt\n");
+    fs::remove_all(dir);
+}
+
+// Issue item 8: skipped entries are counted past a limit, not kept, and the
+// summary still counts every one.
+TEST(BoundedMemory, SkippedZipEntriesAreCountedPastTheLimit) {
+    std::vector<test::ZipMember> members;
+    for (int i = 0; i < 50; ++i) {
+        members.push_back({"__MACOSX/._junk" + std::to_string(i), test::to_bytes("x")});
+        members.push_back({"junk" + std::to_string(i) + ".bin", test::to_bytes("not activity")});
+    }
+    const auto inner = test::make_zip(members);
+    const auto outer = test::make_zip({{"a.zip", inner}, {"b.zip", inner}});
+    ReaderRegistry registry;
+    register_all(registry);
+    DecodeOptions options;
+    options.limits.max_listed_skips = 10;
+    MemoryStream in(outer);
+    const auto outcomes = decode_input(registry, in, "junk.zip", options);
+    std::uint64_t listed = 0;
+    std::uint64_t counted = 0;
+    for (const auto& o : outcomes) {
+        ASSERT_EQ(o.kind, InputOutcome::Kind::skipped) << o.source << ": " << o.message;
+        (o.count == 1 ? listed : counted) += o.count;
+    }
+    EXPECT_EQ(listed, 10U);
+    EXPECT_EQ(listed + counted, 200U);
+    EXPECT_LE(outcomes.size(), 10U + 2U); // two reasons counted
+}
+
+// Issue item 8: the Garmin summaries index is streamed: deep nesting, huge
+// strings and junk are read in bounded memory, and what is usable is used.
+TEST(BoundedMemory, GarminIndexIsStreamedWithBoundedStringsAndDepth) {
+    std::string json = "[{\"summarizedActivitiesExport\": [";
+    json += "{\"name\": \"" + std::string(1 << 20, 'A') + "\", \"startTimeGmt\": 1700000000000},";
+    json += "{\"junk\": {\"a\": [1, 2, {\"b\": null}]}, \"parent\": true, \"startTimeGmt\": 1},";
+    json += "{\"name\": \"Long run\", \"activityType\": {\"typeKey\": \"trail_running\"}, "
+            "\"startTimeGmt\": 1700000500000}]}]";
+    const auto index = parse_export_index(json, "x/DI_CONNECT/x_summarizedActivities.json");
+    ASSERT_EQ(index.entries.size(), 2U);
+    EXPECT_EQ(index.entries[0].name.size(), 64U * 1024); // cut, not kept whole
+    EXPECT_EQ(index.entries[1].name, "Long run");
+    EXPECT_EQ(index.entries[1].sport, Sport::trail_running);
+
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    try {
+        parse_export_index(deep, "x_summarizedActivities.json");
+        FAIL() << "nesting accepted";
+    } catch (const ReadError& e) {
+        EXPECT_NE(std::string(e.what()).find("nested more than 64 deep"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(BoundedMemory, StravaIndexFieldsAreCut) {
+    const std::string csv = "Filename,Activity Name\nactivities/1.fit," +
+                            std::string(1 << 20, 'n') + "\nactivities/2.fit,Hill reps\n";
+    const auto index = parse_export_index(csv, "e.zip!activities.csv");
+    ASSERT_EQ(index.entries.size(), 2U);
+    EXPECT_EQ(index.entries[0].name.size(), 64U * 1024);
+    EXPECT_EQ(index.entries[1].name, "Hill reps");
+}
+
+// Issue item 7: runs creating one new cache at the same moment all use it;
+// none takes it for corrupt or moves it aside.
+TEST(CacheRace, EightRunsCreatingOneNewCacheAtOnceAllSucceed) {
+    for (int round = 0; round < 4; ++round) {
+        const auto dir = scratch("cache-race");
+        const std::string path = (dir / "features.sqlite").string();
+        int go[2];
+        ASSERT_EQ(::pipe(go), 0);
+        std::vector<pid_t> children;
+        for (int i = 0; i < 8; ++i) {
+            const pid_t pid = ::fork();
+            if (pid == 0) {
+                ::close(go[1]);
+                char c = 0;
+                [[maybe_unused]] const auto n = ::read(go[0], &c, 1); // all start together
+                try {
+                    FeatureCache cache(path);
+                    InputOutcome o;
+                    o.source = "run" + std::to_string(i) + ".fit";
+                    o.kind = InputOutcome::Kind::skipped;
+                    cache.put({o.source, 1, 1}, 7, {o});
+                    ::_exit(cache.warnings().empty() ? 0 : 1);
+                } catch (const std::exception&) {
+                    ::_exit(2);
+                }
+            }
+            children.push_back(pid);
+        }
+        ::close(go[0]);
+        ::close(go[1]); // EOF: everyone goes
+        for (const pid_t pid : children) {
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                << "round " << round << ": exit " << WEXITSTATUS(status);
+        }
+        EXPECT_FALSE(fs::exists(path + ".corrupt")) << "round " << round;
+        FeatureCache cache(path);
+        EXPECT_TRUE(cache.warnings().empty());
+        EXPECT_EQ(cache.size(), 8U);
+        fs::remove_all(dir);
+    }
+}
+
+} // namespace
+} // namespace ultrastrength
