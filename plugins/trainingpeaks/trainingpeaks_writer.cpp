@@ -1,6 +1,7 @@
 #include "plugins/trainingpeaks/trainingpeaks_writer.hpp"
 
 #include "plugins/prescription.hpp"
+#include "plugins/workout_names.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,15 +14,22 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// POST /v2/workouts/plan body (TrainingPeaks PartnersAPI wiki, "Workouts Create").
-Json planned_workout(const Plan& plan, const PlanSession& session, const WriteOptions& options) {
+/// The Partner API plans workouts from 7 days before the day of the request
+/// to one year after it, and refuses other days (PartnersAPI wiki, "Workouts
+/// Create"; output-formats.md §3.1).
+constexpr std::int64_t window_past_days = 7;
+constexpr std::int64_t window_ahead_days = 365;
+
+/// POST /v2/workouts/plan body (TrainingPeaks PartnersAPI wiki, "Workouts Create"):
+/// every field the API requires (AthleteId, WorkoutDay, WorkoutType) and the
+/// optional ones a strength session fills.
+Json planned_workout(const Plan& plan, const PlanSession& session, std::int64_t athlete_id,
+                     const std::string& title, WeightUnit unit) {
     Json out;
-    if (options.trainingpeaks_athlete_id) {
-        out["AthleteId"] = *options.trainingpeaks_athlete_id;
-    }
+    out["AthleteId"] = athlete_id;
     out["WorkoutDay"] = format_date(session.date);
     out["WorkoutType"] = "strength";
-    out["Title"] = session.title;
+    out["Title"] = title;
     if (session.estimated_minutes > 0) {
         // Decimal hours; two decimals are finer than the minutes we plan in.
         out["TotalTimePlanned"] = std::round(session.estimated_minutes / 60.0 * 100.0) / 100.0;
@@ -30,7 +38,7 @@ Json planned_workout(const Plan& plan, const PlanSession& session, const WriteOp
         out["TSSPlanned"] = std::round(session.estimated_load * 10.0) / 10.0;
     }
     // TrainingPeaks renders line breaks and Unicode, not Markdown or HTML (§3.2).
-    out["Description"] = detail::prescription_text(plan, session, options.weight_unit);
+    out["Description"] = detail::prescription_text(plan, session, unit);
     Json tags = Json::array({"strength", std::string(to_string(session.phase))});
     if (const auto kind = detail::slug(session.kind, 40);
         !kind.empty() && kind != "strength" && kind != to_string(session.phase)) {
@@ -51,12 +59,45 @@ public:
 
     void write(const Plan& plan, const WriteOptions& options, OutputSink& sink) const override {
         const auto stems = detail::session_file_stems(plan);
+        const auto names = detail::workout_names(plan);
+        const std::int64_t today =
+            options.today ? days_from_civil(*options.today) : days_from_civil(plan.start) - 1;
+        std::string outside;
+        std::size_t outside_count = 0;
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
-            sink.put("trainingpeaks/" + stems[i] + ".json",
-                     planned_workout(plan, session, options).dump(2) + '\n');
             sink.put("trainingpeaks/" + stems[i] + ".txt",
                      detail::prescription_text(plan, session, options.weight_unit));
+            if (!options.trainingpeaks_athlete_id) {
+                continue;
+            }
+            const std::int64_t day = days_from_civil(session.date);
+            if (day < today - window_past_days || day > today + window_ahead_days) {
+                outside += (outside_count++ == 0 ? "" : ", ") + format_date(session.date);
+                continue;
+            }
+            sink.put("trainingpeaks/" + stems[i] + ".json",
+                     planned_workout(plan, session, *options.trainingpeaks_athlete_id,
+                                     names[i].full, options.weight_unit)
+                             .dump(2) +
+                         '\n');
+        }
+        if (plan.sessions.empty()) {
+            return;
+        }
+        if (!options.trainingpeaks_athlete_id) {
+            sink.note("trainingpeaks",
+                      "no TrainingPeaks JSON written: the Partner API needs the athlete's "
+                      "TrainingPeaks id (--trainingpeaks-athlete-id, or the roster's "
+                      "trainingpeaks_athlete_id column); the readable .txt files are written",
+                      OutputSink::NoteLevel::action);
+        } else if (outside_count > 0) {
+            sink.note("trainingpeaks",
+                      std::to_string(outside_count) +
+                          " session(s) outside the Partner API's window (7 days before to 365 "
+                          "days after " +
+                          format_date(civil_from_days(today)) +
+                          "), written as .txt only: " + outside);
         }
     }
 };

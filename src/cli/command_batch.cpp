@@ -287,6 +287,11 @@ int CommandBatch::run() {
         result.ran = true;
         result.outcome = run_plan(request);
         PlanOutcome& outcome = result.outcome;
+        if (!m_common.quiet) {
+            for (const auto& notice : outcome.notices) {
+                std::cerr << "note: " << row.id << ": " << notice << '\n';
+            }
+        }
         if (cache) {
             for (; cache_warnings_shown < cache->warnings().size(); ++cache_warnings_shown) {
                 std::cerr << "warning: " << cache->warnings()[cache_warnings_shown] << '\n';

@@ -303,6 +303,11 @@ int CommandPlan::run() {
     } else if (!m_request.out_dir && !m_common.quiet) {
         std::fwrite(o.plan_text.data(), 1, o.plan_text.size(), stdout);
     }
+    if (!m_common.quiet && !m_common.verbose) {
+        for (const auto& notice : o.notices) {
+            std::cerr << "note: " << notice << '\n';
+        }
+    }
     if (m_common.verbose) {
         for (const auto& w : o.warnings) {
             std::cerr << "note: " << w << '\n';

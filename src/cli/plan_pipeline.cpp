@@ -8,6 +8,7 @@
 #include "plan/plan_json.hpp"
 #include "plan/planner.hpp"
 #include "plan/prescription.hpp"
+#include "plugins/ics/ics_writer.hpp"
 #include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
 
@@ -238,16 +239,39 @@ std::optional<Json> matching_state(const std::filesystem::path& out,
     return state;
 }
 
+/// The calendar state the folder's last run kept (its "calendar" member),
+/// whatever that run's fingerprint: SEQUENCE and DTSTAMP carry on from it.
+std::optional<CalendarState> previous_calendar_state(const std::filesystem::path& out) {
+    std::ifstream in(out / plan_state_name, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    const Json state = Json::parse(in, nullptr, false);
+    if (state.is_discarded() || !state.is_object() || !state.contains("calendar")) {
+        return std::nullopt;
+    }
+    return calendar_state_from_json(state["calendar"].dump());
+}
+
 void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
     const auto previous = read_manifest(out / plan_manifest_name);
+    WriteOptions options = request.write_options;
+    if (!options.today) {
+        options.today = civil_from_days(outcome.history.today);
+    }
+    const bool calendar =
+        std::find(request.formats.begin(), request.formats.end(), "ics") != request.formats.end();
+    if (calendar) {
+        options.calendar_state = previous_calendar_state(out);
+    }
     FolderSink sink(out);
     sink.put("plan.json", outcome.plan_json);
     sink.put("plan.txt", outcome.plan_text);
     for (const std::string& name : request.formats) {
         const Writer* writer = writers().find(name);
-        writer->write(outcome.plan, request.write_options, sink);
+        writer->write(outcome.plan, options, sink);
     }
     std::set<std::string> written;
     for (const auto& entry : sink.entries()) {
@@ -290,6 +314,9 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     }
     for (const auto& note : sink.notes()) {
         outcome.warnings.push_back(note.file + ": " + note.message);
+        if (note.level == OutputSink::NoteLevel::action) {
+            outcome.notices.push_back(note.file + ": " + note.message);
+        }
     }
     // The state goes after the manifest: a run killed before it leaves the
     // previous state, whose fingerprint or file hashes no longer match.
@@ -302,6 +329,10 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     files.push_back(file_entry(out, plan_manifest_name));
     state["files"] = std::move(files);
     state["warnings"] = outcome.warnings;
+    if (calendar) {
+        state["calendar"] =
+            Json::parse(calendar_state_to_json(ics_calendar_state(outcome.plan, options)));
+    }
     sink.put(plan_state_name, state.dump(1) + "\n");
 }
 
