@@ -510,6 +510,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     ctx.athlete_name = request.athlete_name;
     const std::int64_t start = request.start ? days_from_civil(*request.start) : h.today + 1;
     ctx.start = civil_from_days(start);
+    const std::int64_t monday = start - weekday_of(ctx.start); // plan weeks are calendar weeks
 
     // The A race: the first named race on or after the plan start.
     std::optional<Race> ahead;
@@ -522,7 +523,8 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     if (request.weeks) {
         ctx.weeks = *request.weeks;
     } else if (ahead) {
-        const std::int64_t days = days_from_civil(ahead->date) - start + 1;
+        // Calendar weeks (Monday-Sunday) up to and including the race week.
+        const std::int64_t days = days_from_civil(ahead->date) - monday + 1;
         ctx.weeks = static_cast<int>(std::clamp<std::int64_t>((days + 6) / 7, 1, 52));
     } else {
         ctx.weeks = 4;
@@ -616,7 +618,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     }
     const double ahead_effort = ahead ? race_effort_km(*ahead).value_or(50.0) : 0.0;
     for (int w = 0; w < ctx.weeks; ++w) {
-        const std::int64_t ws = start + 7 * static_cast<std::int64_t>(w);
+        const std::int64_t ws = monday + 7 * static_cast<std::int64_t>(w);
         PlanWeekPhase wp{carried, confidence};
         std::optional<Phase> scheduled;
         if (ahead) {

@@ -71,14 +71,18 @@ struct LoadState {
 struct PlanWeekPhase {
     Phase phase = Phase::early;
     PlanConfidence confidence = PlanConfidence::medium;
+    /// The race schedule asks for a later phase than the history supports (§3.1).
+    bool behind_plan = false;
 };
 
 struct PlanContext {
     std::string athlete_id; ///< stable id (roster id or folder name); part of session ids
     std::string athlete_name;
-    CivilDate start; ///< first plan day (any weekday); week k = start + 7k ... +6
-    int weeks = 4;   ///< number of plan weeks, 1-52
-    std::vector<PlanWeekPhase> week_phases; ///< one per plan week (§3), size == weeks
+    /// First plan day (any weekday). Plan weeks are calendar weeks: week k runs from
+    /// the Monday on or before `start` plus 7k to its Sunday; the first one from `start`.
+    CivilDate start;
+    int weeks = 4;                          ///< number of calendar weeks, 1-52
+    std::vector<PlanWeekPhase> week_phases; ///< one per calendar week (§3), size == weeks
 
     std::optional<Race> race;             ///< the A race: date, km, D+ (§3.1)
     std::optional<double> race_descent_m; ///< the A race's D− in m (§4.5 eccentric rule)

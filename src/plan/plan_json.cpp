@@ -130,6 +130,24 @@ std::string plan_to_json(const Plan& plan) {
         sessions.push_back(s);
     }
     out["sessions"] = sessions;
+    ordered_json weeks = ordered_json::array();
+    for (const PlanWeek& week : plan.weeks_overview) {
+        ordered_json w;
+        w["start"] = format_date(week.start);
+        w["phase"] = to_string(week.phase);
+        w["sessions"] = week.sessions;
+        w["minutes"] = week.minutes;
+        w["strength_load"] = tenth(week.strength_load);
+        w["running_load"] = tenth(week.running_load);
+        w["plyometric_contacts"] = week.plyometric_contacts;
+        w["heavy_sets"] = week.heavy_sets;
+        w["eccentric_sets"] = week.eccentric_sets;
+        w["lighter"] = week.lighter;
+        w["behind_plan"] = week.behind_plan;
+        w["note"] = week.note;
+        weeks.push_back(w);
+    }
+    out["weeks_overview"] = weeks;
     return out.dump(2) + "\n";
 }
 

@@ -58,7 +58,7 @@ public:
     Planner(const PlanContext& context, const ExerciseLibrary& library, const Prescriptions& rx,
             std::vector<SessionTrace>* trace)
         : m_ctx(context), m_lib(library), m_rx(rx), m_trace(trace),
-          m_start(days_from_civil(context.start)) {}
+          m_start(days_from_civil(context.start)), m_monday(m_start - weekday_of(context.start)) {}
 
     Plan run();
 
@@ -75,6 +75,9 @@ private:
                       int rotation, SessionTrace* trace) const;
     double session_minutes(const PlanSession& session) const;
     double session_load(const PlanSession& session) const;
+    bool lighter_week(int week) const;
+    int session_contacts(const PlanSession& session) const;
+    std::vector<PlanWeek> weeks_overview(const Plan& plan) const;
 
     // Projected fitness/fatigue (analysis.md §1.4), index 0 = the day before the plan.
     double ctl_on(std::int64_t index) const;
@@ -84,8 +87,10 @@ private:
     const Prescriptions& m_rx;
     std::vector<SessionTrace>* m_trace;
     std::int64_t m_start;
+    std::int64_t m_monday; // plan weeks are calendar weeks (Monday-Sunday) from this day
     std::vector<RaceMark> m_races;
-    std::vector<double> m_ctl; // m_ctl[i] = CTL at the end of plan day i - 1
+    std::vector<bool> m_week_lighter; // per plan week: a lighter (deload) week
+    std::vector<double> m_ctl;        // m_ctl[i] = CTL at the end of plan day i - 1
     std::vector<double> m_atl;
 };
 
@@ -204,7 +209,7 @@ std::vector<SessionGroups> Planner::week_template(int week, std::string* why) co
         return p.sessions_later_weeks;
     }
     if (phase == Phase::recovery && !p.sessions_first_half.empty()) {
-        const std::int64_t week_start = m_start + 7 * week;
+        const std::int64_t week_start = m_monday + 7 * week;
         for (auto it = m_races.rbegin(); it != m_races.rend(); ++it) {
             if (it->day < week_start) {
                 if (week_start - it->day < it->recovery_days / 2) {
@@ -224,10 +229,11 @@ std::vector<SessionGroups> Planner::week_template(int week, std::string* why) co
 std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> last_session) const {
     std::string template_why;
     const std::vector<SessionGroups> sessions = week_template(week, &template_why);
-    const std::int64_t first = m_start + 7 * week;
+    const std::int64_t monday = m_monday + 7 * week;
+    const std::int64_t first = std::max(m_start, monday);
     const int min_gap = m_rx.rules.min_days_between_sessions;
     std::vector<std::int64_t> open;
-    for (std::int64_t day = first; day < first + 7; ++day) {
+    for (std::int64_t day = first; day < monday + 7; ++day) {
         if (day_open(day) && (!last_session || day - *last_session >= min_gap)) {
             open.push_back(day);
         }
@@ -659,6 +665,84 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
     return session;
 }
 
+bool Planner::lighter_week(int week) const {
+    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
+    const bool progresses = phase == Phase::off_season || phase == Phase::early ||
+                            phase == Phase::mid || phase == Phase::late;
+    const int cycle = m_rx.rules.deload_every_weeks;
+    return progresses && phase_week(week) % cycle == cycle - 1;
+}
+
+int Planner::session_contacts(const PlanSession& session) const {
+    int contacts = 0;
+    for (const PlanBlock& block : session.blocks) {
+        if (block.group != ExerciseGroup::plyometric) {
+            continue;
+        }
+        for (const PlanStep& step : block.steps) {
+            const Exercise* e = m_lib.find(step.exercise_id);
+            const int per_rep = e != nullptr ? e->contacts_per_rep : 1;
+            contacts += step.reps.value_or(0) * per_rep * (step.per_side ? 2 : 1) * block.sets;
+        }
+    }
+    return contacts;
+}
+
+// One entry per calendar week (Monday-Sunday): what plan.txt's overview and
+// plan.json's `weeks` show.
+std::vector<PlanWeek> Planner::weeks_overview(const Plan& plan) const {
+    std::vector<PlanWeek> weeks;
+    for (int w = 0; w < m_ctx.weeks; ++w) {
+        const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(w)];
+        const std::int64_t monday = m_monday + 7 * w;
+        const std::int64_t planned_days = monday + 7 - std::max(m_start, monday);
+        PlanWeek week;
+        week.start = civil_from_days(monday);
+        week.phase = wp.phase;
+        week.running_load =
+            std::round(m_ctx.load.mean_daily_run_load * static_cast<double>(planned_days) * 10) /
+            10;
+        week.lighter = lighter_week(w);
+        week.behind_plan = wp.behind_plan;
+        for (const PlanSession& session : plan.sessions) {
+            const std::int64_t day = days_from_civil(session.date);
+            if (day < monday || day > monday + 6) {
+                continue;
+            }
+            ++week.sessions;
+            week.minutes += session.estimated_minutes;
+            week.strength_load += session.estimated_load;
+            week.plyometric_contacts += session_contacts(session);
+            for (const PlanBlock& block : session.blocks) {
+                if (block.group == ExerciseGroup::heavy) {
+                    week.heavy_sets += block.sets;
+                } else if (block.group == ExerciseGroup::eccentric) {
+                    week.eccentric_sets += block.sets;
+                }
+            }
+        }
+        week.strength_load = std::round(week.strength_load * 10) / 10;
+        std::vector<std::string> notes;
+        if (planned_days < 7) {
+            notes.push_back("plan starts " + std::string(weekday_name(weekday_of(m_ctx.start))));
+        }
+        if (week.lighter) {
+            notes.push_back("lighter week");
+        }
+        if (week.behind_plan) {
+            notes.push_back("behind plan");
+        }
+        if (week.sessions == 0) {
+            notes.push_back("no strength session");
+        }
+        for (std::size_t i = 0; i < notes.size(); ++i) {
+            week.note += (i == 0 ? "" : ", ") + notes[i];
+        }
+        weeks.push_back(std::move(week));
+    }
+    return weeks;
+}
+
 Plan Planner::run() {
     if (m_ctx.weeks < 1 || m_ctx.weeks > 52) {
         throw std::invalid_argument("plan weeks must be 1-52, got " + std::to_string(m_ctx.weeks));
@@ -699,7 +783,7 @@ Plan Planner::run() {
     // A recovery phase with no race on record: assume the race ended the day before it began.
     for (int w = 0; w < m_ctx.weeks; ++w) {
         if (m_ctx.week_phases[static_cast<std::size_t>(w)].phase == Phase::recovery) {
-            const std::int64_t begin = m_start + 7 * w;
+            const std::int64_t begin = std::max(m_start, m_monday + 7 * w);
             const bool known = std::any_of(m_races.begin(), m_races.end(), [&](const RaceMark& r) {
                 return r.day < begin && begin - r.day <= 28;
             });
@@ -741,7 +825,8 @@ Plan Planner::run() {
 
     const double decay_ctl = 1 - std::exp(-1.0 / 42);
     const double decay_atl = 1 - std::exp(-1.0 / 7);
-    const std::int64_t days = 7 * static_cast<std::int64_t>(m_ctx.weeks);
+    // Calendar weeks: the first one runs from the start day to its Sunday.
+    const std::int64_t days = m_monday + 7 * static_cast<std::int64_t>(m_ctx.weeks) - m_start;
     m_ctl.assign(1, load.ctl);
     m_atl.assign(1, load.atl);
     std::optional<std::int64_t> last_session;
@@ -749,8 +834,8 @@ Plan Planner::run() {
     int rotation = 0;
     for (std::int64_t i = 0; i < days; ++i) {
         const std::int64_t day = m_start + i;
-        const int week = static_cast<int>(i / 7);
-        if (i % 7 == 0) {
+        const int week = static_cast<int>((day - m_monday) / 7);
+        if (i == 0 || (day - m_monday) % 7 == 0) {
             week_slots = schedule_week(week, last_session);
         }
         const double run_load = load.mean_daily_run_load;
@@ -845,6 +930,7 @@ Plan Planner::run() {
         m_ctl.push_back(ctl);
         m_atl.push_back(atl);
     }
+    plan.weeks_overview = weeks_overview(plan);
     if (plan.sessions.empty()) {
         plan.notes.push_back("no strength session fits this period (race, recovery, rest days "
                              "and long-run spacing leave no day)");

@@ -64,6 +64,7 @@ void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<Sess
     const Prescriptions& rx = builtin_prescriptions();
     ASSERT_EQ(plan.sessions.size(), trace.size());
     const std::int64_t start = day_of(ctx.start);
+    const std::int64_t monday = start - weekday_of(ctx.start); // plan weeks are calendar weeks
     std::vector<RaceCheck> races;
     if (ctx.race) {
         races.push_back({day_of(ctx.race->date),
@@ -83,11 +84,11 @@ void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<Sess
         SCOPED_TRACE(s.id);
         // Dates, ids, phase.
         ASSERT_GE(day, start);
-        ASSERT_LT(day, start + 7 * ctx.weeks);
-        EXPECT_EQ(s.phase, ctx.week_phases[static_cast<std::size_t>((day - start) / 7)].phase);
+        ASSERT_LT(day, monday + 7 * ctx.weeks);
+        EXPECT_EQ(s.phase, ctx.week_phases[static_cast<std::size_t>((day - monday) / 7)].phase);
         EXPECT_EQ(s.id, ctx.athlete_id + "-" + format_date(s.date) + "-" + s.kind);
         EXPECT_TRUE(ids.insert(s.id).second);
-        ++per_week[(day - start) / 7];
+        ++per_week[(day - monday) / 7];
         // §4.4 rule 4: sessions at least 48 h apart.
         if (i > 0) {
             EXPECT_GE(day - day_of(plan.sessions[i - 1].date), 2);
@@ -162,7 +163,7 @@ void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<Sess
             EXPECT_FALSE(has_block(s, ExerciseGroup::plyometric));
         }
         const double confidence =
-            ctx.week_phases[static_cast<std::size_t>((day - start) / 7)].confidence ==
+            ctx.week_phases[static_cast<std::size_t>((day - monday) / 7)].confidence ==
                     PlanConfidence::low
                 ? 0.8
                 : 1.0;
@@ -237,6 +238,23 @@ void check_plan(const PlanContext& ctx, const Plan& plan, const std::vector<Sess
     }
     for (const auto& [week, count] : per_week) {
         EXPECT_LE(count, 3) << "week " << week;
+    }
+    // One overview entry per calendar week, Monday first, summing its sessions.
+    ASSERT_EQ(plan.weeks_overview.size(), static_cast<std::size_t>(ctx.weeks));
+    for (std::size_t w = 0; w < plan.weeks_overview.size(); ++w) {
+        const PlanWeek& week = plan.weeks_overview[w];
+        EXPECT_EQ(day_of(week.start), monday + 7 * static_cast<std::int64_t>(w));
+        EXPECT_EQ(weekday_of(week.start), 0);
+        EXPECT_EQ(week.phase, ctx.week_phases[w].phase);
+        const auto found = per_week.find(static_cast<std::int64_t>(w));
+        EXPECT_EQ(week.sessions, found == per_week.end() ? 0 : found->second);
+        int minutes = 0;
+        for (const PlanSession& s : plan.sessions) {
+            if ((day_of(s.date) - monday) / 7 == static_cast<std::int64_t>(w)) {
+                minutes += s.estimated_minutes;
+            }
+        }
+        EXPECT_EQ(week.minutes, minutes);
     }
 }
 
