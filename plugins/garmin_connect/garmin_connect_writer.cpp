@@ -16,7 +16,8 @@ using Json = nlohmann::ordered_json;
 
 // Id/key tables of §2.2 ("from /workout-service/workout/types").
 Json sport_strength() {
-    return {{"sportTypeId", 5}, {"sportTypeKey", "strength_training"}, {"displayOrder", 5}};
+    // As Connect returns it for a strength workout read back (tests/data/connect).
+    return {{"sportTypeId", 5}, {"sportTypeKey", "strength_training"}, {"displayOrder", 4}};
 }
 Json step_type(int id, const char* key) {
     return {{"stepTypeId", id}, {"stepTypeKey", key}, {"displayOrder", id}};

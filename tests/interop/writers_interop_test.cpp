@@ -121,6 +121,40 @@ cli::PlanRequest sample_athlete_request() {
     request.inputs = {std::string(US_SOURCE_DIR) + "/samples/athlete/"};
     return request;
 }
+
+/// The two plans: the sample athlete's year-long plan with body
+/// weight only, and a gym plan with known 1RMs (`--1rm`).
+cli::PlanRequest year_body_weight_request() {
+    cli::PlanRequest request = sample_athlete_request();
+    request.weeks = 52;
+    request.equipment = std::set<std::string>{"none"};
+    return request;
+}
+cli::PlanRequest gym_one_rep_max_request() {
+    cli::PlanRequest request = sample_athlete_request();
+    request.weeks = 11;
+    request.equipment = std::set<std::string>{"band", "dumbbell", "barbell", "box", "gym"};
+    request.one_rep_max_kg = {{"trap_bar_deadlift", 140.0},
+                              {"romanian_deadlift_barbell", 100.0},
+                              {"rfe_split_squat_barbell", 70.0},
+                              {"goblet_squat", 40.0},
+                              {"seated_calf_raise", 120.0}};
+    return request;
+}
+
+const Plan& planned(const cli::PlanRequest& request) {
+    static std::map<std::string, Plan> cache;
+    const std::string key =
+        std::to_string(request.weeks.value_or(0)) + std::to_string(request.one_rep_max_kg.size());
+    if (const auto it = cache.find(key); it != cache.end()) {
+        return it->second;
+    }
+    auto outcome = cli::run_plan(request);
+    if (!outcome.error.empty() || outcome.plan.sessions.empty()) {
+        throw std::runtime_error("plan failed: " + outcome.error);
+    }
+    return cache.emplace(key, std::move(outcome.plan)).first->second;
+}
 #endif
 
 /// Every plan the writers are checked on: the hand-built plans; once the
@@ -176,6 +210,8 @@ const std::vector<Plan>& sample_plans() {
             }
             out.push_back(std::move(outcome.plan));
         }
+        out.push_back(planned(year_body_weight_request()));
+        out.push_back(planned(gym_one_rep_max_request()));
 #endif
         return out;
     }();
@@ -621,6 +657,105 @@ TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
     }
 }
 
+/// Every object of a Connect workout by kind: "workout", "segment", and each
+/// step's "type" (ExecutableStepDTO, RepeatGroupDTO).
+void objects_by_kind(const Json& workout, std::map<std::string, std::vector<const Json*>>& out) {
+    out["workout"].push_back(&workout);
+    for (const auto& segment : workout["workoutSegments"]) {
+        out["segment"].push_back(&segment);
+        std::vector<const Json*> steps;
+        collect_steps(segment["workoutSteps"], steps);
+        for (const auto* step : steps) {
+            out[(*step)["type"].get<std::string>()].push_back(step);
+        }
+    }
+}
+
+// Our Connect workouts against a strength workout built in Connect and read
+// back (tests/data/connect, re-created from ColinPlatt/workout-relay's
+// read-back): every key we write is one Connect returns for that kind of
+// object, with the same JSON type; every id/key object (sport, step type, end
+// condition, target, weight unit) equals Connect's; weights are kilograms as
+// Connect stores them (6.0 for 6 kg); a step without a Garmin exercise is the
+// category with an empty name, as Connect writes it.
+TEST(GarminConnectInterop, MatchesAConnectReadBack) {
+    const auto readback = Json::parse(
+        read_file(fs::path(US_SOURCE_DIR) / "tests/data/connect/strength_workout_readback.json"));
+    std::map<std::string, std::vector<const Json*>> theirs;
+    objects_by_kind(readback, theirs);
+    ASSERT_FALSE(theirs["ExecutableStepDTO"].empty());
+    ASSERT_FALSE(theirs["RepeatGroupDTO"].empty());
+    // The read-back's own weights: kilograms, not grams.
+    bool six_kg = false;
+    for (const auto* step : theirs["ExecutableStepDTO"]) {
+        if ((*step)["exerciseName"] == "KETTLEBELL_SWING") {
+            six_kg =
+                (*step)["weightValue"] == 6.0 && (*step)["weightUnit"]["unitKey"] == "kilogram";
+        }
+    }
+    ASSERT_TRUE(six_kg);
+
+    const Plan plan = test::runner_plan();
+    MemorySink sink;
+    writer_named("garmin-connect").write(plan, {}, sink);
+    const auto stems = detail::session_file_stems(plan);
+    std::size_t loads = 0;
+    std::size_t category_only = 0;
+    for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+        const auto ours = Json::parse(sink.files().at("garmin-connect/" + stems[i] + ".json"));
+        std::map<std::string, std::vector<const Json*>> mine;
+        objects_by_kind(ours, mine);
+        for (const auto& [kind, objects] : mine) {
+            ASSERT_TRUE(theirs.count(kind)) << kind;
+            for (const auto* object : objects) {
+                for (const auto& [key, value] : object->items()) {
+                    SCOPED_TRACE(kind + "." + key);
+                    bool known = false;
+                    bool same_type = false;
+                    bool same_object = !value.is_object();
+                    for (const auto* other : theirs[kind]) {
+                        if (!other->contains(key)) {
+                            continue;
+                        }
+                        known = true;
+                        const auto& their = (*other)[key];
+                        same_type = same_type || their.is_null() ||
+                                    (their.is_number() && value.is_number()) ||
+                                    their.type() == value.type();
+                        same_object = same_object || their == value;
+                    }
+                    EXPECT_TRUE(known) << "Connect returns no such key";
+                    EXPECT_TRUE(same_type) << value.dump();
+                    EXPECT_TRUE(same_object) << "not as Connect returns it: " << value.dump();
+                }
+            }
+        }
+        std::vector<const PlanStep*> plan_steps;
+        for (const auto& block : plan.sessions[i].blocks) {
+            for (const auto& step : block.steps) {
+                plan_steps.push_back(&step);
+            }
+        }
+        std::size_t e = 0;
+        for (const auto* step : mine["ExecutableStepDTO"]) {
+            if ((*step)["stepType"]["stepTypeKey"] != "interval") {
+                continue;
+            }
+            const PlanStep& ex = *plan_steps.at(e++);
+            if (ex.load_kg) {
+                EXPECT_DOUBLE_EQ((*step)["weightValue"].get<double>(), *ex.load_kg) << ex.name;
+                ++loads;
+            }
+            if (!ex.fit_title.empty()) {
+                EXPECT_EQ((*step)["exerciseName"], "") << ex.name;
+                ++category_only;
+            }
+        }
+    }
+    EXPECT_GT(loads, 0U);
+    EXPECT_GT(category_only, 0U);
+}
+
 TEST(GarminConnectInterop, SchemaRejectsAWorkoutWithoutSport) {
     TempDir dir;
     write_with(writer_named("garmin-connect"), test::band_only_plan(), dir.path);
@@ -959,6 +1094,62 @@ TEST(IcsInterop, PlanCommandKeepsTheCalendarStateInTheOutputFolder) {
         "DTSTAMP:20260102T030405Z\r\nLAST-MODIFIED:20260102T030405Z\r\nSEQUENCE:3\r\n";
     EXPECT_EQ(text.substr(event + 4 + uid.size() + 2, want.size()), want)
         << text.substr(event, 200);
+}
+#endif
+
+#ifdef US_HAVE_PLAN_PIPELINE
+// The acceptance plans (both are also among sample_plans(), so every
+// check above runs over them): a year of body-weight sessions and a gym plan
+// with 1RMs. Names are distinct in each; the gym plan carries loads; a rerun
+// of the year's calendar with one changed session raises only its SEQUENCE.
+TEST(AcceptancePlans, YearOfBodyWeightAndGymWithOneRepMax) {
+    const Plan& year = planned(year_body_weight_request());
+    const Plan& gym = planned(gym_one_rep_max_request());
+    EXPECT_GE(year.sessions.size(), 90U);
+    EXPECT_GE(gym.sessions.size(), 18U);
+    for (const Plan* plan : {&year, &gym}) {
+        std::set<std::string> full;
+        std::set<std::string> watch;
+        std::set<std::string> titles;
+        for (const auto& name : detail::workout_names(*plan)) {
+            EXPECT_TRUE(full.insert(name.full).second) << name.full;
+            EXPECT_TRUE(watch.insert(name.watch).second) << name.watch;
+            EXPECT_LE(name.watch.size(), detail::watch_name_max_bytes);
+        }
+        for (const auto& session : plan->sessions) {
+            titles.insert(session.title);
+        }
+        // The planner's titles repeat (a handful for a whole year); the names do not.
+        EXPECT_LT(titles.size(), plan->sessions.size() / 4);
+        EXPECT_EQ(full.size(), plan->sessions.size());
+    }
+    std::size_t loads = 0;
+    for (const auto& session : gym.sessions) {
+        for (const auto& block : session.blocks) {
+            for (const auto& step : block.steps) {
+                loads += step.load_kg ? 1 : 0;
+            }
+        }
+    }
+    EXPECT_GT(loads, 0U) << "the gym plan should prescribe loads from the 1RMs";
+
+    Plan changed = year;
+    const auto [first, state] = write_calendar(year, std::nullopt, CivilDate{2026, 11, 22});
+    const auto [same, state2] = write_calendar(year, state, CivilDate{2026, 11, 29});
+    EXPECT_EQ(same, first);
+    const std::size_t k = changed.sessions.size() / 2;
+    changed.sessions[k].blocks.back().sets += 1;
+    const auto [next, state3] = write_calendar(changed, state2, CivilDate{2026, 11, 29});
+    const auto before = calendar_events(first);
+    const auto after = calendar_events(next);
+    ASSERT_EQ(before.size(), after.size());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        if (i == k) {
+            EXPECT_NE(after[i].find("SEQUENCE:1\r\n"), std::string::npos);
+        } else {
+            EXPECT_EQ(after[i], before[i]) << "event " << i;
+        }
+    }
 }
 #endif
 
