@@ -49,8 +49,8 @@ struct PlannedAthlete {
 };
 
 /// Every athlete's TrainingPeaks planned workouts in one JSON array, in
-/// roster order (the trainingpeaks writer's objects, AthleteId included
-/// when the roster gives it).
+/// roster order (the trainingpeaks writer's objects; an athlete without a
+/// TrainingPeaks id in the roster has none, as the Partner API requires it).
 std::string roster_trainingpeaks_json(const std::vector<PlannedAthlete>& athletes,
                                       const WriterRegistry& writers);
 /// Every athlete's sessions in one CSV (the csv writer's columns, one header).
