@@ -668,4 +668,27 @@ std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
     return scan(registry, paths, options).outcomes;
 }
 
+ScanSummary summarize(const std::vector<InputOutcome>& outcomes) {
+    ScanSummary s;
+    s.inputs = outcomes.size();
+    for (const auto& o : outcomes) {
+        // An input whose activities were all found elsewhere was still read.
+        switch (o.kind) {
+        case InputOutcome::Kind::read:
+        case InputOutcome::Kind::duplicate:
+            ++s.read;
+            break;
+        case InputOutcome::Kind::skipped:
+            ++s.skipped;
+            break;
+        case InputOutcome::Kind::rejected:
+            ++s.rejected;
+            break;
+        }
+        s.activities += o.activities.size();
+        s.merged += o.duplicates.size();
+    }
+    return s;
+}
+
 } // namespace ultrastrength

@@ -99,6 +99,18 @@ struct ScanResult {
 ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& paths,
                 const ScanOptions& options);
 
+/// Counts of a scan's outcomes, for summaries and exit codes.
+struct ScanSummary {
+    std::size_t inputs = 0;
+    std::size_t read = 0;
+    std::size_t skipped = 0;
+    std::size_t rejected = 0;
+    std::size_t merged = 0; ///< duplicates of an activity already listed
+    std::size_t activities = 0;
+};
+
+ScanSummary summarize(const std::vector<InputOutcome>& outcomes);
+
 /// scan(), outcomes only.
 std::vector<InputOutcome> scan_inputs(const ReaderRegistry& registry,
                                       const std::vector<std::string>& paths,

@@ -140,6 +140,16 @@ public:
     /// Writes every file for `plan` into `sink`. Deterministic: the same plan
     /// and options give byte-identical files (no clock, no randomness).
     virtual void write(const Plan& plan, const WriteOptions& options, OutputSink& sink) const = 0;
+
+    /// One athlete's plan and the options its files are written with.
+    struct RosterPlan {
+        const Plan* plan = nullptr;
+        WriteOptions options;
+    };
+    /// Writes the roster-wide file of this target, when it has one (every
+    /// athlete's sessions for one import by a coach), into `sink`; plans in
+    /// roster order. Deterministic like write(). The default writes nothing.
+    virtual void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const;
 };
 
 class WriterRegistry {

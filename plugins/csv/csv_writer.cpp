@@ -55,49 +55,69 @@ public:
     std::string_view extension() const noexcept override { return ".csv"; }
 
     void write(const Plan& plan, const WriteOptions& /*options*/, OutputSink& sink) const override {
-        // RFC 4180: CRLF after every record, the header included.
+        sink.put("csv/" + detail::athlete_stem(plan) + ".csv", header() + rows(plan));
+    }
+
+    /// plans.csv: every athlete's rows under one header, in roster order.
+    void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const override {
         std::string out;
-        auto row = [&out](const std::vector<std::string>& fields) {
-            for (std::size_t i = 0; i < fields.size(); ++i) {
-                if (i > 0) {
-                    out += ',';
-                }
-                out += detail::csv_field(fields[i]);
+        for (const auto& athlete : plans) {
+            out += (out.empty() ? header() : std::string()) + rows(*athlete.plan);
+        }
+        sink.put("plans.csv", out);
+    }
+
+private:
+    // RFC 4180: CRLF after every record, the header included.
+    static void row(std::string& out, const std::vector<std::string>& fields) {
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i > 0) {
+                out += ',';
             }
-            out += "\r\n";
-        };
-        row(std::vector<std::string>(std::begin(columns), std::end(columns)));
+            out += detail::csv_field(fields[i]);
+        }
+        out += "\r\n";
+    }
+
+    static std::string header() {
+        std::string out;
+        row(out, std::vector<std::string>(std::begin(columns), std::end(columns)));
+        return out;
+    }
+
+    static std::string rows(const Plan& plan) {
+        std::string out;
         for (const auto& session : plan.sessions) {
             for (std::size_t b = 0; b < session.blocks.size(); ++b) {
                 const auto& block = session.blocks[b];
                 for (std::size_t s = 0; s < block.steps.size(); ++s) {
                     const auto& step = block.steps[s];
-                    row({format_date(session.date),
-                         plan.athlete_id,
-                         session.id,
-                         session.title,
-                         std::string(to_string(session.phase)),
-                         session.kind,
-                         detail::block_label(b),
-                         std::string(to_string(block.group)),
-                         std::to_string(s + 1),
-                         step.exercise_id,
-                         step.name,
-                         std::to_string(block.sets),
-                         optional_text(step.reps),
-                         optional_text(step.seconds),
-                         step.per_side ? "yes" : "no",
-                         std::to_string(step.rest_s),
-                         optional_text(step.percent_1rm),
-                         optional_text(step.reps_in_reserve),
-                         optional_text(step.load_kg),
-                         optional_text(step.fit_category),
-                         optional_text(step.fit_name),
-                         step.cue});
+                    row(out, {format_date(session.date),
+                              plan.athlete_id,
+                              session.id,
+                              session.title,
+                              std::string(to_string(session.phase)),
+                              session.kind,
+                              detail::block_label(b),
+                              std::string(to_string(block.group)),
+                              std::to_string(s + 1),
+                              step.exercise_id,
+                              step.name,
+                              std::to_string(block.sets),
+                              optional_text(step.reps),
+                              optional_text(step.seconds),
+                              step.per_side ? "yes" : "no",
+                              std::to_string(step.rest_s),
+                              optional_text(step.percent_1rm),
+                              optional_text(step.reps_in_reserve),
+                              optional_text(step.load_kg),
+                              optional_text(step.fit_category),
+                              optional_text(step.fit_name),
+                              step.cue});
                 }
             }
         }
-        sink.put("csv/" + detail::athlete_stem(plan) + ".csv", out);
+        return out;
     }
 };
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -48,6 +49,16 @@ Json planned_workout(const Plan& plan, const PlanSession& session, std::int64_t 
     return out;
 }
 
+/// The day the window is counted from: the day the plan is made.
+std::int64_t reference_day(const Plan& plan, const WriteOptions& options) {
+    return options.today ? days_from_civil(*options.today) : days_from_civil(plan.start) - 1;
+}
+
+bool in_window(const PlanSession& session, std::int64_t today) {
+    const std::int64_t day = days_from_civil(session.date);
+    return day >= today - window_past_days && day <= today + window_ahead_days;
+}
+
 class TrainingPeaksWriter final : public Writer {
 public:
     std::string_view name() const noexcept override { return "trainingpeaks"; }
@@ -60,8 +71,7 @@ public:
     void write(const Plan& plan, const WriteOptions& options, OutputSink& sink) const override {
         const auto stems = detail::session_file_stems(plan);
         const auto names = detail::workout_names(plan);
-        const std::int64_t today =
-            options.today ? days_from_civil(*options.today) : days_from_civil(plan.start) - 1;
+        const std::int64_t today = reference_day(plan, options);
         std::string outside;
         std::size_t outside_count = 0;
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
@@ -71,8 +81,7 @@ public:
             if (!options.trainingpeaks_athlete_id) {
                 continue;
             }
-            const std::int64_t day = days_from_civil(session.date);
-            if (day < today - window_past_days || day > today + window_ahead_days) {
+            if (!in_window(session, today)) {
                 outside += (outside_count++ == 0 ? "" : ", ") + format_date(session.date);
                 continue;
             }
@@ -99,6 +108,37 @@ public:
                           format_date(civil_from_days(today)) +
                           "), written as .txt only: " + outside);
         }
+    }
+
+    /// trainingpeaks.json: the planned workouts of every athlete with a
+    /// TrainingPeaks id (the API requires one) in one JSON array, in roster
+    /// order, each athlete's by file name (date first); as in write(), only
+    /// the sessions inside the API's date window.
+    void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const override {
+        Json all = Json::array();
+        for (const auto& athlete : plans) {
+            if (!athlete.options.trainingpeaks_athlete_id) {
+                continue;
+            }
+            const Plan& plan = *athlete.plan;
+            const auto stems = detail::session_file_stems(plan);
+            const auto names = detail::workout_names(plan);
+            const std::int64_t today = reference_day(plan, athlete.options);
+            std::vector<std::size_t> order(stems.size());
+            for (std::size_t i = 0; i < order.size(); ++i) {
+                order[i] = i;
+            }
+            std::sort(order.begin(), order.end(),
+                      [&](std::size_t a, std::size_t b) { return stems[a] < stems[b]; });
+            for (const std::size_t i : order) {
+                if (in_window(plan.sessions[i], today)) {
+                    all.push_back(planned_workout(plan, plan.sessions[i],
+                                                  *athlete.options.trainingpeaks_athlete_id,
+                                                  names[i].full, athlete.options.weight_unit));
+                }
+            }
+        }
+        sink.put("trainingpeaks.json", all.dump(2) + "\n");
     }
 };
 

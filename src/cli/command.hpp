@@ -5,6 +5,8 @@
 #ifndef ULTRASTRENGTH_CLI_COMMAND_HPP
 #define ULTRASTRENGTH_CLI_COMMAND_HPP
 
+#include "pipeline/exit_code.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <functional>
@@ -17,14 +19,6 @@
 namespace ultrastrength::cli {
 
 namespace po = boost::program_options;
-
-/// Exit codes (DESIGN.md, "CLI").
-enum ExitCode : int {
-    exit_ok = 0,      ///< all good
-    exit_partial = 1, ///< done, with some inputs rejected (listed)
-    exit_usage = 2,   ///< usage error
-    exit_failed = 3,  ///< nothing could be done
-};
 
 /// Wrong arguments: main() prints the message and a pointer to --help, exit 2.
 class UsageError : public std::runtime_error {

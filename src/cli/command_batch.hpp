@@ -2,6 +2,7 @@
 #define ULTRASTRENGTH_CLI_COMMAND_BATCH_HPP
 
 #include "cli/command.hpp"
+#include "pipeline/plan_roster.hpp"
 
 #include <optional>
 
@@ -27,6 +28,9 @@ protected:
     void apply(const po::variables_map& vm) override;
 
 private:
+    /// --json: the run as one document on stdout.
+    void print_json(const pipeline::RosterOutcome& outcome) const;
+
     std::string m_roster;
     std::string m_out;
     std::string m_formats;

@@ -186,7 +186,7 @@ void CommandPlan::add_options(po::options_description& options,
 
 void CommandPlan::apply(const po::variables_map& vm) {
     m_analysis.apply(vm);
-    PlanRequest& r = m_request;
+    pipeline::PlanRequest& r = m_request;
     r.inputs = m_analysis.inputs;
     r.races = m_analysis.races;
     r.utc_offset_s = m_analysis.offset_s;
@@ -197,10 +197,10 @@ void CommandPlan::apply(const po::variables_map& vm) {
     r.athlete_id = m_id.empty() ? id_from_input(r.inputs.front()) : m_id;
     r.athlete_name = m_name;
 
-    r.formats = m_formats.empty() ? all_format_names() : split_list(m_formats);
-    if (const auto bad = unknown_formats(r.formats); !bad.empty()) {
+    r.formats = m_formats.empty() ? pipeline::all_format_names() : split_list(m_formats);
+    if (const auto bad = pipeline::unknown_formats(r.formats); !bad.empty()) {
         std::string all;
-        for (const auto& n : all_format_names()) {
+        for (const auto& n : pipeline::all_format_names()) {
             all += (all.empty() ? "" : ", ") + n;
         }
         throw UsageError("--format '" + bad.front() + "': expected one of " + all);
@@ -292,7 +292,7 @@ int CommandPlan::run() {
     m_request.scan = [&](const std::vector<std::string>& inputs) {
         return scan_with_options(registry, inputs, m_common, std::cerr).outcomes;
     };
-    const PlanOutcome o = run_plan(m_request);
+    const pipeline::PlanOutcome o = pipeline::plan_athlete(m_request);
     print_problems(std::cerr, o.inputs, m_common.verbose, m_common.quiet);
     if (!o.error.empty()) {
         std::cerr << "ultrastrength plan: " << o.error << '\n';

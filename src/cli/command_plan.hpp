@@ -3,7 +3,7 @@
 
 #include "cli/analysis_options.hpp"
 #include "cli/command.hpp"
-#include "cli/plan_pipeline.hpp"
+#include "pipeline/plan_athlete.hpp"
 
 #include <string>
 #include <vector>
@@ -12,7 +12,7 @@ namespace ultrastrength::cli {
 
 /// `plan INPUT... [--out DIR]`: the analysis, then dated strength sessions
 /// for the coming weeks, written as plan.json, plan.txt and the chosen
-/// platform formats (plan_pipeline.hpp does the work).
+/// platform formats (pipeline/plan_athlete.hpp does the work).
 class CommandPlan final : public Command {
 public:
     static constexpr std::string_view command_name = "plan";
@@ -50,7 +50,7 @@ private:
     std::vector<std::string> m_one_rep_max;
     bool m_wait = false;
 
-    PlanRequest m_request; ///< filled by apply()
+    pipeline::PlanRequest m_request; ///< filled by apply()
 };
 
 } // namespace ultrastrength::cli

@@ -11,6 +11,7 @@
 
 namespace {
 
+using namespace ultrastrength;
 using namespace ultrastrength::cli;
 
 void print_overview(std::ostream& out) {

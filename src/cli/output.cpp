@@ -70,29 +70,6 @@ std::string duration(const std::optional<double>& seconds) {
 
 } // namespace
 
-ScanSummary summarize(const std::vector<InputOutcome>& outcomes) {
-    ScanSummary s;
-    s.inputs = outcomes.size();
-    for (const auto& o : outcomes) {
-        // An input whose activities were all found elsewhere was still read.
-        switch (o.kind) {
-        case InputOutcome::Kind::read:
-        case InputOutcome::Kind::duplicate:
-            ++s.read;
-            break;
-        case InputOutcome::Kind::skipped:
-            ++s.skipped;
-            break;
-        case InputOutcome::Kind::rejected:
-            ++s.rejected;
-            break;
-        }
-        s.activities += o.activities.size();
-        s.merged += o.duplicates.size();
-    }
-    return s;
-}
-
 std::vector<std::string> outcome_json_lines(const InputOutcome& outcome) {
     std::vector<std::string> lines;
     for (const auto& activity : outcome.activities) {
@@ -173,13 +150,6 @@ void print_summary(std::ostream& out, const ScanSummary& s) {
     out << s.inputs << " inputs: " << s.read << " read (" << s.activities << " activities), "
         << s.skipped << " skipped, " << s.rejected << " rejected, " << s.merged
         << " merged as duplicates\n";
-}
-
-int exit_code_for(const ScanSummary& s) {
-    if (s.rejected == 0) {
-        return s.inputs == 0 ? exit_failed : exit_ok;
-    }
-    return (s.read + s.skipped) > 0 ? exit_partial : exit_failed;
 }
 
 } // namespace ultrastrength::cli

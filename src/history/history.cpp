@@ -14,14 +14,6 @@ namespace {
 
 constexpr std::int64_t seconds_per_day = 86400;
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) {
-        --q;
-    }
-    return q;
-}
-
 std::string format(const char* fmt, double value) {
     char buf[64];
     std::snprintf(buf, sizeof buf, fmt, value);

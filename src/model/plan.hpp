@@ -120,6 +120,15 @@ struct Plan {
     std::vector<PlanWeek> weeks_overview; ///< one per calendar week the plan covers
 };
 
+/// The athlete's running week (analysis.md §4.4 places strength around it).
+struct WeeklyPattern {
+    int long_run_weekday = 6;       ///< weekday of the long run / back-to-back block start
+    std::vector<int> hard_weekdays; ///< interval / key-run days (hard-day-hard, §4.4 rule 1)
+    std::vector<int> rest_weekdays; ///< days without training: no strength there
+    /// Days strength may go on (`--days`); empty = every day that is not a rest day.
+    std::vector<int> strength_weekdays;
+};
+
 } // namespace ultrastrength
 
 #endif

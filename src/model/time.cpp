@@ -1,5 +1,6 @@
 #include "model/time.hpp"
 
+#include <array>
 #include <cstdio>
 
 namespace ultrastrength {
@@ -134,6 +135,18 @@ std::optional<double> parse_iso8601(std::string_view text) noexcept {
     const std::int64_t seconds =
         days_from_civil(date) * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
     return static_cast<double>(seconds) + fraction;
+}
+
+int weekday_of(CivilDate date) noexcept {
+    // 1970-01-01 was a Thursday (weekday 3 when Monday is 0).
+    const std::int64_t days = days_from_civil(date);
+    return static_cast<int>(((days % 7) + 7 + 3) % 7);
+}
+
+std::string_view weekday_name(int weekday) noexcept {
+    static constexpr std::array<std::string_view, 7> names = {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    return names[static_cast<std::size_t>(((weekday % 7) + 7) % 7)];
 }
 
 } // namespace ultrastrength

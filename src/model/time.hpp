@@ -35,6 +35,17 @@ std::optional<double> parse_iso8601(std::string_view text) noexcept;
 /// Parses "YYYY-MM-DD".
 std::optional<CivilDate> parse_date(std::string_view text) noexcept;
 
+/// Weekdays are numbered 0 = Monday ... 6 = Sunday.
+int weekday_of(CivilDate date) noexcept;
+/// "Monday" ... "Sunday".
+std::string_view weekday_name(int weekday) noexcept;
+
+/// a / b rounded towards minus infinity (b > 0): whole days of a Unix
+/// time, whole weeks from a day.
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
 } // namespace ultrastrength
 
 #endif

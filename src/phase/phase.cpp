@@ -228,6 +228,24 @@ int PhaseSettings::recovery_days(double race_effort_km) const noexcept {
     return 28;
 }
 
+std::optional<Phase> race_schedule_phase(std::int64_t weeks_to_race, double race_effort_km,
+                                         const PhaseSettings& settings) {
+    if (weeks_to_race > settings.early_weeks_max) {
+        return std::nullopt;
+    }
+    const int taper_weeks = race_effort_km >= settings.short_taper_effort_km ? 2 : 1;
+    if (weeks_to_race <= taper_weeks) {
+        return Phase::taper;
+    }
+    if (weeks_to_race <= settings.late_weeks_max) {
+        return Phase::late;
+    }
+    if (weeks_to_race <= settings.mid_weeks_max) {
+        return Phase::mid;
+    }
+    return Phase::early;
+}
+
 std::optional<Race> pick_a_race(const std::vector<Race>& races, std::int64_t today) {
     std::optional<Race> next;
     std::optional<Race> last;
@@ -493,15 +511,7 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         if (!forced && goal != nullptr &&
             (monday_of(goal->day) - w.start_day) / 7 <= ps.early_weeks_max) {
             const int weeks = static_cast<int>((monday_of(goal->day) - w.start_day) / 7);
-            const int taper_weeks = goal->effort_km >= ps.short_taper_effort_km ? 2 : 1;
-            Phase p = Phase::early;
-            if (weeks <= taper_weeks) {
-                p = Phase::taper;
-            } else if (weeks <= ps.late_weeks_max) {
-                p = Phase::late;
-            } else if (weeks <= ps.mid_weeks_max) {
-                p = Phase::mid;
-            }
+            const Phase p = race_schedule_phase(weeks, goal->effort_km, ps).value_or(Phase::early);
             // A detected race is a date found afterwards, not a plan the
             // athlete followed: its schedule stands only where the series
             // agrees within one step (Late vs Mid, not Late vs Off-season),

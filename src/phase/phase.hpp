@@ -115,6 +115,13 @@ struct PhaseResult {
 /// Picks the A race: the first named race on or after `today`, else the last one before it.
 std::optional<Race> pick_a_race(const std::vector<Race>& races, std::int64_t today);
 
+/// The race-date schedule (analysis.md §3.1): the phase of a week that starts
+/// `weeks_to_race` whole weeks before the race week (at most the taper weeks:
+/// Taper, two of them for a race of `race_effort_km` >= short_taper_effort_km;
+/// then Late, Mid, Early); nullopt beyond early_weeks_max.
+std::optional<Phase> race_schedule_phase(std::int64_t weeks_to_race, double race_effort_km,
+                                         const PhaseSettings& settings = {});
+
 /// Least-squares slope of `values` (x = 0, 1, ...) divided by their mean.
 std::optional<double> relative_trend(const std::vector<double>& values);
 

@@ -51,16 +51,6 @@ std::optional<PlanConfidence> confidence_from_string(std::string_view name) noex
     return std::nullopt;
 }
 
-int weekday_of(CivilDate date) noexcept {
-    // 1970-01-01 was a Thursday (weekday 3 when Monday is 0).
-    const std::int64_t days = days_from_civil(date);
-    return static_cast<int>(((days % 7) + 7 + 3) % 7);
-}
-
-std::string_view weekday_name(int weekday) noexcept {
-    return weekday_names[static_cast<std::size_t>(((weekday % 7) + 7) % 7)];
-}
-
 std::optional<int> weekday_from_string(std::string_view name) noexcept {
     for (std::size_t i = 0; i < weekday_names.size(); ++i) {
         if (iequals(name, weekday_names[i]) || iequals(name, weekday_names[i].substr(0, 3))) {

@@ -30,10 +30,8 @@ enum class PlanConfidence : std::uint8_t { low, medium, high };
 std::string_view to_string(PlanConfidence confidence) noexcept;
 std::optional<PlanConfidence> confidence_from_string(std::string_view name) noexcept;
 
-/// Weekdays are numbered 0 = Monday ... 6 = Sunday throughout the planner.
-int weekday_of(CivilDate date) noexcept;
-/// "Monday" ... "Sunday".
-std::string_view weekday_name(int weekday) noexcept;
+/// Weekdays are numbered 0 = Monday ... 6 = Sunday throughout the planner
+/// (weekday_of and weekday_name are in model/time.hpp).
 /// "mon".."sun" or full English names, case-insensitive.
 std::optional<int> weekday_from_string(std::string_view name) noexcept;
 
@@ -43,15 +41,6 @@ std::optional<int> weekday_from_string(std::string_view name) noexcept;
 inline constexpr std::string_view equipment_names[] = {"none",    "band", "dumbbell",
                                                        "barbell", "box",  "gym"};
 bool is_equipment_name(std::string_view name) noexcept;
-
-/// The athlete's running week (analysis.md §4.4 places strength around it).
-struct WeeklyPattern {
-    int long_run_weekday = 6;       ///< weekday of the long run / back-to-back block start
-    std::vector<int> hard_weekdays; ///< interval / key-run days (hard-day-hard, §4.4 rule 1)
-    std::vector<int> rest_weekdays; ///< days without training: no strength there
-    /// Days strength may go on (`--days`); empty = every day that is not a rest day.
-    std::vector<int> strength_weekdays;
-};
 
 /// Load state at the plan start (analysis.md §1.4, §2.3, §3.2), all in TSS-equivalent units.
 struct LoadState {

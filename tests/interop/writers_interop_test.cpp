@@ -16,7 +16,7 @@
 #include "tests/unit/plan_test_support.hpp"
 #endif
 #ifdef US_HAVE_PLAN_PIPELINE
-#include "cli/plan_pipeline.hpp"
+#include "pipeline/plan_athlete.hpp"
 #endif
 
 #include <gtest/gtest.h>
@@ -116,8 +116,8 @@ std::vector<std::string> files_under(const fs::path& folder, const std::string& 
 
 /// Plans built by the pipeline the `plan` command runs, for the sample athlete.
 #ifdef US_HAVE_PLAN_PIPELINE
-cli::PlanRequest sample_athlete_request() {
-    cli::PlanRequest request;
+pipeline::PlanRequest sample_athlete_request() {
+    pipeline::PlanRequest request;
     request.inputs = {std::string(US_SOURCE_DIR) + "/samples/athlete/"};
     return request;
 }
@@ -197,14 +197,14 @@ const std::vector<Plan>& sample_plans() {
 #endif
 #ifdef US_HAVE_PLAN_PIPELINE
         for (int variant = 0; variant < 3; ++variant) {
-            cli::PlanRequest request = sample_athlete_request();
+            pipeline::PlanRequest request = sample_athlete_request();
             if (variant == 1) {
                 request.races = {Race{CivilDate{2026, 9, 26}, "Alpenglow Trail 50K", 50.0, 2500.0}};
                 request.today = days_from_civil(CivilDate{2026, 8, 16});
             } else if (variant == 2) {
                 request.equipment = std::set<std::string>{"band"};
             }
-            auto outcome = cli::run_plan(request);
+            auto outcome = pipeline::plan_athlete(request);
             if (!outcome.error.empty() || outcome.plan.sessions.empty()) {
                 throw std::runtime_error("the sample athlete's plan failed: " + outcome.error);
             }
@@ -1225,7 +1225,7 @@ TEST(PlanCommandInterop, SampleAthletesFilesPassEveryCheck) {
                                 quote(dir.path.string()) + " --quiet";
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     // The same request in-process gives the Plan the files were written from.
-    const auto outcome = cli::run_plan(sample_athlete_request());
+    const auto outcome = pipeline::plan_athlete(sample_athlete_request());
     ASSERT_TRUE(outcome.error.empty()) << outcome.error;
     const Plan& plan = outcome.plan;
     ASSERT_GE(plan.sessions.size(), 4U);

@@ -1,4 +1,4 @@
-#include "cli/roster.hpp"
+#include "pipeline/roster.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -7,7 +7,7 @@
 #include <iterator>
 
 using namespace ultrastrength;
-using namespace ultrastrength::cli;
+using namespace ultrastrength::pipeline;
 
 TEST(Roster, SampleRosterReadsEveryRow) {
     const auto athletes = read_roster(std::string(US_SOURCE_DIR) + "/samples/roster/roster.csv");

@@ -1,18 +1,15 @@
 // The coach's summary of a batch run: one line per roster row, as CSV and
-// as a self-contained HTML page (inline CSS and SVG, no scripts, no links),
-// and the roster-wide files a coach imports in one go. Everything here is
-// pure: bytes out, no clock, so an unchanged roster gives identical files.
-#ifndef ULTRASTRENGTH_CLI_BATCH_SUMMARY_HPP
-#define ULTRASTRENGTH_CLI_BATCH_SUMMARY_HPP
-
-#include "model/plan.hpp"
-#include "plugins/writer.hpp"
+// as a self-contained HTML page (inline CSS and SVG, no scripts, no links).
+// Everything here is pure: bytes out, no clock, so an unchanged roster gives
+// identical files.
+#ifndef ULTRASTRENGTH_PLUGINS_REPORT_SUMMARY_REPORT_HPP
+#define ULTRASTRENGTH_PLUGINS_REPORT_SUMMARY_REPORT_HPP
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace ultrastrength::cli {
+namespace ultrastrength {
 
 struct AthleteReport {
     std::string id;
@@ -42,20 +39,6 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
 /// The weekly-km sparkline as an inline <svg> element.
 std::string volume_svg(const std::vector<double>& weekly_km);
 
-/// One athlete's plan and the options its files were written with.
-struct PlannedAthlete {
-    const Plan* plan = nullptr;
-    WriteOptions options;
-};
-
-/// Every athlete's TrainingPeaks planned workouts in one JSON array, in
-/// roster order (the trainingpeaks writer's objects; an athlete without a
-/// TrainingPeaks id in the roster has none, as the Partner API requires it).
-std::string roster_trainingpeaks_json(const std::vector<PlannedAthlete>& athletes,
-                                      const WriterRegistry& writers);
-/// Every athlete's sessions in one CSV (the csv writer's columns, one header).
-std::string roster_csv(const std::vector<PlannedAthlete>& athletes, const WriterRegistry& writers);
-
-} // namespace ultrastrength::cli
+} // namespace ultrastrength
 
 #endif

@@ -1,9 +1,9 @@
-#include "cli/plan_pipeline.hpp"
+#include "pipeline/plan_athlete.hpp"
 
-#include "cli/command.hpp"
 #include "cli/version.hpp"
 #include "converters/stream.hpp"
 #include "history/races.hpp"
+#include "history/recent_load.hpp"
 #include "plan/library.hpp"
 #include "plan/plan_json.hpp"
 #include "plan/planner.hpp"
@@ -11,6 +11,7 @@
 #include "plugins/ics/ics_writer.hpp"
 #include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
+#include "store/run_state.hpp"
 
 #include <nlohmann/json.hpp>
 #include <xxhash.h>
@@ -22,7 +23,7 @@
 #include <exception>
 #include <fstream>
 
-namespace ultrastrength::cli {
+namespace ultrastrength::pipeline {
 
 namespace {
 
@@ -49,19 +50,6 @@ bool contains(const std::vector<int>& v, int x) {
     return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-std::string weekday_list(const std::vector<int>& days) {
-    std::string out;
-    for (const int d : days) {
-        out += (out.empty() ? "" : ", ") + std::string(weekday_name(d));
-    }
-    return out.empty() ? std::string("none") : out;
-}
-
-/// Whole weeks from a plan week's first day to the race: 0 = the race is in this week.
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 const WriterRegistry& writers() {
     static const WriterRegistry registry = [] {
         WriterRegistry r;
@@ -71,10 +59,11 @@ const WriterRegistry& writers() {
     return registry;
 }
 
-/// The A race's phase for the plan week starting on `week_start` (analysis.md §3.1),
-/// with the same week counts and taper rule as the analysis (PhaseSettings).
-std::optional<Phase> race_schedule_phase(std::int64_t week_start, std::int64_t race_day,
-                                         double effort_km, const PhaseSettings& ps) {
+/// The A race's phase for the plan week starting on `week_start`: the race
+/// week itself, else the analysis's race-date schedule (analysis.md §3.1) by
+/// whole weeks to the race.
+std::optional<Phase> plan_week_schedule(std::int64_t week_start, std::int64_t race_day,
+                                        double effort_km, const PhaseSettings& ps) {
     const std::int64_t to_race = race_day - week_start;
     if (to_race < 0) {
         return std::nullopt;
@@ -83,20 +72,7 @@ std::optional<Phase> race_schedule_phase(std::int64_t week_start, std::int64_t r
     if (weeks == 0) {
         return Phase::race;
     }
-    const int taper_weeks = effort_km >= ps.short_taper_effort_km ? 2 : 1;
-    if (weeks <= taper_weeks) {
-        return Phase::taper;
-    }
-    if (weeks <= ps.late_weeks_max) {
-        return Phase::late;
-    }
-    if (weeks <= ps.mid_weeks_max) {
-        return Phase::mid;
-    }
-    if (weeks <= ps.early_weeks_max) {
-        return Phase::early;
-    }
-    return std::nullopt;
+    return race_schedule_phase(weeks, effort_km, ps);
 }
 
 PlanConfidence plan_confidence(Confidence c) {
@@ -109,43 +85,6 @@ PlanConfidence plan_confidence(Confidence c) {
         return PlanConfidence::high;
     }
     return PlanConfidence::low;
-}
-
-/// Mean daily load of the last `days` days of the history (§4.6 projection).
-double mean_daily_load(const History& h, int days) {
-    if (h.days.empty()) {
-        return 0;
-    }
-    double sum = 0;
-    int n = 0;
-    // Running-type load only: the planned strength is added on top (§4.6).
-    for (auto it = h.days.rbegin(); it != h.days.rend() && n < days; ++it, ++n) {
-        sum += it->load - it->strength_load;
-    }
-    return sum / std::max(days, 1);
-}
-
-/// Largest session spike of the last 7 days (§2.3): effort-km over the longest
-/// session of the 30 days before it.
-double spike_last_7_days(const History& h, int window_days) {
-    double spike = 0;
-    for (std::size_t i = 0; i < h.sessions.size(); ++i) {
-        const Session& s = h.sessions[i];
-        if (!s.in_volume || s.local_day <= h.today - 7 || s.local_day > h.today) {
-            continue;
-        }
-        double longest = 0;
-        for (const Session& p : h.sessions) {
-            if (p.in_volume && p.local_day < s.local_day &&
-                p.local_day >= s.local_day - window_days) {
-                longest = std::max(longest, p.effort_km);
-            }
-        }
-        if (longest > 0) {
-            spike = std::max(spike, s.effort_km / longest);
-        }
-    }
-    return spike;
 }
 
 /// The most recent race before `start`: a named race or a detected likely one.
@@ -185,86 +124,26 @@ std::optional<PastRace> last_race_before(std::int64_t start, const std::vector<R
     return best;
 }
 
-/// The names the previous run wrote into the folder (its manifest), one per line.
-std::vector<std::string> read_manifest(const std::filesystem::path& path) {
-    std::vector<std::string> names;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty()) {
-            names.push_back(line);
-        }
-    }
-    return names;
-}
-
 std::string read_whole(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// The state file's entry for a file of the folder: its size and content hash.
-Json file_entry(const std::filesystem::path& out, const std::string& name) {
-    const auto path = out / name;
-    return Json{{"name", name},
-                {"size", std::filesystem::file_size(path)},
-                {"hash", hex64(hash_file(path.string()))}};
-}
-
-/// The folder's state when it says the last run had this fingerprint and
-/// every file it lists is still there with its size and hash; else nullopt.
-std::optional<Json> matching_state(const std::filesystem::path& out,
-                                   const std::string& fingerprint) {
-    std::ifstream in(out / plan_state_name, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    Json state = Json::parse(in, nullptr, false);
-    if (state.is_discarded() || !state.is_object() || !state.contains("files") ||
-        !state["files"].is_array() || state.value("fingerprint", "") != fingerprint) {
-        return std::nullopt;
-    }
-    try {
-        for (const Json& f : state["files"]) {
-            const std::string name = f.at("name").get<std::string>();
-            check_relative_name(name);
-            if (!file_as_recorded(out, name, f.at("size").get<std::uint64_t>(),
-                                  f.at("hash").get<std::string>())) {
-                return std::nullopt;
-            }
-        }
-    } catch (const std::exception&) {
-        return std::nullopt; // a malformed state or an unreadable file: plan again
-    }
-    return state;
-}
-
-/// The calendar state the folder's last run kept (its "calendar" member),
-/// whatever that run's fingerprint: SEQUENCE and DTSTAMP carry on from it.
-std::optional<CalendarState> previous_calendar_state(const std::filesystem::path& out) {
-    std::ifstream in(out / plan_state_name, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    const Json state = Json::parse(in, nullptr, false);
-    if (state.is_discarded() || !state.is_object() || !state.contains("calendar")) {
-        return std::nullopt;
-    }
-    return calendar_state_from_json(state["calendar"].dump());
-}
-
 void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
-    const auto previous = read_manifest(out / plan_manifest_name);
+    const auto previous = read_manifest(out);
     WriteOptions options = request.write_options;
     if (!options.today) {
         options.today = civil_from_days(outcome.history.today);
     }
+    // The calendar carries SEQUENCE and stamps on from the folder's last run.
     const bool calendar =
         std::find(request.formats.begin(), request.formats.end(), "ics") != request.formats.end();
     if (calendar) {
-        options.calendar_state = previous_calendar_state(out);
+        if (const auto text = stored_calendar_state(out)) {
+            options.calendar_state = calendar_state_from_json(*text);
+        }
     }
     FolderSink sink(out);
     sink.put("plan.json", outcome.plan_json);
@@ -284,11 +163,7 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     }
     // The manifest goes last: a run killed before this point leaves the
     // previous manifest, and the next run still knows every file it may remove.
-    std::string manifest;
-    for (const auto& name : written) {
-        manifest += name + "\n";
-    }
-    sink.put(plan_manifest_name, manifest);
+    sink.put(plan_manifest_name, manifest_text(written));
     // Sessions of the previous plan that are gone (the plan moved on, or a
     // format was dropped): a watch or calendar sync must not pick them up
     // again. Only files this tool wrote are removed, never anything else.
@@ -320,20 +195,11 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     }
     // The state goes after the manifest: a run killed before it leaves the
     // previous state, whose fingerprint or file hashes no longer match.
-    Json state;
-    state["fingerprint"] = fingerprint;
-    Json files = Json::array();
-    for (const auto& name : written) {
-        files.push_back(file_entry(out, name));
-    }
-    files.push_back(file_entry(out, plan_manifest_name));
-    state["files"] = std::move(files);
-    state["warnings"] = outcome.warnings;
-    if (calendar) {
-        state["calendar"] =
-            Json::parse(calendar_state_to_json(ics_calendar_state(outcome.plan, options)));
-    }
-    sink.put(plan_state_name, state.dump(1) + "\n");
+    sink.put(plan_state_name,
+             plan_state_text(out, fingerprint, written, outcome.warnings,
+                             calendar
+                                 ? calendar_state_to_json(ics_calendar_state(outcome.plan, options))
+                                 : std::string()));
 }
 
 /// plan.txt: the analysis in a paragraph, then the plan (its notes say how the
@@ -343,21 +209,6 @@ std::string summary_text(const PlanOutcome& o) {
 }
 
 } // namespace
-
-std::string hex64(std::uint64_t value) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
-    return buf;
-}
-
-bool file_as_recorded(const std::filesystem::path& out, const std::string& name, std::uint64_t size,
-                      const std::string& hash) {
-    const auto path = out / name;
-    std::error_code ec;
-    return std::filesystem::is_regular_file(path, ec) &&
-           std::filesystem::file_size(path, ec) == size && !ec &&
-           hex64(hash_file(path.string())) == hash;
-}
 
 const std::set<std::string>& default_equipment() {
     static const std::set<std::string> kit = {"band", "dumbbell"};
@@ -380,125 +231,6 @@ std::vector<std::string> unknown_formats(const std::vector<std::string>& formats
         }
     }
     return out;
-}
-
-PatternEvidence read_weekly_pattern(const History& h,
-                                    const std::vector<std::int64_t>& activity_days) {
-    constexpr std::size_t window = 6;             // complete weeks looked at [choice]
-    constexpr double back_to_back_fraction = 0.6; // day-2 effort-km vs the long run [choice]
-    int back_to_back = 0;
-    PatternEvidence ev;
-    // The last complete, loaded weeks (gaps say nothing about the athlete's week).
-    std::vector<const Week*> weeks;
-    for (auto it = h.weeks.rbegin(); it != h.weeks.rend() && weeks.size() < window; ++it) {
-        if (!it->partial && it->status != WeekStatus::gap && it->status != WeekStatus::known_gap &&
-            it->sessions > 0) {
-            weeks.push_back(&*it);
-        }
-    }
-    ev.weeks_used = static_cast<int>(weeks.size());
-    if (weeks.empty()) {
-        ev.notes.push_back("no complete training week in the history: long run on Sunday, no "
-                           "hard or rest days assumed");
-        return ev;
-    }
-    std::array<int, 7> long_count{};
-    std::array<int, 7> hard_count{};
-    std::array<int, 7> active_count{};
-    std::array<std::int64_t, 7> last_long{}; // most recent week with the long run on that day
-    for (const Week* w : weeks) {
-        const std::int64_t first = w->start_day;
-        const Session* longest = nullptr;
-        std::array<bool, 7> hard{};
-        for (const Session& s : h.sessions) {
-            if (s.local_day < first || s.local_day > first + 6) {
-                continue;
-            }
-            if (s.in_volume && (longest == nullptr || s.effort_km > longest->effort_km)) {
-                longest = &s;
-            }
-        }
-        for (const Session& s : h.sessions) {
-            if (s.local_day < first || s.local_day > first + 6 || &s == longest || !s.running) {
-                continue;
-            }
-            const double per_hour = s.moving_s > 0 ? s.load / (s.moving_s / 3600) : 0;
-            const bool is_hard = s.intensity_factor ? *s.intensity_factor >= 0.80 : per_hour >= 64;
-            if (is_hard) {
-                hard[static_cast<std::size_t>(s.local_day - first)] = true;
-            }
-        }
-        if (longest != nullptr) {
-            // A back-to-back block (a second long day right after) counts as
-            // one long effort ending on its second day: §4.4 keeps hard work
-            // off the 48 h before it and the day after the whole block.
-            std::int64_t end = longest->local_day;
-            for (const Session& s : h.sessions) {
-                if (s.in_volume && s.local_day == longest->local_day + 1 &&
-                    s.effort_km >= back_to_back_fraction * longest->effort_km) {
-                    end = s.local_day;
-                    ++back_to_back;
-                    break;
-                }
-            }
-            const auto d = static_cast<std::size_t>(((end - first) % 7 + 7) % 7);
-            ++long_count[d];
-            last_long[d] = std::max(last_long[d], end);
-        }
-        std::array<bool, 7> active{};
-        for (const std::int64_t day : activity_days) {
-            if (day >= first && day <= first + 6) {
-                active[static_cast<std::size_t>(day - first)] = true;
-            }
-        }
-        for (std::size_t d = 0; d < 7; ++d) {
-            hard_count[d] += hard[d] ? 1 : 0;
-            active_count[d] += active[d] ? 1 : 0;
-        }
-    }
-    const int n = ev.weeks_used;
-    // Long run: the most frequent weekday; ties go to the more recent week.
-    int long_day = 6;
-    for (int d = 0; d < 7; ++d) {
-        const auto i = static_cast<std::size_t>(d);
-        const auto b = static_cast<std::size_t>(long_day);
-        if (long_count[i] > long_count[b] ||
-            (long_count[i] == long_count[b] && long_count[i] > 0 && last_long[i] > last_long[b])) {
-            long_day = d;
-        }
-    }
-    ev.pattern.long_run_weekday = long_day;
-    ev.notes.push_back(
-        "long run on " + std::string(weekday_name(long_day)) + " (the longest run" +
-        (back_to_back > 0 ? std::string(", or the second day of a back-to-back block,") : "") +
-        " in " + std::to_string(long_count[static_cast<std::size_t>(long_day)]) + " of " +
-        std::to_string(n) + " weeks)");
-    for (int d = 0; d < 7; ++d) {
-        if (d != long_day && 2 * hard_count[static_cast<std::size_t>(d)] >= n) {
-            ev.pattern.hard_weekdays.push_back(d);
-        }
-    }
-    ev.notes.push_back("hard days: " + weekday_list(ev.pattern.hard_weekdays) +
-                       " (a run at IF >= 0.80 in at least half of the weeks)");
-    // Rest days: the emptiest weekdays, at most two, so strength still has days to go on.
-    std::vector<int> empty;
-    for (int d = 0; d < 7; ++d) {
-        if (d != long_day && active_count[static_cast<std::size_t>(d)] <= (n >= 4 ? 1 : 0)) {
-            empty.push_back(d);
-        }
-    }
-    std::stable_sort(empty.begin(), empty.end(), [&](int a, int b) {
-        return active_count[static_cast<std::size_t>(a)] <
-               active_count[static_cast<std::size_t>(b)];
-    });
-    if (empty.size() > 2) {
-        empty.resize(2);
-    }
-    std::sort(empty.begin(), empty.end());
-    ev.pattern.rest_weekdays = empty;
-    ev.notes.push_back("rest days: " + weekday_list(empty) +
-                       " (no recorded activity of any sport in at most one week; at most two)");
-    return ev;
 }
 
 PlanContext make_plan_context(const PlanRequest& request, const History& h,
@@ -622,7 +354,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
         PlanWeekPhase wp{carried, confidence};
         std::optional<Phase> scheduled;
         if (ahead) {
-            scheduled = race_schedule_phase(ws, days_from_civil(ahead->date), ahead_effort, ps);
+            scheduled = plan_week_schedule(ws, days_from_civil(ahead->date), ahead_effort, ps);
         }
         // A race behind this week: Recovery for R days (§3.1), then the transition.
         std::optional<std::int64_t> behind_day;
@@ -706,7 +438,72 @@ std::string run_fingerprint(const PlanRequest& r, const std::vector<InputOutcome
     return hex64(XXH3_64bits(text.data(), text.size()));
 }
 
-PlanOutcome run_plan(const PlanRequest& request) {
+namespace {
+
+/// The outcome of a run that finds the folder as its last run left it, with
+/// the same fingerprint; nullopt when anything changed (or cannot be told).
+std::optional<PlanOutcome> up_to_date_outcome(const PlanRequest& request,
+                                              const std::string& fingerprint,
+                                              std::vector<InputOutcome>& inputs) {
+    const std::filesystem::path& out = *request.out_dir;
+    std::error_code ec;
+    if (!request.skip_when_up_to_date || fingerprint.empty() ||
+        !std::filesystem::exists(out / plan_state_name, ec)) {
+        return std::nullopt;
+    }
+    try {
+        OutputLock lock(out.string(), request.wait_for_lock);
+        const auto state = matching_plan_state(out, fingerprint);
+        if (!state) {
+            return std::nullopt;
+        }
+        PlanOutcome o;
+        o.inputs = std::move(inputs);
+        o.summary = summarize(o.inputs);
+        for (const std::string& name : state->files) {
+            if (name != plan_manifest_name) {
+                o.files.push_back({name, "unchanged"});
+            }
+        }
+        o.warnings = state->warnings;
+        o.plan_json = read_whole(out / "plan.json");
+        o.plan_text = read_whole(out / "plan.txt");
+        o.up_to_date = true;
+        o.exit_code = exit_code_for(o.summary);
+        return o;
+    } catch (const std::exception&) {
+        return std::nullopt; // A busy or unreadable folder: the full run reports it.
+    }
+}
+
+/// The plan from the analysis: weekly pattern, context, planner, plan.json
+/// and plan.txt. Sets `error` when the planner cannot plan.
+void plan_from_analysis(const PlanRequest& request, const ExerciseLibrary& library,
+                        const std::vector<DetectedRace>& detected,
+                        const std::vector<std::int64_t>& activity_days, PlanOutcome& o) {
+    const PatternEvidence pattern = read_weekly_pattern(o.history, activity_days);
+    std::vector<std::string> notes;
+    try {
+        o.context = make_plan_context(request, o.history, o.phases, detected, pattern, notes);
+        o.plan = build_plan(o.context, library, builtin_prescriptions());
+    } catch (const std::exception& e) {
+        o.exit_code = exit_failed;
+        o.error = std::string("cannot plan: ") + e.what();
+        return;
+    }
+    for (const auto& n : pattern.notes) {
+        o.plan.notes.push_back("weekly pattern: " + n);
+    }
+    for (const auto& n : notes) {
+        o.plan.notes.push_back(n);
+    }
+    o.plan_json = plan_to_json(o.plan);
+    o.plan_text = summary_text(o);
+}
+
+} // namespace
+
+PlanOutcome plan_athlete(const PlanRequest& request) {
     PlanOutcome o;
     if (const auto bad = unknown_formats(request.formats); !bad.empty()) {
         o.exit_code = exit_failed;
@@ -723,86 +520,31 @@ PlanOutcome run_plan(const PlanRequest& request) {
         return o;
     }
 
-    // Scan.
-    if (request.scan) {
-        o.inputs = request.scan(request.inputs);
-    } else {
-        ReaderRegistry registry;
-        register_all(registry);
-        ScanOptions scan_options;
-        scan_options.jobs = request.jobs;
-        o.inputs = scan_inputs(registry, request.inputs, scan_options);
-    }
-    o.summary = summarize(o.inputs);
+    std::vector<InputOutcome> inputs = scan_athlete(request);
 
     // Nothing changed since the folder's last run: done.
     std::string fingerprint;
     if (request.out_dir) {
         try {
-            fingerprint = run_fingerprint(request, o.inputs);
+            fingerprint = run_fingerprint(request, inputs);
         } catch (const std::exception&) {
             // No fingerprint: plan in full, and store none that could match.
         }
-        const std::filesystem::path& out = *request.out_dir;
-        std::error_code ec;
-        if (request.skip_when_up_to_date && !fingerprint.empty() &&
-            std::filesystem::exists(out / plan_state_name, ec)) {
-            try {
-                OutputLock lock(out.string(), request.wait_for_lock);
-                if (const auto state = matching_state(out, fingerprint)) {
-                    for (const Json& f : (*state)["files"]) {
-                        const std::string name = f.at("name").get<std::string>();
-                        if (name != plan_manifest_name) {
-                            o.files.push_back({name, "unchanged"});
-                        }
-                    }
-                    if (const auto w = state->find("warnings");
-                        w != state->end() && w->is_array()) {
-                        for (const Json& text : *w) {
-                            if (text.is_string()) {
-                                o.warnings.push_back(text.get<std::string>());
-                            }
-                        }
-                    }
-                    o.plan_json = read_whole(out / "plan.json");
-                    o.plan_text = read_whole(out / "plan.txt");
-                    o.up_to_date = true;
-                    o.exit_code = exit_code_for(o.summary);
-                    return o;
-                }
-            } catch (const std::exception&) {
-                // A busy or unreadable folder: the full run below reports it.
-            }
+        if (auto done = up_to_date_outcome(request, fingerprint, inputs)) {
+            return std::move(*done);
         }
     }
 
-    HistoryInput input;
-    std::vector<std::int64_t> activity_days;
-    for (auto& outcome : o.inputs) {
-        for (auto& act : outcome.activities) {
-            if (act.start_utc) {
-                const std::int64_t local =
-                    *act.start_utc + act.utc_offset_s.value_or(request.utc_offset_s.value_or(0));
-                activity_days.push_back(floor_div(local, 86400));
-            }
-            input.activities.push_back(std::move(act));
-        }
-        outcome.activities.clear();
-    }
-    input.athlete = request.athlete;
-    input.utc_offset_s = request.utc_offset_s;
-    input.today = request.today;
-    input.known_gaps = request.known_gaps;
-
-    // Analyse.
-    o.history = build_history(input);
+    AthleteAnalysis analysis = analyze_scanned(request, std::move(inputs));
+    o.inputs = std::move(analysis.inputs);
+    o.summary = analysis.summary;
+    o.history = std::move(analysis.history);
     if (o.history.sessions.empty()) {
         o.exit_code = exit_failed;
         o.error = "no running activities in the inputs: a plan needs the training history";
         return o;
     }
-    const std::vector<DetectedRace> detected = detect_races(o.history);
-    o.phases = classify_phases(o.history, request.races, detected);
+    o.phases = std::move(analysis.phases);
     if (!o.phases.weeks.empty()) {
         o.current_phase = o.phases.weeks.back().phase;
     }
@@ -810,27 +552,11 @@ PlanOutcome run_plan(const PlanRequest& request) {
         o.warnings.push_back(note);
     }
 
-    // Plan.
-    const PatternEvidence pattern = read_weekly_pattern(o.history, activity_days);
-    std::vector<std::string> notes;
-    try {
-        o.context = make_plan_context(request, o.history, o.phases, detected, pattern, notes);
-        o.plan = build_plan(o.context, library, builtin_prescriptions());
-    } catch (const std::exception& e) {
-        o.exit_code = exit_failed;
-        o.error = std::string("cannot plan: ") + e.what();
+    plan_from_analysis(request, library, analysis.detected, analysis.activity_days, o);
+    if (!o.error.empty()) {
         return o;
     }
-    for (const auto& n : pattern.notes) {
-        o.plan.notes.push_back("weekly pattern: " + n);
-    }
-    for (const auto& n : notes) {
-        o.plan.notes.push_back(n);
-    }
-    o.plan_json = plan_to_json(o.plan);
-    o.plan_text = summary_text(o);
 
-    // Write.
     if (request.out_dir) {
         try {
             write_files(request, fingerprint, o);
@@ -844,4 +570,4 @@ PlanOutcome run_plan(const PlanRequest& request) {
     return o;
 }
 
-} // namespace ultrastrength::cli
+} // namespace ultrastrength::pipeline

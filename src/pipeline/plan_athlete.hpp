@@ -1,17 +1,18 @@
-// One athlete from inputs to written plan files: scan -> history -> phases ->
-// planner context -> plan -> plan.json, plan.txt and the chosen formats, all
-// written atomically under the output folder's lock. `plan` runs it once;
-// `batch` runs it per roster row. It prints nothing: everything the caller
-// may want to show comes back in PlanOutcome.
-#ifndef ULTRASTRENGTH_CLI_PLAN_PIPELINE_HPP
-#define ULTRASTRENGTH_CLI_PLAN_PIPELINE_HPP
+// One athlete from inputs to written plan files: the analysis
+// (analyze_athlete) -> planner context -> plan -> plan.json, plan.txt and the
+// chosen formats, all written atomically under the output folder's lock.
+// `plan` runs it once; plan_roster runs it per roster row. It prints nothing:
+// everything the caller may want to show comes back in PlanOutcome.
+#ifndef ULTRASTRENGTH_PIPELINE_PLAN_ATHLETE_HPP
+#define ULTRASTRENGTH_PIPELINE_PLAN_ATHLETE_HPP
 
-#include "cli/command.hpp"
-#include "cli/output.hpp"
 #include "converters/scan.hpp"
 #include "history/history.hpp"
+#include "history/weekly_pattern.hpp"
 #include "model/plan.hpp"
 #include "phase/phase.hpp"
+#include "pipeline/analyze_athlete.hpp"
+#include "pipeline/exit_code.hpp"
 #include "plan/context.hpp"
 #include "plugins/writer.hpp"
 
@@ -25,27 +26,19 @@
 #include <utility>
 #include <vector>
 
-namespace ultrastrength::cli {
+namespace ultrastrength::pipeline {
 
 /// Everything one athlete's plan depends on. Unset optionals are worked out
 /// from the history (weekly pattern, start, weeks) or take the documented
 /// defaults (level intermediate, equipment `default_equipment`).
-struct PlanRequest {
+/// The inputs and analysis settings are the AnalysisRequest's (as `analyze`
+/// takes them).
+struct PlanRequest : AnalysisRequest {
     // Identity: the id is part of session ids, file names and calendar UIDs.
     std::string athlete_id = "athlete";
     std::string athlete_name;
 
-    // Inputs and analysis settings (as `analyze` takes them).
-    std::vector<std::string> inputs;
-    std::vector<Race> races;              ///< named races (--race); the A race is picked from them
     std::optional<double> race_descent_m; ///< the A race's D-; default: its D+ (start = finish)
-    std::optional<std::int32_t> utc_offset_s; ///< --tz
-    std::optional<std::int64_t> today;        ///< local day; default: the last activity's day
-    std::vector<std::pair<std::int64_t, std::int64_t>> known_gaps; ///< --no-data [first, last]
-    AthleteSettings athlete; ///< hrmax, hrrest, lthr, threshold pace, sex
-    unsigned jobs = 0;       ///< decoding threads, 0 = all cores
-    /// Replaces the plain scan (e.g. a cached scan); empty = scan_inputs over all readers.
-    std::function<std::vector<InputOutcome>(const std::vector<std::string>& inputs)> scan;
 
     // Planner settings.
     std::optional<std::set<std::string>> equipment; ///< unset = default_equipment
@@ -74,32 +67,10 @@ struct PlanRequest {
 /// kettlebell, the kit most runners have at home.
 const std::set<std::string>& default_equipment();
 
-/// In the output folder: the files the last run wrote, one relative name a
-/// line. The next run removes those of them it does not write again.
-inline constexpr const char* plan_manifest_name = ".ultrastrength-files";
-
-/// In the output folder: the last run's fingerprint and the size and hash of
-/// every file it wrote (JSON), written after the manifest.
-inline constexpr const char* plan_state_name = ".ultrastrength-state";
-
-/// A 64-bit hash as the state files write it: 16 lowercase hex digits.
-std::string hex64(std::uint64_t value);
-/// Whether `out/name` is still a regular file of `size` bytes whose content
-/// hashes to `hash` (hex64 of hash_file), as a state file recorded it.
-bool file_as_recorded(const std::filesystem::path& out, const std::string& name, std::uint64_t size,
-                      const std::string& hash);
-
 /// A file the run wrote (or found already identical on disk).
 struct WrittenFile {
     std::string name;   ///< relative to the output folder, '/'-separated
     std::string status; ///< "created", "updated" or "unchanged"
-};
-
-/// The athlete's running week as read from the history (§4.4), before overrides.
-struct PatternEvidence {
-    WeeklyPattern pattern;
-    int weeks_used = 0;             ///< complete weeks looked at
-    std::vector<std::string> notes; ///< how each day was decided, for plan.txt
 };
 
 struct PlanOutcome {
@@ -141,18 +112,9 @@ std::vector<std::string> all_format_names();
 
 /// Runs the whole pipeline for one athlete. Never throws for bad inputs or
 /// unwritable outputs: they come back in `error`/`inputs` with the exit code.
-PlanOutcome run_plan(const PlanRequest& request);
+PlanOutcome plan_athlete(const PlanRequest& request);
 
 // The stages, exposed for tests and for callers that already have a history.
-
-/// Weekly pattern from the last complete weeks: long-run day = the weekday of
-/// each week's longest session most often; hard days = weekdays with a hard
-/// session (IF >= 0.80, or >= 64 TSS-eq/h without IF) in at least half of the
-/// weeks; rest days = weekdays with no recorded activity of any sport in at
-/// most one week, at most two of them. `activity_days` are the local days of
-/// every recorded activity (strength and cycling included).
-PatternEvidence read_weekly_pattern(const History& history,
-                                    const std::vector<std::int64_t>& activity_days);
 
 /// The planner's context from the analysis and the request (phases of the
 /// plan weeks: from the A race's date when it lies ahead, else the current
@@ -161,6 +123,6 @@ PlanContext make_plan_context(const PlanRequest& request, const History& history
                               const PhaseResult& phases, const std::vector<DetectedRace>& detected,
                               const PatternEvidence& pattern, std::vector<std::string>& notes);
 
-} // namespace ultrastrength::cli
+} // namespace ultrastrength::pipeline
 
 #endif

@@ -1,4 +1,4 @@
-#include "cli/roster.hpp"
+#include "pipeline/roster.hpp"
 
 #include "converters/exports/csv.hpp"
 #include "history/load.hpp"
@@ -11,7 +11,7 @@
 #include <iterator>
 #include <map>
 
-namespace ultrastrength::cli {
+namespace ultrastrength::pipeline {
 
 namespace {
 
@@ -294,4 +294,4 @@ std::vector<RosterAthlete> read_roster(const std::string& path) {
     return parse_roster(text, base, path);
 }
 
-} // namespace ultrastrength::cli
+} // namespace ultrastrength::pipeline

@@ -1,8 +1,8 @@
 // A coach's roster: one CSV row per athlete (schemas/roster.schema.json).
 // A bad row is that athlete's problem only: it comes back with its error and
 // the rest of the roster is planned.
-#ifndef ULTRASTRENGTH_CLI_ROSTER_HPP
-#define ULTRASTRENGTH_CLI_ROSTER_HPP
+#ifndef ULTRASTRENGTH_PIPELINE_ROSTER_HPP
+#define ULTRASTRENGTH_PIPELINE_ROSTER_HPP
 
 #include "history/history.hpp"
 #include "model/plan.hpp"
@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ultrastrength::cli {
+namespace ultrastrength::pipeline {
 
 struct RosterAthlete {
     std::size_t line = 0; ///< 1-based line of the row in the roster file
@@ -58,6 +58,6 @@ std::vector<RosterAthlete> parse_roster(std::string_view text, const std::string
 /// Reads and parses a roster file. Throws RosterError.
 std::vector<RosterAthlete> read_roster(const std::string& path);
 
-} // namespace ultrastrength::cli
+} // namespace ultrastrength::pipeline
 
 #endif

@@ -1,12 +1,12 @@
-#include "cli/batch_summary.hpp"
+#include "plugins/report/summary_report.hpp"
 
-#include <nlohmann/json.hpp>
+#include "plugins/report/html.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-namespace ultrastrength::cli {
+namespace ultrastrength {
 
 namespace {
 
@@ -22,30 +22,6 @@ std::string csv_field(const std::string& s) {
         }
     }
     return out + "\"";
-}
-
-std::string html_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 std::string fixed1(double v) {
@@ -176,48 +152,4 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
     return out;
 }
 
-std::string roster_trainingpeaks_json(const std::vector<PlannedAthlete>& athletes,
-                                      const WriterRegistry& writers) {
-    const Writer* writer = writers.find("trainingpeaks");
-    nlohmann::ordered_json all = nlohmann::ordered_json::array();
-    if (writer == nullptr) {
-        return all.dump(2) + "\n";
-    }
-    for (const auto& athlete : athletes) {
-        MemorySink sink;
-        writer->write(*athlete.plan, athlete.options, sink);
-        // MemorySink sorts by name; the names are date-first session stems.
-        for (const auto& [name, bytes] : sink.files()) {
-            if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
-                all.push_back(nlohmann::ordered_json::parse(bytes));
-            }
-        }
-    }
-    return all.dump(2) + "\n";
-}
-
-std::string roster_csv(const std::vector<PlannedAthlete>& athletes, const WriterRegistry& writers) {
-    const Writer* writer = writers.find("csv");
-    std::string out;
-    if (writer == nullptr) {
-        return out;
-    }
-    for (const auto& athlete : athletes) {
-        MemorySink sink;
-        writer->write(*athlete.plan, athlete.options, sink);
-        for (const auto& [name, bytes] : sink.files()) {
-            const auto header_end = bytes.find("\r\n");
-            if (header_end == std::string::npos) {
-                continue;
-            }
-            if (out.empty()) {
-                out = bytes;
-            } else {
-                out += bytes.substr(header_end + 2);
-            }
-        }
-    }
-    return out;
-}
-
-} // namespace ultrastrength::cli
+} // namespace ultrastrength

@@ -1,0 +1,167 @@
+#include "store/run_state.hpp"
+
+#include "converters/stream.hpp"
+#include "plugins/writer.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <fstream>
+
+namespace ultrastrength {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// The state file's entry for a file of the folder: its size and content hash.
+Json file_entry(const std::filesystem::path& out, const std::string& name) {
+    const auto path = out / name;
+    return Json{{"name", name},
+                {"size", std::filesystem::file_size(path)},
+                {"hash", hex64(hash_file(path.string()))}};
+}
+
+} // namespace
+
+std::string hex64(std::uint64_t value) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
+    return buf;
+}
+
+bool file_as_recorded(const std::filesystem::path& out, const std::string& name, std::uint64_t size,
+                      const std::string& hash) {
+    const auto path = out / name;
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec) &&
+           std::filesystem::file_size(path, ec) == size && !ec &&
+           hex64(hash_file(path.string())) == hash;
+}
+
+std::vector<std::string> read_manifest(const std::filesystem::path& out) {
+    std::vector<std::string> names;
+    std::ifstream in(out / plan_manifest_name);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty()) {
+            names.push_back(line);
+        }
+    }
+    return names;
+}
+
+std::string manifest_text(const std::set<std::string>& names) {
+    std::string manifest;
+    for (const auto& name : names) {
+        manifest += name + "\n";
+    }
+    return manifest;
+}
+
+std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
+                                             const std::string& fingerprint) {
+    std::ifstream in(out / plan_state_name, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    Json state = Json::parse(in, nullptr, false);
+    if (state.is_discarded() || !state.is_object() || !state.contains("files") ||
+        !state["files"].is_array() || state.value("fingerprint", "") != fingerprint) {
+        return std::nullopt;
+    }
+    PlanState result;
+    try {
+        for (const Json& f : state["files"]) {
+            const std::string name = f.at("name").get<std::string>();
+            check_relative_name(name);
+            if (!file_as_recorded(out, name, f.at("size").get<std::uint64_t>(),
+                                  f.at("hash").get<std::string>())) {
+                return std::nullopt;
+            }
+            result.files.push_back(name);
+        }
+    } catch (const std::exception&) {
+        return std::nullopt; // a malformed state or an unreadable file: plan again
+    }
+    if (const auto w = state.find("warnings"); w != state.end() && w->is_array()) {
+        for (const Json& text : *w) {
+            if (text.is_string()) {
+                result.warnings.push_back(text.get<std::string>());
+            }
+        }
+    }
+    return result;
+}
+
+std::string plan_state_text(const std::filesystem::path& out, const std::string& fingerprint,
+                            const std::set<std::string>& written,
+                            const std::vector<std::string>& warnings, const std::string& calendar) {
+    Json state;
+    state["fingerprint"] = fingerprint;
+    Json files = Json::array();
+    for (const auto& name : written) {
+        files.push_back(file_entry(out, name));
+    }
+    files.push_back(file_entry(out, plan_manifest_name));
+    state["files"] = std::move(files);
+    state["warnings"] = warnings;
+    if (!calendar.empty()) {
+        state["calendar"] = Json::parse(calendar);
+    }
+    return state.dump(1) + "\n";
+}
+
+std::optional<std::string> stored_calendar_state(const std::filesystem::path& out) {
+    std::ifstream in(out / plan_state_name, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    const Json state = Json::parse(in, nullptr, false);
+    if (state.is_discarded() || !state.is_object() || !state.contains("calendar")) {
+        return std::nullopt;
+    }
+    return state["calendar"].dump();
+}
+
+std::optional<nlohmann::ordered_json> matching_roster_state(const std::filesystem::path& out,
+                                                            const std::string& fingerprint) {
+    std::ifstream in(out / roster_state_name, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    Json state = Json::parse(in, nullptr, false);
+    if (state.is_discarded() || !state.is_object() ||
+        state.value("fingerprint", "") != fingerprint || !state.contains("files") ||
+        !state["files"].is_object() || state["files"].empty() || !state.contains("athletes") ||
+        !state["athletes"].is_array()) {
+        return std::nullopt;
+    }
+    try {
+        for (const auto& [name, f] : state["files"].items()) {
+            check_relative_name(name);
+            if (!file_as_recorded(out, name, f.at("size").get<std::uint64_t>(),
+                                  f.at("hash").get<std::string>())) {
+                return std::nullopt;
+            }
+        }
+    } catch (const std::exception&) {
+        return std::nullopt; // malformed state or unreadable file: plan again
+    }
+    return state;
+}
+
+std::string roster_state_text(const std::filesystem::path& out, const std::string& fingerprint,
+                              const std::vector<std::string>& files,
+                              const nlohmann::ordered_json& athletes) {
+    Json doc;
+    doc["fingerprint"] = fingerprint;
+    doc["files"] = Json::object();
+    for (const auto& name : files) {
+        doc["files"][name] = {{"size", std::filesystem::file_size(out / name)},
+                              {"hash", hex64(hash_file((out / name).string()))}};
+    }
+    doc["athletes"] = athletes;
+    return doc.dump(1) + "\n";
+}
+
+} // namespace ultrastrength
