@@ -124,14 +124,14 @@ pipeline::PlanRequest sample_athlete_request() {
 
 /// The two plans: the sample athlete's year-long plan with body
 /// weight only, and a gym plan with known 1RMs (`--1rm`).
-cli::PlanRequest year_body_weight_request() {
-    cli::PlanRequest request = sample_athlete_request();
+pipeline::PlanRequest year_body_weight_request() {
+    pipeline::PlanRequest request = sample_athlete_request();
     request.weeks = 52;
     request.equipment = std::set<std::string>{"none"};
     return request;
 }
-cli::PlanRequest gym_one_rep_max_request() {
-    cli::PlanRequest request = sample_athlete_request();
+pipeline::PlanRequest gym_one_rep_max_request() {
+    pipeline::PlanRequest request = sample_athlete_request();
     request.weeks = 11;
     request.equipment = std::set<std::string>{"band", "dumbbell", "barbell", "box", "gym"};
     request.one_rep_max_kg = {{"trap_bar_deadlift", 140.0},
@@ -142,14 +142,14 @@ cli::PlanRequest gym_one_rep_max_request() {
     return request;
 }
 
-const Plan& planned(const cli::PlanRequest& request) {
+const Plan& planned(const pipeline::PlanRequest& request) {
     static std::map<std::string, Plan> cache;
     const std::string key =
         std::to_string(request.weeks.value_or(0)) + std::to_string(request.one_rep_max_kg.size());
     if (const auto it = cache.find(key); it != cache.end()) {
         return it->second;
     }
-    auto outcome = cli::run_plan(request);
+    auto outcome = pipeline::plan_athlete(request);
     if (!outcome.error.empty() || outcome.plan.sessions.empty()) {
         throw std::runtime_error("plan failed: " + outcome.error);
     }
@@ -1062,19 +1062,19 @@ TEST(IcsInterop, ReimportReplacesTheChangedSessionOnly) {
 // whatever else the run recomputes.
 TEST(IcsInterop, PlanCommandKeepsTheCalendarStateInTheOutputFolder) {
     TempDir dir;
-    cli::PlanRequest request = sample_athlete_request();
+    pipeline::PlanRequest request = sample_athlete_request();
     request.formats = {"ics"};
     request.out_dir = dir.path;
     request.skip_when_up_to_date = false; // write every time
-    const auto first = cli::run_plan(request);
+    const auto first = pipeline::plan_athlete(request);
     ASSERT_TRUE(first.error.empty()) << first.error;
     const auto ics = dir.path / "ics/athlete.ics";
     const std::string bytes = read_file(ics);
-    auto state = Json::parse(read_file(dir.path / cli::plan_state_name));
+    auto state = Json::parse(read_file(dir.path / ".ultrastrength-state"));
     ASSERT_TRUE(state.contains("calendar")) << state.dump(1);
     ASSERT_EQ(state["calendar"].size(), first.plan.sessions.size());
 
-    const auto second = cli::run_plan(request);
+    const auto second = pipeline::plan_athlete(request);
     ASSERT_TRUE(second.error.empty()) << second.error;
     EXPECT_EQ(read_file(ics), bytes);
 
@@ -1083,8 +1083,8 @@ TEST(IcsInterop, PlanCommandKeepsTheCalendarStateInTheOutputFolder) {
     auto& entry = state["calendar"].begin().value();
     entry["sequence"] = 3;
     entry["changed"] = "2026-01-02T03:04:05Z";
-    std::ofstream(dir.path / cli::plan_state_name, std::ios::binary) << state.dump(1);
-    const auto third = cli::run_plan(request);
+    std::ofstream(dir.path / ".ultrastrength-state", std::ios::binary) << state.dump(1);
+    const auto third = pipeline::plan_athlete(request);
     ASSERT_TRUE(third.error.empty()) << third.error;
     const auto text = read_file(ics);
     const std::string uid = state["calendar"].begin().key();
