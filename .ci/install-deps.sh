@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs every Debian package the build, the tests, the fuzzers and the
-# benchmarks need, on a fresh Debian 12 machine. Used by the README and .ci/run.
+# Installs every Debian package the build, the tests, the fuzzers, the
+# benchmarks and the Debian package (man-db and zsh check the man page and
+# completions; dpkg-dev and file let CPack find the runtime dependencies) need,
+# on a fresh Debian 12 machine. Used by the README and .ci/run.
 set -euo pipefail
 packages=(
   cmake ninja-build g++ clang clang-format libclang-rt-14-dev pkg-config
   libxml2-dev libxml2-utils libpugixml-dev libboost-program-options-dev
   libarchive-dev zlib1g-dev libxxhash-dev libsqlite3-dev nlohmann-json3-dev
+  libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm python3 python3-icalendar
   chromium libpng-dev
   gpsbabel time
+  man-db zsh dpkg-dev file
 )
 missing=()
 for p in "${packages[@]}"; do

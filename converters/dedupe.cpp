@@ -46,7 +46,10 @@ double duration_s(const ActivityFeatures& a) noexcept {
     if (a.elapsed_s && *a.elapsed_s > 0) {
         return *a.elapsed_s;
     }
-    return a.timer_s && *a.timer_s > 0 ? *a.timer_s : 0.0;
+    if (a.timer_s && *a.timer_s > 0) {
+        return *a.timer_s;
+    }
+    return a.moving_s && *a.moving_s > 0 ? *a.moving_s : 0.0;
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -225,14 +226,37 @@ ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::
     xmlSchemaSetValidStructuredErrors(valid, &collect, &report);
     xmlTextReaderSetStructuredErrorHandler(reader, &collect, &report);
     xmlTextReaderSchemaValidateCtxt(reader, valid, 0);
+    xmlResetLastError();
     int rc = 0;
     while ((rc = xmlTextReaderRead(reader)) == 1) {
         if (report.problems.size() > max_listed_problems) {
             break;
         }
     }
-    if (rc < 0 && report.problems.empty()) {
-        report.problems.push_back({std::nullopt, std::nullopt, "not well-formed XML"});
+    if (rc < 0) {
+        // A well-formedness error ends the read; with a schema attached,
+        // libxml2 does not always pass it to the handler, so it is taken
+        // from the parser's last error: the line and reason, as `scan` gives.
+        const xmlError* last = xmlGetLastError();
+        ValidationProblem p;
+        p.message = "not well-formed XML";
+        if (last != nullptr && last->domain == XML_FROM_PARSER && last->message != nullptr) {
+            std::string reason = last->message;
+            while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) {
+                reason.pop_back();
+            }
+            p.message += ": " + reason;
+            if (last->line > 0) {
+                p.line = static_cast<std::uint64_t>(last->line);
+            }
+        }
+        const bool listed = std::any_of(
+            report.problems.begin(), report.problems.end(), [&](const ValidationProblem& q) {
+                return q.line == p.line && p.message.find(q.message) != std::string::npos;
+            });
+        if (!listed) {
+            report.problems.push_back(std::move(p));
+        }
     }
     if (report.problems.size() > max_listed_problems) {
         report.problems.resize(max_listed_problems);

@@ -12,8 +12,9 @@ po::options_description Command::common_options(CommonOptions& common) {
         "decode N files in parallel")("json", po::bool_switch(&common.json),
                                       "machine-readable output on stdout")(
         "quiet,q", po::bool_switch(&common.quiet),
-        "print errors only")("verbose,v", po::bool_switch(&common.verbose),
-                             "print warnings for every input, and what the cache saved")(
+        "no summary, notes or progress: the output asked for (table, plan, JSON, files) and "
+        "problems only")("verbose,v", po::bool_switch(&common.verbose),
+                         "print warnings for every input, and what the cache saved")(
         "cache", po::value(&common.cache)->value_name("FILE"),
         "SQLite cache of decoded inputs (default $XDG_CACHE_HOME/ultrastrength/"
         "features.sqlite): unchanged files are not decoded again")(

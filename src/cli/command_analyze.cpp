@@ -167,7 +167,8 @@ int CommandAnalyze::run() {
         document.tz_offset_s = m_analysis.offset_s;
         const std::string out = analysis_to_json(document).dump(1) + "\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
-    } else if (!m_common.quiet) {
+    } else {
+        // --quiet drops the summary, never the analysis asked for.
         print_text(std::cout, analysis);
     }
     if (!m_report.empty()) {

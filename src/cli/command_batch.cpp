@@ -1,5 +1,8 @@
 #include "cli/command_batch.hpp"
 
+#include "cli/command_push.hpp"
+#include "push/credentials.hpp"
+
 #include "cli/scanning.hpp"
 #include "model/time.hpp"
 #include "pipeline/plan_athlete.hpp"
@@ -63,7 +66,11 @@ void CommandBatch::add_options(po::options_description& options,
          "writers for rows without a formats column value (default: all)")
         ("today", po::value(&m_today)->value_name("DATE"),
          "plan as of this date (default: each athlete's last activity)")
-        ("wait", po::bool_switch(&m_wait), "wait for another run on DIR instead of exiting");
+        ("wait", po::bool_switch(&m_wait), "wait for another run on DIR instead of exiting")
+        ("push", po::value(&m_push)->value_name("TARGET"),
+         "then push every athlete's plan (as `push TARGET DIR`)")
+        ("push-config", po::value(&m_push_config)->value_name("FILE"),
+         "credentials for --push (default as `push`)");
     // clang-format on
     options.add(common_options(m_common));
     positional.add("roster", 1);
@@ -75,6 +82,10 @@ void CommandBatch::apply(const po::variables_map& vm) {
     }
     if (vm.count("out") == 0 || m_out.empty()) {
         throw UsageError("--out DIR is required: the folder the plans are written to");
+    }
+    if (!m_push.empty() && std::find(push::push_targets().begin(), push::push_targets().end(),
+                                     m_push) == push::push_targets().end()) {
+        throw UsageError("--push: unknown target '" + m_push + "' (`push --help` lists them)");
     }
     m_format_list = m_formats.empty() ? pipeline::all_format_names() : split_commas(m_formats);
     if (const auto unknown = pipeline::unknown_formats(m_format_list); !unknown.empty()) {
@@ -155,7 +166,21 @@ int CommandBatch::run() {
                 << (outcome.cache_used ? "" : " (no cache)") << '\n';
         }
     }
-    return outcome.exit_code;
+    if (m_push.empty() || outcome.exit_code == exit_failed) {
+        return outcome.exit_code;
+    }
+    return std::max(outcome.exit_code, push_roster());
+}
+
+int CommandBatch::push_roster() const {
+    push::PushOptions options;
+    options.target = m_push;
+    options.folder = m_out;
+    options.config =
+        m_push_config.empty() ? push::default_config_path() : std::filesystem::path(m_push_config);
+    // --today plans as of that day; the platforms' date windows then count from it too.
+    options.today = m_today_day ? civil_from_days(*m_today_day) : local_today();
+    return push_and_report(options, m_common.quiet);
 }
 
 void CommandBatch::print_json(const pipeline::RosterOutcome& outcome) const {

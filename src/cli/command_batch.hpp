@@ -38,6 +38,9 @@ private:
     std::string m_today;
     std::optional<std::int64_t> m_today_day;
     bool m_wait = false;
+    std::string m_push;        ///< --push TARGET
+    std::string m_push_config; ///< --push-config FILE
+    int push_roster() const;
     CommonOptions m_common;
 };
 

@@ -127,8 +127,10 @@ std::string CommandPlan::details() const {
            "  ics             one calendar with an event per session; re-importing updates it\n"
            "  csv             one row per exercise, for spreadsheets\n"
            "Files are written atomically and only when their bytes change; the same inputs give\n"
-           "byte-identical files. DIR/.ultrastrength-files lists them, and the next run removes\n"
-           "those of its sessions no longer planned (nothing else). When the inputs and\n"
+           "byte-identical files. DIR/.ultrastrength-files lists them; the next run removes the\n"
+           "files the last run wrote and it does not: sessions no longer planned, and every\n"
+           "file of a format left out of --format. Files it did not write are never touched,\n"
+           "and nothing on a watch or in a calendar is removed. When the inputs and\n"
            "options are those of the last run and its files are still as written, the plan is\n"
            "up to date: nothing is analysed or written. Another run writing DIR\n"
            "makes this one stop with a message (--wait: wait for it instead).\n\n"
@@ -146,16 +148,28 @@ std::string CommandPlan::details() const {
            "  ultrastrength plan activities/ --json > plan.json\n";
 }
 
+namespace {
+
+/// "garmin-fit, garmin-connect, ... (default: all)", from the writer registry.
+std::string format_list_help() {
+    std::string names;
+    for (const auto& name : pipeline::all_format_names()) {
+        names += (names.empty() ? "" : ", ") + name;
+    }
+    return names + " (default: all)";
+}
+
+} // namespace
+
 void CommandPlan::add_options(po::options_description& options,
                               po::positional_options_description& positional) {
     m_analysis.add(options, positional);
     po::options_description plan("Plan options");
     plan.add_options()("out,o", po::value(&m_out)->value_name("DIR"),
                        "write the plan and its files here")(
-        "format,f", po::value(&m_formats)->value_name("NAME,..."),
-        "garmin-fit, garmin-connect, trainingpeaks, ics, csv (default: all)")(
+        "format,f", po::value(&m_formats)->value_name("NAME,..."), format_list_help().c_str())(
         "weeks", po::value(&m_weeks)->value_name("N"),
-        "plan N weeks, 1-52 (default: up to race day, else 4)")(
+        "plan N weeks, 1-52, whatever the race (default: up to race day, else 4)")(
         "start", po::value(&m_start)->value_name("DATE"),
         "first plan day (default: the day after the last activity)")(
         "equipment", po::value(&m_equipment)->value_name("LIST"),
@@ -300,7 +314,8 @@ int CommandPlan::run() {
     }
     if (m_common.json) {
         std::fwrite(o.plan_json.data(), 1, o.plan_json.size(), stdout);
-    } else if (!m_request.out_dir && !m_common.quiet) {
+    } else if (!m_request.out_dir) {
+        // --quiet drops the summary, never the plan asked for.
         std::fwrite(o.plan_text.data(), 1, o.plan_text.size(), stdout);
     }
     if (!m_common.quiet && !m_common.verbose) {

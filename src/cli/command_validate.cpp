@@ -60,16 +60,13 @@ const FormatValidator validators[] = {
     {"fit", &is_fit_head, &validate_fit_file},
 };
 
-/// $ULTRASTRENGTH_SCHEMAS, else the source tree's schemas/ (a build), else
-/// share/ultrastrength/schemas next to the installed binary's bin/.
+/// $ULTRASTRENGTH_SCHEMAS, else share/ultrastrength/schemas next to the
+/// installed binary's bin/, else the source tree's schemas/ (a build).
 std::string schemas_dir() {
     if (const char* env = std::getenv("ULTRASTRENGTH_SCHEMAS"); env != nullptr && *env != '\0') {
         return env;
     }
     std::error_code ec;
-    if (std::filesystem::is_directory(US_SCHEMAS_DIR, ec)) {
-        return US_SCHEMAS_DIR;
-    }
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
         const auto installed =
@@ -84,13 +81,22 @@ std::string schemas_dir() {
 } // namespace
 
 std::string CommandValidate::details() const {
-    return "Checks TCX and GPX files against the official XSDs (TrainingCenterDatabase v2 with\n"
-           "ActivityExtension v2; GPX 1.0; GPX 1.1 with Garmin TrackPointExtension v1/v2), "
-           "offline,\n"
-           "and FIT files' headers, header and file CRCs (every chained part) and structure.\n"
+    return "Checks TCX files against Garmin's TrainingCenterDatabase v2 XSD and GPX 1.1 files\n"
+           "against TopoGrafix's GPX 1.1 XSD with Garmin's TrackPointExtension v1, offline, and\n"
+           "FIT files' headers, header and file CRCs (every chained part) and structure. A file\n"
+           "that is not well-formed XML is reported with the line and the parser's reason.\n"
            "Every problem is printed as FILE:LINE (XML) or FILE: byte N (FIT): what was expected.\n"
-           "Schemas are read from $ULTRASTRENGTH_SCHEMAS when set, else from " US_SCHEMAS_DIR "\n"
-           "or the installed share/ultrastrength/schemas.\n\n"
+           "\n"
+           "Not bundled (no copy could be included): the GPX 1.0 XSD, so GPX 1.0 files are\n"
+           "reported as not checkable (exit 1); ActivityExtension v2 and TrackPointExtension v2,\n"
+           "so that extension content is not checked. Put gpx10.xsd, ActivityExtensionv2.xsd or\n"
+           "TrackPointExtensionv2.xsd into the schemas folder to check them too.\n"
+           "\n"
+           "The schemas folder: $ULTRASTRENGTH_SCHEMAS when set; else share/ultrastrength/schemas\n"
+           "beside the installed program (/usr/share/ultrastrength/schemas from the package,\n"
+           "/usr/local/share/ultrastrength/schemas after cmake --install); else, for a program\n"
+           "run from its build folder, the schemas/ folder of the source tree it was built "
+           "from.\n\n"
            "Exit status: 0 all files valid, 1 some invalid or unreadable.\n";
 }
 

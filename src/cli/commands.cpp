@@ -5,6 +5,7 @@
 #include "cli/command_batch.hpp"
 #include "cli/command_formats.hpp"
 #include "cli/command_plan.hpp"
+#include "cli/command_push.hpp"
 #include "cli/command_scan.hpp"
 #include "cli/command_validate.hpp"
 
@@ -18,8 +19,8 @@ template <class T> CommandInfo info() {
 
 const std::vector<CommandInfo>& all_commands() {
     static const std::vector<CommandInfo> commands = {
-        info<CommandScan>(),  info<CommandAnalyze>(), info<CommandPlan>(),
-        info<CommandBatch>(), info<CommandFormats>(), info<CommandValidate>(),
+        info<CommandScan>(), info<CommandAnalyze>(), info<CommandPlan>(),     info<CommandBatch>(),
+        info<CommandPush>(), info<CommandFormats>(), info<CommandValidate>(),
     };
     return commands;
 }

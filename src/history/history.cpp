@@ -1,5 +1,6 @@
 #include "history/history.hpp"
 
+#include "converters/dedupe.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -18,18 +19,6 @@ std::string format(const char* fmt, double value) {
     char buf[64];
     std::snprintf(buf, sizeof buf, fmt, value);
     return buf;
-}
-
-int format_rank(Format f) noexcept {
-    switch (f) {
-    case Format::fit:
-        return 3;
-    case Format::tcx:
-        return 2;
-    case Format::gpx:
-        return 1;
-    }
-    return 0;
 }
 
 double duration_of(const ActivityFeatures& a) noexcept {
@@ -57,10 +46,11 @@ double histogram_seconds(const HeartRateHistogram& h) noexcept {
     return static_cast<double>(std::accumulate(h.begin(), h.end(), std::uint64_t{0}));
 }
 
-/// Drops the poorer of two recordings of one activity (§2.1 dedupe).
+/// Drops the poorer of two recordings of one activity (§2.1 dedupe), by the
+/// rule `scan` uses (converters/dedupe.hpp), so both name the same duplicates.
+/// `order` is sorted by start time.
 std::vector<std::size_t> dedupe(const std::vector<ActivityFeatures>& acts,
-                                std::vector<std::size_t> order, double overlap_fraction,
-                                std::vector<Excluded>& excluded) {
+                                std::vector<std::size_t> order, std::vector<Excluded>& excluded) {
     std::vector<bool> dropped(order.size(), false);
     for (std::size_t i = 0; i < order.size(); ++i) {
         if (dropped[i]) {
@@ -72,22 +62,13 @@ std::vector<std::size_t> dedupe(const std::vector<ActivityFeatures>& acts,
         for (std::size_t j = i + 1; j < order.size(); ++j) {
             const auto& b = acts[order[j]];
             const double b_start = static_cast<double>(*b.start_utc);
-            if (b_start >= a_end) {
-                break;
+            if (b_start >= a_end && b_start - a_start > max_start_gap_s) {
+                break; // neither overlapping nor starting together: none later is
             }
-            if (dropped[j]) {
+            if (dropped[j] || !same_activity(a, b)) {
                 continue;
             }
-            const double b_end = b_start + span_of(b);
-            const double overlap = std::min(a_end, b_end) - b_start;
-            const double shorter = std::min(a_end - a_start, b_end - b_start);
-            if (shorter <= 0 || overlap <= overlap_fraction * shorter) {
-                continue;
-            }
-            // Keep the richer file: FIT > TCX > GPX, then more samples.
-            const bool keep_a = format_rank(a.format) != format_rank(b.format)
-                                    ? format_rank(a.format) > format_rank(b.format)
-                                    : a.records >= b.records;
+            const bool keep_a = richer(a, b);
             const std::size_t drop = keep_a ? j : i;
             const std::size_t kept = keep_a ? i : j;
             dropped[drop] = true;
@@ -321,14 +302,14 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         return *acts[x].start_utc < *acts[y].start_utc ||
                (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
     });
-    order = dedupe(acts, order, settings.dedupe_overlap, h.excluded);
+    order = dedupe(acts, order, h.excluded);
     std::stable_sort(
         strength_order.begin(), strength_order.end(), [&](std::size_t x, std::size_t y) {
             return *acts[x].start_utc < *acts[y].start_utc ||
                    (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
         });
     // Deduplicated among themselves, so a strength recording never replaces a run.
-    strength_order = dedupe(acts, strength_order, settings.dedupe_overlap, h.excluded);
+    strength_order = dedupe(acts, strength_order, h.excluded);
 
     std::vector<HeartRateHistogram> histograms;
     const auto make_session = [&](std::size_t i) {
@@ -436,6 +417,31 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
             s.hr_load = hr_tss(*s.trimp, lthr, hr_rest, hr_max, sex);
         }
     }
+    // §4.7: nobody holds more than IF 1.05 for over an hour (Coggan's IF table), races
+    // included. A longer activity above it means the threshold speed is set too low:
+    // raise it to put the hardest such activity at 1.05 and say so. Steep hikes,
+    // where grade-adjusted pace misleads, are capped below (after the ladder).
+    if (v_t) {
+        double worst = 0;
+        for (const Session& s : h.sessions) {
+            if (s.running && s.moving_s > 3600 && s.intensity_factor) {
+                worst = std::max(worst, *s.intensity_factor);
+            }
+        }
+        if (worst > settings.max_if_over_an_hour) {
+            const double raised = *v_t * worst / settings.max_if_over_an_hour;
+            h.notes.push_back("threshold speed re-estimated from " + format("%.2f", *v_t) + " to " +
+                              format("%.2f", raised) + " m/s: a run over an hour scored IF " +
+                              format("%.2f", worst) + " > " +
+                              format("%.2f", settings.max_if_over_an_hour) + " (analysis.md §4.7)");
+            for (Session& s : h.sessions) {
+                if (s.gap_load && s.ngp_speed_mps) {
+                    s.intensity_factor = *s.ngp_speed_mps / raised;
+                    s.gap_load = gap_tss(s.moving_s, *s.ngp_speed_mps, raised);
+                }
+            }
+        }
+    }
     // Rung 3: c fitted on the athlete's activities with both RPE and rung 1/2.
     double rpe_c = settings.rpe_default_c;
     {
@@ -517,9 +523,29 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         s.load = settings.default_load_per_hour * s.moving_s / 3600.0;
         s.rung = LoadRung::default_rate;
     }
-    // Completed strength (§4.6): heart rate (rung 2), else session-RPE with the
-    // same c as rung 3, else session-RPE at the default RPE of a planned A/B
-    // session. Pace and the running model do not apply to lifting.
+    // Completed strength (§4.6, §4.7): session-RPE, the method made for lifting
+    // (Foster et al. 2001; Day et al. 2004), on the planner's scale: the recorded
+    // RPE when there is one, else the RPE of a planned heavy/plyometric session,
+    // with the default c the planner uses. Heart rate under-reads lifting, so it is
+    // kept for display only: an athlete who keeps their routine projects no new load.
+    // §4.7 caps, whatever rung scored the activity: over an hour at most IF 1.05,
+    // a hike over 2 h at most about IF 0.90 (load = hours x 100 x IF^2).
+    for (Session& s : h.sessions) {
+        const double hours = s.moving_s / 3600;
+        const double cap_if = !s.running && s.moving_s > 7200 ? settings.max_if_long_hike
+                              : s.moving_s > 3600             ? settings.max_if_over_an_hour
+                                                              : 0;
+        if (cap_if > 0 && s.load > hours * 100 * cap_if * cap_if) {
+            s.load = hours * 100 * cap_if * cap_if;
+            s.notes.push_back("load capped at IF " + format("%.2f", cap_if) +
+                              (s.running ? " for a run over an hour" : " for a hike over 2 h") +
+                              " (analysis.md §4.7)");
+        }
+        if (s.intensity_factor && cap_if > 0) {
+            s.intensity_factor = std::min(*s.intensity_factor, cap_if);
+        }
+    }
+    const double planned_c = settings.rpe_default_c;
     for (std::size_t i = 0; i < h.strength.size(); ++i) {
         Session& s = h.strength[i];
         const auto& a = acts[s.input_index];
@@ -528,17 +554,17 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
             s.trimp = trimp_from_histogram(strength_histograms[i], hr_rest, hr_max, sex,
                                            settings.hr_min_bpm, settings.hr_above_max_bpm);
             s.hr_load = hr_tss(*s.trimp, lthr, hr_rest, hr_max, sex);
-            s.load = *s.hr_load;
-            s.rung = LoadRung::heart_rate;
-        } else if (a.rpe && *a.rpe > 0) {
-            s.load = session_rpe(*a.rpe, s.moving_s) * rpe_c;
+        }
+        if (a.rpe && *a.rpe > 0) {
+            s.load = session_rpe(*a.rpe, s.moving_s) * planned_c;
             s.rung = LoadRung::rpe;
         } else {
-            s.load = session_rpe(settings.strength_default_rpe, s.moving_s) * rpe_c;
+            s.load = session_rpe(settings.strength_default_rpe, s.moving_s) * planned_c;
             s.rung = LoadRung::default_rate;
-            s.notes.push_back("no heart rate or RPE: scored as session-RPE " +
+            s.notes.push_back("no RPE: scored as session-RPE " +
                               format("%.0f", settings.strength_default_rpe) + " x minutes x " +
-                              format("%.3f", rpe_c) + " (analysis.md §4.6)");
+                              format("%.3f", planned_c) +
+                              ", the planned sessions' scale (analysis.md §4.7)");
         }
     }
 

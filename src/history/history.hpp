@@ -67,11 +67,14 @@ struct HistorySettings {
     double default_load_per_hour = 50; ///< rung 5 (~IF 0.71) [choice]
     double strength_default_rpe =
         6; ///< §4.6: strength with neither HR nor RPE scored as RPE 6 [choice]
+    /// §4.7: no activity over an hour scores above IF 1.05 (Coggan's IF table) [choice]
+    double max_if_over_an_hour = 1.05;
+    /// §4.7: a hike over 2 h scores at most IF 0.90 (grade-adjusted pace misleads) [choice]
+    double max_if_long_hike = 0.90;
     double ultra_hedge_s = 4 * 3600; ///< > 4 h: max(rung 1, rung 2) (§1.3) [choice]
 
     // §2.1 which activities count.
     double hike_min_ascent_m = 300; ///< hikes/walks enter effort-km only with D+ >= 300 m [choice]
-    double dedupe_overlap = 0.5;    ///< overlap > 50 % of the shorter = same activity [choice]
     bool split_at_midnight = true; ///< multi-day activities split at local midnight (§1.3) [choice]
 
     // §1.4 PMC.

@@ -84,6 +84,9 @@ struct PlanSession {
     double estimated_load = 0;        ///< TSS-equivalent (session-RPE, analysis.md §4.6)
     std::vector<std::string> reasons; ///< which rules set its content and volume (with references)
     std::vector<PlanBlock> blocks;
+    /// The corrective exercises are done in the rests of the heavy sets (a time budget,
+    /// analysis.md §4.7): the session is shorter by the overlap.
+    bool corrective_in_heavy_rests = false;
 
     // The session sheet in plain words (no formulas, no section references).
     std::string warmup;           ///< what to do and for how long

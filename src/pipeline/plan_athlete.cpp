@@ -312,6 +312,30 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
         }
         ctx.recent_weekly_descent_m = n > 0 ? descent / n : 0;
     }
+    {
+        // §4.7 weekly budget and recorded routine: the last 4 complete weeks.
+        double minutes = 0;
+        double strength_load = 0;
+        int n = 0;
+        for (auto it = h.weeks.rbegin(); it != h.weeks.rend() && n < 4; ++it) {
+            if (!it->partial) {
+                minutes += 60 * it->time_h;
+                strength_load += it->strength_load;
+                ++n;
+            }
+        }
+        ctx.mean_weekly_training_min = n > 0 ? minutes / n : 0;
+        ctx.recorded_strength.weekly_load_4w = n > 0 ? strength_load / n : 0;
+        double strength_minutes = 0;
+        double total_load = 0;
+        for (const Session& s : h.strength) {
+            strength_minutes += s.moving_s / 60;
+            total_load += s.load;
+        }
+        ctx.recorded_strength.sessions = static_cast<int>(h.strength.size());
+        ctx.recorded_strength.load_per_minute =
+            strength_minutes > 0 ? total_load / strength_minutes : 0;
+    }
 
     // The athlete's week, with the command line's overrides.
     ctx.pattern = pattern.pattern;
@@ -518,6 +542,25 @@ PlanOutcome plan_athlete(const PlanRequest& request) {
         o.exit_code = exit_failed;
         o.error = e.what();
         return o;
+    }
+    // A one-rep max sets heavy loads only (analysis.md §4.3): an id the library
+    // does not have, or of another group, would be ignored without a word.
+    for (const auto& [id, kg] : request.one_rep_max_kg) {
+        const Exercise* e = library.find(id);
+        if (e == nullptr || e->group != ExerciseGroup::heavy) {
+            std::string heavy;
+            for (const Exercise& x : library.exercises()) {
+                if (x.group == ExerciseGroup::heavy) {
+                    heavy += (heavy.empty() ? "" : ", ") + x.id;
+                }
+            }
+            o.exit_code = exit_usage;
+            o.error = "--1rm '" + id + "': " +
+                      (e == nullptr ? "no exercise with this id in the library"
+                                    : "not a heavy exercise, so no load is set from a 1RM") +
+                      "; heavy exercises: " + heavy;
+            return o;
+        }
     }
 
     std::vector<InputOutcome> inputs = scan_athlete(request);

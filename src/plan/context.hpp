@@ -56,6 +56,14 @@ struct LoadState {
     double volume_ratio = 0; ///< r = mean effort-km of 4 weeks / 12-month peak (§3.2), 0-1+
 };
 
+/// The athlete's recorded strength (analysis.md §4.6, §4.7): the planned scale is
+/// held to it once there are enough sessions to trust.
+struct RecordedStrength {
+    int sessions = 0;           ///< recorded strength sessions in the history
+    double load_per_minute = 0; ///< their mean load per minute (session-RPE scale)
+    double weekly_load_4w = 0;  ///< mean weekly strength load of the last 4 weeks
+};
+
 /// One plan week's phase (analysis.md §3) and how sure the analysis is (§3.4).
 struct PlanWeekPhase {
     Phase phase = Phase::early;
@@ -81,6 +89,10 @@ struct PlanContext {
 
     LoadState load;
     double recent_weekly_descent_m = 0; ///< mean weekly D− of the last 4 weeks (§2.3), m
+    /// Mean weekly training time of the last 4 complete weeks (§4.7 weekly budget), min.
+    double mean_weekly_training_min = 0;
+    RecordedStrength recorded_strength;
+    bool no_jumps = false; ///< `--no-jumps`: Achilles or bone-stress history, no plyometrics
 
     WeeklyPattern pattern;
     std::set<std::string> equipment; ///< names from `equipment_names`; empty = body weight only

@@ -32,6 +32,15 @@ bool contains(const std::vector<int>& days, int weekday) {
     return std::find(days.begin(), days.end(), weekday) != days.end();
 }
 
+const PlanBlock* block_of(const PlanSession& session, ExerciseGroup group) {
+    for (const PlanBlock& block : session.blocks) {
+        if (block.group == group) {
+            return &block;
+        }
+    }
+    return nullptr;
+}
+
 std::string capitalized(std::string_view text) {
     std::string out(text);
     if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') {
@@ -44,6 +53,29 @@ std::string capitalized(std::string_view text) {
 struct RaceMark {
     std::int64_t day = 0;
     int recovery_days = 14;
+};
+
+// What a plan week holds, for the weekly rules of analysis.md §4.7.
+struct WeekTotals {
+    Phase phase = Phase::early;
+    int sessions = 0;
+    int minutes = 0;
+    int sets = 0;
+    int contacts = 0;
+    int eccentric_sets = 0;
+    double load = 0;
+    bool full = false; ///< all seven days inside the plan
+    bool lighter = false;
+};
+
+// The weekly caps one week must fit; each with the rule that set it.
+struct WeekTargets {
+    double minutes = 1e9;
+    double sets = 1e9;
+    double contacts = 1e9;
+    double load = 1e9;
+    int eccentric_sets = 1000000;
+    std::vector<std::string> why;
 };
 
 struct Slot {
@@ -76,6 +108,11 @@ private:
     double session_minutes(const PlanSession& session) const;
     double session_load(const PlanSession& session) const;
     bool lighter_week(int week) const;
+    void finish_session(PlanSession& session) const;
+    WeekTotals week_totals(const Plan& plan, int week) const;
+    WeekTargets week_targets(const std::vector<WeekTotals>& done, int week) const;
+    void trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
+                   const WeekTargets& targets, std::size_t only) const;
     int session_contacts(const PlanSession& session) const;
     std::vector<PlanWeek> weeks_overview(const Plan& plan) const;
 
@@ -171,11 +208,15 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
     return true;
 }
 
+// Weeks since the block began: the off-season and Early are one strength-and-power
+// block, so heavy work keeps progressing across the change (analysis.md §4.7).
 int Planner::phase_week(int week) const {
+    const auto family = [&](int w) {
+        const Phase p = m_ctx.week_phases[static_cast<std::size_t>(w)].phase;
+        return p == Phase::off_season ? Phase::early : p;
+    };
     int k = 0;
-    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
-    for (int w = week - 1; w >= 0 && m_ctx.week_phases[static_cast<std::size_t>(w)].phase == phase;
-         --w) {
+    for (int w = week - 1; w >= 0 && family(w) == family(week); --w) {
         ++k;
     }
     return k;
@@ -240,9 +281,11 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
     }
     const bool has_hard_days = !m_ctx.pattern.hard_weekdays.empty();
 
+    // The best week over every session count: fewer sessions win when more would
+    // drop the heavy or plyometric work the template asked for (§4.4).
+    std::vector<Slot> best;
+    double best_score = -1e300;
     for (std::size_t n = std::min(sessions.size(), open.size()); n > 0; --n) {
-        std::vector<Slot> best;
-        double best_score = -1e300;
         // All n-day subsets of the open days, in date order; then every order of the sessions.
         std::vector<int> pick(open.size(), 0);
         std::fill(pick.begin(), pick.begin() + static_cast<std::ptrdiff_t>(n), 1);
@@ -278,7 +321,7 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
                             score += 10;
                         } else {
                             slot.reasons.push_back(why);
-                            score -= 12;
+                            score -= group == ExerciseGroup::corrective ? 12 : 30;
                         }
                     }
                     const int weekday = weekday_of(civil_from_days(slot.day));
@@ -295,7 +338,8 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
                 }
             } while (std::next_permutation(order.begin(), order.end()));
         } while (std::prev_permutation(pick.begin(), pick.end()));
-
+    }
+    {
         if (!best.empty()) {
             for (Slot& slot : best) {
                 slot.reasons.insert(slot.reasons.begin(), template_why);
@@ -379,6 +423,23 @@ double Planner::session_minutes(const PlanSession& session) const {
         }
         seconds += per_set * block.sets;
     }
+    if (session.corrective_in_heavy_rests) {
+        double heavy_rest = 0;
+        double corrective = 0;
+        for (const PlanBlock& block : session.blocks) {
+            for (const PlanStep& step : block.steps) {
+                const double sides = step.per_side ? 2 : 1;
+                if (block.group == ExerciseGroup::heavy) {
+                    heavy_rest += step.rest_s * block.sets;
+                } else if (block.group == ExerciseGroup::corrective) {
+                    const double work =
+                        step.seconds ? *step.seconds * sides : step.reps.value_or(0) * 3 * sides;
+                    corrective += (work + step.rest_s + 15) * block.sets;
+                }
+            }
+        }
+        seconds -= std::min(corrective, heavy_rest);
+    }
     return seconds / 60.0;
 }
 
@@ -403,6 +464,38 @@ int progressed_sets(const Range& sets, int build_index, int build_weeks, bool de
     return std::min(sets.high, sets.low + span * build_index / std::max(1, build_weeks));
 }
 
+void Planner::finish_session(PlanSession& session) const {
+    session.kind.clear();
+    SessionGroups kept;
+    for (const ExerciseGroup group : {ExerciseGroup::heavy, ExerciseGroup::plyometric,
+                                      ExerciseGroup::corrective, ExerciseGroup::eccentric}) {
+        for (const PlanBlock& block : session.blocks) {
+            if (block.group == group) {
+                kept.push_back(group);
+                break;
+            }
+        }
+    }
+    for (const ExerciseGroup group : kept) {
+        if (!session.kind.empty()) {
+            session.kind += '+';
+        }
+        session.kind += to_string(group);
+    }
+    std::string words = session.kind;
+    std::replace(words.begin(), words.end(), '+', ' ');
+    std::string title;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        title += i == 0 ? capitalized(to_string(kept[i])) : std::string(to_string(kept[i]));
+        title += i + 2 < kept.size() ? ", " : i + 2 == kept.size() ? " and " : "";
+    }
+    session.title = capitalized(to_string(session.phase)) + " strength: " + title;
+    session.estimated_minutes = static_cast<int>(std::ceil(session_minutes(session)));
+    session.estimated_load = std::round(session_load(session) * 10) / 10;
+    session.id = (m_ctx.athlete_id.empty() ? std::string("athlete") : m_ctx.athlete_id) + "-" +
+                 format_date(session.date) + "-" + session.kind;
+}
+
 PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, double m_effective,
                            int rotation, SessionTrace* trace) const {
     const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
@@ -421,6 +514,11 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
     const int build_index = progresses ? k % cycle : 0;
     const int build_weeks_done = progresses ? k - k / cycle : 0;
     const bool technique = p.heavy_technique && k < rules.technique_weeks;
+    // Loading weeks of heavy work after the technique weeks (a lighter week repeats the
+    // last one): each moves reps in reserve down a step (§4.7, Helms et al. 2016).
+    const int heavy_step =
+        std::max(0, build_weeks_done - (deload ? 1 : 0) -
+                        (p.heavy_technique ? std::min(k, rules.technique_weeks) : 0));
     trace->phase_week = k;
     trace->deload = deload;
     trace->technique = technique;
@@ -469,6 +567,11 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         if (tier.drop_plyometric && group == ExerciseGroup::plyometric) {
             continue;
         }
+        if (m_ctx.no_jumps && group == ExerciseGroup::plyometric) {
+            session.reasons.push_back("--no-jumps (Achilles or bone-stress history): no "
+                                      "plyometric work (analysis.md §4.7)");
+            continue;
+        }
         const GroupPrescription& gp = group == ExerciseGroup::heavy && technique
                                           ? *p.heavy_technique
                                           : *p.groups[static_cast<std::size_t>(group)];
@@ -506,21 +609,35 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
         int contacts_per_set_step = 0;
         if (group == ExerciseGroup::plyometric && gp.contacts) {
-            int contacts = technique
-                               ? gp.contacts->low
-                               : std::min(gp.contacts->high,
-                                          gp.contacts->low +
-                                              level_rule.contacts_step_per_week * build_weeks_done);
+            // §4.7: Early and the off-season start at the level's weekly floor (60, a
+            // novice to jumping 40) and rise 10-20 contacts a loading week.
+            const bool builds_power = wp.phase == Phase::off_season || wp.phase == Phase::early;
+            const int low = builds_power ? level_rule.early_contacts_start : gp.contacts->low;
+            const int loading_weeks_before = std::max(0, build_weeks_done - (deload ? 1 : 0));
+            int contacts = std::min(std::min(gp.contacts->high, m_rx.dose.week_max_contacts),
+                                    low + level_rule.contacts_step_per_week *
+                                              (technique ? 0 : loading_weeks_before));
             if (deload) {
-                contacts = round_int(gp.contacts->low * rules.deload_contacts_factor);
+                contacts = round_int(contacts * rules.deload_contacts_factor);
             }
             trace->base_contacts = contacts;
             const double factor =
                 tier.plyometric_contacts * (low_confidence ? rules.low_confidence_factor : 1.0);
-            const int target = std::max(1, round_int(contacts * factor));
-            contacts_per_set_step =
-                std::max(1, round_int(static_cast<double>(target) /
-                                      (block.sets * static_cast<double>(exercises.size()))));
+            int target = std::max(1, round_int(contacts * factor));
+            if (builds_power && !deload && target < low) {
+                // §4.7: contacts are the point of the power block; the §4.5 brake
+                // halves them only down to the level's floor (60, novice 40).
+                target = low;
+                session.reasons.push_back("plyometric contacts kept at the floor of " +
+                                          std::to_string(low) +
+                                          " for the power block (analysis.md §4.7)");
+            }
+            // 2-3 drills of 8-15 contacts a set (§4.7): the sets follow the contacts.
+            const double per_drill =
+                static_cast<double>(target) / static_cast<double>(exercises.size());
+            block.sets = std::clamp(
+                static_cast<int>(std::ceil(per_drill / m_rx.dose.contacts_per_set.high)), 1, 5);
+            contacts_per_set_step = std::max(1, round_int(per_drill / block.sets));
             if (tier.plyometric_contacts < 1.0) {
                 session.reasons.push_back("plyometric contacts " + std::to_string(contacts) +
                                           " -> " + std::to_string(target) +
@@ -547,6 +664,9 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                 step.reps = std::max(1, round_int(static_cast<double>(contacts_per_set_step) /
                                                   (e->contacts_per_rep * sides)));
                 trace->contacts += *step.reps * e->contacts_per_rep * sides * block.sets;
+            } else if (group == ExerciseGroup::heavy && !technique && p.heavy_technique) {
+                // §4.7 progression: reps fall from the top of the range as RIR falls.
+                step.reps = std::max(gp.reps.low, gp.reps.high - heavy_step);
             } else {
                 step.reps = gp.reps.low + (gp.reps.high - gp.reps.low) / 2;
             }
@@ -554,10 +674,19 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                 const auto one_rm = m_ctx.one_rep_max_kg.find(e->id);
                 if (group == ExerciseGroup::heavy && one_rm != m_ctx.one_rep_max_kg.end() &&
                     gp.percent_1rm) {
-                    step.percent_1rm = gp.percent_1rm->low;
-                    step.load_kg = std::round(one_rm->second * gp.percent_1rm->low / 100.0 * 2) / 2;
+                    const double percent = std::min<double>(gp.percent_1rm->high,
+                                                            gp.percent_1rm->low + 2.5 * heavy_step);
+                    step.percent_1rm = percent;
+                    step.load_kg = std::round(one_rm->second * percent / 100.0 * 2) / 2;
                 } else if (gp.rir && !e->timed) {
-                    step.reps_in_reserve = gp.rir->high;
+                    step.reps_in_reserve = group == ExerciseGroup::heavy
+                                               ? std::max(gp.rir->low, gp.rir->high - heavy_step)
+                                               : gp.rir->high;
+                }
+                if (group == ExerciseGroup::heavy && deload && wp.phase != Phase::late &&
+                    step.reps_in_reserve) {
+                    // §4.7 lighter week: the weight kept, one more rep in reserve.
+                    step.reps_in_reserve = std::min(4, *step.reps_in_reserve + 1);
                 }
                 if (group == ExerciseGroup::heavy && tier.min_heavy_rir > 0) {
                     step.reps_in_reserve =
@@ -594,7 +723,7 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
     }
     std::optional<int> cap = p.max_minutes;
     if (tier.corrective_only) {
-        cap = rules.c_only_max_minutes;
+        cap = std::min(cap.value_or(rules.c_only_max_minutes), rules.c_only_max_minutes);
     }
     if (cap) {
         // One set at a time: first from the supporting blocks (corrective,
@@ -634,34 +763,7 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
     }
 
-    SessionGroups kept;
-    for (const ExerciseGroup group : {ExerciseGroup::heavy, ExerciseGroup::plyometric,
-                                      ExerciseGroup::corrective, ExerciseGroup::eccentric}) {
-        for (const PlanBlock& block : session.blocks) {
-            if (block.group == group) {
-                kept.push_back(group);
-                break;
-            }
-        }
-    }
-    for (const ExerciseGroup group : kept) {
-        if (!session.kind.empty()) {
-            session.kind += '+';
-        }
-        session.kind += to_string(group);
-    }
-    std::string words = session.kind;
-    std::replace(words.begin(), words.end(), '+', ' ');
-    std::string title;
-    for (std::size_t i = 0; i < kept.size(); ++i) {
-        title += i == 0 ? capitalized(to_string(kept[i])) : std::string(to_string(kept[i]));
-        title += i + 2 < kept.size() ? ", " : i + 2 == kept.size() ? " and " : "";
-    }
-    session.title = capitalized(to_string(wp.phase)) + " strength: " + title;
-    session.estimated_minutes = static_cast<int>(std::ceil(session_minutes(session)));
-    session.estimated_load = std::round(session_load(session) * 10) / 10;
-    session.id = (m_ctx.athlete_id.empty() ? std::string("athlete") : m_ctx.athlete_id) + "-" +
-                 format_date(session.date) + "-" + session.kind;
+    finish_session(session);
     return session;
 }
 
@@ -741,6 +843,247 @@ std::vector<PlanWeek> Planner::weeks_overview(const Plan& plan) const {
         weeks.push_back(std::move(week));
     }
     return weeks;
+}
+
+WeekTotals Planner::week_totals(const Plan& plan, int week) const {
+    const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
+    const std::int64_t monday = m_monday + 7 * week;
+    WeekTotals t;
+    t.phase = wp.phase;
+    t.full = monday >= m_start;
+    t.lighter = lighter_week(week);
+    for (const PlanSession& session : plan.sessions) {
+        const std::int64_t day = days_from_civil(session.date);
+        if (day < monday || day > monday + 6) {
+            continue;
+        }
+        ++t.sessions;
+        t.minutes += session.estimated_minutes;
+        t.load += session.estimated_load;
+        t.contacts += session_contacts(session);
+        for (const PlanBlock& block : session.blocks) {
+            t.sets += block.sets;
+            if (block.group == ExerciseGroup::eccentric) {
+                t.eccentric_sets += block.sets;
+            }
+        }
+    }
+    return t;
+}
+
+namespace {
+
+bool loading_phase(Phase phase) {
+    return phase == Phase::off_season || phase == Phase::early || phase == Phase::mid ||
+           phase == Phase::late;
+}
+
+} // namespace
+
+WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week) const {
+    const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
+    const DoseRules& dose = m_rx.dose;
+    const PhasePrescription& p = m_rx.phases[static_cast<std::size_t>(wp.phase)];
+    WeekTargets t;
+    // §4.7 weekly budget: the larger of 75 min and 25 % of the athlete's training
+    // time, capped by phase (the off-season is the strength phase: low running
+    // volume does not shrink it below the floor).
+    if (p.week_max_minutes) {
+        const double own = dose.week_training_fraction * m_ctx.mean_weekly_training_min;
+        const double budget =
+            std::min<double>(*p.week_max_minutes, std::max<double>(dose.week_min_minutes, own));
+        t.minutes = budget;
+        t.why.push_back("week budget " + fixed(budget, 0) + " min: the larger of " +
+                        std::to_string(dose.week_min_minutes) + " min and " +
+                        fixed(100 * dose.week_training_fraction, 0) + " % of your " +
+                        fixed(m_ctx.mean_weekly_training_min, 0) +
+                        " min of weekly training, at most " + std::to_string(*p.week_max_minutes) +
+                        " in this phase (analysis.md §4.7)");
+    }
+    // §4.7 one load scale: an athlete with a recorded routine is held near it.
+    const RecordedStrength& rec = m_ctx.recorded_strength;
+    if (rec.sessions >= dose.recorded_min_sessions && rec.weekly_load_4w > 0 &&
+        loading_phase(wp.phase)) {
+        const double cap = dose.recorded_week_load_ratio * rec.weekly_load_4w;
+        t.load = cap;
+        t.why.push_back("strength load at most " + fixed(dose.recorded_week_load_ratio, 1) +
+                        "x your recorded 4-week mean of " + fixed(rec.weekly_load_4w, 0) +
+                        " a week (analysis.md §4.7)");
+    }
+    // §4.7 Late is maintenance: at most 70 % of the last 3 full Mid weeks' minutes,
+    // or no more than the first Late week.
+    if (wp.phase == Phase::late) {
+        std::vector<int> mid;
+        int first_late = -1;
+        for (int w = week - 1; w >= 0; --w) {
+            const WeekTotals& d = done[static_cast<std::size_t>(w)];
+            if (d.phase == Phase::mid && d.full && !d.lighter && d.sessions > 0 && mid.size() < 3) {
+                mid.push_back(d.minutes);
+            }
+        }
+        for (int w = 0; w < week; ++w) {
+            if (done[static_cast<std::size_t>(w)].phase == Phase::late) {
+                first_late = done[static_cast<std::size_t>(w)].minutes;
+                break;
+            }
+        }
+        if (!mid.empty()) {
+            const double mean =
+                std::accumulate(mid.begin(), mid.end(), 0.0) / static_cast<double>(mid.size());
+            const double cap = dose.late_fraction_of_mid * mean;
+            if (cap < t.minutes) {
+                t.minutes = cap;
+                t.why.push_back("Late is maintenance: at most " +
+                                fixed(100 * dose.late_fraction_of_mid, 0) + " % of the " +
+                                fixed(mean, 0) +
+                                " min of the last full Mid weeks (analysis.md "
+                                "§4.7)");
+            }
+        } else if (first_late >= 0 && first_late < t.minutes) {
+            t.minutes = first_late;
+            t.why.push_back("Late is maintenance: no more than the first Late week's " +
+                            std::to_string(first_late) + " min (analysis.md §4.7)");
+        }
+        // §4.7 terrain: a flat race needs little eccentric work late.
+        if (m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
+            *m_ctx.race->distance_km > 0) {
+            const double per_km = *m_ctx.race_descent_m / *m_ctx.race->distance_km;
+            if (per_km < dose.mountain_descent_m_per_km) {
+                const double x =
+                    std::clamp((per_km - dose.flat_descent_m_per_km) /
+                                   (dose.mountain_descent_m_per_km - dose.flat_descent_m_per_km),
+                               0.0, 1.0);
+                t.eccentric_sets = dose.flat_eccentric_sets_per_week + static_cast<int>(2 * x);
+                t.why.push_back("race descent " + fixed(per_km, 0) + " m/km: at most " +
+                                std::to_string(t.eccentric_sets) +
+                                " eccentric sets a week late (analysis.md §4.7)");
+            }
+        }
+    }
+    // §4.7 lighter week: sets, contacts and minutes each at most 70 % of the mean of
+    // the 3 loading weeks before it.
+    if (lighter_week(week)) {
+        double minutes = 0;
+        double sets = 0;
+        double contacts = 0;
+        int n = 0;
+        for (int w = week - 1; w >= 0 && n < 3; --w) {
+            const WeekTotals& d = done[static_cast<std::size_t>(w)];
+            if (!d.lighter && d.sessions > 0 && loading_phase(d.phase)) {
+                minutes += d.minutes;
+                sets += d.sets;
+                contacts += d.contacts;
+                ++n;
+            }
+        }
+        if (n > 0) {
+            const double f = dose.lighter_week_fraction;
+            t.minutes = std::min(t.minutes, f * minutes / n);
+            t.sets = f * sets / n;
+            t.contacts = f * contacts / n;
+            t.why.push_back("lighter week: sets, contacts and minutes at most " +
+                            fixed(100 * f, 0) + " % of the " + std::to_string(n) +
+                            " loading weeks before, weight kept (analysis.md §4.7)");
+        }
+    }
+    return t;
+}
+
+// Cuts sets, then blocks, then the session itself until the week fits `targets`;
+// only session `only` is cut (the others of the week are already projected).
+void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
+                        const WeekTargets& targets, std::size_t only) const {
+    const std::int64_t monday = m_monday + 7 * week;
+    const auto in_week = [&](const PlanSession& s) {
+        const std::int64_t day = days_from_civil(s.date);
+        return day >= monday && day <= monday + 6;
+    };
+    bool trimmed = false;
+    for (int guard = 0; guard < 1000; ++guard) {
+        const WeekTotals t = week_totals(plan, week);
+        const bool over_contacts = t.contacts > targets.contacts + 1e-9;
+        const bool over_eccentric = t.eccentric_sets > targets.eccentric_sets;
+        const bool over_volume = t.minutes > targets.minutes + 1e-9 ||
+                                 t.sets > targets.sets + 1e-9 || t.load > targets.load + 1e-9;
+        if (!over_contacts && !over_eccentric && !over_volume) {
+            break;
+        }
+        trimmed = true;
+        // The block to cut: only the group that is over, or (for volume) the
+        // supporting work first, heavy last; within a group the most sets.
+        std::size_t best_s = plan.sessions.size();
+        std::size_t best_b = 0;
+        int best_rank = -1;
+        const auto rank_of = [&](const PlanBlock& block, std::size_t blocks_in_session) {
+            if (over_contacts) {
+                return block.group == ExerciseGroup::plyometric ? 10 + block.sets : -1;
+            }
+            if (over_eccentric) {
+                return block.group == ExerciseGroup::eccentric ? 10 + block.sets : -1;
+            }
+            // In the power block (Off-season, Early) the jumps are cut last (§4.7).
+            const bool power = plan.sessions[only].phase == Phase::early ||
+                               plan.sessions[only].phase == Phase::off_season;
+            const int plyo_rank = power ? 0 : 100;
+            const int heavy_rank = power ? 100 : 0;
+            const int group_rank = block.group == ExerciseGroup::corrective   ? 300
+                                   : block.group == ExerciseGroup::eccentric  ? 200
+                                   : block.group == ExerciseGroup::plyometric ? plyo_rank
+                                                                              : heavy_rank;
+            if (block.sets > 1) {
+                return 1000 + group_rank + block.sets;
+            }
+            return blocks_in_session > 1 ? group_rank : -1;
+        };
+        for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+            if (i != only) {
+                continue;
+            }
+            const auto& blocks = plan.sessions[i].blocks;
+            for (std::size_t b = 0; b < blocks.size(); ++b) {
+                const int rank = rank_of(blocks[b], blocks.size());
+                if (rank > best_rank) {
+                    best_rank = rank;
+                    best_s = i;
+                    best_b = b;
+                }
+            }
+        }
+        if (best_s == plan.sessions.size()) {
+            // Nothing left to cut inside it: the session goes.
+            plan.sessions.erase(plan.sessions.begin() + static_cast<std::ptrdiff_t>(only));
+            traces.erase(traces.begin() + static_cast<std::ptrdiff_t>(only));
+            break;
+        }
+        PlanSession& session = plan.sessions[best_s];
+        SessionTrace& trace = traces[best_s];
+        if (over_volume && !session.corrective_in_heavy_rests &&
+            block_of(session, ExerciseGroup::heavy) != nullptr &&
+            block_of(session, ExerciseGroup::corrective) != nullptr) {
+            // §4.7: pair the corrective work into the heavy rests before cutting sets.
+            session.corrective_in_heavy_rests = true;
+            session.reasons.push_back("corrective exercises done in the rests of the heavy "
+                                      "sets to fit the week's time budget (analysis.md §4.7)");
+            finish_session(session);
+            continue;
+        }
+        PlanBlock& block = session.blocks[best_b];
+        if (block.sets > 1) {
+            --block.sets;
+            trace.trimmed[best_b] = true;
+        } else {
+            session.blocks.erase(session.blocks.begin() + static_cast<std::ptrdiff_t>(best_b));
+            trace.base_sets.erase(trace.base_sets.begin() + static_cast<std::ptrdiff_t>(best_b));
+            trace.trimmed.erase(trace.trimmed.begin() + static_cast<std::ptrdiff_t>(best_b));
+        }
+        trace.contacts = session_contacts(session);
+        finish_session(session);
+    }
+    if (trimmed && only < plan.sessions.size() && in_week(plan.sessions[only])) {
+        for (const std::string& why : targets.why) {
+            plan.sessions[only].reasons.push_back(why + ": sets trimmed to fit");
+        }
+    }
 }
 
 Plan Planner::run() {
@@ -830,6 +1173,9 @@ Plan Planner::run() {
     m_ctl.assign(1, load.ctl);
     m_atl.assign(1, load.atl);
     std::optional<std::int64_t> last_session;
+    std::vector<SessionTrace> traces;
+    std::vector<WeekTotals> done;
+    WeekTargets targets;
     std::vector<Slot> week_slots;
     int rotation = 0;
     for (std::int64_t i = 0; i < days; ++i) {
@@ -837,6 +1183,11 @@ Plan Planner::run() {
         const int week = static_cast<int>((day - m_monday) / 7);
         if (i == 0 || (day - m_monday) % 7 == 0) {
             week_slots = schedule_week(week, last_session);
+            // The weekly caps (§4.7) from the weeks already planned.
+            if (week > 0) {
+                done.push_back(week_totals(plan, week - 1));
+            }
+            targets = week_targets(done, week);
         }
         const double run_load = load.mean_daily_run_load;
         const double ctl_prev = m_ctl.back();
@@ -913,12 +1264,27 @@ Plan Planner::run() {
             trace.effective_m = tier.m * confidence_factor;
             PlanSession session = build(*slot, week, tier, trace.effective_m, rotation, &trace);
             if (!session.blocks.empty()) {
-                strength_load = session.estimated_load;
-                last_session = day;
-                ++rotation;
+                // This session's share of what the week's caps leave (§4.7), cut
+                // before its load enters the projection.
+                const WeekTotals before = week_totals(plan, week);
+                const auto left = static_cast<double>(
+                    std::count_if(week_slots.begin(), week_slots.end(),
+                                  [&](const Slot& other) { return other.day >= day; }));
+                const auto share = [&](double cap, double used) {
+                    return cap >= 1e8 ? cap : used + std::max(0.0, cap - used) / left;
+                };
+                WeekTargets mine = targets;
+                mine.minutes = share(targets.minutes, before.minutes);
+                mine.sets = share(targets.sets, before.sets);
+                mine.contacts = share(targets.contacts, before.contacts);
+                mine.load = share(targets.load, before.load);
                 plan.sessions.push_back(std::move(session));
-                if (m_trace != nullptr) {
-                    m_trace->push_back(std::move(trace));
+                traces.push_back(std::move(trace));
+                trim_week(plan, traces, week, mine, plan.sessions.size() - 1);
+                if (!plan.sessions.empty() && days_from_civil(plan.sessions.back().date) == day) {
+                    strength_load = plan.sessions.back().estimated_load;
+                    last_session = day;
+                    ++rotation;
                 }
             }
         }
@@ -929,6 +1295,9 @@ Plan Planner::run() {
         }();
         m_ctl.push_back(ctl);
         m_atl.push_back(atl);
+    }
+    if (m_trace != nullptr) {
+        m_trace->insert(m_trace->end(), traces.begin(), traces.end());
     }
     plan.weeks_overview = weeks_overview(plan);
     if (plan.sessions.empty()) {

@@ -173,6 +173,28 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
         reader.fail("rules", "deload_every_weeks >= 2 and min_days_between_sessions >= 1");
     }
 
+    const json& dose = reader.member(document, "dose", "document");
+    DoseRules& d = rx.dose;
+    d.week_min_minutes = reader.integer(dose, "week_min_minutes", "dose");
+    d.week_training_fraction = reader.number(dose, "week_training_fraction", "dose");
+    d.late_fraction_of_mid = reader.number(dose, "late_fraction_of_mid", "dose");
+    d.lighter_week_fraction = reader.number(dose, "lighter_week_fraction", "dose");
+    d.recorded_min_sessions = reader.integer(dose, "recorded_min_sessions", "dose");
+    d.recorded_load_per_minute_ratio =
+        reader.number(dose, "recorded_load_per_minute_ratio", "dose");
+    d.recorded_week_load_ratio = reader.number(dose, "recorded_week_load_ratio", "dose");
+    d.week_max_contacts = reader.integer(dose, "week_max_contacts", "dose");
+    d.contacts_per_set =
+        reader.range(reader.member(dose, "contacts_per_set", "dose"), "dose.contacts_per_set");
+    d.flat_descent_m_per_km = reader.number(dose, "flat_descent_m_per_km", "dose");
+    d.mountain_descent_m_per_km = reader.number(dose, "mountain_descent_m_per_km", "dose");
+    d.flat_eccentric_sets_per_week = reader.integer(dose, "flat_eccentric_sets_per_week", "dose");
+    if (d.contacts_per_set.low < 1 || d.lighter_week_fraction <= 0 ||
+        d.mountain_descent_m_per_km <= d.flat_descent_m_per_km) {
+        reader.fail("dose", "contacts_per_set >= 1, lighter_week_fraction > 0 and "
+                            "mountain_descent_m_per_km > flat_descent_m_per_km");
+    }
+
     const json& levels = reader.member(document, "levels", "document");
     for (const Level level : {Level::novice, Level::intermediate, Level::advanced}) {
         const std::string where = "levels." + std::string(to_string(level));
@@ -180,6 +202,7 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
         LevelRule& rule = rx.levels[static_cast<std::size_t>(level)];
         rule.set_delta = reader.integer(item, "set_delta", where);
         rule.contacts_step_per_week = reader.integer(item, "contacts_step_per_week", where);
+        rule.early_contacts_start = reader.integer(item, "early_contacts_start", where);
         const json& variant = reader.member(item, "variant", where);
         rule.harder_variants = variant == "harder";
     }
@@ -200,6 +223,9 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
         }
         if (item.contains("max_minutes")) {
             p.max_minutes = reader.integer(item, "max_minutes", where);
+        }
+        if (item.contains("week_max_minutes")) {
+            p.week_max_minutes = reader.integer(item, "week_max_minutes", where);
         }
         for (std::size_t g = 0; g < p.groups.size(); ++g) {
             const std::string group(to_string(static_cast<ExerciseGroup>(g)));

@@ -44,13 +44,15 @@ struct PhasePrescription {
     std::optional<double> low_volume_r_below;
     std::vector<SessionGroups> sessions_later_weeks; ///< taper after its first week
     std::vector<SessionGroups> sessions_first_half;  ///< recovery before R/2
-    std::optional<int> max_minutes;
+    std::optional<int> max_minutes;                  ///< per session (§4.7 session caps)
+    std::optional<int> week_max_minutes; ///< the phase's cap on the weekly budget (§4.7)
     std::array<std::optional<GroupPrescription>, 4> groups; ///< by ExerciseGroup
     std::optional<GroupPrescription> heavy_technique;       ///< Early: first weeks
 };
 
 struct LevelRule {
     int set_delta = 0;
+    int early_contacts_start = 60; ///< Early/Off-season weekly contacts at the start (§4.7)
     int contacts_step_per_week = 15;
     bool harder_variants = false;
 };
@@ -77,8 +79,25 @@ struct PlanRules {
     double race_descent_bonus_recent_fraction = 0.3;
 };
 
+/// The dose rules of analysis.md §4.7 (issue review of the first plans).
+struct DoseRules {
+    int week_min_minutes = 75;                   ///< weekly budget floor
+    double week_training_fraction = 0.25;        ///< of the mean weekly training time (4 weeks)
+    double late_fraction_of_mid = 0.7;           ///< Late week vs the last 3 full Mid weeks
+    double lighter_week_fraction = 0.7;          ///< lighter week vs the 3 loading weeks before
+    int recorded_min_sessions = 10;              ///< recorded strength needed to cap by it
+    double recorded_load_per_minute_ratio = 1.6; ///< planned vs recorded load per minute
+    double recorded_week_load_ratio = 1.5;       ///< planned week vs recorded 4-week mean
+    int week_max_contacts = 150;
+    Range contacts_per_set{8, 15};
+    double flat_descent_m_per_km = 10;     ///< below: a flat race
+    double mountain_descent_m_per_km = 40; ///< at or above: the full downhill progression
+    int flat_eccentric_sets_per_week = 2;  ///< Late cap for a flat race
+};
+
 struct Prescriptions {
     PlanRules rules;
+    DoseRules dose;
     std::array<LevelRule, 3> levels;         ///< by Level
     std::array<PhasePrescription, 7> phases; ///< by Phase
 };

@@ -233,3 +233,17 @@ TEST(DocReferences, DocumentsAndSourcesCiteExistingSections) {
     }
     EXPECT_GT(n, 50u);
 }
+
+TEST(DocReferences, NoUserVisibleTextPointsOutsideTheRepository) {
+    // The README and --help are read by people who have only the repository.
+    for (const char* doc : {"README.md", "plugins/README.md"}) {
+        const std::string text = read_file(source_dir / doc);
+        EXPECT_EQ(text.find("../shared"), std::string::npos) << doc << " points to ../shared";
+        EXPECT_EQ(text.find("shared/specs"), std::string::npos) << doc << " points to shared/specs";
+    }
+    for (const char* c : {"analyze", "plan", "batch", "validate", "scan"}) {
+        const std::string command = std::string(c) + " --help";
+        const auto help = run_cli(command);
+        EXPECT_EQ(help.out.find("shared/"), std::string::npos) << c << " --help";
+    }
+}

@@ -439,8 +439,9 @@ History history_with(std::vector<ActivityFeatures> acts) {
     return build_history(input);
 }
 
-// §4.6: completed strength counts in the daily load by heart rate (rung 2),
-// else session-RPE, else RPE 6; never in km, effort-km, weeks' runs or phases.
+// §4.6, §4.7: completed strength counts in the daily load by session-RPE (its RPE,
+// else RPE 6, the planned scale; heart rate under-reads lifting); never in km, effort-km, weeks'
+// runs or phases.
 TEST(Scenario, StrengthCountsInTheLoadButNotInVolume) {
     std::vector<ActivityFeatures> runs;
     for (int w = 0; w < 8; ++w) {
@@ -460,11 +461,13 @@ TEST(Scenario, StrengthCountsInTheLoadButNotInVolume) {
     const History without = history_with(runs);
 
     ASSERT_EQ(with.strength.size(), 3U);
-    // HRr = (110 - 50)/140; TRIMP = 40 x HRr x 0.64 e^(1.92 HRr) = 24.98;
-    // one hour at LTHR 170: 60 x (120/140) x 0.64 e^(1.92 x 120/140) = 170.65.
-    EXPECT_EQ(with.strength[0].rung, LoadRung::heart_rate);
+    // §4.7 one scale: heart rate is kept for display (HRr = (110 - 50)/140; TRIMP =
+    // 40 x HRr x 0.64 e^(1.92 HRr) = 24.98; hrTSS 14.6, which under-reads lifting);
+    // the load is session-RPE at the planned session's RPE 6: 6 x 40 min x 100/420.
+    EXPECT_EQ(with.strength[0].rung, LoadRung::default_rate);
     EXPECT_NEAR(*with.strength[0].trimp, 24.982, 1e-3);
-    EXPECT_NEAR(with.strength[0].load, 14.639, 1e-3);
+    EXPECT_NEAR(*with.strength[0].hr_load, 14.639, 1e-3);
+    EXPECT_NEAR(with.strength[0].load, 6 * 40 * 100.0 / 420, 1e-9);
     // 7 x 30 min x c, c = 100/420 (no activity has both RPE and pace or HR load).
     EXPECT_EQ(with.strength[1].rung, LoadRung::rpe);
     EXPECT_NEAR(with.strength[1].load, 50.0, 1e-9);
@@ -480,7 +483,7 @@ TEST(Scenario, StrengthCountsInTheLoadButNotInVolume) {
         EXPECT_NEAR(diff, with.days[d].strength_load, 1e-9);
         added += diff;
     }
-    EXPECT_NEAR(added, 14.639 + 50.0 + 6 * 45 * 100.0 / 420, 1e-3);
+    EXPECT_NEAR(added, 6 * 40 * 100.0 / 420 + 50.0 + 6 * 45 * 100.0 / 420, 1e-3);
     EXPECT_GT(with.days.back().ctl, without.days.back().ctl);
     // Volume, sessions and weeks' running untouched.
     ASSERT_EQ(with.weeks.size(), without.weeks.size());
