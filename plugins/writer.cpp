@@ -36,8 +36,9 @@ void check_relative_name(const std::string& relative_name) {
 
 void Writer::write_roster(const std::vector<RosterPlan>& /*plans*/, OutputSink& /*sink*/) const {}
 
-void OutputSink::note(const std::string& relative_name, const std::string& message) {
-    m_notes.push_back({relative_name, message});
+void OutputSink::note(const std::string& relative_name, const std::string& message,
+                      NoteLevel level) {
+    m_notes.push_back({relative_name, message, level});
 }
 
 void OutputSink::claim(const std::string& relative_name) {

@@ -6,6 +6,7 @@
 #define ULTRASTRENGTH_PLUGINS_WRITER_HPP
 
 #include "model/plan.hpp"
+#include "plugins/ics/calendar_state.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -25,10 +26,18 @@ enum class WeightUnit : std::uint8_t { kilogram, pound };
 
 struct WriteOptions {
     WeightUnit weight_unit = WeightUnit::kilogram;
-    /// TrainingPeaks' numeric athlete id, when known: the Partner API needs it
-    /// in every planned workout (output-formats.md §3.1); without it the field
-    /// is left out for the uploader to fill.
+    /// TrainingPeaks' numeric athlete id, when known: the Partner API requires
+    /// it in every planned workout (output-formats.md §3.1), so without it no
+    /// TrainingPeaks JSON is written, only the readable text.
     std::optional<std::int64_t> trainingpeaks_athlete_id;
+    /// The day the plan is written on (the athlete's local date): the
+    /// reference of TrainingPeaks' date window and the date a calendar event
+    /// is stamped with when its content changes. Unset: the day before the
+    /// plan's first day.
+    std::optional<CivilDate> today;
+    /// The calendar's events as the output folder's previous run wrote them
+    /// (plugins/ics/calendar_state.hpp); unset or empty: every event is new.
+    std::optional<CalendarState> calendar_state;
     /// The athlete's calendar name (a coach's roster gives one per athlete);
     /// unset: "Strength – NAME".
     std::optional<std::string> calendar_name;
@@ -50,13 +59,19 @@ public:
     virtual ~OutputSink() = default;
 
     virtual void put(const std::string& relative_name, std::string_view bytes) = 0;
+
+    /// `detail`: shown on request (--verbose); `action`: the user must do
+    /// something to get a file (a missing id), shown unless --quiet.
+    enum class NoteLevel : std::uint8_t { detail, action };
     /// Something the user should know about a file (steps merged or dropped
     /// to fit a device limit, a value left out).
-    virtual void note(const std::string& relative_name, const std::string& message);
+    virtual void note(const std::string& relative_name, const std::string& message,
+                      NoteLevel level = NoteLevel::detail);
 
     struct Note {
         std::string file;
         std::string message;
+        NoteLevel level = NoteLevel::detail;
     };
     const std::vector<Note>& notes() const noexcept { return m_notes; }
 

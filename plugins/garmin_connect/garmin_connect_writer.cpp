@@ -1,6 +1,7 @@
 #include "plugins/garmin_connect/garmin_connect_writer.hpp"
 
 #include "plugins/prescription.hpp"
+#include "plugins/workout_names.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +16,8 @@ using Json = nlohmann::ordered_json;
 
 // Id/key tables of §2.2 ("from /workout-service/workout/types").
 Json sport_strength() {
-    return {{"sportTypeId", 5}, {"sportTypeKey", "strength_training"}, {"displayOrder", 5}};
+    // As Connect returns it for a strength workout read back (tests/data/connect).
+    return {{"sportTypeId", 5}, {"sportTypeKey", "strength_training"}, {"displayOrder", 4}};
 }
 Json step_type(int id, const char* key) {
     return {{"stepTypeId", id}, {"stepTypeKey", key}, {"displayOrder", id}};
@@ -52,14 +54,24 @@ Json exercise_step(const PlanStep& step, int& order, WeightUnit unit) {
     out["targetType"] = no_target();
     if (!step.connect_category.empty()) {
         out["category"] = step.connect_category;
-        if (!step.connect_name.empty()) {
-            out["exerciseName"] = step.connect_name;
-        }
+        // Connect names a step by its exercise key, never by our text. Only an
+        // exercise Garmin has (no title of our own, docs/garmin-exercises.md)
+        // gets its key; any other is the category alone, with an empty name,
+        // as Connect itself writes such a step ("CARRY" with "exerciseName": ""
+        // in a workout built in Connect and read back, ColinPlatt/workout-relay
+        // tests/fixtures/garmin_strength_workout.json).
+        out["exerciseName"] = step.fit_title.empty() ? step.connect_name : std::string();
     }
     if (step.load_kg && *step.load_kg > 0) {
-        // Grams with the kilogram unit, as python-garminconnect sends and
-        // verified against a live account (§2.3, PR #380).
-        out["weightValue"] = std::round(*step.load_kg * 1000.0);
+        // Kilograms, with Connect's kilogram unit: a workout built in Connect
+        // and read back (GET /workout-service/workout/{id}) holds 6.0 for a 6 kg
+        // kettlebell and 8.0 for an 8 kg deadlift; "factor": 1000.0 is the
+        // unit's description (grams per kilogram), not a multiplier (ColinPlatt/
+        // workout-relay docs/garmin-strength-format.md, and Taxuspt/garmin_mcp
+        // workouts.py sends 60.0 for 60 kg). python-garminconnect's helper that
+        // sends grams disagrees with that read-back; the read-back is what
+        // Connect stores. Two decimals: finer than any plate or dumbbell.
+        out["weightValue"] = std::round(*step.load_kg * 100.0) / 100.0;
         out["weightUnit"] = {{"unitId", 8}, {"unitKey", "kilogram"}, {"factor", 1000.0}};
     }
     out["description"] =
@@ -76,7 +88,8 @@ Json rest_step(int seconds, int& order) {
             {"targetType", no_target()}};
 }
 
-Json workout(const Plan& plan, const PlanSession& session, WeightUnit unit) {
+Json workout(const Plan& plan, const PlanSession& session, const std::string& name,
+             WeightUnit unit) {
     Json steps = Json::array();
     // stepOrder runs 1..n depth-first: a repeat group, then its children (§2.3).
     int order = 1;
@@ -107,9 +120,9 @@ Json workout(const Plan& plan, const PlanSession& session, WeightUnit unit) {
         }
     }
     Json out;
-    out["workoutName"] = session.title;
-    out["description"] = detail::truncate_utf8(detail::prescription_text(plan, session, unit),
-                                               max_description_bytes);
+    out["workoutName"] = name;
+    out["description"] = detail::cut_at_boundary(detail::prescription_text(plan, session, unit),
+                                                 max_description_bytes);
     out["sportType"] = sport_strength();
     out["estimatedDurationInSecs"] = session.estimated_minutes * 60;
     out["workoutSegments"] = Json::array({{{"segmentOrder", 1},
@@ -140,13 +153,14 @@ public:
 
     void write(const Plan& plan, const WriteOptions& options, OutputSink& sink) const override {
         const auto stems = detail::session_file_stems(plan);
+        const auto names = detail::workout_names(plan);
         Json schedule;
         schedule["athlete"] = plan.athlete_id;
         schedule["workouts"] = Json::array();
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
             const std::string file = stems[i] + ".json";
-            const auto body = workout(plan, session, options.weight_unit);
+            const auto body = workout(plan, session, names[i].full, options.weight_unit);
             sink.put("garmin-connect/" + file, body.dump(2) + '\n');
             if (const auto steps = count_steps(body["workoutSegments"][0]["workoutSteps"]);
                 steps > max_editor_steps) {
@@ -158,7 +172,7 @@ public:
             // POST /workout-service/schedule/{workoutId} with {"date": …} (§2.1).
             schedule["workouts"].push_back({{"date", format_date(session.date)},
                                             {"file", file},
-                                            {"workoutName", session.title}});
+                                            {"workoutName", names[i].full}});
         }
         sink.put("garmin-connect/schedule.json", schedule.dump(2) + '\n');
     }

@@ -2,9 +2,13 @@
 
 #include "plugins/garmin_fit/fit_encoder.hpp"
 #include "plugins/prescription.hpp"
+#include "plugins/workout_names.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +38,8 @@ constexpr std::uint8_t intensity_rest = 1;
 constexpr std::uint16_t unit_kilogram = 1;
 constexpr std::uint16_t unit_pound = 2;
 // String widths in bytes including the NUL (§1.1: fixed widths, one definition per message type).
+// The workout name: 16, the width Garmin's C SDK gives wkt_name (workout_names.hpp).
+constexpr std::uint8_t workout_name_width = detail::watch_name_max_bytes + 1;
 constexpr std::uint8_t name_width = 32;
 constexpr std::uint8_t notes_width = 128;
 /// exercise_weight is uint16 with scale 100 (kg); 0xFFFF means "not set".
@@ -86,6 +92,72 @@ std::size_t exercise_count(const PlanSession& session) {
     return n;
 }
 
+/// The exercise pair a step is written with, and our title for it when Garmin
+/// has no such exercise.
+struct FitPair {
+    std::uint16_t category = 0;
+    std::uint16_t name = 0;
+    std::string title; ///< empty: Garmin's own exercise (its name is ours)
+};
+
+/// Pairs for the exercises of one workout, so that a watch never shows one
+/// exercise under another's name. An exercise Garmin has (no title of its own)
+/// keeps its pair. Any other gets its category and a name number no other
+/// exercise of the workout uses, with our title as the pair's exercise_title:
+/// the watch shows the title of a pair, and the SDK keeps one title per pair,
+/// so a pair shared by two exercises would show one of them under the other's
+/// title (docs/garmin-exercises.md). The nearest Garmin entry from the library
+/// is tried first, then the numbers below it, then those above.
+std::map<const PlanStep*, FitPair> assign_pairs(const std::vector<const PlanStep*>& steps) {
+    std::map<const PlanStep*, FitPair> out;
+    std::map<std::pair<std::uint16_t, std::uint16_t>, std::string> owner; // pair -> exercise
+    auto identity = [](const PlanStep& s) { return s.exercise_id + '\n' + s.name; };
+    std::vector<const PlanStep*> titled;
+    for (const PlanStep* step : steps) {
+        if (!step->fit_category || !step->fit_name) {
+            continue;
+        }
+        const std::pair key{*step->fit_category, *step->fit_name};
+        if (!step->fit_title.empty()) {
+            titled.push_back(step);
+            continue;
+        }
+        const auto [it, fresh] = owner.emplace(key, identity(*step));
+        if (fresh || it->second == identity(*step)) {
+            out[step] = {key.first, key.second, {}};
+        } else {
+            titled.push_back(step); // two library entries on one exact pair: keep both apart
+        }
+    }
+    std::map<std::string, FitPair> by_exercise;
+    for (const PlanStep* step : titled) {
+        const auto id = identity(*step);
+        if (const auto done = by_exercise.find(id); done != by_exercise.end()) {
+            out[step] = done->second; // the same exercise again in this workout
+            continue;
+        }
+        const std::uint16_t category = *step->fit_category;
+        const std::uint16_t wanted = *step->fit_name;
+        std::optional<std::uint16_t> chosen;
+        for (int n = wanted; n >= 0 && !chosen; --n) {
+            if (owner.count({category, static_cast<std::uint16_t>(n)}) == 0) {
+                chosen = static_cast<std::uint16_t>(n);
+            }
+        }
+        // 0xFFFF is uint16's "not set"; 0xFFFE is the profile's "unknown".
+        for (int n = wanted + 1; n < 0xFFFE && !chosen; ++n) {
+            if (owner.count({category, static_cast<std::uint16_t>(n)}) == 0) {
+                chosen = static_cast<std::uint16_t>(n);
+            }
+        }
+        owner.emplace(std::pair{category, *chosen}, id);
+        FitPair pair{category, *chosen, step->fit_title.empty() ? step->name : step->fit_title};
+        by_exercise.emplace(id, pair);
+        out[step] = std::move(pair);
+    }
+    return out;
+}
+
 std::string step_notes(const PlanStep& step, WeightUnit unit) {
     const auto& shown = step.fit_title.empty() ? step.name : step.fit_title;
     const bool name = shown != step.name || shown.size() >= name_width;
@@ -93,7 +165,8 @@ std::string step_notes(const PlanStep& step, WeightUnit unit) {
                              name ? detail::NoteName::after_dose : detail::NoteName::none);
 }
 
-std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& step, WeightUnit unit,
+std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& step,
+                                        const FitPair* pair, WeightUnit unit,
                                         std::vector<std::string>& problems) {
     using fit::Field;
     std::vector<Field> fields;
@@ -116,13 +189,13 @@ std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& ste
     }
     fields.push_back(Field::enumeration(3, target_open));
     fields.push_back(Field::enumeration(7, intensity_active));
-    // A category without a name (pogo hops: plyo, no exact entry) is still
-    // worth sending: the watch groups and counts the exercise by category.
-    if (step.fit_category) {
+    if (pair != nullptr) {
+        fields.push_back(Field::u16(10, pair->category));
+        fields.push_back(Field::u16(11, pair->name));
+    } else if (step.fit_category) {
+        // A category without a name is still worth sending: the watch groups
+        // and counts the exercise by category.
         fields.push_back(Field::u16(10, *step.fit_category));
-        if (step.fit_name) {
-            fields.push_back(Field::u16(11, *step.fit_name));
-        }
     }
     if (step.load_kg && *step.load_kg > 0) {
         const double raw = std::round(*step.load_kg * 100.0);
@@ -140,7 +213,7 @@ std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& ste
 }
 
 std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& session,
-                                         const WriteOptions& options,
+                                         const std::string& name, const WriteOptions& options,
                                          std::vector<std::string>& problems) {
     using fit::Field;
     // Fit within the step limit: first drop the rests between the exercises of
@@ -191,29 +264,34 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
     for (const auto& problem : problems) {
         description += ". " + problem;
     }
-    encoder.add(mesg::workout,
-                {Field::enumeration(4, sport_training),
-                 Field::enumeration(11, sub_sport_strength_training),
-                 Field::u16(6, static_cast<std::uint16_t>(steps.size())),
-                 Field::string(8, detail::short_label(session.title, name_width - 1U), name_width),
-                 Field::string(17, description, notes_width)});
+    encoder.add(mesg::workout, {Field::enumeration(4, sport_training),
+                                Field::enumeration(11, sub_sport_strength_training),
+                                Field::u16(6, static_cast<std::uint16_t>(steps.size())),
+                                Field::string(8, name, workout_name_width),
+                                Field::string(17, description, notes_width)});
 
-    std::vector<std::pair<std::pair<std::uint16_t, std::uint16_t>, std::string>> titles;
+    std::vector<const PlanStep*> exercises;
+    for (const auto& step : steps) {
+        if (step.kind == StepKind::exercise) {
+            exercises.push_back(step.source);
+        }
+    }
+    const auto pairs = assign_pairs(exercises);
+    std::vector<FitPair> titles;
+    std::set<std::pair<std::uint16_t, std::uint16_t>> titled;
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const auto index = static_cast<std::uint16_t>(i);
         const auto& step = steps[i];
         switch (step.kind) {
         case StepKind::exercise: {
             const auto& source = *step.source;
+            const auto pair = pairs.find(&source);
+            const FitPair* assigned = pair == pairs.end() ? nullptr : &pair->second;
             encoder.add(mesg::workout_step,
-                        exercise_fields(index, source, options.weight_unit, problems));
-            if (!source.fit_title.empty() && source.fit_category && source.fit_name) {
-                const std::pair key{*source.fit_category, *source.fit_name};
-                const bool seen = std::any_of(titles.begin(), titles.end(),
-                                              [&](const auto& t) { return t.first == key; });
-                if (!seen) {
-                    titles.emplace_back(key, source.fit_title);
-                }
+                        exercise_fields(index, source, assigned, options.weight_unit, problems));
+            if (assigned != nullptr && !assigned->title.empty() &&
+                titled.insert({assigned->category, assigned->name}).second) {
+                titles.push_back(*assigned);
             }
             break;
         }
@@ -237,9 +315,9 @@ std::vector<std::uint8_t> encode_session(const Plan& plan, const PlanSession& se
     for (std::size_t i = 0; i < titles.size(); ++i) {
         encoder.add(
             mesg::exercise_title,
-            {Field::u16(254, static_cast<std::uint16_t>(i)), Field::u16(0, titles[i].first.first),
-             Field::u16(1, titles[i].first.second),
-             Field::string(2, detail::short_label(titles[i].second, name_width - 1U), name_width)});
+            {Field::u16(254, static_cast<std::uint16_t>(i)), Field::u16(0, titles[i].category),
+             Field::u16(1, titles[i].name),
+             Field::string(2, detail::short_label(titles[i].title, name_width - 1U), name_width)});
     }
     return encoder.finish();
 }
@@ -255,9 +333,11 @@ public:
 
     void write(const Plan& plan, const WriteOptions& options, OutputSink& sink) const override {
         const auto stems = detail::session_file_stems(plan);
+        const auto names = detail::workout_names(plan);
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             std::vector<std::string> problems;
-            const auto bytes = encode_session(plan, plan.sessions[i], options, problems);
+            const auto bytes =
+                encode_session(plan, plan.sessions[i], names[i].watch, options, problems);
             const std::string file = "garmin-fit/" + stems[i] + ".fit";
             sink.put(file,
                      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));

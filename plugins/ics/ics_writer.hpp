@@ -13,6 +13,11 @@ namespace ultrastrength {
 
 std::unique_ptr<Writer> make_ics_writer();
 
+/// The calendar state the ICS writer writes `plan` with, given the previous
+/// run's (options.calendar_state) and the day (options.today): what the
+/// output folder keeps for the next run.
+CalendarState ics_calendar_state(const Plan& plan, const WriteOptions& options);
+
 namespace detail {
 /// RFC 5545 §3.3.11 TEXT escaping: '\\', ';', ',' and newlines.
 std::string ics_escape(std::string_view text);

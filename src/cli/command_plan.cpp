@@ -319,6 +319,11 @@ int CommandPlan::run() {
         // --quiet drops the summary, never the plan asked for.
         std::fwrite(o.plan_text.data(), 1, o.plan_text.size(), stdout);
     }
+    if (!m_common.quiet && !m_common.verbose) {
+        for (const auto& notice : o.notices) {
+            std::cerr << "note: " << notice << '\n';
+        }
+    }
     if (m_common.verbose) {
         for (const auto& w : o.warnings) {
             std::cerr << "note: " << w << '\n';

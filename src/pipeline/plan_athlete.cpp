@@ -10,6 +10,7 @@
 #include "plan/planner.hpp"
 #include "plan/prescription.hpp"
 #include "plan/sheet.hpp"
+#include "plugins/ics/ics_writer.hpp"
 #include "plugins/plan_html/plan_html.hpp"
 #include "plugins/plan_text/plan_text.hpp"
 #include "store/feature_cache.hpp"
@@ -139,6 +140,18 @@ PlanDocumentOptions document_options(const PlanRequest& request, const PlanOutco
 void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
+    WriteOptions options = request.write_options;
+    if (!options.today) {
+        options.today = civil_from_days(outcome.history.today);
+    }
+    // The calendar carries SEQUENCE and stamps on from the folder's last run.
+    const bool calendar =
+        std::find(request.formats.begin(), request.formats.end(), "ics") != request.formats.end();
+    if (calendar) {
+        if (const auto text = stored_calendar_state(out)) {
+            options.calendar_state = calendar_state_from_json(*text);
+        }
+    }
     // Writers are pure: the files are made in memory first, so the manifest
     // names them before any is written (plugins/writer.hpp
     // write_managed_folder): a run killed part way, or stopped by a full
@@ -149,7 +162,7 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     rendered.put("plan.html", plan_html(outcome.plan, document_options(request, outcome)));
     for (const std::string& name : request.formats) {
         const Writer* writer = writers().find(name);
-        writer->write(outcome.plan, request.write_options, rendered);
+        writer->write(outcome.plan, options, rendered);
     }
     ManagedWrite done = write_managed_folder(out, rendered.files(), plan_manifest_name);
     std::set<std::string> written;
@@ -167,11 +180,18 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
     }
     for (const auto& note : rendered.notes()) {
         outcome.warnings.push_back(note.file + ": " + note.message);
+        if (note.level == OutputSink::NoteLevel::action) {
+            outcome.notices.push_back(note.file + ": " + note.message);
+        }
     }
     FolderSink sink(out);
     // The state goes after the manifest: a run killed before it leaves the
     // previous state, whose fingerprint or file hashes no longer match.
-    sink.put(plan_state_name, plan_state_text(out, fingerprint, written, outcome.warnings));
+    sink.put(plan_state_name,
+             plan_state_text(out, fingerprint, written, outcome.warnings,
+                             calendar
+                                 ? calendar_state_to_json(ics_calendar_state(outcome.plan, options))
+                                 : std::string()));
 }
 
 } // namespace

@@ -82,6 +82,9 @@ struct PlanOutcome {
     std::vector<InputOutcome> inputs; ///< per input, activities moved out (for print_problems)
     ScanSummary summary;
     std::vector<std::string> warnings; ///< estimates used, device limits hit, assumptions
+    /// What the user must do to get every file asked for (a TrainingPeaks
+    /// athlete id): printed unless --quiet. Also among `warnings`.
+    std::vector<std::string> notices;
 
     History history; ///< the analysis the plan is built from
     PhaseResult phases;

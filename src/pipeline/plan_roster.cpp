@@ -111,6 +111,12 @@ public:
         result.ran = true;
         result.outcome = plan_athlete(request);
         pass_cache_warnings();
+        if (m_request.warn) {
+            // What the user must act on (a missing TrainingPeaks id), once per run.
+            for (const auto& notice : result.outcome.notices) {
+                m_request.warn(row.id + ": " + notice);
+            }
+        }
         fill_report(row, result);
         return result;
     }

@@ -162,8 +162,12 @@ Exercise parse_exercise(const json& item, std::string_view source, std::size_t i
     }
     e.connect_category = get_string(*connect, "category", source, entry);
     e.connect_name = get_string(*connect, "name", source, entry);
-    if (!valid_key(e.connect_category) || !valid_key(e.connect_name)) {
+    // An empty name is Connect's category-only step (docs/garmin-exercises.md).
+    if (!valid_key(e.connect_category) || (!e.connect_name.empty() && !valid_key(e.connect_name))) {
         fail(source, entry, "Connect keys must be upper-case letters, digits and '_'");
+    }
+    if (e.fit_match == "exact" && e.connect_name.empty()) {
+        fail(source, entry, "\"connect.name\" is required when \"fit.match\" is exact");
     }
     return e;
 }

@@ -76,7 +76,7 @@ std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
 
 std::string plan_state_text(const std::filesystem::path& out, const std::string& fingerprint,
                             const std::set<std::string>& written,
-                            const std::vector<std::string>& warnings) {
+                            const std::vector<std::string>& warnings, const std::string& calendar) {
     Json state;
     state["fingerprint"] = fingerprint;
     Json files = Json::array();
@@ -86,8 +86,23 @@ std::string plan_state_text(const std::filesystem::path& out, const std::string&
     files.push_back(file_entry(out, plan_manifest_name));
     state["files"] = std::move(files);
     state["warnings"] = warnings;
+    if (!calendar.empty()) {
+        state["calendar"] = Json::parse(calendar);
+    }
     make_valid_utf8(state);
     return state.dump(1) + "\n";
+}
+
+std::optional<std::string> stored_calendar_state(const std::filesystem::path& out) {
+    std::ifstream in(out / plan_state_name, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    const Json state = Json::parse(in, nullptr, false);
+    if (state.is_discarded() || !state.is_object() || !state.contains("calendar")) {
+        return std::nullopt;
+    }
+    return state["calendar"].dump();
 }
 
 std::optional<nlohmann::ordered_json> matching_roster_state(const std::filesystem::path& out,

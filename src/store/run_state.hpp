@@ -50,9 +50,16 @@ std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
                                              const std::string& fingerprint);
 /// The state file's bytes: `written` (already on disk in `out`) and the
 /// manifest, each with its size and hash. Throws when a file cannot be read.
+/// `calendar`, when not empty, is kept as the state's "calendar" member (JSON
+/// text: the calendar writer's per-event SEQUENCE and stamps, which the next
+/// run carries on whatever its fingerprint).
 std::string plan_state_text(const std::filesystem::path& out, const std::string& fingerprint,
                             const std::set<std::string>& written,
-                            const std::vector<std::string>& warnings);
+                            const std::vector<std::string>& warnings,
+                            const std::string& calendar = {});
+/// The "calendar" member of the folder's state as JSON text, whatever the
+/// last run's fingerprint; nullopt when there is no state or no such member.
+std::optional<std::string> stored_calendar_state(const std::filesystem::path& out);
 
 /// The stored roster state when its fingerprint matches and each file it
 /// lists is still there as written; else nullopt. Its "files" object keeps

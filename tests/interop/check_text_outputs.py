@@ -3,6 +3,9 @@ JSON for the C++ tests to compare with the plan.
 
   check_text_outputs.py ics FILE   -> {"events": [...], "errors": [...], "lines": {...}}
   check_text_outputs.py csv FILE   -> {"rows": [[...], ...]}
+  check_text_outputs.py reimport FILE...  -> the events a calendar keeps after
+      importing each FILE in turn: {"UID": {"sequence", "dtstamp", "summary",
+      "description", "replaced"}}
 
 With several FILEs it prints a JSON array of those objects, in argument
 order (one interpreter start for many plans); an argument @LIST names a file
@@ -45,11 +48,15 @@ def check_ics(path):
             "dtstamp": event.decoded("DTSTAMP").isoformat(),
             "dtstart": event.decoded("DTSTART").isoformat(),
             "dtend": event.decoded("DTEND").isoformat(),
+            "sequence": int(event["SEQUENCE"]) if "SEQUENCE" in event else None,
+            "last_modified": event.decoded("LAST-MODIFIED").isoformat()
+            if "LAST-MODIFIED" in event else None,
             "summary": str(event["SUMMARY"]),
             "description": str(event["DESCRIPTION"]),
             "categories": [str(c) for c in event["CATEGORIES"].cats],
         })
     return {
+        "method": str(calendar["METHOD"]) if "METHOD" in calendar else None,
         "version": str(calendar["VERSION"]),
         "prodid": str(calendar["PRODID"]),
         "calname": str(calendar.get("X-WR-CALNAME", "")),
@@ -65,6 +72,34 @@ def check_csv(path):
     return {"rows": rows, "crlf_only": "\n" not in text.replace("\r\n", "")}
 
 
+def reimport(paths):
+    """Imports calendars in turn into one store the way an iTIP client
+    decides (RFC 5546 §2.1.5): an event with a known UID replaces the stored
+    one when its SEQUENCE is higher, or equal with a later DTSTAMP; otherwise
+    the stored event stays."""
+    import icalendar
+
+    store = {}
+    for path in paths:
+        calendar = icalendar.Calendar.from_ical(open(path, "rb").read())
+        for event in calendar.walk("VEVENT"):
+            uid = str(event["UID"])
+            new = {
+                "sequence": int(event.get("SEQUENCE", 0)),
+                "dtstamp": event.decoded("DTSTAMP").isoformat(),
+                "summary": str(event["SUMMARY"]),
+                "description": str(event["DESCRIPTION"]),
+                "replaced": 0,
+            }
+            old = store.get(uid)
+            if old is None:
+                store[uid] = new
+            elif (new["sequence"], new["dtstamp"]) > (old["sequence"], old["dtstamp"]):
+                new["replaced"] = old["replaced"] + 1
+                store[uid] = new
+    return store
+
+
 def main():
     kind, paths = sys.argv[1], []
     for arg in sys.argv[2:]:
@@ -72,6 +107,10 @@ def main():
             paths += [line for line in open(arg[1:], encoding="utf-8").read().split("\n") if line]
         else:
             paths.append(arg)
+    if kind == "reimport":
+        json.dump(reimport(paths), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
     check = check_ics if kind == "ics" else check_csv
     out = check(paths[0]) if len(paths) == 1 else [check(p) for p in paths]
     json.dump(out, sys.stdout, ensure_ascii=False)

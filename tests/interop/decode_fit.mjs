@@ -8,7 +8,17 @@ import { createRequire } from "module";
 import * as fs from "fs";
 
 const require = createRequire(import.meta.url);
-const { Decoder, Stream } = require("@garmin/fitsdk");
+const { Decoder, Stream, Profile } = require("@garmin/fitsdk");
+
+/// The SDK profile's name for an exercise pair ("bodyWeightJumpSquat"), null
+/// when the profile has no such pair.
+function profileName(category, name) {
+  if (category == null || name == null) {
+    return null;
+  }
+  const names = Profile.types[`${Profile.types.exerciseCategory[category]}ExerciseName`];
+  return names?.[name] ?? null;
+}
 
 const result = [];
 const files = process.argv
@@ -44,7 +54,8 @@ for (const file of files) {
   entry.workout = m.workoutMesgs ?? [];
   entry.steps = m.workoutStepMesgs ?? [];
   entry.titles = m.exerciseTitleMesgs ?? [];
-  entry.names = (full.messages.workoutStepMesgs ?? []).map((s) => s.exerciseName ?? null);
+  // Per step, the profile's name for its (exerciseCategory, exerciseName) pair.
+  entry.names = entry.steps.map((s) => profileName(s.exerciseCategory, s.exerciseName));
   result.push(entry);
 }
 process.stdout.write(JSON.stringify(result) + "\n");

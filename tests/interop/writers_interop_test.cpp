@@ -4,8 +4,11 @@
 // plan it was written from.
 #include "plugins/garmin_connect/garmin_connect_writer.hpp"
 #include "plugins/garmin_fit/garmin_fit_writer.hpp"
+#include "plugins/ics/ics_writer.hpp"
 #include "plugins/prescription.hpp"
+#include "plugins/workout_names.hpp"
 #include "plugins/writer.hpp"
+#include "tests/support/fit_exercise_table.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/unit/sample_plans.hpp"
 #ifdef US_HAVE_PLANNER
@@ -118,6 +121,40 @@ pipeline::PlanRequest sample_athlete_request() {
     request.inputs = {std::string(US_SOURCE_DIR) + "/samples/athlete/"};
     return request;
 }
+
+/// The two plans: the sample athlete's year-long plan with body
+/// weight only, and a gym plan with known 1RMs (`--1rm`).
+pipeline::PlanRequest year_body_weight_request() {
+    pipeline::PlanRequest request = sample_athlete_request();
+    request.weeks = 52;
+    request.equipment = std::set<std::string>{"none"};
+    return request;
+}
+pipeline::PlanRequest gym_one_rep_max_request() {
+    pipeline::PlanRequest request = sample_athlete_request();
+    request.weeks = 11;
+    request.equipment = std::set<std::string>{"band", "dumbbell", "barbell", "box", "gym"};
+    request.one_rep_max_kg = {{"trap_bar_deadlift", 140.0},
+                              {"romanian_deadlift_barbell", 100.0},
+                              {"rfe_split_squat_barbell", 70.0},
+                              {"goblet_squat", 40.0},
+                              {"seated_calf_raise", 120.0}};
+    return request;
+}
+
+const Plan& planned(const pipeline::PlanRequest& request) {
+    static std::map<std::string, Plan> cache;
+    const std::string key =
+        std::to_string(request.weeks.value_or(0)) + std::to_string(request.one_rep_max_kg.size());
+    if (const auto it = cache.find(key); it != cache.end()) {
+        return it->second;
+    }
+    auto outcome = pipeline::plan_athlete(request);
+    if (!outcome.error.empty() || outcome.plan.sessions.empty()) {
+        throw std::runtime_error("plan failed: " + outcome.error);
+    }
+    return cache.emplace(key, std::move(outcome.plan)).first->second;
+}
 #endif
 
 /// Every plan the writers are checked on: the hand-built plans; once the
@@ -173,6 +210,8 @@ const std::vector<Plan>& sample_plans() {
             }
             out.push_back(std::move(outcome.plan));
         }
+        out.push_back(planned(year_body_weight_request()));
+        out.push_back(planned(gym_one_rep_max_request()));
 #endif
         return out;
     }();
@@ -271,6 +310,8 @@ void check_fit_plan(const Plan& plan, const fs::path& folder, const DecodedFit& 
     ASSERT_EQ(files_under(folder, ".fit").size(), plan.sessions.size());
     {
         const auto stems = detail::session_file_stems(plan);
+        const auto names = detail::workout_names(plan);
+        std::set<std::string> watch_names;
         std::set<std::uint32_t> serials;
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
@@ -303,14 +344,17 @@ void check_fit_plan(const Plan& plan, const fs::path& folder, const DecodedFit& 
             const auto& workout = fit["workout"][0];
             EXPECT_EQ(workout["sport"], 10);
             EXPECT_EQ(workout["subSport"], 20);
-            EXPECT_EQ(workout["wktName"], detail::short_label(session.title, 31));
+            EXPECT_EQ(workout["wktName"], names[i].watch);
+            EXPECT_LE(names[i].watch.size(), 15U) << "wkt_name is 16 bytes with the NUL";
+            EXPECT_TRUE(watch_names.insert(names[i].watch).second) << names[i].watch;
 
             const auto want = expected_steps(session);
             const auto& steps = fit["steps"];
             ASSERT_EQ(steps.size(), want.size());
             EXPECT_EQ(workout["numValidSteps"], want.size());
             EXPECT_LE(want.size(), fit_max_workout_steps);
-            std::map<std::pair<int, int>, std::string> want_titles;
+            std::map<std::pair<int, int>, std::string> pair_owner; // pair -> exercise
+            std::map<std::pair<int, int>, std::string> displayed;  // pair -> our title or ""
             for (std::size_t s = 0; s < want.size(); ++s) {
                 SCOPED_TRACE("step " + std::to_string(s));
                 const auto& got = steps[s];
@@ -341,8 +385,25 @@ void check_fit_plan(const Plan& plan, const fs::path& folder, const DecodedFit& 
                 } else {
                     EXPECT_FALSE(got.contains("exerciseCategory"));
                 }
-                if (ex.fit_name) {
-                    EXPECT_EQ(got["exerciseName"], *ex.fit_name);
+                if (ex.fit_category && ex.fit_name) {
+                    ASSERT_TRUE(got.contains("exerciseName"));
+                    const std::pair pair{got["exerciseCategory"].get<int>(),
+                                         got["exerciseName"].get<int>()};
+                    // Garmin's SDK knows the pair: its profile names it.
+                    EXPECT_TRUE(fit["names"][s].is_string())
+                        << "pair " << pair.first << "/" << pair.second << " not in the profile";
+                    const std::string identity = ex.exercise_id + '\n' + ex.name;
+                    const auto [owner, fresh] = pair_owner.emplace(pair, identity);
+                    EXPECT_TRUE(fresh || owner->second == identity)
+                        << ex.name << " shares pair " << pair.first << "/" << pair.second
+                        << " with another exercise of the workout";
+                    if (ex.fit_title.empty()) {
+                        // Garmin's own exercise: its pair, shown under Garmin's name.
+                        EXPECT_EQ(got["exerciseName"], *ex.fit_name);
+                        displayed.emplace(pair, "");
+                    } else {
+                        displayed.emplace(pair, detail::short_label(ex.fit_title, 31));
+                    }
                 } else {
                     EXPECT_FALSE(got.contains("exerciseName"));
                 }
@@ -361,10 +422,6 @@ void check_fit_plan(const Plan& plan, const fs::path& folder, const DecodedFit& 
                 if (shown.size() > 31) { // a shortened name is given in full in the notes
                     EXPECT_NE(notes.find(ex.name), std::string::npos) << notes;
                 }
-                if (!ex.fit_title.empty() && ex.fit_category && ex.fit_name) {
-                    want_titles.emplace(std::pair{*ex.fit_category, *ex.fit_name},
-                                        detail::short_label(ex.fit_title, 31));
-                }
             }
             std::map<std::pair<int, int>, std::string> got_titles;
             for (std::size_t t = 0; t < fit["titles"].size(); ++t) {
@@ -373,6 +430,15 @@ void check_fit_plan(const Plan& plan, const fs::path& folder, const DecodedFit& 
                 got_titles.emplace(std::pair{title["exerciseCategory"].get<int>(),
                                              title["exerciseName"].get<int>()},
                                    title["wktStepName"].get<std::string>());
+            }
+            // Every pair carrying an exercise of ours (not Garmin's) has our
+            // title, and no pair of Garmin's own exercises has one: what the
+            // watch shows is our exercise or Garmin's name for it.
+            std::map<std::pair<int, int>, std::string> want_titles;
+            for (const auto& [pair, title] : displayed) {
+                if (!title.empty()) {
+                    want_titles.emplace(pair, title);
+                }
             }
             EXPECT_EQ(got_titles, want_titles);
         }
@@ -450,28 +516,15 @@ Json validate(const std::string& schema, const std::vector<std::string>& files) 
         files);
 }
 
-/// (category_key, gc_exercise_key) pairs of fit-exercise-names.csv.
+/// (category key, Connect exercise key) pairs of the FIT profile table
+/// (src/fit/exercise_names.csv, from Garmin's SDK); `categories` gets every
+/// category key.
 std::set<std::pair<std::string, std::string>>
 connect_exercise_keys(std::set<std::string>& categories) {
-    std::ifstream in(std::string(US_SPECS_DIR) + "/fit-exercise-names.csv");
     std::set<std::pair<std::string, std::string>> out;
-    std::string line;
-    std::getline(
-        in,
-        line); // category_id,category_key,exercise_id,exercise_key,gc_exercise_key,gc_display_name
-    while (std::getline(in, line)) {
-        std::vector<std::string> cols;
-        std::stringstream row(line);
-        std::string col;
-        for (int i = 0; i < 5 && std::getline(row, col, ','); ++i) {
-            cols.push_back(col);
-        }
-        if (cols.size() == 5) {
-            categories.insert(cols[1]);
-            if (!cols[4].empty()) {
-                out.emplace(cols[1], cols[4]);
-            }
-        }
+    for (const auto& [pair, row] : test::fit_exercise_table()) {
+        categories.insert(row.category_key);
+        out.emplace(row.category_key, row.connect_key);
     }
     return out;
 }
@@ -495,12 +548,33 @@ void check_connect_plan(const Plan& plan, const fs::path& folder,
         const auto schedule = Json::parse(read_file(folder / "schedule.json"));
         ASSERT_EQ(schedule["workouts"].size(), plan.sessions.size());
         const auto stems = detail::session_file_stems(plan);
+        const auto names = detail::workout_names(plan);
+        std::set<std::string> workout_names;
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
             EXPECT_EQ(schedule["workouts"][i]["date"], format_date(session.date));
             EXPECT_EQ(schedule["workouts"][i]["file"], stems[i] + ".json");
+            EXPECT_EQ(schedule["workouts"][i]["workoutName"], names[i].full);
             const auto workout = Json::parse(read_file(folder / (stems[i] + ".json")));
-            EXPECT_EQ(workout["workoutName"], session.title);
+            EXPECT_EQ(workout["workoutName"], names[i].full);
+            EXPECT_TRUE(workout_names.insert(names[i].full).second) << names[i].full;
+            const auto description = workout["description"].get<std::string>();
+            EXPECT_LE(description.size(), 1024U);
+            const auto full_text = detail::prescription_text(plan, session, WeightUnit::kilogram);
+            if (description != full_text) {
+                // Cut at a word or line end, never inside a word.
+                ASSERT_TRUE(description.ends_with("\u2026")) << description;
+                const auto kept = description.size() - 3;
+                EXPECT_EQ(full_text.substr(0, kept), description.substr(0, kept));
+                EXPECT_TRUE(full_text[kept] == ' ' || full_text[kept] == '\n')
+                    << "cut inside a word: " << description.substr(kept > 20 ? kept - 20 : 0);
+            }
+            std::vector<const PlanStep*> plan_steps;
+            for (const auto& block : session.blocks) {
+                for (const auto& step : block.steps) {
+                    plan_steps.push_back(&step);
+                }
+            }
             std::vector<const Json*> steps;
             collect_steps(workout["workoutSegments"][0]["workoutSteps"], steps);
             // stepOrder 1..n depth-first.
@@ -517,17 +591,32 @@ void check_connect_plan(const Plan& plan, const fs::path& folder,
                 if ((*step)["stepType"]["stepTypeKey"] != "interval") {
                     continue;
                 }
-                ++exercises;
+                ASSERT_LT(exercises, plan_steps.size());
+                const PlanStep& ex = *plan_steps[exercises++];
+                // Weights in kilograms with Connect's kilogram unit, as a
+                // workout read back from Connect holds them (tests/data/connect).
+                if (ex.load_kg && *ex.load_kg > 0) {
+                    EXPECT_DOUBLE_EQ((*step)["weightValue"].get<double>(),
+                                     std::round(*ex.load_kg * 100.0) / 100.0);
+                    EXPECT_EQ((*step)["weightUnit"]["unitKey"], "kilogram");
+                } else {
+                    EXPECT_FALSE(step->contains("weightValue"));
+                }
                 if (!step->contains("category")) {
+                    EXPECT_TRUE(ex.connect_category.empty());
                     continue;
                 }
                 const auto category = (*step)["category"].get<std::string>();
-                EXPECT_TRUE(categories.count(category)) << category;
-                if (step->contains("exerciseName")) {
-                    const auto name = (*step)["exerciseName"].get<std::string>();
-                    // Each category also has a generic entry named after itself (§2.2).
-                    EXPECT_TRUE(keys.count({category, name}) || name == category)
-                        << category << "/" << name;
+                EXPECT_EQ(category, ex.connect_category);
+                ASSERT_TRUE(step->contains("exerciseName"));
+                const auto name = (*step)["exerciseName"].get<std::string>();
+                if (ex.fit_title.empty()) {
+                    // Garmin's exercise, by its key in Garmin's list.
+                    EXPECT_EQ(name, ex.connect_name);
+                    EXPECT_TRUE(categories.count(category)) << category;
+                    EXPECT_TRUE(keys.count({category, name})) << category << "/" << name;
+                } else {
+                    EXPECT_EQ(name, "") << ex.name << ": category only, never another's key";
                 }
             }
             std::size_t plan_exercises = 0;
@@ -545,7 +634,7 @@ void check_connect_plan(const Plan& plan, const fs::path& folder,
 TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
     std::set<std::string> categories;
     const auto keys = connect_exercise_keys(categories);
-    ASSERT_GT(keys.size(), 1400U) << "fit-exercise-names.csv not found under " << US_SPECS_DIR;
+    ASSERT_GT(keys.size(), 1400U) << "src/fit/exercise_names.csv not read";
     const auto& plans = sample_plans();
     TempDir dir;
     std::vector<std::string> all;
@@ -566,6 +655,105 @@ TEST(GarminConnectInterop, WorkoutsValidateAndUseConnectsExerciseKeys) {
         check_connect_plan(plans[p], dir.path / plan_folder(p) / "garmin-connect", keys,
                            categories);
     }
+}
+
+/// Every object of a Connect workout by kind: "workout", "segment", and each
+/// step's "type" (ExecutableStepDTO, RepeatGroupDTO).
+void objects_by_kind(const Json& workout, std::map<std::string, std::vector<const Json*>>& out) {
+    out["workout"].push_back(&workout);
+    for (const auto& segment : workout["workoutSegments"]) {
+        out["segment"].push_back(&segment);
+        std::vector<const Json*> steps;
+        collect_steps(segment["workoutSteps"], steps);
+        for (const auto* step : steps) {
+            out[(*step)["type"].get<std::string>()].push_back(step);
+        }
+    }
+}
+
+// Our Connect workouts against a strength workout built in Connect and read
+// back (tests/data/connect, re-created from ColinPlatt/workout-relay's
+// read-back): every key we write is one Connect returns for that kind of
+// object, with the same JSON type; every id/key object (sport, step type, end
+// condition, target, weight unit) equals Connect's; weights are kilograms as
+// Connect stores them (6.0 for 6 kg); a step without a Garmin exercise is the
+// category with an empty name, as Connect writes it.
+TEST(GarminConnectInterop, MatchesAConnectReadBack) {
+    const auto readback = Json::parse(
+        read_file(fs::path(US_SOURCE_DIR) / "tests/data/connect/strength_workout_readback.json"));
+    std::map<std::string, std::vector<const Json*>> theirs;
+    objects_by_kind(readback, theirs);
+    ASSERT_FALSE(theirs["ExecutableStepDTO"].empty());
+    ASSERT_FALSE(theirs["RepeatGroupDTO"].empty());
+    // The read-back's own weights: kilograms, not grams.
+    bool six_kg = false;
+    for (const auto* step : theirs["ExecutableStepDTO"]) {
+        if ((*step)["exerciseName"] == "KETTLEBELL_SWING") {
+            six_kg =
+                (*step)["weightValue"] == 6.0 && (*step)["weightUnit"]["unitKey"] == "kilogram";
+        }
+    }
+    ASSERT_TRUE(six_kg);
+
+    const Plan plan = test::runner_plan();
+    MemorySink sink;
+    writer_named("garmin-connect").write(plan, {}, sink);
+    const auto stems = detail::session_file_stems(plan);
+    std::size_t loads = 0;
+    std::size_t category_only = 0;
+    for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+        const auto ours = Json::parse(sink.files().at("garmin-connect/" + stems[i] + ".json"));
+        std::map<std::string, std::vector<const Json*>> mine;
+        objects_by_kind(ours, mine);
+        for (const auto& [kind, objects] : mine) {
+            ASSERT_TRUE(theirs.count(kind)) << kind;
+            for (const auto* object : objects) {
+                for (const auto& [key, value] : object->items()) {
+                    SCOPED_TRACE(kind + "." + key);
+                    bool known = false;
+                    bool same_type = false;
+                    bool same_object = !value.is_object();
+                    for (const auto* other : theirs[kind]) {
+                        if (!other->contains(key)) {
+                            continue;
+                        }
+                        known = true;
+                        const auto& their = (*other)[key];
+                        same_type = same_type || their.is_null() ||
+                                    (their.is_number() && value.is_number()) ||
+                                    their.type() == value.type();
+                        same_object = same_object || their == value;
+                    }
+                    EXPECT_TRUE(known) << "Connect returns no such key";
+                    EXPECT_TRUE(same_type) << value.dump();
+                    EXPECT_TRUE(same_object) << "not as Connect returns it: " << value.dump();
+                }
+            }
+        }
+        std::vector<const PlanStep*> plan_steps;
+        for (const auto& block : plan.sessions[i].blocks) {
+            for (const auto& step : block.steps) {
+                plan_steps.push_back(&step);
+            }
+        }
+        std::size_t e = 0;
+        for (const auto* step : mine["ExecutableStepDTO"]) {
+            if ((*step)["stepType"]["stepTypeKey"] != "interval") {
+                continue;
+            }
+            const PlanStep& ex = *plan_steps.at(e++);
+            if (ex.load_kg) {
+                EXPECT_DOUBLE_EQ((*step)["weightValue"].get<double>(), *ex.load_kg) << ex.name;
+                ++loads;
+            }
+            if (!ex.fit_title.empty()) {
+                EXPECT_EQ((*step)["exerciseName"], "") << ex.name;
+                ++category_only;
+            }
+        }
+    }
+    EXPECT_GT(loads, 0U);
+    EXPECT_GT(category_only, 0U);
 }
 
 TEST(GarminConnectInterop, SchemaRejectsAWorkoutWithoutSport) {
@@ -607,13 +795,16 @@ TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
         const auto& dir = all_dir.path / plan_folder(p);
         SCOPED_TRACE(plan.athlete_id);
         const auto stems = detail::session_file_stems(plan);
+        const auto names = detail::workout_names(plan);
+        std::set<std::string> titles;
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
             const auto& session = plan.sessions[i];
             const auto body = Json::parse(read_file(dir / "trainingpeaks" / (stems[i] + ".json")));
             EXPECT_EQ(body["AthleteId"], 1234567);
             EXPECT_EQ(body["WorkoutDay"], format_date(session.date));
             EXPECT_EQ(body["WorkoutType"], "strength");
-            EXPECT_EQ(body["Title"], session.title);
+            EXPECT_EQ(body["Title"], names[i].full);
+            EXPECT_TRUE(titles.insert(body["Title"].get<std::string>()).second) << body["Title"];
             EXPECT_NEAR(body["TotalTimePlanned"].get<double>(), session.estimated_minutes / 60.0,
                         0.005);
             EXPECT_NEAR(body["TSSPlanned"].get<double>(), session.estimated_load, 0.05);
@@ -627,9 +818,9 @@ TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
         }
     }
     TempDir dir;
-    write_with(writer_named("trainingpeaks"), test::band_only_plan(), dir.path);
+    write_with(writer_named("trainingpeaks"), test::band_only_plan(), dir.path, options);
     auto body = Json::parse(read_file(dir.path / "trainingpeaks/2026-12-08_corrective.json"));
-    EXPECT_FALSE(body.contains("AthleteId"));
+    body.erase("AthleteId");
     body["WorkoutType"] = "lifting";
     body["WorkoutDay"] = "08/12/2026";
     std::ofstream(dir.path / "broken.json") << body.dump();
@@ -643,6 +834,57 @@ TEST(TrainingPeaksInterop, PlannedWorkoutsValidateAndCarryThePrescription) {
         result[0]["errors"].dump().find("/WorkoutType must be equal to one of the allowed values"),
         std::string::npos)
         << result.dump(2);
+    EXPECT_NE(result[0]["errors"].dump().find("must have required property 'AthleteId'"),
+              std::string::npos)
+        << result.dump(2);
+}
+
+// Without the athlete's TrainingPeaks id the Partner API refuses every
+// workout: no JSON is written, the readable text is, and one note says what
+// is missing.
+TEST(TrainingPeaksInterop, WithoutAnAthleteIdOnlyTheTextIsWrittenAndOneNoteSaysWhy) {
+    const Plan plan = test::runner_plan();
+    MemorySink sink;
+    writer_named("trainingpeaks").write(plan, {}, sink);
+    std::size_t texts = 0;
+    for (const auto& [name, bytes] : sink.files()) {
+        EXPECT_FALSE(name.ends_with(".json")) << name;
+        texts += name.ends_with(".txt") ? 1 : 0;
+    }
+    EXPECT_EQ(texts, plan.sessions.size());
+    ASSERT_EQ(sink.notes().size(), 1U);
+    EXPECT_EQ(sink.notes()[0].level, OutputSink::NoteLevel::action);
+    EXPECT_NE(sink.notes()[0].message.find("--trainingpeaks-athlete-id"), std::string::npos);
+    EXPECT_NE(sink.notes()[0].message.find("trainingpeaks_athlete_id column"), std::string::npos);
+}
+
+// The Partner API plans days from 7 days back to a year ahead of the request:
+// sessions outside are reported and kept out of the JSON.
+TEST(TrainingPeaksInterop, SessionsOutsideTheApisDateWindowAreReportedNotWritten) {
+    const Plan plan = test::runner_plan();
+    ASSERT_GE(plan.sessions.size(), 2U);
+    WriteOptions options;
+    options.trainingpeaks_athlete_id = 42;
+    // "Today" 9 days after the first session: it is more than 7 days past.
+    options.today = civil_from_days(days_from_civil(plan.sessions[0].date) + 9);
+    MemorySink sink;
+    writer_named("trainingpeaks").write(plan, options, sink);
+    const auto stems = detail::session_file_stems(plan);
+    std::size_t outside = 0;
+    for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+        const auto day = days_from_civil(plan.sessions[i].date);
+        const bool in_window = day >= days_from_civil(*options.today) - 7;
+        EXPECT_EQ(sink.files().count("trainingpeaks/" + stems[i] + ".json"), in_window ? 1U : 0U)
+            << stems[i];
+        EXPECT_EQ(sink.files().count("trainingpeaks/" + stems[i] + ".txt"), 1U);
+        outside += in_window ? 0 : 1;
+    }
+    ASSERT_GE(outside, 1U);
+    ASSERT_EQ(sink.notes().size(), 1U);
+    EXPECT_NE(sink.notes()[0].message.find(std::to_string(outside) + " session(s) outside"),
+              std::string::npos)
+        << sink.notes()[0].message;
+    EXPECT_NE(sink.notes()[0].message.find(format_date(plan.sessions[0].date)), std::string::npos);
 }
 
 // ---- ICS: python3-icalendar -------------------------------------------------
@@ -666,6 +908,8 @@ TEST(IcsInterop, CalendarParsesStrictlyAndEqualsThePlan) {
         EXPECT_EQ(cal["errors"], Json::array());
         EXPECT_LE(cal["longest_line"].get<int>(), 75);
         EXPECT_EQ(cal["version"], "2.0");
+        // METHOD:PUBLISH would need an ORGANIZER (RFC 5546 §3.2.1): none.
+        EXPECT_TRUE(cal["method"].is_null());
         ASSERT_EQ(cal["events"].size(), plan.sessions.size());
         std::set<std::string> uids;
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
@@ -676,7 +920,13 @@ TEST(IcsInterop, CalendarParsesStrictlyAndEqualsThePlan) {
             EXPECT_EQ(event["dtstart"], format_date(session.date));
             EXPECT_EQ(event["dtend"],
                       format_date(civil_from_days(days_from_civil(session.date) + 1)));
-            EXPECT_EQ(event["dtstamp"], format_date(plan.start) + "T00:00:00+00:00");
+            // First written: SEQUENCE 0, stamped the day before the plan starts
+            // (no "today" given).
+            const auto stamp =
+                format_date(civil_from_days(days_from_civil(plan.start) - 1)) + "T00:00:00+00:00";
+            EXPECT_EQ(event["dtstamp"], stamp);
+            EXPECT_EQ(event["last_modified"], stamp);
+            EXPECT_EQ(event["sequence"], 0);
             EXPECT_EQ(event["summary"], session.title);
             EXPECT_EQ(event["description"],
                       detail::prescription_text(plan, session, WeightUnit::kilogram));
@@ -686,24 +936,222 @@ TEST(IcsInterop, CalendarParsesStrictlyAndEqualsThePlan) {
     }
 }
 
-TEST(IcsInterop, UidsStayWhenASessionChanges) {
+/// Writes the calendar of `plan` with the previous run's state, as the plan
+/// command does, and returns the bytes and the state to keep.
+std::pair<std::string, CalendarState>
+write_calendar(const Plan& plan, const std::optional<CalendarState>& previous, CivilDate today) {
+    WriteOptions options;
+    options.today = today;
+    options.calendar_state = previous;
+    MemorySink sink;
+    writer_named("ics").write(plan, options, sink);
+    return {sink.files().at("ics/" + detail::athlete_stem(plan) + ".ics"),
+            ics_calendar_state(plan, options)};
+}
+
+/// The lines of a calendar with folding undone, split into its events.
+std::vector<std::string> calendar_events(const std::string& ics) {
+    std::string unfolded;
+    for (std::size_t i = 0; i < ics.size(); ++i) {
+        if (ics.compare(i, 3, "\r\n ") == 0) {
+            i += 2;
+            continue;
+        }
+        unfolded += ics[i];
+    }
+    std::vector<std::string> events;
+    std::size_t at = 0;
+    while ((at = unfolded.find("BEGIN:VEVENT", at)) != std::string::npos) {
+        const auto end = unfolded.find("END:VEVENT", at);
+        events.push_back(unfolded.substr(at, end - at));
+        at = end;
+    }
+    return events;
+}
+
+TEST(IcsInterop, RerunWithOneChangedSessionRaisesOnlyItsSequence) {
     auto plan = test::runner_plan();
-    TempDir before;
-    write_with(writer_named("ics"), plan, before.path);
+    const CivilDate day1{2026, 11, 20};
+    const auto [first, state1] = write_calendar(plan, std::nullopt, day1);
+
+    // Nothing changed, a later day: byte for byte the same file.
+    const auto [same, state2] = write_calendar(plan, state1, CivilDate{2026, 11, 27});
+    EXPECT_EQ(same, first);
+
+    // One session changed: its event gets SEQUENCE 1 and the new day's stamp;
+    // every other event, and the calendar around them, stays byte for byte.
+    plan.sessions[1].blocks.pop_back();
+    const CivilDate day3{2026, 11, 28};
+    const auto [changed, state3] = write_calendar(plan, state2, day3);
+    ASSERT_NE(changed, first);
+    const auto before = calendar_events(first);
+    const auto after = calendar_events(changed);
+    ASSERT_EQ(before.size(), after.size());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        if (i == 1) {
+            EXPECT_NE(after[i].find("SEQUENCE:1\r\n"), std::string::npos) << after[i];
+            EXPECT_NE(after[i].find("DTSTAMP:20261128T000000Z\r\n"), std::string::npos);
+            EXPECT_NE(after[i].find("LAST-MODIFIED:20261128T000000Z\r\n"), std::string::npos);
+        } else {
+            EXPECT_EQ(after[i], before[i]) << "event " << i;
+        }
+    }
+    EXPECT_EQ(first.substr(0, first.find("BEGIN:VEVENT")),
+              changed.substr(0, changed.find("BEGIN:VEVENT")));
+
+    // A second change the same day still moves the stamp forward.
+    plan.sessions[1].title += " (moved)";
+    const auto [again, state4] = write_calendar(plan, state3, day3);
+    const auto again_events = calendar_events(again);
+    EXPECT_NE(again_events[1].find("SEQUENCE:2\r\n"), std::string::npos) << again_events[1];
+    EXPECT_NE(again_events[1].find("DTSTAMP:20261128T000001Z\r\n"), std::string::npos);
+    EXPECT_EQ(state4.size(), plan.sessions.size());
+
+    // The state survives its JSON form.
+    const auto text = calendar_state_to_json(state4);
+    const auto back = calendar_state_from_json(text);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(calendar_state_to_json(*back), text);
+    EXPECT_FALSE(calendar_state_from_json("[1, 2]").has_value());
+}
+
+// A calendar that imports the first file and then the rerun's keeps one event
+// per session, and takes the changed session's new content (the old event
+// is replaced, not duplicated), by python3-icalendar's reading of the files.
+TEST(IcsInterop, ReimportReplacesTheChangedSessionOnly) {
+    auto plan = test::runner_plan();
+    const auto [first, state1] = write_calendar(plan, std::nullopt, CivilDate{2026, 11, 20});
     plan.sessions[0].title = "W01 Strength A (moved load)";
     plan.sessions[0].blocks.pop_back();
-    TempDir after;
-    write_with(writer_named("ics"), plan, after.path);
-    const auto a = run_json({US_PYTHON3, interop("check_text_outputs.py"), "ics",
-                             (before.path / "ics/ana-garcia.ics").string()});
-    const auto b = run_json({US_PYTHON3, interop("check_text_outputs.py"), "ics",
-                             (after.path / "ics/ana-garcia.ics").string()});
-    ASSERT_EQ(a["events"].size(), b["events"].size());
-    for (std::size_t i = 0; i < a["events"].size(); ++i) {
-        EXPECT_EQ(a["events"][i]["uid"], b["events"][i]["uid"]);
+    const auto [second, state2] = write_calendar(plan, state1, CivilDate{2026, 11, 21});
+    TempDir dir;
+    std::ofstream(dir.path / "first.ics", std::ios::binary) << first;
+    std::ofstream(dir.path / "second.ics", std::ios::binary) << second;
+    const auto store =
+        run_json({US_PYTHON3, interop("check_text_outputs.py"), "reimport",
+                  (dir.path / "first.ics").string(), (dir.path / "second.ics").string()});
+    ASSERT_EQ(store.size(), plan.sessions.size()); // no duplicates
+    std::size_t replaced = 0;
+    for (const auto& [uid, event] : store.items()) {
+        replaced += event["replaced"].get<int>();
+        if (event["summary"] == "W01 Strength A (moved load)") {
+            EXPECT_EQ(event["sequence"], 1);
+            EXPECT_EQ(event["replaced"], 1);
+            EXPECT_EQ(event["description"],
+                      detail::prescription_text(plan, plan.sessions[0], WeightUnit::kilogram));
+        } else {
+            EXPECT_EQ(event["sequence"], 0);
+        }
     }
-    EXPECT_NE(a["events"][0]["summary"], b["events"][0]["summary"]);
+    EXPECT_EQ(replaced, 1U);
+    // Without SEQUENCE and DTSTAMP moving on, the same import would keep the
+    // old event: the second file's stamps are what make the update apply.
+    const auto [stale, unused] = write_calendar(plan, std::nullopt, CivilDate{2026, 11, 20});
+    std::ofstream(dir.path / "stale.ics", std::ios::binary) << stale;
+    const auto kept =
+        run_json({US_PYTHON3, interop("check_text_outputs.py"), "reimport",
+                  (dir.path / "first.ics").string(), (dir.path / "stale.ics").string()});
+    for (const auto& [uid, event] : kept.items()) {
+        EXPECT_NE(event["summary"], "W01 Strength A (moved load)");
+    }
 }
+
+#ifdef US_HAVE_PLAN_PIPELINE
+// The plan command keeps the calendar's state in the output folder: a rerun
+// writes the calendar from it (byte for byte the same when nothing changed),
+// whatever else the run recomputes.
+TEST(IcsInterop, PlanCommandKeepsTheCalendarStateInTheOutputFolder) {
+    TempDir dir;
+    pipeline::PlanRequest request = sample_athlete_request();
+    request.formats = {"ics"};
+    request.out_dir = dir.path;
+    request.skip_when_up_to_date = false; // write every time
+    const auto first = pipeline::plan_athlete(request);
+    ASSERT_TRUE(first.error.empty()) << first.error;
+    const auto ics = dir.path / "ics/athlete.ics";
+    const std::string bytes = read_file(ics);
+    auto state = Json::parse(read_file(dir.path / ".ultrastrength-state"));
+    ASSERT_TRUE(state.contains("calendar")) << state.dump(1);
+    ASSERT_EQ(state["calendar"].size(), first.plan.sessions.size());
+
+    const auto second = pipeline::plan_athlete(request);
+    ASSERT_TRUE(second.error.empty()) << second.error;
+    EXPECT_EQ(read_file(ics), bytes);
+
+    // A state that says an event changed three times, last in 2026-01-02:
+    // the unchanged event keeps that SEQUENCE and stamp.
+    auto& entry = state["calendar"].begin().value();
+    entry["sequence"] = 3;
+    entry["changed"] = "2026-01-02T03:04:05Z";
+    std::ofstream(dir.path / ".ultrastrength-state", std::ios::binary) << state.dump(1);
+    const auto third = pipeline::plan_athlete(request);
+    ASSERT_TRUE(third.error.empty()) << third.error;
+    const auto text = read_file(ics);
+    const std::string uid = state["calendar"].begin().key();
+    const auto event = text.find("UID:" + uid);
+    ASSERT_NE(event, std::string::npos);
+    const std::string want =
+        "DTSTAMP:20260102T030405Z\r\nLAST-MODIFIED:20260102T030405Z\r\nSEQUENCE:3\r\n";
+    EXPECT_EQ(text.substr(event + 4 + uid.size() + 2, want.size()), want)
+        << text.substr(event, 200);
+}
+#endif
+
+#ifdef US_HAVE_PLAN_PIPELINE
+// The acceptance plans (both are also among sample_plans(), so every
+// check above runs over them): a year of body-weight sessions and a gym plan
+// with 1RMs. Names are distinct in each; the gym plan carries loads; a rerun
+// of the year's calendar with one changed session raises only its SEQUENCE.
+TEST(AcceptancePlans, YearOfBodyWeightAndGymWithOneRepMax) {
+    const Plan& year = planned(year_body_weight_request());
+    const Plan& gym = planned(gym_one_rep_max_request());
+    EXPECT_GE(year.sessions.size(), 90U);
+    EXPECT_GE(gym.sessions.size(), 18U);
+    for (const Plan* plan : {&year, &gym}) {
+        std::set<std::string> full;
+        std::set<std::string> watch;
+        std::set<std::string> titles;
+        for (const auto& name : detail::workout_names(*plan)) {
+            EXPECT_TRUE(full.insert(name.full).second) << name.full;
+            EXPECT_TRUE(watch.insert(name.watch).second) << name.watch;
+            EXPECT_LE(name.watch.size(), detail::watch_name_max_bytes);
+        }
+        for (const auto& session : plan->sessions) {
+            titles.insert(session.title);
+        }
+        // The planner's titles repeat (a handful for a whole year); the names do not.
+        EXPECT_LT(titles.size(), plan->sessions.size() / 4);
+        EXPECT_EQ(full.size(), plan->sessions.size());
+    }
+    std::size_t loads = 0;
+    for (const auto& session : gym.sessions) {
+        for (const auto& block : session.blocks) {
+            for (const auto& step : block.steps) {
+                loads += step.load_kg ? 1 : 0;
+            }
+        }
+    }
+    EXPECT_GT(loads, 0U) << "the gym plan should prescribe loads from the 1RMs";
+
+    Plan changed = year;
+    const auto [first, state] = write_calendar(year, std::nullopt, CivilDate{2026, 11, 22});
+    const auto [same, state2] = write_calendar(year, state, CivilDate{2026, 11, 29});
+    EXPECT_EQ(same, first);
+    const std::size_t k = changed.sessions.size() / 2;
+    changed.sessions[k].blocks.back().sets += 1;
+    const auto [next, state3] = write_calendar(changed, state2, CivilDate{2026, 11, 29});
+    const auto before = calendar_events(first);
+    const auto after = calendar_events(next);
+    ASSERT_EQ(before.size(), after.size());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        if (i == k) {
+            EXPECT_NE(after[i].find("SEQUENCE:1\r\n"), std::string::npos);
+        } else {
+            EXPECT_EQ(after[i], before[i]) << "event " << i;
+        }
+    }
+}
+#endif
 
 // ---- CSV: Python's csv module -----------------------------------------------
 
@@ -772,7 +1220,8 @@ TEST(PlanCommandInterop, SampleAthletesFilesPassEveryCheck) {
     TempDir dir;
     const std::string command = std::string(US_CLI) + " plan " +
                                 quote(std::string(US_SOURCE_DIR) + "/samples/athlete/") +
-                                " --format garmin-fit,garmin-connect,trainingpeaks,ics,csv --out " +
+                                " --format garmin-fit,garmin-connect,trainingpeaks,ics,csv "
+                                "--trainingpeaks-athlete-id 1234567 --out " +
                                 quote(dir.path.string()) + " --quiet";
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     // The same request in-process gives the Plan the files were written from.
@@ -802,6 +1251,9 @@ TEST(PlanCommandInterop, SampleAthletesFilesPassEveryCheck) {
     check_connect_plan(plan, dir.path / "garmin-connect", keys, categories);
     const auto tp = files_under(dir.path / "trainingpeaks", ".json");
     ASSERT_EQ(tp.size(), plan.sessions.size());
+    for (const auto& file : tp) {
+        EXPECT_EQ(Json::parse(read_file(file))["AthleteId"], 1234567) << file;
+    }
     for (const auto& result : validate("trainingpeaks-workout.schema.json", tp)) {
         EXPECT_TRUE(result["valid"].get<bool>()) << result.dump(2);
     }

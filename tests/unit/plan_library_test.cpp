@@ -1,8 +1,9 @@
 // The exercise library: every Garmin number and Connect key exists in the
-// FIT profile table (fit-exercise-names.csv), the CTS corrective set and the
+// FIT profile table (src/fit/exercise_names.csv, from Garmin's SDK), the CTS corrective set and the
 // §4.2 groups are there, and user libraries merge or fail with clear errors.
 #include "plan/library.hpp"
 #include "plan/prescription.hpp"
+#include "tests/support/fit_exercise_table.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,35 +16,9 @@
 namespace ultrastrength {
 namespace {
 
-struct CsvRow {
-    std::string category_key;
-    std::string gc_exercise_key;
-};
-
-std::map<std::pair<int, int>, CsvRow> read_exercise_csv() {
-    std::ifstream in(std::string(US_SPECS_DIR) + "/fit-exercise-names.csv");
-    EXPECT_TRUE(in) << "cannot open " << US_SPECS_DIR << "/fit-exercise-names.csv";
-    std::map<std::pair<int, int>, CsvRow> rows;
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::stringstream fields(line);
-        std::string cell;
-        while (std::getline(fields, cell, ',')) {
-            cells.push_back(cell);
-        }
-        if (cells.size() < 5) {
-            continue; // rows without a Connect key end early
-        }
-        rows[{std::stoi(cells[0]), std::stoi(cells[2])}] = CsvRow{cells[1], cells[4]};
-    }
-    return rows;
-}
-
 TEST(ExerciseLibrary, EveryExerciseMapsToARealFitAndConnectEntry) {
-    const auto rows = read_exercise_csv();
-    ASSERT_GT(rows.size(), 1000U);
+    const auto rows = test::fit_exercise_table();
+    ASSERT_GT(rows.size(), 1000U) << "src/fit/exercise_names.csv not read";
     const ExerciseLibrary& library = builtin_library();
     ASSERT_GE(library.exercises().size(), 30U);
     for (const Exercise& e : library.exercises()) {
@@ -51,10 +26,28 @@ TEST(ExerciseLibrary, EveryExerciseMapsToARealFitAndConnectEntry) {
         const auto row = rows.find({e.fit_category, e.fit_name});
         ASSERT_NE(row, rows.end()) << "no FIT exercise " << e.fit_category << "/" << e.fit_name;
         EXPECT_EQ(row->second.category_key, e.connect_category);
-        EXPECT_FALSE(row->second.gc_exercise_key.empty()) << "not in the Connect picker";
-        EXPECT_EQ(row->second.gc_exercise_key, e.connect_name);
-        if (e.fit_match != "exact") {
+        if (e.fit_match == "exact") {
+            // Garmin's exercise: its key, and no title of ours over Garmin's name.
+            EXPECT_EQ(row->second.connect_key, e.connect_name);
+            EXPECT_TRUE(e.fit_title.empty());
+        } else {
+            // Not Garmin's: the category alone in Connect, our title in FIT
+            // (docs/garmin-exercises.md), never another exercise's key.
+            EXPECT_EQ(e.connect_name, "");
             EXPECT_FALSE(e.fit_title.empty());
+        }
+    }
+}
+
+/// No two library exercises claim to be the same Garmin exercise: the watch
+/// would show both under one name.
+TEST(ExerciseLibrary, NoTwoExercisesClaimOneGarminExercise) {
+    std::map<std::pair<int, int>, std::string> exact;
+    for (const Exercise& e : builtin_library().exercises()) {
+        if (e.fit_match == "exact") {
+            const auto [it, fresh] = exact.emplace(std::pair{e.fit_category, e.fit_name}, e.id);
+            EXPECT_TRUE(fresh) << e.id << " and " << it->second << " on " << e.fit_category << "/"
+                               << e.fit_name;
         }
     }
 }
