@@ -127,7 +127,13 @@ void push_athlete(const PushOptions& options, const std::filesystem::path& path,
         try {
             payload = uploader->payload(session, folder);
         } catch (const PushError& e) {
-            add(session.id, session.date, Action::failed, e.what());
+            // No request can be made: a refusal (no athlete id, outside the
+            // date window) says why better than the missing file does.
+            if (auto why = uploader->refuse(session, options.today); !why.empty()) {
+                add(session.id, session.date, Action::refused, why);
+            } else {
+                add(session.id, session.date, Action::failed, e.what());
+            }
             continue;
         }
         const std::string hash = stable_hash(payload.dump());

@@ -45,8 +45,11 @@ public:
     }
 
     std::string refuse(const PushSession& session, CivilDate today) const override {
-        if (!m_athlete_id && session.trainingpeaks_file &&
-            session.trainingpeaks_file->find("\"AthleteId\"") == std::string::npos) {
+        // A plan made without the athlete's id has no TrainingPeaks JSON (the
+        // Partner API refuses a workout without AthleteId): the same refusal.
+        if (!m_athlete_id &&
+            (!session.trainingpeaks_file ||
+             session.trainingpeaks_file->find("\"AthleteId\"") == std::string::npos)) {
             return "no TrainingPeaks athlete id: give trainingpeaks_athlete_id in the roster or "
                    "\"athlete_id\" in the config";
         }

@@ -107,10 +107,13 @@ json target_config(const std::string& target, const FakePlatform& server) {
     return c;
 }
 
-/// Plans the sample athlete into `out` (FIT and TrainingPeaks files).
+/// Plans the sample athlete into `out` (FIT and TrainingPeaks files; the
+/// TrainingPeaks JSON is written only with the athlete's TrainingPeaks id).
 void plan(const fs::path& out, const std::string& extra = "") {
     const auto r = run_cli("plan '" + source + "/samples/athlete' --out '" + out.string() +
-                           "' --format garmin-fit,trainingpeaks --quiet " + extra);
+                           "' --format garmin-fit,trainingpeaks --trainingpeaks-athlete-id 4242 "
+                           "--quiet " +
+                           extra);
     ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -157,7 +160,10 @@ std::map<std::string, PlannedSession> held(const std::string& target, const json
         }
     } else if (target == "trainingpeaks") {
         for (const auto& [id, w] : store.items()) {
-            out[marked_id(w["Description"])] = {w["WorkoutDay"], w["Title"]};
+            // The title is the writer's workout name ("W1 Tue Heavy+Corrective"),
+            // not the plan's title: the writer tests check it; here only which
+            // sessions on which days.
+            out[marked_id(w["Description"])] = {w["WorkoutDay"], std::string()};
         }
     } else {
         std::set<std::string> scheduled;
@@ -181,7 +187,10 @@ bool same(const std::map<std::string, PlannedSession>& a,
     }
     for (const auto& [id, s] : a) {
         const auto it = b.find(id);
-        if (it == b.end() || it->second.date != s.date || it->second.title != s.title) {
+        if (it == b.end() || it->second.date != s.date) {
+            return false;
+        }
+        if (!s.title.empty() && !it->second.title.empty() && it->second.title != s.title) {
             return false;
         }
     }
