@@ -1,5 +1,7 @@
 #include "plugins/plan_html/plan_html.hpp"
 
+#include "plugins/report/html.hpp"
+
 #include "plugins/prescription.hpp"
 
 #include <algorithm>
@@ -44,27 +46,7 @@ std::string num(double value, int decimals) {
 }
 
 std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return html_escape(std::string(text));
 }
 
 /// The weeks the document shows: the plan's overview, or (a plan built

@@ -1,5 +1,7 @@
 #include "plugins/report/analysis_report.hpp"
 
+#include "plugins/plan_html/plan_html.hpp"
+
 #include "plugins/report/html.hpp"
 
 #include <algorithm>
@@ -29,23 +31,8 @@ std::string day_text(std::int64_t day) {
 }
 
 const char* phase_colour(Phase p) {
-    switch (p) {
-    case Phase::off_season:
-        return "#9e9e9e";
-    case Phase::early:
-        return "#4caf50";
-    case Phase::mid:
-        return "#2196f3";
-    case Phase::late:
-        return "#9c27b0";
-    case Phase::taper:
-        return "#ff9800";
-    case Phase::race:
-        return "#f44336";
-    case Phase::recovery:
-        return "#00bcd4";
-    }
-    return "#000";
+    // One palette for both reports and the printable plan.
+    return detail::phase_fill(p).data();
 }
 
 } // namespace
