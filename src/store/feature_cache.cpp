@@ -463,12 +463,6 @@ bool FeatureCache::try_open(std::string& problem) {
                                "CREATE INDEX inputs_by_hash ON inputs(hash, size);");
                     exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
                     exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
-                    // The reader version too, in the same transaction: a run that
-                    // opens the new cache a moment later must not take it for one
-                    // of another version and clear what the first run put.
-                    Statement put(m_db, "INSERT INTO meta(key, value) "
-                                        "VALUES('features_version', ?)");
-                    put.bind(1, std::to_string(features_version)).step();
                     version = schema_version;
                 }
                 exec(m_db, "COMMIT");
@@ -493,26 +487,17 @@ bool FeatureCache::try_open(std::string& problem) {
                        "PRAGMA user_version=2;"
                        "COMMIT;");
         }
-        // Entries from other reader versions are never trusted: start over.
-        // Looked at and cleared in one write transaction, so two runs that
-        // find an old cache clear it once, and never a newer run's entries.
-        exec(m_db, "BEGIN IMMEDIATE");
-        try {
-            std::string stored;
-            {
-                Statement get(m_db, "SELECT value FROM meta WHERE key='features_version'");
-                stored = get.step() ? get.text(0) : "";
-            }
-            if (stored != std::to_string(features_version)) {
-                exec(m_db, "DELETE FROM inputs");
-                Statement put(m_db, "INSERT OR REPLACE INTO meta(key, value) "
-                                    "VALUES('features_version', ?)");
-                put.bind(1, std::to_string(features_version)).step();
-            }
-            exec(m_db, "COMMIT");
-        } catch (...) {
-            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
+        std::string stored;
+        {
+            Statement get(m_db, "SELECT value FROM meta WHERE key='features_version'");
+            stored = get.step() ? get.text(0) : "";
+        }
+        if (stored != std::to_string(features_version)) {
+            // Entries from other reader versions are never trusted: start over.
+            exec(m_db, "DELETE FROM inputs");
+            Statement put(m_db,
+                          "INSERT OR REPLACE INTO meta(key, value) VALUES('features_version', ?)");
+            put.bind(1, std::to_string(features_version)).step();
         }
     } catch (const std::exception& e) {
         const int code = sqlite3_errcode(m_db) & 0xFF;
