@@ -182,6 +182,43 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
     return f;
 }
 
+/// Stable labels (§3.3): a completed week without a run, hike or walk is not
+/// Mid or Late (nothing was built in it), and a week after an Off-season week
+/// is not Late or Taper (the season does not skip its base and build). Both
+/// lower the label to Early, the one phase that breaks neither rule, and leave
+/// the season's state alone: the weeks after are classified as before. Runs
+/// in time order after the classification, so the second rule sees the final
+/// label of the week before.
+void stabilise_labels(std::vector<WeekPhase>& weeks, const History& h) {
+    for (std::size_t t = 0; t < weeks.size(); ++t) {
+        WeekPhase& wp = weeks[t];
+        const Week& w = h.weeks[t];
+        std::string why;
+        std::string rule;
+        if (!w.partial && w.sessions == 0 && (wp.phase == Phase::mid || wp.phase == Phase::late)) {
+            rule = "stable phases: a week without activity is not Mid or Late";
+            why = "no run, hike or walk this week: early, not " + std::string(to_string(wp.phase)) +
+                  " (§3.3)";
+        } else if (t > 0 && weeks[t - 1].phase == Phase::off_season &&
+                   (wp.phase == Phase::late || wp.phase == Phase::taper)) {
+            rule = "stable phases: no Off-season straight to Late or Taper";
+            why = "the week before was off-season: early, not " + std::string(to_string(wp.phase)) +
+                  ", the season starts with its base (§3.3)";
+        } else {
+            continue;
+        }
+        wp.phase = Phase::early;
+        wp.rule = rule;
+        // "Behind plan" caps a Late or Taper week; an Early week has no cap to apply.
+        if (wp.behind_plan) {
+            wp.behind_plan = false;
+            std::erase_if(wp.reasons,
+                          [](const std::string& x) { return x.rfind("behind plan: ", 0) == 0; });
+        }
+        wp.reasons.push_back(why);
+    }
+}
+
 std::string series_numbers(const SeriesFeatures& f) {
     std::string s;
     if (f.r) {
@@ -689,6 +726,8 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         }
         result.weeks.push_back(std::move(wp));
     }
+
+    stabilise_labels(result.weeks, h);
 
     // The explanation of the current phase (§3.5).
     const WeekPhase& now = result.weeks.back();

@@ -300,7 +300,11 @@ TEST(Scenario, OneRecoveryWeekInsideABlockDoesNotChangePhase) {
     }
     const auto r = analyse(acts, {}, monday0 + 7 * 20 - 1);
     EXPECT_EQ(r.history.weeks[14].status, WeekStatus::recovery_week);
-    EXPECT_EQ(r.phases.weeks[14].phase, r.phases.weeks[13].phase);
+    // The empty week itself is not a build week (§3.3 stable labels) ...
+    ASSERT_TRUE(r.phases.weeks[13].phase == Phase::mid || r.phases.weeks[13].phase == Phase::late);
+    EXPECT_EQ(r.phases.weeks[14].phase, Phase::early);
+    EXPECT_EQ(r.phases.weeks[14].rule, "stable phases: a week without activity is not Mid or Late");
+    // ... and the season carries on after it as before.
     EXPECT_EQ(r.phases.weeks[15].phase, r.phases.weeks[13].phase);
     EXPECT_EQ(r.phases.weeks[16].phase, r.phases.weeks[13].phase);
 }
