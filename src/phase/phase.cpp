@@ -323,17 +323,12 @@ std::optional<double> relative_trend(const std::vector<double>& values) {
     return sxy / sxx / mean_y;
 }
 
-PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
-                            const std::vector<DetectedRace>& detected, const PhaseSettings& ps) {
-    PhaseResult result;
-    if (h.weeks.empty()) {
-        result.explanation = "No running history: no phase can be given.";
-        return result;
-    }
-    result.a_race = pick_a_race(races, h.today);
+namespace {
 
-    // Race days: named races (their distance, else the matching session's),
-    // and likely detected races.
+/// Race days: named races (their distance, else the matching session's) and
+/// likely detected races, by date, each with its race effort-km.
+std::vector<RaceMark> race_marks(const History& h, const std::vector<Race>& races,
+                                 const std::vector<DetectedRace>& detected) {
     std::vector<RaceMark> marks;
     for (const auto& r : races) {
         RaceMark m;
@@ -376,9 +371,15 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     }
     std::sort(marks.begin(), marks.end(),
               [](const RaceMark& a, const RaceMark& b) { return a.day < b.day; });
-    // Tune-ups: a detected race much smaller than a race in the following
-    // weeks (a 10K on the way to a 50K) is part of the build, not its goal.
-    // Named races are always kept: the athlete said they matter.
+    return marks;
+}
+
+/// Moves the tune-ups out of `marks` and returns them: a detected race much
+/// smaller than a race in the following weeks (a 10K on the way to a 50K) is
+/// part of the build, not its goal. Named races are always kept: the athlete
+/// said they matter. `races_used` gets the labels of the races that stay.
+std::vector<RaceMark> take_tune_ups(std::vector<RaceMark>& marks, const PhaseSettings& ps,
+                                    std::vector<std::string>& races_used) {
     for (auto& m : marks) {
         if (m.named) {
             continue;
@@ -397,12 +398,18 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         if (m.tune_up) {
             tune_ups.push_back(m);
         } else {
-            result.races_used.push_back(m.label);
+            races_used.push_back(m.label);
         }
     }
     marks.erase(
         std::remove_if(marks.begin(), marks.end(), [](const RaceMark& m) { return m.tune_up; }),
         marks.end());
+    return tune_ups;
+}
+
+/// Each week's longest session by effort-km, races and tune-ups left out (see series_features).
+std::vector<double> longest_training_sessions(const History& h, const std::vector<RaceMark>& marks,
+                                              const std::vector<RaceMark>& tune_ups) {
     std::vector<double> long_training(h.weeks.size(), 0.0);
     for (const auto& s : h.sessions) {
         const auto is_race = [&](const RaceMark& m) { return m.day == s.local_day; };
@@ -416,351 +423,420 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
             longest = std::max(longest, s.effort_km);
         }
     }
+    return long_training;
+}
 
-    // History confidence inputs (§3.4).
-    const std::int64_t first_day = h.days.empty() ? h.today : h.days.front().day;
+/// The races around one week: in it, just behind it (recovery), and the next ones.
+struct RacesAround {
+    const RaceMark* in_week = nullptr;
+    const RaceMark* recovering = nullptr;
+    const RaceMark* next_named = nullptr;
+    const RaceMark* next_any = nullptr;
+};
 
-    Phase current = Phase::early;
-    bool started = false;
-    Phase pending = Phase::early;
-    bool has_pending = false;
-    int pending_weeks = 0;
-    int low_r_weeks = 0; // consecutive weeks with r < late_to_mid_r
-    int very_low_r_weeks = 0;
-    for (std::size_t t = 0; t < h.weeks.size(); ++t) {
-        const Week& w = h.weeks[t];
-        WeekPhase wp;
-        wp.week_start = w.start_day;
-        wp.features = series_features(h, t, ps, long_training);
-        const SeriesFeatures& f = wp.features;
-        const double r = f.r.value_or(0);
-        low_r_weeks = r < ps.late_to_mid_r ? low_r_weeks + 1 : 0;
-        very_low_r_weeks = r < ps.off_r_falling ? very_low_r_weeks + 1 : 0;
-
-        // Forced phases: race week, recovery, the race-date schedule.
-        std::optional<Phase> forced;
-        const RaceMark* in_week = nullptr;
-        const RaceMark* recovering = nullptr;
-        const RaceMark* next_named = nullptr;
-        const RaceMark* next_any = nullptr;
-        for (const auto& m : marks) {
-            if (m.day >= w.start_day && m.day < w.start_day + 7) {
-                in_week = &m;
+RacesAround races_around(const std::vector<RaceMark>& marks, std::int64_t week_start,
+                         const PhaseSettings& ps) {
+    RacesAround around;
+    for (const auto& m : marks) {
+        if (m.day >= week_start && m.day < week_start + 7) {
+            around.in_week = &m;
+        }
+        if (m.day < week_start && week_start <= m.day + ps.recovery_days(m.effort_km)) {
+            around.recovering = &m;
+        }
+        if (m.day >= week_start + 7) {
+            if (m.named && around.next_named == nullptr) {
+                around.next_named = &m;
             }
-            if (m.day < w.start_day && w.start_day <= m.day + ps.recovery_days(m.effort_km)) {
-                recovering = &m;
-            }
-            if (m.day >= w.start_day + 7) {
-                if (m.named && next_named == nullptr) {
-                    next_named = &m;
-                }
-                if (next_any == nullptr) {
-                    next_any = &m;
-                }
+            if (around.next_any == nullptr) {
+                around.next_any = &m;
             }
         }
-        if (next_named != nullptr) {
-            wp.weeks_to_race = static_cast<int>((monday_of(next_named->day) - w.start_day) / 7);
-        }
-        if (in_week != nullptr) {
-            forced = Phase::race;
-            wp.rule = "race week";
-            wp.reasons.push_back("race in this week: " + in_week->label);
-        } else if (recovering != nullptr) {
-            forced = Phase::recovery;
-            wp.rule = "recovery after race";
-            wp.reasons.push_back(
-                recovering->label + " ended " + std::to_string(w.start_day - recovering->day) +
-                " days before this week; recovery lasts " +
-                std::to_string(ps.recovery_days(recovering->effort_km)) + " days for " +
-                format("%.0f", recovering->effort_km) + " effort-km (§3.1)");
-        }
-        for (const auto& m : tune_ups) {
-            if (m.day >= w.start_day && m.day < w.start_day + 7) {
-                wp.reasons.push_back("race in this week: " + m.label + "; the phase is kept");
-            }
-        }
+    }
+    return around;
+}
 
-        // Series candidate (§3.2), evaluated in order.
-        Phase candidate = Phase::early;
-        std::string candidate_rule;
-        const bool prior_high = [&] {
-            if (t < 3) {
-                return false;
-            }
-            for (std::size_t k = t - 3; k < t; ++k) {
-                const auto fk = series_features(h, k, ps, long_training);
-                if (!fk.r || *fk.r < ps.taper_prior_r) {
-                    return false;
-                }
-            }
-            return true;
-        }();
-        const bool intensity_kept = [&] {
-            if (!f.mean_if || t < 3) {
-                return true; // no pace data: intensity cannot be checked
-            }
-            double sum = 0;
-            int n = 0;
-            for (std::size_t k = t - 3; k < t; ++k) {
-                const auto fk = series_features(h, k, ps, long_training);
-                if (fk.mean_if) {
-                    sum += *fk.mean_if;
-                    ++n;
-                }
-            }
-            return n == 0 || std::abs(*f.mean_if - sum / n) <= ps.taper_if_tolerance;
-        }();
-        const bool race_follows = next_any != nullptr && next_any->day < w.start_day + 7 + 14;
-        if (f.drop && *f.drop >= ps.taper_drop_min && *f.drop <= ps.taper_drop_max && prior_high &&
-            intensity_kept && (race_follows || w.partial || t + 1 == h.weeks.size())) {
-            candidate = Phase::taper;
-            candidate_rule =
-                race_follows ? "taper (volume drop before a race)" : "taper or recovery week";
-        } else if ((r < ps.off_r && f.trend.value_or(0) <= ps.rebuild_trend) ||
-                   (r < ps.off_r_falling && f.trend.value_or(0) <= 0)) {
-            candidate = Phase::off_season;
-            candidate_rule = "off-season: r < " + format("%.2f", ps.off_r) +
-                             " not rebuilding, or (r < " + format("%.2f", ps.off_r_falling) +
-                             " and trend <= 0)";
-        } else if (r < ps.early_r && (f.trend.value_or(0) > ps.flat_trend ||
-                                      std::abs(f.trend.value_or(0)) <= ps.flat_trend)) {
-            candidate = Phase::early;
-            candidate_rule = "early: r < " + format("%.2f", ps.early_r) + ", rebuilding or flat";
-        } else if (r >= ps.late_r && (f.long_r.value_or(0) >= ps.late_long_r || f.block_high)) {
-            candidate = Phase::late;
-            candidate_rule =
+/// Race week and recovery (§3.1): the phase they force, with the reasons;
+/// a tune-up in the week is reported and keeps the phase.
+std::optional<Phase> race_week_phase(const RacesAround& around,
+                                     const std::vector<RaceMark>& tune_ups, std::int64_t week_start,
+                                     const PhaseSettings& ps, WeekPhase& wp) {
+    std::optional<Phase> forced;
+    if (around.in_week != nullptr) {
+        forced = Phase::race;
+        wp.rule = "race week";
+        wp.reasons.push_back("race in this week: " + around.in_week->label);
+    } else if (around.recovering != nullptr) {
+        const RaceMark& race = *around.recovering;
+        forced = Phase::recovery;
+        wp.rule = "recovery after race";
+        wp.reasons.push_back(race.label + " ended " + std::to_string(week_start - race.day) +
+                             " days before this week; recovery lasts " +
+                             std::to_string(ps.recovery_days(race.effort_km)) + " days for " +
+                             format("%.0f", race.effort_km) + " effort-km (§3.1)");
+    }
+    for (const auto& m : tune_ups) {
+        if (m.day >= week_start && m.day < week_start + 7) {
+            wp.reasons.push_back("race in this week: " + m.label + "; the phase is kept");
+        }
+    }
+    return forced;
+}
+
+/// What the series rules say about a week (§3.2), and the rule that said it.
+struct Candidate {
+    Phase phase = Phase::early;
+    std::string rule;
+};
+
+/// The inputs the per-week rules share.
+struct WeekInputs {
+    const History& h;
+    const PhaseSettings& ps;
+    const std::vector<double>& long_training;
+};
+
+/// §3.2 rule 2's "after three weeks with r >= 0.8".
+bool three_high_weeks_before(const WeekInputs& in, std::size_t t) {
+    if (t < 3) {
+        return false;
+    }
+    for (std::size_t k = t - 3; k < t; ++k) {
+        const auto fk = series_features(in.h, k, in.ps, in.long_training);
+        if (!fk.r || *fk.r < in.ps.taper_prior_r) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// §3.2 rule 2's "intensity kept": the week's mean IF within the tolerance of the 3 weeks before.
+bool intensity_kept(const WeekInputs& in, std::size_t t, const SeriesFeatures& f) {
+    if (!f.mean_if || t < 3) {
+        return true; // no pace data: intensity cannot be checked
+    }
+    double sum = 0;
+    int n = 0;
+    for (std::size_t k = t - 3; k < t; ++k) {
+        const auto fk = series_features(in.h, k, in.ps, in.long_training);
+        if (fk.mean_if) {
+            sum += *fk.mean_if;
+            ++n;
+        }
+    }
+    return n == 0 || std::abs(*f.mean_if - sum / n) <= in.ps.taper_if_tolerance;
+}
+
+/// The series rules (§3.2), evaluated in order, first match wins.
+Candidate series_candidate(const WeekInputs& in, std::size_t t, const SeriesFeatures& f,
+                           bool race_follows) {
+    const PhaseSettings& ps = in.ps;
+    const double r = f.r.value_or(0);
+    const bool prior_high = three_high_weeks_before(in, t);
+    const bool kept = intensity_kept(in, t, f);
+    if (f.drop && *f.drop >= ps.taper_drop_min && *f.drop <= ps.taper_drop_max && prior_high &&
+        kept && (race_follows || in.h.weeks[t].partial || t + 1 == in.h.weeks.size())) {
+        return {Phase::taper,
+                race_follows ? "taper (volume drop before a race)" : "taper or recovery week"};
+    }
+    if ((r < ps.off_r && f.trend.value_or(0) <= ps.rebuild_trend) ||
+        (r < ps.off_r_falling && f.trend.value_or(0) <= 0)) {
+        return {Phase::off_season, "off-season: r < " + format("%.2f", ps.off_r) +
+                                       " not rebuilding, or (r < " +
+                                       format("%.2f", ps.off_r_falling) + " and trend <= 0)"};
+    }
+    if (r < ps.early_r &&
+        (f.trend.value_or(0) > ps.flat_trend || std::abs(f.trend.value_or(0)) <= ps.flat_trend)) {
+        return {Phase::early, "early: r < " + format("%.2f", ps.early_r) + ", rebuilding or flat"};
+    }
+    if (r >= ps.late_r && (f.long_r.value_or(0) >= ps.late_long_r || f.block_high)) {
+        return {Phase::late,
                 "late: r >= " + format("%.2f", ps.late_r) +
-                (f.long_r.value_or(0) >= ps.late_long_r
-                     ? " and long run >= " + pct(ps.late_long_r) + " of the year's longest"
-                     : std::string(" and two-day block at a season high"));
-        } else if (r >= ps.mid_r) {
-            candidate = Phase::mid;
-            candidate_rule = "mid: r >= " + format("%.2f", ps.mid_r);
-        } else {
-            candidate = Phase::early;
-            candidate_rule = "early: low volume";
-        }
+                    (f.long_r.value_or(0) >= ps.late_long_r
+                         ? " and long run >= " + pct(ps.late_long_r) + " of the year's longest"
+                         : std::string(" and two-day block at a season high"))};
+    }
+    if (r >= ps.mid_r) {
+        return {Phase::mid, "mid: r >= " + format("%.2f", ps.mid_r)};
+    }
+    return {Phase::early, "early: low volume"};
+}
 
-        // The race-date schedule (§3.1): weeks before the next named race, or
-        // in hindsight before a detected race (never a tune-up).
-        const RaceMark* goal = ps.detected_race_schedule ? next_any : next_named;
-        if (!forced && goal != nullptr &&
-            (monday_of(goal->day) - w.start_day) / 7 <= ps.early_weeks_max) {
-            const int weeks = static_cast<int>((monday_of(goal->day) - w.start_day) / 7);
-            const Phase p = race_schedule_phase(weeks, goal->effort_km, ps).value_or(Phase::early);
-            // A detected race is a date found afterwards, not a plan the
-            // athlete followed: its schedule stands only where the series
-            // agrees within one step (Late vs Mid, not Late vs Off-season),
-            // and a taper week only where the volume did drop (§3.2 rule 2).
-            const int series_rank = candidate == Phase::taper ? rank(Phase::late) : rank(candidate);
-            const bool agrees =
-                goal->named || (p == Phase::taper ? f.drop && *f.drop <= ps.taper_drop_max
-                                                  : std::abs(rank(p) - series_rank) <= 1);
-            const std::string schedule = std::to_string(weeks) + " weeks to " + goal->label + ": " +
-                                         std::string(to_string(p)) +
-                                         " by the race-date schedule (§3.1)";
-            if (agrees) {
-                forced = p;
-                wp.rule = goal->named ? "race-date schedule" : "race-date schedule, detected race";
-                wp.reasons.push_back(schedule);
-                if ((p == Phase::late || p == Phase::taper) && f.r && r < ps.behind_plan_r) {
-                    wp.behind_plan = true;
-                    wp.reasons.push_back(
-                        "behind plan: volume is " + pct(r) +
-                        " of your peak; strength volume capped as for the series phase");
-                }
-            } else {
-                wp.reasons.push_back(schedule + ", but the series says " +
-                                     std::string(to_string(candidate)) + ": the series is kept");
-            }
-        }
-        wp.candidate = forced ? *forced : candidate;
+/// The race-date schedule (§3.1) for a week `goal` is ahead of: the phase it
+/// forces where it stands, with the reasons either way.
+std::optional<Phase> race_schedule(const RaceMark& goal, const Week& w, const SeriesFeatures& f,
+                                   const Candidate& candidate, const PhaseSettings& ps,
+                                   WeekPhase& wp) {
+    const int weeks = static_cast<int>((monday_of(goal.day) - w.start_day) / 7);
+    const Phase p = race_schedule_phase(weeks, goal.effort_km, ps).value_or(Phase::early);
+    // A detected race is a date found afterwards, not a plan the
+    // athlete followed: its schedule stands only where the series
+    // agrees within one step (Late vs Mid, not Late vs Off-season),
+    // and a taper week only where the volume did drop (§3.2 rule 2).
+    const int series_rank =
+        candidate.phase == Phase::taper ? rank(Phase::late) : rank(candidate.phase);
+    const bool agrees = goal.named || (p == Phase::taper ? f.drop && *f.drop <= ps.taper_drop_max
+                                                         : std::abs(rank(p) - series_rank) <= 1);
+    const std::string schedule = std::to_string(weeks) + " weeks to " + goal.label + ": " +
+                                 std::string(to_string(p)) + " by the race-date schedule (§3.1)";
+    if (!agrees) {
+        wp.reasons.push_back(schedule + ", but the series says " +
+                             std::string(to_string(candidate.phase)) + ": the series is kept");
+        return std::nullopt;
+    }
+    wp.rule = goal.named ? "race-date schedule" : "race-date schedule, detected race";
+    wp.reasons.push_back(schedule);
+    const double r = f.r.value_or(0);
+    if ((p == Phase::late || p == Phase::taper) && f.r && r < ps.behind_plan_r) {
+        wp.behind_plan = true;
+        wp.reasons.push_back("behind plan: volume is " + pct(r) +
+                             " of your peak; strength volume capped as for the series phase");
+    }
+    return p;
+}
 
-        if (forced) {
-            current = *forced;
-            has_pending = false;
-            pending_weeks = 0;
-            started = true;
-        } else if (candidate == Phase::taper) {
-            if (race_follows) {
-                current = Phase::taper;
-                wp.rule = candidate_rule;
-                wp.reasons.push_back(
-                    "volume " + pct(*f.drop) + " of the 3 weeks before, after 3 weeks at >= " +
-                    pct(ps.taper_prior_r) + " of peak, with a race within 2 weeks");
-            } else {
-                wp.rule = "hold: " + candidate_rule;
-                wp.reasons.push_back("volume " + pct(*f.drop) +
-                                     " of the 3 weeks before: taper or recovery week; the next "
-                                     "week resolves it, phase kept");
-            }
-            if (!started) {
-                current = Phase::mid;
-                started = true;
-            }
-        } else if (!started) {
-            current = candidate;
-            started = true;
-            wp.rule = candidate_rule;
-        } else if (current == Phase::taper || current == Phase::race ||
-                   current == Phase::recovery) {
-            // After a race block the season restarts: Recovery -> Off, Early or Mid (§3.3).
-            current = rank(candidate) >= rank(Phase::mid) ? Phase::mid : candidate;
-            has_pending = false;
-            pending_weeks = 0;
-            wp.rule = candidate_rule;
-        } else if (candidate == current) {
-            has_pending = false;
-            pending_weeks = 0;
-            wp.rule = candidate_rule;
-        } else {
-            if (has_pending && pending == candidate) {
-                ++pending_weeks;
-            } else {
-                pending = candidate;
-                has_pending = true;
-                pending_weeks = 1;
-            }
-            const int from = rank(current);
-            const int to = rank(candidate);
-            bool allowed = false;
-            Phase next = candidate;
-            if (to > from) {
-                allowed = true;
-                next = from_rank(from + 1); // one step at a time: Off -> Early -> Mid -> Late
-            } else if (current == Phase::late && candidate == Phase::mid) {
-                allowed = low_r_weeks >= ps.hold_weeks;
-            } else {
-                // Down to Early or Off: a break (illness, injury, season end) [choice].
-                allowed = very_low_r_weeks >= ps.hold_weeks;
-            }
-            if (pending_weeks >= ps.hold_weeks && allowed) {
-                current = next;
-                has_pending = false;
-                pending_weeks = 0;
-                wp.rule = candidate_rule;
-                if (next != candidate) {
-                    wp.reasons.push_back("moving one step toward " +
-                                         std::string(to_string(candidate)) +
-                                         " (§3.3 allowed transitions)");
-                }
-                // In hindsight the new phase began with the weeks that confirmed it.
-                for (int back = 1; ps.backdate_changes && back < ps.hold_weeks &&
-                                   static_cast<int>(result.weeks.size()) >= back;
-                     ++back) {
-                    WeekPhase& earlier =
-                        result.weeks[result.weeks.size() - static_cast<std::size_t>(back)];
-                    const std::string hold = "hold: ";
-                    if (earlier.candidate != candidate || earlier.rule.rfind(hold, 0) != 0) {
-                        break;
-                    }
-                    earlier.phase = next;
-                    earlier.rule.erase(0, hold.size());
-                    auto& rs = earlier.reasons;
-                    rs.erase(std::remove_if(rs.begin(), rs.end(),
-                                            [](const std::string& x) {
-                                                return x.find("phase kept (§3.3)") !=
-                                                       std::string::npos;
-                                            }),
-                             rs.end());
-                    rs.push_back("in hindsight: the change to " + std::string(to_string(next)) +
-                                 " was confirmed " + std::to_string(back) +
-                                 " week(s) later, so it began this week (§3.3)");
-                }
-            } else {
-                wp.rule = "hold: " + candidate_rule;
-                std::string why = "the series points to " + std::string(to_string(candidate)) +
-                                  " for " + std::to_string(pending_weeks) + " week(s) (" +
-                                  std::to_string(ps.hold_weeks) + " needed)";
-                if (!allowed) {
-                    why += current == Phase::late && candidate == Phase::mid
-                               ? "; Late -> Mid needs r < " + format("%.2f", ps.late_to_mid_r) +
-                                     " for " + std::to_string(ps.hold_weeks) + " weeks"
-                               : "; moving down to " + std::string(to_string(candidate)) +
-                                     " needs r < " + format("%.2f", ps.off_r_falling) + " for " +
-                                     std::to_string(ps.hold_weeks) + " weeks";
-                }
-                wp.reasons.push_back(why + ": phase kept (§3.3)");
-            }
-        }
-        wp.phase = current;
-        if (wp.rule.empty()) {
-            wp.rule = candidate_rule;
-        }
-        const std::string numbers = series_numbers(f);
-        if (!numbers.empty()) {
-            wp.reasons.insert(wp.reasons.begin(), numbers);
-        }
-        if (w.status == WeekStatus::gap) {
-            wp.reasons.push_back(
-                "near-zero week inside a break: rest, illness or missing data (§2.4)");
-        } else if (w.status == WeekStatus::recovery_week) {
-            wp.reasons.push_back("single near-zero week: treated as a recovery week (§2.4)");
-        }
+/// The season from week to week (§3.3): the phase, a change the series asks
+/// for and how long it has held, and the weeks of low volume a step down needs.
+class Season {
+public:
+    explicit Season(const PhaseSettings& ps) : m_ps(ps) {}
 
-        // Confidence (§3.4).
-        const auto weeks_of_history = static_cast<int>(t + 1);
-        int scored = 0;
-        int runs = 0;
-        for (const auto& s : h.sessions) {
-            if (s.local_day >= w.start_day + 7) {
-                break;
-            }
-            ++runs;
-            if (s.rung == LoadRung::gap_pace || s.rung == LoadRung::heart_rate) {
-                ++scored;
-            }
-        }
-        const double share = runs > 0 ? static_cast<double>(scored) / runs : 0.0;
-        if (weeks_of_history >= ps.high_weeks && share >= ps.high_rung_share &&
-            wp.weeks_to_race.has_value() && wp.rule == "race-date schedule") {
-            wp.confidence = Confidence::high;
-        } else if (weeks_of_history >= ps.medium_weeks) {
-            wp.confidence = Confidence::medium;
-        } else {
-            wp.confidence = Confidence::low;
-        }
-        if (std::min(w.start_day + 6, h.today) - first_day + 1 < ps.low_until_days) {
-            wp.confidence = Confidence::low;
-        }
-        result.weeks.push_back(std::move(wp));
+    /// Counts the weeks of low volume that allow Late -> Mid and a step down.
+    void count_low_weeks(double r) {
+        m_low_r_weeks = r < m_ps.late_to_mid_r ? m_low_r_weeks + 1 : 0;
+        m_very_low_r_weeks = r < m_ps.off_r_falling ? m_very_low_r_weeks + 1 : 0;
     }
 
-    stabilise_labels(result.weeks, h);
+    /// A race, recovery or the race-date schedule sets the phase at once.
+    void force(Phase p) {
+        m_current = p;
+        clear_pending();
+        m_started = true;
+    }
 
-    // The explanation of the current phase (§3.5).
-    const WeekPhase& now = result.weeks.back();
-    const Week& week = h.weeks.back();
+    /// A week the series rules classified; `earlier` are the weeks before it,
+    /// which a confirmed change may date back to.
+    void step(const Candidate& c, const SeriesFeatures& f, bool race_follows, WeekPhase& wp,
+              std::vector<WeekPhase>& earlier) {
+        if (c.phase == Phase::taper) {
+            taper_week(c, f, race_follows, wp);
+        } else if (!m_started) {
+            m_current = c.phase;
+            m_started = true;
+            wp.rule = c.rule;
+        } else if (m_current == Phase::taper || m_current == Phase::race ||
+                   m_current == Phase::recovery) {
+            // After a race block the season restarts: Recovery -> Off, Early or Mid (§3.3).
+            m_current = rank(c.phase) >= rank(Phase::mid) ? Phase::mid : c.phase;
+            clear_pending();
+            wp.rule = c.rule;
+        } else if (c.phase == m_current) {
+            clear_pending();
+            wp.rule = c.rule;
+        } else {
+            change(c, wp, earlier);
+        }
+    }
+
+    Phase current() const noexcept { return m_current; }
+
+private:
+    void clear_pending() {
+        m_has_pending = false;
+        m_pending_weeks = 0;
+    }
+
+    /// §3.2 rule 2: a taper only before a race; else the next week resolves it.
+    void taper_week(const Candidate& c, const SeriesFeatures& f, bool race_follows, WeekPhase& wp) {
+        if (race_follows) {
+            m_current = Phase::taper;
+            wp.rule = c.rule;
+            wp.reasons.push_back("volume " + pct(*f.drop) +
+                                 " of the 3 weeks before, after 3 weeks at >= " +
+                                 pct(m_ps.taper_prior_r) + " of peak, with a race within 2 weeks");
+        } else {
+            wp.rule = "hold: " + c.rule;
+            wp.reasons.push_back("volume " + pct(*f.drop) +
+                                 " of the 3 weeks before: taper or recovery week; the next "
+                                 "week resolves it, phase kept");
+        }
+        if (!m_started) {
+            m_current = Phase::mid;
+            m_started = true;
+        }
+    }
+
+    /// The series asks for another phase: it must hold for `hold_weeks` and
+    /// be an allowed transition (§3.3).
+    void change(const Candidate& c, WeekPhase& wp, std::vector<WeekPhase>& earlier) {
+        if (m_has_pending && m_pending == c.phase) {
+            ++m_pending_weeks;
+        } else {
+            m_pending = c.phase;
+            m_has_pending = true;
+            m_pending_weeks = 1;
+        }
+        const int from = rank(m_current);
+        const int to = rank(c.phase);
+        bool allowed = false;
+        Phase next = c.phase;
+        if (to > from) {
+            allowed = true;
+            next = from_rank(from + 1); // one step at a time: Off -> Early -> Mid -> Late
+        } else if (m_current == Phase::late && c.phase == Phase::mid) {
+            allowed = m_low_r_weeks >= m_ps.hold_weeks;
+        } else {
+            // Down to Early or Off: a break (illness, injury, season end) [choice].
+            allowed = m_very_low_r_weeks >= m_ps.hold_weeks;
+        }
+        if (m_pending_weeks >= m_ps.hold_weeks && allowed) {
+            m_current = next;
+            clear_pending();
+            wp.rule = c.rule;
+            if (next != c.phase) {
+                wp.reasons.push_back("moving one step toward " + std::string(to_string(c.phase)) +
+                                     " (§3.3 allowed transitions)");
+            }
+            backdate(c.phase, next, earlier);
+            return;
+        }
+        wp.rule = "hold: " + c.rule;
+        std::string why = "the series points to " + std::string(to_string(c.phase)) + " for " +
+                          std::to_string(m_pending_weeks) + " week(s) (" +
+                          std::to_string(m_ps.hold_weeks) + " needed)";
+        if (!allowed) {
+            why += m_current == Phase::late && c.phase == Phase::mid
+                       ? "; Late -> Mid needs r < " + format("%.2f", m_ps.late_to_mid_r) + " for " +
+                             std::to_string(m_ps.hold_weeks) + " weeks"
+                       : "; moving down to " + std::string(to_string(c.phase)) + " needs r < " +
+                             format("%.2f", m_ps.off_r_falling) + " for " +
+                             std::to_string(m_ps.hold_weeks) + " weeks";
+        }
+        wp.reasons.push_back(why + ": phase kept (§3.3)");
+    }
+
+    /// In hindsight the new phase began with the weeks that confirmed it.
+    void backdate(Phase candidate, Phase next, std::vector<WeekPhase>& earlier) const {
+        for (int back = 1; m_ps.backdate_changes && back < m_ps.hold_weeks &&
+                           static_cast<int>(earlier.size()) >= back;
+             ++back) {
+            WeekPhase& week = earlier[earlier.size() - static_cast<std::size_t>(back)];
+            const std::string hold = "hold: ";
+            if (week.candidate != candidate || week.rule.rfind(hold, 0) != 0) {
+                break;
+            }
+            week.phase = next;
+            week.rule.erase(0, hold.size());
+            auto& rs = week.reasons;
+            rs.erase(std::remove_if(rs.begin(), rs.end(),
+                                    [](const std::string& x) {
+                                        return x.find("phase kept (§3.3)") != std::string::npos;
+                                    }),
+                     rs.end());
+            rs.push_back("in hindsight: the change to " + std::string(to_string(next)) +
+                         " was confirmed " + std::to_string(back) +
+                         " week(s) later, so it began this week (§3.3)");
+        }
+    }
+
+    const PhaseSettings& m_ps;
+    Phase m_current = Phase::early;
+    bool m_started = false;
+    Phase m_pending = Phase::early;
+    bool m_has_pending = false;
+    int m_pending_weeks = 0;
+    int m_low_r_weeks = 0; ///< consecutive weeks with r < late_to_mid_r
+    int m_very_low_r_weeks = 0;
+};
+
+/// The week's numbers first, then what §2.4 says about a near-zero week.
+void add_week_notes(const Week& w, WeekPhase& wp) {
+    const std::string numbers = series_numbers(wp.features);
+    if (!numbers.empty()) {
+        wp.reasons.insert(wp.reasons.begin(), numbers);
+    }
+    if (w.status == WeekStatus::gap) {
+        wp.reasons.push_back("near-zero week inside a break: rest, illness or missing data (§2.4)");
+    } else if (w.status == WeekStatus::recovery_week) {
+        wp.reasons.push_back("single near-zero week: treated as a recovery week (§2.4)");
+    }
+}
+
+/// Confidence (§3.4) of week `t`, from the history up to it.
+Confidence week_confidence(const History& h, std::size_t t, const WeekPhase& wp,
+                           const PhaseSettings& ps) {
+    const Week& w = h.weeks[t];
+    const std::int64_t first_day = h.days.empty() ? h.today : h.days.front().day;
+    const auto weeks_of_history = static_cast<int>(t + 1);
+    int scored = 0;
+    int runs = 0;
+    for (const auto& s : h.sessions) {
+        if (s.local_day >= w.start_day + 7) {
+            break;
+        }
+        ++runs;
+        if (s.rung == LoadRung::gap_pace || s.rung == LoadRung::heart_rate) {
+            ++scored;
+        }
+    }
+    const double share = runs > 0 ? static_cast<double>(scored) / runs : 0.0;
+    Confidence confidence = Confidence::low;
+    if (weeks_of_history >= ps.high_weeks && share >= ps.high_rung_share &&
+        wp.weeks_to_race.has_value() && wp.rule == "race-date schedule") {
+        confidence = Confidence::high;
+    } else if (weeks_of_history >= ps.medium_weeks) {
+        confidence = Confidence::medium;
+    }
+    if (std::min(w.start_day + 6, h.today) - first_day + 1 < ps.low_until_days) {
+        confidence = Confidence::low;
+    }
+    return confidence;
+}
+
+/// Upper-cases the first letter of a sentence.
+std::string sentence(std::string text) {
+    if (!text.empty()) {
+        text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    }
+    return text;
+}
+
+/// The phase, its numbers, rule and reasons.
+std::string decision_text(const WeekPhase& now) {
     std::string text = "Phase: " + phase_title(now.phase) + " (confidence " +
                        std::string(to_string(now.confidence)) + "). ";
     const std::string numbers = series_numbers(now.features);
     if (!numbers.empty()) {
-        std::string n = numbers;
-        n[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(n[0])));
-        text += n + ". ";
+        text += sentence(numbers) + ". ";
     }
     text += "Rule: " + now.rule + ". ";
     for (std::size_t i = 0; i < now.reasons.size(); ++i) {
         if (i == 0 && !numbers.empty()) {
-            continue;
+            continue; // the numbers, said above
         }
-        std::string reason = now.reasons[i];
-        if (!reason.empty()) {
-            reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
-        }
-        text += reason + ". ";
+        text += sentence(now.reasons[i]) + ". ";
     }
-    if (!h.days.empty()) {
-        const Day& d = h.days.back();
-        text += "Fitness (CTL) " + format("%.1f", d.ctl) + ", fatigue (ATL) " +
-                format("%.1f", d.atl) + ", form " + format("%+.1f", d.tsb) +
-                (d.form_pct ? " (" + format("%+.0f", *d.form_pct * 100) + " %)" : std::string()) +
-                (d.ctl > 0 ? ", tomorrow " + format("%+.1f", d.ctl - d.atl) + " (" +
-                                 format("%+.0f", *form_fraction_on(h, d.day + 1) * 100) + " %)"
-                           : std::string()) +
-                ", ramp " + format("%+.1f", week.ramp) + " CTL/week. ";
+    return text;
+}
+
+/// Fitness, fatigue, form (today and tomorrow) and the ramp (§1.4).
+std::string load_state_text(const History& h) {
+    if (h.days.empty()) {
+        return "";
     }
+    const Day& d = h.days.back();
+    return "Fitness (CTL) " + format("%.1f", d.ctl) + ", fatigue (ATL) " + format("%.1f", d.atl) +
+           ", form " + format("%+.1f", d.tsb) +
+           (d.form_pct ? " (" + format("%+.0f", *d.form_pct * 100) + " %)" : std::string()) +
+           (d.ctl > 0 ? ", tomorrow " + format("%+.1f", d.ctl - d.atl) + " (" +
+                            format("%+.0f", *form_fraction_on(h, d.day + 1) * 100) + " %)"
+                      : std::string()) +
+           ", ramp " + format("%+.1f", h.weeks.back().ramp) + " CTL/week. ";
+}
+
+/// The share of sessions each load rung scored (§1.2), and the strength sessions counted.
+std::string load_mix_text(const History& h) {
+    std::string text;
     std::map<LoadRung, int> mix;
     for (const auto& s : h.sessions) {
         ++mix[s.rung];
@@ -792,6 +868,13 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         }
         text += "). ";
     }
+    return text;
+}
+
+/// Races found in the last 6 weeks, and the goal race.
+std::string races_text(const History& h, const std::vector<DetectedRace>& detected,
+                       const std::optional<Race>& a_race) {
+    std::string text;
     const std::int64_t six_weeks = h.today - 42;
     bool recent_race = false;
     for (const auto& d : detected) {
@@ -804,29 +887,39 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
     if (!recent_race) {
         text += "No race detected in the last 6 weeks. ";
     }
-    if (result.a_race) {
-        const auto days = days_from_civil(result.a_race->date) - h.today;
-        text += "Goal race " +
-                (result.a_race->name.empty() ? std::string() : result.a_race->name + " ") + "on " +
-                format_date(result.a_race->date) +
+    if (a_race) {
+        const auto days = days_from_civil(a_race->date) - h.today;
+        text += "Goal race " + (a_race->name.empty() ? std::string() : a_race->name + " ") + "on " +
+                format_date(a_race->date) +
                 (days >= 0 ? " in " + std::to_string(days) + " days. " : " (past). ");
     }
-    switch (now.phase) {
+    return text;
+}
+
+/// What would move the current phase on.
+std::string next_change_text(Phase now, const PhaseSettings& ps) {
+    switch (now) {
     case Phase::late:
     case Phase::mid:
-        text += "Would change to Taper if next week's volume drops 25-60 % with intensity kept.";
-        break;
+        return "Would change to Taper if next week's volume drops 25-60 % with intensity kept.";
     case Phase::early:
-        text +=
-            "Would change to Mid after 2 weeks at >= " + pct(ps.early_r) + " of your peak volume.";
-        break;
+        return "Would change to Mid after 2 weeks at >= " + pct(ps.early_r) +
+               " of your peak volume.";
     case Phase::off_season:
-        text += "Would change to Early after 2 weeks of rising volume above " + pct(ps.off_r) +
-                " of your peak.";
-        break;
+        return "Would change to Early after 2 weeks of rising volume above " + pct(ps.off_r) +
+               " of your peak.";
     default:
-        break;
+        return "";
     }
+}
+
+/// The current phase in plain language (§3.5).
+std::string explain(const PhaseResult& result, const History& h,
+                    const std::vector<DetectedRace>& detected, const PhaseSettings& ps) {
+    const WeekPhase& now = result.weeks.back();
+    std::string text = decision_text(now) + load_state_text(h) + load_mix_text(h) +
+                       races_text(h, detected, result.a_race) + next_change_text(now.phase, ps);
+    const Week& week = h.weeks.back();
     if (!week.flags.empty()) {
         text += " Flags this week:";
         for (const auto& flag : week.flags) {
@@ -834,7 +927,66 @@ PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
         }
         text += ".";
     }
-    result.explanation = text;
+    return text;
+}
+
+} // namespace
+
+PhaseResult classify_phases(const History& h, const std::vector<Race>& races,
+                            const std::vector<DetectedRace>& detected, const PhaseSettings& ps) {
+    PhaseResult result;
+    if (h.weeks.empty()) {
+        result.explanation = "No running history: no phase can be given.";
+        return result;
+    }
+    result.a_race = pick_a_race(races, h.today);
+    std::vector<RaceMark> marks = race_marks(h, races, detected);
+    const std::vector<RaceMark> tune_ups = take_tune_ups(marks, ps, result.races_used);
+    const std::vector<double> long_training = longest_training_sessions(h, marks, tune_ups);
+    const WeekInputs in{h, ps, long_training};
+
+    Season season(ps);
+    for (std::size_t t = 0; t < h.weeks.size(); ++t) {
+        const Week& w = h.weeks[t];
+        WeekPhase wp;
+        wp.week_start = w.start_day;
+        wp.features = series_features(h, t, ps, long_training);
+        const SeriesFeatures& f = wp.features;
+        season.count_low_weeks(f.r.value_or(0));
+
+        const RacesAround around = races_around(marks, w.start_day, ps);
+        if (around.next_named != nullptr) {
+            wp.weeks_to_race =
+                static_cast<int>((monday_of(around.next_named->day) - w.start_day) / 7);
+        }
+        std::optional<Phase> forced = race_week_phase(around, tune_ups, w.start_day, ps, wp);
+        const bool race_follows =
+            around.next_any != nullptr && around.next_any->day < w.start_day + 7 + 14;
+        const Candidate candidate = series_candidate(in, t, f, race_follows);
+        // The race-date schedule (§3.1): weeks before the next named race, or
+        // in hindsight before a detected race (never a tune-up).
+        const RaceMark* goal = ps.detected_race_schedule ? around.next_any : around.next_named;
+        if (!forced && goal != nullptr &&
+            (monday_of(goal->day) - w.start_day) / 7 <= ps.early_weeks_max) {
+            forced = race_schedule(*goal, w, f, candidate, ps, wp);
+        }
+        wp.candidate = forced ? *forced : candidate.phase;
+
+        if (forced) {
+            season.force(*forced);
+        } else {
+            season.step(candidate, f, race_follows, wp, result.weeks);
+        }
+        wp.phase = season.current();
+        if (wp.rule.empty()) {
+            wp.rule = candidate.rule;
+        }
+        add_week_notes(w, wp);
+        wp.confidence = week_confidence(h, t, wp, ps);
+        result.weeks.push_back(std::move(wp));
+    }
+    stabilise_labels(result.weeks, h);
+    result.explanation = explain(result, h, detected, ps);
     return result;
 }
 
