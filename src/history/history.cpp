@@ -273,113 +273,120 @@ AthleteProfile resolve_athlete(const AthleteSettings& given, const std::vector<S
     return p;
 }
 
-History build_history(const HistoryInput& input, const HistorySettings& settings) {
-    History h;
-    const auto& acts = input.activities;
+namespace {
 
-    // §2.1 which activities count.
-    // Completed strength sessions count in the load only (§1.4, §4.6).
-    std::vector<std::size_t> order;
-    std::vector<std::size_t> strength_order;
+/// Sorts activity indices by start time, then file name (deterministic for equal starts).
+void sort_by_start(const std::vector<ActivityFeatures>& acts, std::vector<std::size_t>& order) {
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return *acts[x].start_utc < *acts[y].start_utc ||
+               (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
+    });
+}
+
+/// The activities that count (§2.1), by start time, duplicates dropped:
+/// running, hiking and walking in `foot`; completed strength in `strength`,
+/// which counts in the load only (§1.4, §4.6).
+struct Selected {
+    std::vector<std::size_t> foot;
+    std::vector<std::size_t> strength;
+};
+
+Selected select_activities(const std::vector<ActivityFeatures>& acts,
+                           std::vector<Excluded>& excluded) {
+    Selected sel;
     for (std::size_t i = 0; i < acts.size(); ++i) {
         const auto& a = acts[i];
         const bool foot =
             is_running(a.sport) || a.sport == Sport::hiking || a.sport == Sport::walking;
         if (a.sport == Sport::strength && a.start_utc && duration_of(a) > 0) {
-            strength_order.push_back(i);
+            sel.strength.push_back(i);
         } else if (!foot) {
-            h.excluded.push_back({a.source, std::string(to_string(a.sport)),
-                                  "not a running, hiking or walking activity"});
+            excluded.push_back({a.source, std::string(to_string(a.sport)),
+                                "not a running, hiking or walking activity"});
         } else if (!a.start_utc) {
-            h.excluded.push_back({a.source, std::string(to_string(a.sport)), "no start time"});
+            excluded.push_back({a.source, std::string(to_string(a.sport)), "no start time"});
         } else if (duration_of(a) <= 0) {
-            h.excluded.push_back({a.source, std::string(to_string(a.sport)), "no duration"});
+            excluded.push_back({a.source, std::string(to_string(a.sport)), "no duration"});
         } else {
-            order.push_back(i);
+            sel.foot.push_back(i);
         }
     }
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-        return *acts[x].start_utc < *acts[y].start_utc ||
-               (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
-    });
-    order = dedupe(acts, order, h.excluded);
-    std::stable_sort(
-        strength_order.begin(), strength_order.end(), [&](std::size_t x, std::size_t y) {
-            return *acts[x].start_utc < *acts[y].start_utc ||
-                   (*acts[x].start_utc == *acts[y].start_utc && acts[x].source < acts[y].source);
-        });
+    sort_by_start(acts, sel.foot);
+    sel.foot = dedupe(acts, sel.foot, excluded);
+    sort_by_start(acts, sel.strength);
     // Deduplicated among themselves, so a strength recording never replaces a run.
-    strength_order = dedupe(acts, strength_order, h.excluded);
+    sel.strength = dedupe(acts, sel.strength, excluded);
+    return sel;
+}
 
+/// One activity as a session (§2.2): local day and time, duration, distance,
+/// climbing and effort-km; no load yet.
+Session make_session(const ActivityFeatures& a, std::size_t i, const HistoryInput& input,
+                     const HistorySettings& settings) {
+    Session s;
+    s.input_index = i;
+    s.source = a.source;
+    s.name = a.name;
+    s.sport = a.sport;
+    s.start_utc = *a.start_utc;
+    if (a.utc_offset_s) {
+        s.utc_offset_s = *a.utc_offset_s;
+        s.offset_from_file = true;
+    } else {
+        s.utc_offset_s = input.utc_offset_s.value_or(0);
+    }
+    const std::int64_t local = s.start_utc + s.utc_offset_s;
+    s.local_day = floor_div(local, seconds_per_day);
+    s.local_start_h = static_cast<double>(local - s.local_day * seconds_per_day) / 3600.0;
+    s.moving_s = duration_of(a);
+    s.elapsed_s = std::max(span_of(a), s.moving_s);
+    s.has_distance = a.distance_m.has_value() && *a.distance_m > 0;
+    s.distance_m = s.has_distance ? *a.distance_m : 0;
+    s.has_altitude = a.ascent_m.has_value() && !a.has(Flag::no_altitude);
+    s.ascent_m = a.ascent_m.value_or(0);
+    s.descent_m = a.descent_m.value_or(0);
+    s.avg_hr = a.avg_hr;
+    s.ngp_speed_mps = a.ngp_speed_mps;
+    s.best60_gap_speed_mps = a.best60_gap_speed_mps;
+    s.has_hr = a.has_hr_histogram && histogram_seconds(a.hr_histogram) > 0;
+    s.running = is_running(a.sport);
+    s.in_volume = s.running || s.ascent_m >= settings.hike_min_ascent_m;
+    if (!s.running) {
+        s.notes.push_back(std::string(to_string(a.sport)) + ": counted in load and time" +
+                          (s.in_volume ? " and effort-km (D+ >= " +
+                                             format("%.0f", settings.hike_min_ascent_m) + " m)"
+                                       : ", not in km or effort-km (D+ < " +
+                                             format("%.0f", settings.hike_min_ascent_m) + " m)"));
+    }
+    s.effort_km = s.in_volume ? effort_km(s.distance_m, s.ascent_m) : 0;
+    return s;
+}
+
+/// Sessions after the analysis date do not exist yet for it: dropped, with their histograms.
+void drop_after_today(History& h, std::vector<HeartRateHistogram>& histograms) {
+    std::vector<Session> kept;
+    std::vector<HeartRateHistogram> kept_h;
+    for (std::size_t i = 0; i < h.sessions.size(); ++i) {
+        if (h.sessions[i].local_day > h.today) {
+            h.excluded.push_back({h.sessions[i].source, std::string(to_string(h.sessions[i].sport)),
+                                  "after the analysis date"});
+            continue;
+        }
+        kept.push_back(std::move(h.sessions[i]));
+        kept_h.push_back(histograms[i]);
+    }
+    h.sessions = std::move(kept);
+    histograms = std::move(kept_h);
+}
+
+/// Strength sessions: in load and time of day only, never in km, D+ or effort-km.
+/// Returns their heart-rate histograms.
+std::vector<HeartRateHistogram> add_strength(History& h, const std::vector<std::size_t>& order,
+                                             const HistoryInput& input,
+                                             const HistorySettings& settings) {
     std::vector<HeartRateHistogram> histograms;
-    const auto make_session = [&](std::size_t i) {
-        const auto& a = acts[i];
-        Session s;
-        s.input_index = i;
-        s.source = a.source;
-        s.name = a.name;
-        s.sport = a.sport;
-        s.start_utc = *a.start_utc;
-        if (a.utc_offset_s) {
-            s.utc_offset_s = *a.utc_offset_s;
-            s.offset_from_file = true;
-        } else {
-            s.utc_offset_s = input.utc_offset_s.value_or(0);
-        }
-        const std::int64_t local = s.start_utc + s.utc_offset_s;
-        s.local_day = floor_div(local, seconds_per_day);
-        s.local_start_h = static_cast<double>(local - s.local_day * seconds_per_day) / 3600.0;
-        s.moving_s = duration_of(a);
-        s.elapsed_s = std::max(span_of(a), s.moving_s);
-        s.has_distance = a.distance_m.has_value() && *a.distance_m > 0;
-        s.distance_m = s.has_distance ? *a.distance_m : 0;
-        s.has_altitude = a.ascent_m.has_value() && !a.has(Flag::no_altitude);
-        s.ascent_m = a.ascent_m.value_or(0);
-        s.descent_m = a.descent_m.value_or(0);
-        s.avg_hr = a.avg_hr;
-        s.ngp_speed_mps = a.ngp_speed_mps;
-        s.best60_gap_speed_mps = a.best60_gap_speed_mps;
-        s.has_hr = a.has_hr_histogram && histogram_seconds(a.hr_histogram) > 0;
-        s.running = is_running(a.sport);
-        s.in_volume = s.running || s.ascent_m >= settings.hike_min_ascent_m;
-        if (!s.running) {
-            s.notes.push_back(
-                std::string(to_string(a.sport)) + ": counted in load and time" +
-                (s.in_volume
-                     ? " and effort-km (D+ >= " + format("%.0f", settings.hike_min_ascent_m) + " m)"
-                     : ", not in km or effort-km (D+ < " +
-                           format("%.0f", settings.hike_min_ascent_m) + " m)"));
-        }
-        s.effort_km = s.in_volume ? effort_km(s.distance_m, s.ascent_m) : 0;
-        return s;
-    };
     for (const std::size_t i : order) {
-        h.sessions.push_back(make_session(i));
-        histograms.push_back(acts[i].hr_histogram);
-    }
-
-    h.today = input.today.value_or(h.sessions.empty() ? 0 : h.sessions.back().local_day);
-    // Sessions after the analysis date do not exist yet for it.
-    {
-        std::vector<Session> kept;
-        std::vector<HeartRateHistogram> kept_h;
-        for (std::size_t i = 0; i < h.sessions.size(); ++i) {
-            if (h.sessions[i].local_day > h.today) {
-                h.excluded.push_back({h.sessions[i].source,
-                                      std::string(to_string(h.sessions[i].sport)),
-                                      "after the analysis date"});
-                continue;
-            }
-            kept.push_back(std::move(h.sessions[i]));
-            kept_h.push_back(histograms[i]);
-        }
-        h.sessions = std::move(kept);
-        histograms = std::move(kept_h);
-    }
-    // Strength sessions: in load and time of day only, never in km, D+ or effort-km.
-    std::vector<HeartRateHistogram> strength_histograms;
-    for (const std::size_t i : strength_order) {
-        Session s = make_session(i);
+        Session s = make_session(input.activities[i], i, input, settings);
         if (s.local_day > h.today) {
             h.excluded.push_back(
                 {s.source, std::string(to_string(s.sport)), "after the analysis date"});
@@ -391,17 +398,20 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         s.notes.assign(1, "strength: counted in load only, never in km, D+ or effort-km "
                           "(analysis.md §4.6)");
         h.strength.push_back(std::move(s));
-        strength_histograms.push_back(acts[i].hr_histogram);
+        histograms.push_back(input.activities[i].hr_histogram);
     }
+    return histograms;
+}
 
-    h.athlete = resolve_athlete(input.athlete, h.sessions, histograms, h.today, settings);
+/// Rungs 1 and 2 (§1.2) wherever they are valid: grade-adjusted pace and heart rate.
+void score_pace_and_heart_rate(History& h, const std::vector<ActivityFeatures>& acts,
+                               const std::vector<HeartRateHistogram>& histograms,
+                               const HistorySettings& settings) {
     const double hr_max = *h.athlete.hr_max.value;
     const double hr_rest = *h.athlete.hr_rest.value;
     const double lthr = *h.athlete.lthr.value;
     const std::optional<double> v_t = h.athlete.threshold_speed_mps.value;
     const Sex sex = h.athlete.sex;
-
-    // Rungs 1 and 2 wherever they are valid.
     for (std::size_t i = 0; i < h.sessions.size(); ++i) {
         Session& s = h.sessions[i];
         const ActivityFeatures& a = acts[s.input_index];
@@ -417,51 +427,99 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
             s.hr_load = hr_tss(*s.trimp, lthr, hr_rest, hr_max, sex);
         }
     }
-    // §4.7: nobody holds more than IF 1.05 for over an hour (Coggan's IF table), races
-    // included. A longer activity above it means the threshold speed is set too low:
-    // raise it to put the hardest such activity at 1.05 and say so. Steep hikes,
-    // where grade-adjusted pace misleads, are capped below (after the ladder).
-    if (v_t) {
-        double worst = 0;
-        for (const Session& s : h.sessions) {
-            if (s.running && s.moving_s > 3600 && s.intensity_factor) {
-                worst = std::max(worst, *s.intensity_factor);
-            }
-        }
-        if (worst > settings.max_if_over_an_hour) {
-            const double raised = *v_t * worst / settings.max_if_over_an_hour;
-            h.notes.push_back("threshold speed re-estimated from " + format("%.2f", *v_t) + " to " +
-                              format("%.2f", raised) + " m/s: a run over an hour scored IF " +
-                              format("%.2f", worst) + " > " +
-                              format("%.2f", settings.max_if_over_an_hour) + " (analysis.md §4.7)");
-            for (Session& s : h.sessions) {
-                if (s.gap_load && s.ngp_speed_mps) {
-                    s.intensity_factor = *s.ngp_speed_mps / raised;
-                    s.gap_load = gap_tss(s.moving_s, *s.ngp_speed_mps, raised);
-                }
-            }
+}
+
+/// §4.7: nobody holds more than IF 1.05 for over an hour (Coggan's IF table), races
+/// included. A longer activity above it means the threshold speed is set too low:
+/// raise it to put the hardest such activity at 1.05 and say so. Steep hikes,
+/// where grade-adjusted pace misleads, are capped after the ladder (cap_intensity).
+void raise_threshold_speed(History& h, const HistorySettings& settings) {
+    const std::optional<double> v_t = h.athlete.threshold_speed_mps.value;
+    if (!v_t) {
+        return;
+    }
+    double worst = 0;
+    for (const Session& s : h.sessions) {
+        if (s.running && s.moving_s > 3600 && s.intensity_factor) {
+            worst = std::max(worst, *s.intensity_factor);
         }
     }
-    // Rung 3: c fitted on the athlete's activities with both RPE and rung 1/2.
-    double rpe_c = settings.rpe_default_c;
-    {
-        double sum_load = 0;
-        double sum_srpe = 0;
-        int n = 0;
-        for (const auto& s : h.sessions) {
-            const auto& a = acts[s.input_index];
-            const auto l = s.gap_load ? s.gap_load : s.hr_load;
-            if (a.rpe && *a.rpe > 0 && l) {
-                sum_load += *l;
-                sum_srpe += session_rpe(*a.rpe, s.moving_s);
-                ++n;
-            }
-        }
-        if (n >= settings.rpe_fit_min_activities && sum_srpe > 0) {
-            rpe_c = sum_load / sum_srpe;
+    if (worst <= settings.max_if_over_an_hour) {
+        return;
+    }
+    const double raised = *v_t * worst / settings.max_if_over_an_hour;
+    h.notes.push_back("threshold speed re-estimated from " + format("%.2f", *v_t) + " to " +
+                      format("%.2f", raised) + " m/s: a run over an hour scored IF " +
+                      format("%.2f", worst) + " > " + format("%.2f", settings.max_if_over_an_hour) +
+                      " (analysis.md §4.7)");
+    for (Session& s : h.sessions) {
+        if (s.gap_load && s.ngp_speed_mps) {
+            s.intensity_factor = *s.ngp_speed_mps / raised;
+            s.gap_load = gap_tss(s.moving_s, *s.ngp_speed_mps, raised);
         }
     }
-    // The ladder, in time order so that rung 4 sees only earlier sessions.
+}
+
+/// Rung 3's c, fitted on the athlete's activities with both RPE and rung 1/2.
+double fit_rpe_c(const History& h, const std::vector<ActivityFeatures>& acts,
+                 const HistorySettings& settings) {
+    double sum_load = 0;
+    double sum_srpe = 0;
+    int n = 0;
+    for (const auto& s : h.sessions) {
+        const auto& a = acts[s.input_index];
+        const auto l = s.gap_load ? s.gap_load : s.hr_load;
+        if (a.rpe && *a.rpe > 0 && l) {
+            sum_load += *l;
+            sum_srpe += session_rpe(*a.rpe, s.moving_s);
+            ++n;
+        }
+    }
+    return n >= settings.rpe_fit_min_activities && sum_srpe > 0 ? sum_load / sum_srpe
+                                                                : settings.rpe_default_c;
+}
+
+/// Rung 4: the athlete's own recent load per effort-km (or per hour), from
+/// the sessions before session `i`; else the default rate.
+void score_from_recent_load(History& h, std::size_t i, const HistorySettings& settings) {
+    Session& s = h.sessions[i];
+    double sum_load = 0;
+    double sum_ekm = 0;
+    double sum_h = 0;
+    int n = 0;
+    for (std::size_t j = 0; j < i; ++j) {
+        const Session& p = h.sessions[j];
+        if (p.local_day < s.local_day - settings.model_window_days) {
+            continue;
+        }
+        if (p.rung == LoadRung::gap_pace || p.rung == LoadRung::heart_rate) {
+            sum_load += p.load;
+            sum_ekm += p.effort_km;
+            sum_h += p.moving_s / 3600.0;
+            ++n;
+        }
+    }
+    if (n >= settings.model_min_activities && s.in_volume && s.effort_km > 0 && sum_ekm > 0) {
+        s.load = s.effort_km * sum_load / sum_ekm;
+        s.rung = LoadRung::athlete_model;
+        s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
+                          " days: " + format("%.1f", sum_load / sum_ekm) + " per effort-km");
+        return;
+    }
+    if (n >= settings.model_min_activities && sum_h > 0) {
+        s.load = s.moving_s / 3600.0 * sum_load / sum_h;
+        s.rung = LoadRung::athlete_model;
+        s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
+                          " days: " + format("%.1f", sum_load / sum_h) + " per hour");
+        return;
+    }
+    s.load = settings.default_load_per_hour * s.moving_s / 3600.0;
+    s.rung = LoadRung::default_rate;
+}
+
+/// The load ladder (§1.2), in time order so that rung 4 sees only earlier sessions.
+void climb_ladder(History& h, const std::vector<ActivityFeatures>& acts, double rpe_c,
+                  const HistorySettings& settings) {
     for (std::size_t i = 0; i < h.sessions.size(); ++i) {
         Session& s = h.sessions[i];
         const auto& a = acts[s.input_index];
@@ -477,59 +535,21 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                 s.notes.push_back(!s.running ? "hike: heart-rate load exceeded pace load"
                                              : "over 4 h: heart-rate load exceeded pace load");
             }
-            continue;
-        }
-        if (s.hr_load) {
+        } else if (s.hr_load) {
             s.load = *s.hr_load;
             s.rung = LoadRung::heart_rate;
-            continue;
-        }
-        if (a.rpe && *a.rpe > 0) {
+        } else if (a.rpe && *a.rpe > 0) {
             s.load = session_rpe(*a.rpe, s.moving_s) * rpe_c;
             s.rung = LoadRung::rpe;
-            continue;
+        } else {
+            score_from_recent_load(h, i, settings);
         }
-        // Rung 4: the athlete's own recent load per effort-km (or per hour).
-        double sum_load = 0;
-        double sum_ekm = 0;
-        double sum_h = 0;
-        int n = 0;
-        for (std::size_t j = 0; j < i; ++j) {
-            const Session& p = h.sessions[j];
-            if (p.local_day < s.local_day - settings.model_window_days) {
-                continue;
-            }
-            if (p.rung == LoadRung::gap_pace || p.rung == LoadRung::heart_rate) {
-                sum_load += p.load;
-                sum_ekm += p.effort_km;
-                sum_h += p.moving_s / 3600.0;
-                ++n;
-            }
-        }
-        if (n >= settings.model_min_activities && s.in_volume && s.effort_km > 0 && sum_ekm > 0) {
-            s.load = s.effort_km * sum_load / sum_ekm;
-            s.rung = LoadRung::athlete_model;
-            s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
-                              " days: " + format("%.1f", sum_load / sum_ekm) + " per effort-km");
-            continue;
-        }
-        if (n >= settings.model_min_activities && sum_h > 0) {
-            s.load = s.moving_s / 3600.0 * sum_load / sum_h;
-            s.rung = LoadRung::athlete_model;
-            s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
-                              " days: " + format("%.1f", sum_load / sum_h) + " per hour");
-            continue;
-        }
-        s.load = settings.default_load_per_hour * s.moving_s / 3600.0;
-        s.rung = LoadRung::default_rate;
     }
-    // Completed strength (§4.6, §4.7): session-RPE, the method made for lifting
-    // (Foster et al. 2001; Day et al. 2004), on the planner's scale: the recorded
-    // RPE when there is one, else the RPE of a planned heavy/plyometric session,
-    // with the default c the planner uses. Heart rate under-reads lifting, so it is
-    // kept for display only: an athlete who keeps their routine projects no new load.
-    // §4.7 caps, whatever rung scored the activity: over an hour at most IF 1.05,
-    // a hike over 2 h at most about IF 0.90 (load = hours x 100 x IF^2).
+}
+
+/// §4.7 caps, whatever rung scored the activity: over an hour at most IF 1.05,
+/// a hike over 2 h at most about IF 0.90 (load = hours x 100 x IF^2).
+void cap_intensity(History& h, const HistorySettings& settings) {
     for (Session& s : h.sessions) {
         const double hours = s.moving_s / 3600;
         const double cap_if = !s.running && s.moving_s > 7200 ? settings.max_if_long_hike
@@ -545,14 +565,27 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
             s.intensity_factor = std::min(*s.intensity_factor, cap_if);
         }
     }
+}
+
+/// Completed strength (§4.6, §4.7): session-RPE, the method made for lifting
+/// (Foster et al. 2001; Day et al. 2004), on the planner's scale: the recorded
+/// RPE when there is one, else the RPE of a planned heavy/plyometric session,
+/// with the default c the planner uses. Heart rate under-reads lifting, so it is
+/// kept for display only: an athlete who keeps their routine projects no new load.
+void score_strength(History& h, const std::vector<ActivityFeatures>& acts,
+                    const std::vector<HeartRateHistogram>& histograms,
+                    const HistorySettings& settings) {
+    const double hr_max = *h.athlete.hr_max.value;
+    const double hr_rest = *h.athlete.hr_rest.value;
+    const double lthr = *h.athlete.lthr.value;
+    const Sex sex = h.athlete.sex;
     const double planned_c = settings.rpe_default_c;
     for (std::size_t i = 0; i < h.strength.size(); ++i) {
         Session& s = h.strength[i];
         const auto& a = acts[s.input_index];
-        if (s.has_hr &&
-            histogram_seconds(strength_histograms[i]) >= settings.hr_min_coverage * s.moving_s) {
-            s.trimp = trimp_from_histogram(strength_histograms[i], hr_rest, hr_max, sex,
-                                           settings.hr_min_bpm, settings.hr_above_max_bpm);
+        if (s.has_hr && histogram_seconds(histograms[i]) >= settings.hr_min_coverage * s.moving_s) {
+            s.trimp = trimp_from_histogram(histograms[i], hr_rest, hr_max, sex, settings.hr_min_bpm,
+                                           settings.hr_above_max_bpm);
             s.hr_load = hr_tss(*s.trimp, lthr, hr_rest, hr_max, sex);
         }
         if (a.rpe && *a.rpe > 0) {
@@ -567,22 +600,36 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                               ", the planned sessions' scale (analysis.md §4.7)");
         }
     }
+}
 
-    if (h.sessions.empty()) {
-        h.notes.push_back("no running, hiking or walking activity to analyse");
-        return h;
+/// Daily load from the first session's day to today, indexed by day - first_day.
+struct DailyLoad {
+    std::int64_t first_day = 0;
+    std::int64_t n_days = 0;
+    std::vector<double> load;     ///< everything
+    std::vector<double> strength; ///< of which completed strength
+    std::vector<double> time_s;   ///< moving time of the running, hiking and walking sessions
+
+    double at(const std::vector<double>& series, std::int64_t day) const {
+        const auto i = day - first_day;
+        return (i >= 0 && i < n_days) ? series[static_cast<std::size_t>(i)] : 0.0;
     }
+};
 
-    // Daily load, split at local midnight (§1.3 [choice]).
-    const std::int64_t first_day = h.sessions.front().local_day;
-    const std::int64_t n_days = h.today - first_day + 1;
-    std::vector<double> daily(static_cast<std::size_t>(n_days), 0.0);
-    std::vector<double> strength_daily(static_cast<std::size_t>(n_days), 0.0);
+/// Daily load, split at local midnight (§1.3 [choice]).
+DailyLoad daily_load(const History& h, const HistorySettings& settings) {
+    DailyLoad daily;
+    daily.first_day = h.sessions.front().local_day;
+    daily.n_days = h.today - daily.first_day + 1;
+    const auto n = static_cast<std::size_t>(daily.n_days);
+    daily.load.assign(n, 0.0);
+    daily.strength.assign(n, 0.0);
+    daily.time_s.assign(n, 0.0);
     for (const auto& s : h.strength) {
         // Before the first run there is no PMC yet to put it in.
-        if (s.local_day >= first_day && s.local_day <= h.today) {
-            daily[static_cast<std::size_t>(s.local_day - first_day)] += s.load;
-            strength_daily[static_cast<std::size_t>(s.local_day - first_day)] += s.load;
+        if (s.local_day >= daily.first_day && s.local_day <= h.today) {
+            daily.load[static_cast<std::size_t>(s.local_day - daily.first_day)] += s.load;
+            daily.strength[static_cast<std::size_t>(s.local_day - daily.first_day)] += s.load;
         }
     }
     for (const auto& s : h.sessions) {
@@ -597,7 +644,7 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
                     : remaining;
             const double share = s.elapsed_s > 0 ? in_day / s.elapsed_s : 1.0;
             if (day <= h.today) {
-                daily[static_cast<std::size_t>(day - first_day)] += s.load * share;
+                daily.load[static_cast<std::size_t>(day - daily.first_day)] += s.load * share;
             }
             remaining -= in_day;
             if (remaining <= 1e-9 || !settings.split_at_midnight) {
@@ -606,27 +653,32 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
             ++day;
             t = 0;
         }
+        daily.time_s[static_cast<std::size_t>(s.local_day - daily.first_day)] += s.moving_s;
     }
+    return daily;
+}
 
-    // PMC (§1.4), seeded with the mean daily load of the first days.
-    const auto seed_n = std::min<std::int64_t>(settings.seed_days, n_days);
+/// Fitness, fatigue and form per day (§1.4), seeded with the mean daily load
+/// of the first days. Returns the seed.
+double fill_pmc(History& h, const DailyLoad& daily, const HistorySettings& settings) {
+    const auto seed_n = std::min<std::int64_t>(settings.seed_days, daily.n_days);
     double seed = 0;
     for (std::int64_t d = 0; d < seed_n; ++d) {
-        seed += daily[static_cast<std::size_t>(d)];
+        seed += daily.load[static_cast<std::size_t>(d)];
     }
     seed /= static_cast<double>(seed_n);
     double ctl = seed;
     double atl = seed;
-    h.pmc_warming_up = n_days < settings.warm_up_days;
+    h.pmc_warming_up = daily.n_days < settings.warm_up_days;
     if (h.pmc_warming_up) {
-        h.notes.push_back("fitness/fatigue warming up: only " + std::to_string(n_days) +
+        h.notes.push_back("fitness/fatigue warming up: only " + std::to_string(daily.n_days) +
                           " days of history (42 needed)");
     }
-    for (std::int64_t d = 0; d < n_days; ++d) {
+    for (std::int64_t d = 0; d < daily.n_days; ++d) {
         Day day;
-        day.day = first_day + d;
-        day.load = daily[static_cast<std::size_t>(d)];
-        day.strength_load = strength_daily[static_cast<std::size_t>(d)];
+        day.day = daily.first_day + d;
+        day.load = daily.load[static_cast<std::size_t>(d)];
+        day.strength_load = daily.strength[static_cast<std::size_t>(d)];
         day.tsb = ctl - atl;
         if (ctl > 0) {
             day.form_pct = day.tsb / ctl;
@@ -642,23 +694,113 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         day.warming_up = d < settings.warm_up_days;
         h.days.push_back(day);
     }
+    return seed;
+}
 
-    // Weeks (§2.3).
-    const std::int64_t first_week = monday_of(first_day);
-    const std::int64_t last_week = monday_of(h.today);
-    auto day_index = [&](std::int64_t day) { return day - first_day; };
-    auto load_on = [&](std::int64_t day) {
-        const auto i = day_index(day);
-        return (i >= 0 && i < n_days) ? daily[static_cast<std::size_t>(i)] : 0.0;
-    };
-    std::vector<double> time_on(static_cast<std::size_t>(n_days), 0.0);
-    for (const auto& s : h.sessions) {
-        time_on[static_cast<std::size_t>(day_index(s.local_day))] += s.moving_s;
+/// Single-session spike (Frandsen et al. 2025) on effort-km [choice]: session
+/// `i` against the longest of the `spike_window_days` before its day.
+std::optional<double> session_spike(const History& h, std::size_t i,
+                                    const HistorySettings& settings) {
+    const Session& s = h.sessions[i];
+    double prior_max = 0;
+    bool any_prior = false;
+    for (std::size_t j = i; j-- > 0;) {
+        const Session& p = h.sessions[j];
+        if (p.local_day >= s.local_day) {
+            continue;
+        }
+        if (p.local_day < s.local_day - settings.spike_window_days) {
+            break;
+        }
+        any_prior = true;
+        prior_max = std::max(prior_max, p.effort_km);
     }
-    auto time_at = [&](std::int64_t day) {
-        const auto i = day_index(day);
-        return (i >= 0 && i < n_days) ? time_on[static_cast<std::size_t>(i)] : 0.0;
-    };
+    if (any_prior && prior_max > 0 && s.effort_km > 0) {
+        return s.effort_km / prior_max;
+    }
+    return std::nullopt;
+}
+
+/// Adds running, hiking or walking session `i` to its week's volume and load (§2.3).
+void add_session(Week& w, const History& h, std::size_t i, const HistorySettings& settings) {
+    const Session& s = h.sessions[i];
+    ++w.sessions;
+    if (s.running) {
+        ++w.runs;
+        w.running_km += s.distance_m / 1000.0;
+    }
+    w.time_h += s.moving_s / 3600.0;
+    w.load += s.load;
+    if (s.in_volume) {
+        w.km += s.distance_m / 1000.0;
+        w.ascent_m += s.ascent_m;
+        w.descent_m += s.descent_m;
+        w.effort_km += s.effort_km;
+    }
+    if (s.moving_s > w.long_s) {
+        w.long_s = s.moving_s;
+        w.long_km = s.distance_m / 1000.0;
+    }
+    w.long_effort_km = std::max(w.long_effort_km, s.effort_km);
+    if (const auto spike = session_spike(h, i, settings)) {
+        w.spike = w.spike ? std::max(*w.spike, *spike) : *spike;
+    }
+}
+
+/// The week's longest two-day block and its monotony (§2.3: mean / SD of the daily load).
+void add_load_shape(Week& w, const DailyLoad& daily) {
+    const std::int64_t ws = w.start_day;
+    for (std::int64_t d = ws; d < ws + 7; ++d) {
+        w.block_s = std::max(w.block_s, daily.at(daily.time_s, d - 1) + daily.at(daily.time_s, d));
+    }
+    double mean = 0;
+    for (std::int64_t d = ws; d < ws + 7; ++d) {
+        mean += daily.at(daily.load, d);
+    }
+    mean /= 7.0;
+    double var = 0;
+    for (std::int64_t d = ws; d < ws + 7; ++d) {
+        var += (daily.at(daily.load, d) - mean) * (daily.at(daily.load, d) - mean);
+    }
+    const double sd = std::sqrt(var / 7.0);
+    if (sd > 1e-9) {
+        w.monotony = mean / sd;
+    }
+}
+
+/// Fitness, fatigue, form and ramp at the week's end (or today), then its flags.
+void add_load_state(Week& w, const History& h, const DailyLoad& daily, double seed,
+                    const HistorySettings& settings) {
+    const std::int64_t ws = w.start_day;
+    const std::int64_t end = std::min(ws + 6, h.today);
+    const Day& e = h.days[static_cast<std::size_t>(end - daily.first_day)];
+    w.ctl = e.ctl;
+    w.atl = e.atl;
+    w.tsb = e.ctl - e.atl;
+    if (e.ctl > 0) {
+        w.form_pct = w.tsb / e.ctl;
+    }
+    const std::int64_t before = ws - 1;
+    w.ramp = e.ctl - (before >= daily.first_day
+                          ? h.days[static_cast<std::size_t>(before - daily.first_day)].ctl
+                          : seed);
+    if (w.spike && *w.spike > settings.spike_flag) {
+        w.flags.push_back("spike");
+    }
+    if (w.monotony && *w.monotony > settings.monotony_flag) {
+        w.flags.push_back("monotony");
+    }
+    if (w.ramp > 10) {
+        w.flags.push_back("ramp>10");
+    } else if (w.ramp > 8) {
+        w.flags.push_back("ramp>8");
+    }
+}
+
+/// Monday-based weeks from the first session's week to today's (§2.3).
+void build_weeks(History& h, const DailyLoad& daily, double seed, const HistorySettings& settings) {
+    const std::int64_t first_week = monday_of(daily.first_day);
+    const std::int64_t last_week = monday_of(h.today);
     std::size_t next_session = 0;
     std::size_t next_strength = 0;
     for (std::int64_t ws = first_week; ws <= last_week; ws += 7) {
@@ -668,7 +810,7 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         for (; next_strength < h.strength.size() && h.strength[next_strength].local_day < ws + 7;
              ++next_strength) {
             const Session& s = h.strength[next_strength];
-            if (s.local_day >= first_day) {
+            if (s.local_day >= daily.first_day) {
                 ++w.strength_sessions;
                 w.strength_load += s.load;
                 w.load += s.load;
@@ -676,106 +818,43 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         }
         for (; next_session < h.sessions.size() && h.sessions[next_session].local_day < ws + 7;
              ++next_session) {
-            const Session& s = h.sessions[next_session];
-            ++w.sessions;
-            if (s.running) {
-                ++w.runs;
-                w.running_km += s.distance_m / 1000.0;
-            }
-            w.time_h += s.moving_s / 3600.0;
-            w.load += s.load;
-            if (s.in_volume) {
-                w.km += s.distance_m / 1000.0;
-                w.ascent_m += s.ascent_m;
-                w.descent_m += s.descent_m;
-                w.effort_km += s.effort_km;
-            }
-            if (s.moving_s > w.long_s) {
-                w.long_s = s.moving_s;
-                w.long_km = s.distance_m / 1000.0;
-            }
-            w.long_effort_km = std::max(w.long_effort_km, s.effort_km);
-            // Single-session spike (Frandsen et al. 2025) on effort-km [choice].
-            double prior_max = 0;
-            bool any_prior = false;
-            for (std::size_t j = next_session; j-- > 0;) {
-                const Session& p = h.sessions[j];
-                if (p.local_day >= s.local_day) {
-                    continue;
-                }
-                if (p.local_day < s.local_day - settings.spike_window_days) {
-                    break;
-                }
-                any_prior = true;
-                prior_max = std::max(prior_max, p.effort_km);
-            }
-            if (any_prior && prior_max > 0 && s.effort_km > 0) {
-                const double spike = s.effort_km / prior_max;
-                w.spike = w.spike ? std::max(*w.spike, spike) : spike;
-            }
+            add_session(w, h, next_session, settings);
         }
-        for (std::int64_t d = ws; d < ws + 7; ++d) {
-            w.block_s = std::max(w.block_s, time_at(d - 1) + time_at(d));
-        }
-        double mean = 0;
-        for (std::int64_t d = ws; d < ws + 7; ++d) {
-            mean += load_on(d);
-        }
-        mean /= 7.0;
-        double var = 0;
-        for (std::int64_t d = ws; d < ws + 7; ++d) {
-            var += (load_on(d) - mean) * (load_on(d) - mean);
-        }
-        const double sd = std::sqrt(var / 7.0);
-        if (sd > 1e-9) {
-            w.monotony = mean / sd;
-        }
-        const std::int64_t end = std::min(ws + 6, h.today);
-        const Day& e = h.days[static_cast<std::size_t>(day_index(end))];
-        w.ctl = e.ctl;
-        w.atl = e.atl;
-        w.tsb = e.ctl - e.atl;
-        if (e.ctl > 0) {
-            w.form_pct = w.tsb / e.ctl;
-        }
-        const std::int64_t before = ws - 1;
-        w.ramp =
-            e.ctl -
-            (before >= first_day ? h.days[static_cast<std::size_t>(day_index(before))].ctl : seed);
-        if (w.spike && *w.spike > settings.spike_flag) {
-            w.flags.push_back("spike");
-        }
-        if (w.monotony && *w.monotony > settings.monotony_flag) {
-            w.flags.push_back("monotony");
-        }
-        if (w.ramp > 10) {
-            w.flags.push_back("ramp>10");
-        } else if (w.ramp > 8) {
-            w.flags.push_back("ramp>8");
-        }
+        add_load_shape(w, daily);
+        add_load_state(w, h, daily, seed, settings);
         h.weeks.push_back(std::move(w));
     }
+}
 
-    // §2.4 missing data vs rest.
-    for (std::size_t i = 0; i < h.weeks.size(); ++i) {
-        Week& w = h.weeks[i];
+/// A week's volume for §2.4: effort-km, or hours when it has none.
+double week_volume(const Week& w) {
+    return w.effort_km > 0 ? w.effort_km : w.time_h;
+}
+
+/// §2.4 missing data vs rest: known gaps, single near-zero weeks (recovery
+/// weeks) and runs of them (breaks).
+void mark_gaps(History& h, const HistoryInput& input, const HistorySettings& settings) {
+    for (Week& w : h.weeks) {
         for (const auto& [a, b] : input.known_gaps) {
             if (a <= w.start_day + 6 && b >= w.start_day) {
                 w.status = WeekStatus::known_gap;
             }
         }
     }
-    auto near_zero = [&](std::size_t i) {
+    // The mean of the 4 weeks before week i.
+    const auto mean_before = [&](std::size_t i) {
+        double mean = 0;
+        for (std::size_t j = i - 4; j < i; ++j) {
+            mean += week_volume(h.weeks[j]);
+        }
+        return mean / 4.0;
+    };
+    const auto near_zero = [&](std::size_t i) {
         if (i < 4 || h.weeks[i].status == WeekStatus::known_gap) {
             return false;
         }
-        double mean = 0;
-        for (std::size_t j = i - 4; j < i; ++j) {
-            mean += h.weeks[j].effort_km > 0 ? h.weeks[j].effort_km : h.weeks[j].time_h;
-        }
-        mean /= 4.0;
-        const double v = h.weeks[i].effort_km > 0 ? h.weeks[i].effort_km : h.weeks[i].time_h;
-        return mean > 0 && v < settings.break_fraction * mean;
+        const double mean = mean_before(i);
+        return mean > 0 && week_volume(h.weeks[i]) < settings.break_fraction * mean;
     };
     for (std::size_t i = 0; i < h.weeks.size(); ++i) {
         if (h.weeks[i].partial || !near_zero(i)) {
@@ -784,15 +863,10 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         // Count the run of near-zero weeks starting here; the 4-week mean
         // of a later week in the run already includes earlier zeros, so the
         // run is measured against the weeks before it started.
+        const double mean = mean_before(i);
         std::size_t j = i;
         while (j < h.weeks.size() && !h.weeks[j].partial) {
-            const double v = h.weeks[j].effort_km > 0 ? h.weeks[j].effort_km : h.weeks[j].time_h;
-            double mean = 0;
-            for (std::size_t k = i - 4; k < i; ++k) {
-                mean += h.weeks[k].effort_km > 0 ? h.weeks[k].effort_km : h.weeks[k].time_h;
-            }
-            mean /= 4.0;
-            if (!(v < settings.break_fraction * mean) ||
+            if (!(week_volume(h.weeks[j]) < settings.break_fraction * mean) ||
                 h.weeks[j].status == WeekStatus::known_gap) {
                 break;
             }
@@ -804,6 +878,40 @@ History build_history(const HistoryInput& input, const HistorySettings& settings
         }
         i = j > i ? j - 1 : i;
     }
+}
+
+} // namespace
+
+History build_history(const HistoryInput& input, const HistorySettings& settings) {
+    History h;
+    const auto& acts = input.activities;
+    const Selected selected = select_activities(acts, h.excluded);
+
+    std::vector<HeartRateHistogram> histograms;
+    for (const std::size_t i : selected.foot) {
+        h.sessions.push_back(make_session(acts[i], i, input, settings));
+        histograms.push_back(acts[i].hr_histogram);
+    }
+    h.today = input.today.value_or(h.sessions.empty() ? 0 : h.sessions.back().local_day);
+    drop_after_today(h, histograms);
+    const auto strength_histograms = add_strength(h, selected.strength, input, settings);
+
+    // Load (§1.2, §4.7), then completed strength (§4.6).
+    h.athlete = resolve_athlete(input.athlete, h.sessions, histograms, h.today, settings);
+    score_pace_and_heart_rate(h, acts, histograms, settings);
+    raise_threshold_speed(h, settings);
+    climb_ladder(h, acts, fit_rpe_c(h, acts, settings), settings);
+    cap_intensity(h, settings);
+    score_strength(h, acts, strength_histograms, settings);
+
+    if (h.sessions.empty()) {
+        h.notes.push_back("no running, hiking or walking activity to analyse");
+        return h;
+    }
+    const DailyLoad daily = daily_load(h, settings);
+    const double seed = fill_pmc(h, daily, settings);
+    build_weeks(h, daily, seed, settings);
+    mark_gaps(h, input, settings);
     return h;
 }
 
