@@ -96,30 +96,8 @@ bool richer(const ActivityFeatures& a, const ActivityFeatures& b) noexcept {
     return a.source < b.source;
 }
 
-std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
-    struct Ref {
-        std::size_t outcome;
-        std::size_t activity;
-        std::int64_t start;
-        double end;
-    };
-    std::vector<Ref> refs;
-    for (std::size_t o = 0; o < outcomes.size(); ++o) {
-        for (std::size_t i = 0; i < outcomes[o].activities.size(); ++i) {
-            const auto& a = outcomes[o].activities[i];
-            if (a.start_utc) {
-                refs.push_back(
-                    {o, i, *a.start_utc, static_cast<double>(*a.start_utc) + duration_s(a)});
-            }
-        }
-    }
-    std::stable_sort(refs.begin(), refs.end(),
-                     [](const Ref& x, const Ref& y) { return x.start < y.start; });
-    auto feature = [&](const Ref& r) -> const ActivityFeatures& {
-        return outcomes[r.outcome].activities[r.activity];
-    };
-
-    std::vector<std::size_t> parent(refs.size());
+std::vector<std::size_t> kept_copies(const std::vector<const ActivityFeatures*>& activities) {
+    std::vector<std::size_t> parent(activities.size());
     std::iota(parent.begin(), parent.end(), std::size_t{0});
     auto root = [&](std::size_t i) {
         while (parent[i] != i) {
@@ -130,23 +108,57 @@ std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
     };
     // Only activities starting before this one ends (or within the start
     // gap) can match, so the scan stays near-linear on a sorted history.
-    for (std::size_t i = 0; i < refs.size(); ++i) {
-        const double reach =
-            std::max(static_cast<double>(refs[i].start) + max_start_gap_s, refs[i].end);
-        for (std::size_t j = i + 1; j < refs.size() && static_cast<double>(refs[j].start) <= reach;
+    for (std::size_t i = 0; i < activities.size(); ++i) {
+        const auto start = static_cast<double>(*activities[i]->start_utc);
+        const double reach = std::max(start + max_start_gap_s, start + duration_s(*activities[i]));
+        for (std::size_t j = i + 1;
+             j < activities.size() && static_cast<double>(*activities[j]->start_utc) <= reach;
              ++j) {
-            if (same_activity(feature(refs[i]), feature(refs[j]))) {
+            if (same_activity(*activities[i], *activities[j])) {
                 parent[root(j)] = root(i);
             }
         }
     }
-    std::vector<std::size_t> best(refs.size(), SIZE_MAX);
-    for (std::size_t i = 0; i < refs.size(); ++i) {
+    std::vector<std::size_t> best(activities.size(), SIZE_MAX);
+    for (std::size_t i = 0; i < activities.size(); ++i) {
         const std::size_t r = root(i);
-        if (best[r] == SIZE_MAX || richer(feature(refs[i]), feature(refs[best[r]]))) {
+        if (best[r] == SIZE_MAX || richer(*activities[i], *activities[best[r]])) {
             best[r] = i;
         }
     }
+    std::vector<std::size_t> kept(activities.size());
+    for (std::size_t i = 0; i < activities.size(); ++i) {
+        kept[i] = best[root(i)];
+    }
+    return kept;
+}
+
+std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
+    struct Ref {
+        std::size_t outcome;
+        std::size_t activity;
+        std::int64_t start;
+    };
+    std::vector<Ref> refs;
+    for (std::size_t o = 0; o < outcomes.size(); ++o) {
+        for (std::size_t i = 0; i < outcomes[o].activities.size(); ++i) {
+            const auto& a = outcomes[o].activities[i];
+            if (a.start_utc) {
+                refs.push_back({o, i, *a.start_utc});
+            }
+        }
+    }
+    std::stable_sort(refs.begin(), refs.end(),
+                     [](const Ref& x, const Ref& y) { return x.start < y.start; });
+    auto feature = [&](const Ref& r) -> const ActivityFeatures& {
+        return outcomes[r.outcome].activities[r.activity];
+    };
+    std::vector<const ActivityFeatures*> sorted;
+    sorted.reserve(refs.size());
+    for (const Ref& r : refs) {
+        sorted.push_back(&feature(r));
+    }
+    const std::vector<std::size_t> kept_of = kept_copies(sorted);
     // Source of the kept copy for each dropped activity; empty = keep.
     std::vector<std::vector<std::string>> drop(outcomes.size());
     for (std::size_t o = 0; o < outcomes.size(); ++o) {
@@ -154,7 +166,7 @@ std::size_t mark_duplicates(std::vector<InputOutcome>& outcomes) {
     }
     std::size_t count = 0;
     for (std::size_t i = 0; i < refs.size(); ++i) {
-        const std::size_t keep = best[root(i)];
+        const std::size_t keep = kept_of[i];
         if (keep == i) {
             continue;
         }

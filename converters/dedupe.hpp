@@ -32,6 +32,14 @@ bool same_activity(const ActivityFeatures& a, const ActivityFeatures& b) noexcep
 /// smaller source name so that the choice is deterministic.
 bool richer(const ActivityFeatures& a, const ActivityFeatures& b) noexcept;
 
+/// The rule applied to a set of activities: copies that match
+/// (same_activity), directly or through another copy (a watch's FIT, a phone's
+/// GPX starting minutes later, a TCX of either), are one activity, kept from
+/// its richest copy. `activities` are sorted by start time and all have one.
+/// Returns, for each, the index of the copy kept for it (its own when kept).
+/// `scan` (mark_duplicates) and the history (analysis.md §2.1) both use it.
+std::vector<std::size_t> kept_copies(const std::vector<const ActivityFeatures*>& activities);
+
 /// Moves every duplicate activity out of `activities` into `duplicates`
 /// (an outcome left with none becomes Kind::duplicate); the kept copy takes
 /// a duplicate's name when it has none. Returns how many were moved.

@@ -46,45 +46,27 @@ double histogram_seconds(const HeartRateHistogram& h) noexcept {
     return static_cast<double>(std::accumulate(h.begin(), h.end(), std::uint64_t{0}));
 }
 
-/// Drops the poorer of two recordings of one activity (§2.1 dedupe), by the
-/// rule `scan` uses (converters/dedupe.hpp), so both name the same duplicates.
-/// `order` is sorted by start time.
+/// Keeps one copy of each activity recorded more than once (§2.1), by the
+/// rule `scan` uses (converters/dedupe.hpp: kept_copies), so both name the
+/// same duplicates. `order` is sorted by start time.
 std::vector<std::size_t> dedupe(const std::vector<ActivityFeatures>& acts,
-                                std::vector<std::size_t> order, std::vector<Excluded>& excluded) {
-    std::vector<bool> dropped(order.size(), false);
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        if (dropped[i]) {
-            continue;
-        }
-        const auto& a = acts[order[i]];
-        const double a_start = static_cast<double>(*a.start_utc);
-        const double a_end = a_start + span_of(a);
-        for (std::size_t j = i + 1; j < order.size(); ++j) {
-            const auto& b = acts[order[j]];
-            const double b_start = static_cast<double>(*b.start_utc);
-            if (b_start >= a_end && b_start - a_start > max_start_gap_s) {
-                break; // neither overlapping nor starting together: none later is
-            }
-            if (dropped[j] || !same_activity(a, b)) {
-                continue;
-            }
-            const bool keep_a = richer(a, b);
-            const std::size_t drop = keep_a ? j : i;
-            const std::size_t kept = keep_a ? i : j;
-            dropped[drop] = true;
-            excluded.push_back({acts[order[drop]].source,
-                                std::string(to_string(acts[order[drop]].sport)),
-                                "duplicate of " + acts[order[kept]].source});
-            if (!keep_a) {
-                break;
-            }
-        }
+                                const std::vector<std::size_t>& order,
+                                std::vector<Excluded>& excluded) {
+    std::vector<const ActivityFeatures*> sorted;
+    sorted.reserve(order.size());
+    for (const std::size_t i : order) {
+        sorted.push_back(&acts[i]);
     }
+    const std::vector<std::size_t> kept_of = kept_copies(sorted);
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < order.size(); ++i) {
-        if (!dropped[i]) {
+        if (kept_of[i] == i) {
             kept.push_back(order[i]);
+            continue;
         }
+        const ActivityFeatures& dropped = acts[order[i]];
+        excluded.push_back({dropped.source, std::string(to_string(dropped.sport)),
+                            "duplicate of " + acts[order[kept_of[i]]].source});
     }
     return kept;
 }

@@ -4,6 +4,7 @@
 // history drops when it is given every copy. Checked on every test export:
 // the corpus folders (FIT, GPX and TCX recordings of the same runs among
 // them), the real watch history, and the sample athletes.
+#include "converters/dedupe.hpp"
 #include "converters/scan.hpp"
 #include "history/history.hpp"
 
@@ -69,6 +70,60 @@ std::size_t expect_same_duplicates(const std::vector<std::string>& inputs) {
     }
     EXPECT_EQ(by_scan, by_history);
     return by_scan.size();
+}
+
+// Three recordings of one run, each overlapping the next by more than half
+// but the first and the last by less: one activity, recorded three times.
+// Both keep only the FIT (the scan once grouped the chain while the history
+// compared pairs and kept the TCX too).
+TEST(DedupeAgreement, AChainOfCopiesIsOneActivityForBoth) {
+    const std::int64_t t0 = 1700000000;
+    const auto copy = [&](const char* source, Format format, std::int64_t offset_s) {
+        ActivityFeatures a;
+        a.source = source;
+        a.format = format;
+        a.sport = Sport::running;
+        a.start_utc = t0 + offset_s;
+        a.elapsed_s = 3600;
+        a.distance_m = 10000;
+        a.records = 3600;
+        return a;
+    };
+    const std::vector<ActivityFeatures> copies = {copy("watch.fit", Format::fit, 0),
+                                                  copy("phone.gpx", Format::gpx, 1000),
+                                                  copy("late.tcx", Format::tcx, 2000)};
+    ASSERT_TRUE(same_activity(copies[0], copies[1]));
+    ASSERT_TRUE(same_activity(copies[1], copies[2]));
+    ASSERT_FALSE(same_activity(copies[0], copies[2]));
+
+    std::vector<InputOutcome> outcomes;
+    for (const auto& a : copies) {
+        InputOutcome o;
+        o.source = a.source;
+        o.kind = InputOutcome::Kind::read;
+        o.activities.push_back(a);
+        outcomes.push_back(std::move(o));
+    }
+    EXPECT_EQ(mark_duplicates(outcomes), 2u);
+    std::set<std::string> by_scan;
+    for (const auto& o : outcomes) {
+        for (const auto& d : o.duplicates) {
+            by_scan.insert(d.activity.source);
+            EXPECT_EQ(d.duplicate_of, "watch.fit");
+        }
+    }
+    HistoryInput input;
+    input.activities = copies;
+    const History h = build_history(input);
+    std::set<std::string> by_history;
+    for (const auto& e : h.excluded) {
+        by_history.insert(e.source);
+        EXPECT_EQ(e.reason, "duplicate of watch.fit");
+    }
+    EXPECT_EQ(by_scan, (std::set<std::string>{"phone.gpx", "late.tcx"}));
+    EXPECT_EQ(by_history, by_scan);
+    ASSERT_EQ(h.sessions.size(), 1u);
+    EXPECT_EQ(h.sessions[0].source, "watch.fit");
 }
 
 TEST(DedupeAgreement, CorpusRecordingsInEveryFormat) {
