@@ -135,6 +135,11 @@ TEST(DedupeAgreement, RealWatchHistory) {
     expect_same_duplicates({corpus + "/history"});
 }
 
+TEST(DedupeAgreement, EveryTestFileAtOnce) {
+    // All of tests/data in one set, damaged files included: copies across folders count too.
+    EXPECT_GT(expect_same_duplicates({corpus}), 0u);
+}
+
 TEST(DedupeAgreement, SampleAthletes) {
     std::vector<std::string> athletes = {source_dir + "/samples/athlete"};
     for (const auto& entry : fs::directory_iterator(source_dir + "/samples/roster")) {
