@@ -172,37 +172,79 @@ std::int64_t monday_of(std::int64_t day) noexcept {
     return day - ((day % 7 + 7 + 3) % 7);
 }
 
+namespace {
+
+/// HRmax (§1.2): the given one, else a high percentile of the heart-rate
+/// samples of the estimate window, else the default.
+AthleteValue estimate_hr_max(const std::vector<Session>& sessions,
+                             const std::vector<HeartRateHistogram>& histograms,
+                             std::int64_t window_start, const HistorySettings& settings) {
+    HeartRateHistogram merged{};
+    bool any = false;
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+        if (sessions[i].local_day < window_start || !sessions[i].has_hr) {
+            continue;
+        }
+        for (std::size_t b = 0; b < merged.size(); ++b) {
+            merged[b] += histograms[i][b];
+        }
+        any = true;
+    }
+    if (!any) {
+        return {settings.hr_max_fallback, true, "no heart-rate data: default"};
+    }
+    const double bpm = percentile_bpm(merged, settings.hr_max_percentile);
+    return {bpm, true,
+            format("%.1f", settings.hr_max_percentile * 100) +
+                " th percentile of heart-rate samples of the last " +
+                std::to_string(settings.estimate_window_days) + " days"};
+}
+
+/// Best 60-min grade-adjusted speed, or a shorter/longer effort's normalized
+/// speed carried to 60 min by Riegel (§1.2: v_T = best 45-75-min effort,
+/// GAP-adjusted [choice]).
+AthleteValue estimate_threshold_speed(const std::vector<Session>& sessions,
+                                      std::int64_t window_start, const HistorySettings& settings) {
+    double best = 0;
+    std::string how;
+    for (const auto& s : sessions) {
+        if (!s.running || s.local_day < window_start) {
+            continue;
+        }
+        if (s.best60_gap_speed_mps &&
+            *s.best60_gap_speed_mps<settings.max_plausible_speed_mps&& * s.best60_gap_speed_mps>
+                 best) {
+            best = *s.best60_gap_speed_mps;
+            how = "best 60-min grade-adjusted speed (" + s.source + ")";
+        }
+        if (s.ngp_speed_mps && s.moving_s >= settings.threshold_min_duration_s &&
+            s.moving_s <= settings.threshold_max_duration_s &&
+            *s.ngp_speed_mps < settings.max_plausible_speed_mps) {
+            const double v60 =
+                riegel_speed_60min(*s.ngp_speed_mps, s.moving_s, settings.riegel_exponent);
+            if (v60 > best) {
+                best = v60;
+                how = "normalized grade-adjusted speed of " + s.source +
+                      " carried to 60 min (Riegel)";
+            }
+        }
+    }
+    if (best > 0) {
+        return {best, true, how};
+    }
+    return {std::nullopt, true, "no speed data: pace load unavailable"};
+}
+
+} // namespace
+
 AthleteProfile resolve_athlete(const AthleteSettings& given, const std::vector<Session>& sessions,
                                const std::vector<HeartRateHistogram>& histograms,
                                std::int64_t today, const HistorySettings& settings) {
     AthleteProfile p;
     p.sex = given.sex;
     const std::int64_t window_start = today - settings.estimate_window_days;
-
-    if (given.hr_max) {
-        p.hr_max = {given.hr_max, false, "given"};
-    } else {
-        HeartRateHistogram merged{};
-        bool any = false;
-        for (std::size_t i = 0; i < sessions.size(); ++i) {
-            if (sessions[i].local_day < window_start || !sessions[i].has_hr) {
-                continue;
-            }
-            for (std::size_t b = 0; b < merged.size(); ++b) {
-                merged[b] += histograms[i][b];
-            }
-            any = true;
-        }
-        if (any) {
-            const double bpm = percentile_bpm(merged, settings.hr_max_percentile);
-            p.hr_max = {bpm, true,
-                        format("%.1f", settings.hr_max_percentile * 100) +
-                            " th percentile of heart-rate samples of the last " +
-                            std::to_string(settings.estimate_window_days) + " days"};
-        } else {
-            p.hr_max = {settings.hr_max_fallback, true, "no heart-rate data: default"};
-        }
-    }
+    p.hr_max = given.hr_max ? AthleteValue{given.hr_max, false, "given"}
+                            : estimate_hr_max(sessions, histograms, window_start, settings);
     if (given.hr_rest) {
         p.hr_rest = {given.hr_rest, false, "given"};
     } else {
@@ -216,42 +258,9 @@ AthleteProfile resolve_athlete(const AthleteSettings& given, const std::vector<S
         p.lthr = {lthr, true,
                   "HRrest + " + format("%.2f", settings.lthr_fraction) + " x (HRmax - HRrest)"};
     }
-    if (given.threshold_speed_mps) {
-        p.threshold_speed_mps = {given.threshold_speed_mps, false, "given"};
-    } else {
-        // Best 60-min grade-adjusted speed, or a shorter/longer effort's
-        // normalized speed carried to 60 min by Riegel (§1.2: v_T = best
-        // 45-75-min effort, GAP-adjusted [choice]).
-        double best = 0;
-        std::string how;
-        for (const auto& s : sessions) {
-            if (!s.running || s.local_day < window_start) {
-                continue;
-            }
-            if (s.best60_gap_speed_mps &&
-                *s.best60_gap_speed_mps<settings.max_plausible_speed_mps&& * s.best60_gap_speed_mps>
-                     best) {
-                best = *s.best60_gap_speed_mps;
-                how = "best 60-min grade-adjusted speed (" + s.source + ")";
-            }
-            if (s.ngp_speed_mps && s.moving_s >= settings.threshold_min_duration_s &&
-                s.moving_s <= settings.threshold_max_duration_s &&
-                *s.ngp_speed_mps < settings.max_plausible_speed_mps) {
-                const double v60 =
-                    riegel_speed_60min(*s.ngp_speed_mps, s.moving_s, settings.riegel_exponent);
-                if (v60 > best) {
-                    best = v60;
-                    how = "normalized grade-adjusted speed of " + s.source +
-                          " carried to 60 min (Riegel)";
-                }
-            }
-        }
-        if (best > 0) {
-            p.threshold_speed_mps = {best, true, how};
-        } else {
-            p.threshold_speed_mps = {std::nullopt, true, "no speed data: pace load unavailable"};
-        }
-    }
+    p.threshold_speed_mps = given.threshold_speed_mps
+                                ? AthleteValue{given.threshold_speed_mps, false, "given"}
+                                : estimate_threshold_speed(sessions, window_start, settings);
     return p;
 }
 

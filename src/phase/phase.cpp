@@ -83,6 +83,70 @@ struct RaceMark {
     std::string label;
 };
 
+/// Mean of `get` over week `end` and the `n` - 1 weeks before it (fewer at the start).
+template <class Get> double mean_back(const std::vector<Week>& w, std::size_t end, int n, Get get) {
+    double sum = 0;
+    int count = 0;
+    for (int k = 0; k < n && static_cast<int>(end) - k >= 0; ++k) {
+        sum += get(w[end - static_cast<std::size_t>(k)]);
+        ++count;
+    }
+    return count > 0 ? sum / count : 0.0;
+}
+
+/// The season a week is measured against: the highest 4-week means, the
+/// longest training session and the longest two-day block of its 12 months.
+struct SeasonHighs {
+    double mean4_effort_km = 0;
+    double mean4_time_h = 0;
+    double long_effort_km = 0;
+    double block_s = 0;
+    bool hindsight = false; ///< the window reaches past the week
+};
+
+/// The 12 months before week `t`; with less than a year of history before
+/// it, the first 12 months of the history, so that an early week is measured
+/// against the season it belongs to rather than against itself (a peak over
+/// one week makes every first week look like a peak). The last week's window
+/// is always the trailing one: the current phase never depends on later data.
+SeasonHighs season_highs(const History& h, std::size_t t, const PhaseSettings& ps,
+                         const std::vector<double>& long_training) {
+    const auto& w = h.weeks;
+    const auto year = static_cast<std::size_t>(ps.peak_window_weeks);
+    const std::size_t from = t + 1 > year ? t + 1 - year : 0;
+    std::size_t last_complete = w.size() - 1;
+    if (w[last_complete].partial && last_complete > 0) {
+        --last_complete;
+    }
+    const std::size_t to = std::max(t, std::min(from + year - 1, last_complete));
+    SeasonHighs highs;
+    for (std::size_t k = from; k <= to; ++k) {
+        highs.mean4_effort_km =
+            std::max(highs.mean4_effort_km,
+                     mean_back(w, k, ps.r_window_weeks, [](const Week& x) { return x.effort_km; }));
+        highs.mean4_time_h =
+            std::max(highs.mean4_time_h,
+                     mean_back(w, k, ps.r_window_weeks, [](const Week& x) { return x.time_h; }));
+        highs.long_effort_km = std::max(highs.long_effort_km, long_training[k]);
+        highs.block_s = std::max(highs.block_s, w[k].block_s);
+    }
+    highs.hindsight = to > t;
+    return highs;
+}
+
+/// The weekly mean intensity factor of the sessions that have one.
+std::optional<double> week_mean_if(const History& h, const Week& w) {
+    double if_sum = 0;
+    int if_n = 0;
+    for (const auto& s : h.sessions) {
+        if (s.local_day >= w.start_day && s.local_day < w.start_day + 7 && s.intensity_factor) {
+            if_sum += *s.intensity_factor;
+            ++if_n;
+        }
+    }
+    return if_n > 0 ? std::optional<double>(if_sum / if_n) : std::nullopt;
+}
+
 /// `long_training[k]`: week k's longest session by effort-km, races left out
 /// (a race is not a training long run: a 50K would otherwise stay "the
 /// year's longest" for a year and hide every later long run).
@@ -97,48 +161,17 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
         }
         --t;
     }
-    const auto mean_back = [&](std::size_t end, int n, auto get) {
-        double sum = 0;
-        int count = 0;
-        for (int k = 0; k < n && static_cast<int>(end) - k >= 0; ++k) {
-            sum += get(w[end - static_cast<std::size_t>(k)]);
-            ++count;
-        }
-        return count > 0 ? sum / count : 0.0;
-    };
-    const auto ekm = [](const Week& x) { return x.effort_km; };
-    const auto hours = [](const Week& x) { return x.time_h; };
-    // The 12 months before the week; with less than a year of history
-    // before it, the first 12 months of the history, so that an early week
-    // is measured against the season it belongs to rather than against
-    // itself (a peak over one week makes every first week look like a peak).
-    // The last week's window is always the trailing one: the current phase
-    // never depends on later data.
-    const auto year = static_cast<std::size_t>(ps.peak_window_weeks);
-    const std::size_t from = t + 1 > year ? t + 1 - year : 0;
-    std::size_t last_complete = w.size() - 1;
-    if (w[last_complete].partial && last_complete > 0) {
-        --last_complete;
+    const SeasonHighs highs = season_highs(h, t, ps, long_training);
+    f.mean4_effort_km =
+        mean_back(w, t, ps.r_window_weeks, [](const Week& x) { return x.effort_km; });
+    f.peak4_effort_km = highs.mean4_effort_km;
+    f.peak_in_hindsight = highs.hindsight;
+    if (highs.mean4_effort_km > 0) {
+        f.r_effort_km = f.mean4_effort_km / highs.mean4_effort_km;
     }
-    const std::size_t to = std::max(t, std::min(from + year - 1, last_complete));
-    double peak_e = 0;
-    double peak_t = 0;
-    double long_year = 0;
-    double block_year = 0;
-    for (std::size_t k = from; k <= to; ++k) {
-        peak_e = std::max(peak_e, mean_back(k, ps.r_window_weeks, ekm));
-        peak_t = std::max(peak_t, mean_back(k, ps.r_window_weeks, hours));
-        long_year = std::max(long_year, long_training[k]);
-        block_year = std::max(block_year, w[k].block_s);
-    }
-    f.mean4_effort_km = mean_back(t, ps.r_window_weeks, ekm);
-    f.peak4_effort_km = peak_e;
-    f.peak_in_hindsight = to > t;
-    if (peak_e > 0) {
-        f.r_effort_km = f.mean4_effort_km / peak_e;
-    }
-    if (peak_t > 0) {
-        f.r_time = mean_back(t, ps.r_window_weeks, hours) / peak_t;
+    if (highs.mean4_time_h > 0) {
+        f.r_time = mean_back(w, t, ps.r_window_weeks, [](const Week& x) { return x.time_h; }) /
+                   highs.mean4_time_h;
     }
     if (f.r_effort_km || f.r_time) {
         f.r = std::max(f.r_effort_km.value_or(0), f.r_time.value_or(0));
@@ -156,9 +189,9 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
         f.long3_effort_km =
             std::max(f.long3_effort_km, long_training[t - static_cast<std::size_t>(k)]);
     }
-    f.long_year_effort_km = long_year;
-    if (long_year > 0) {
-        f.long_r = f.long3_effort_km / long_year;
+    f.long_year_effort_km = highs.long_effort_km;
+    if (highs.long_effort_km > 0) {
+        f.long_r = f.long3_effort_km / highs.long_effort_km;
     }
     if (t >= 3) {
         const double prior = (w[t - 1].effort_km + w[t - 2].effort_km + w[t - 3].effort_km) / 3.0;
@@ -166,19 +199,8 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
             f.drop = w[t].effort_km / prior;
         }
     }
-    f.block_high = block_year > 0 && w[t].block_s >= ps.block_season_high * block_year;
-    double if_sum = 0;
-    int if_n = 0;
-    for (const auto& s : h.sessions) {
-        if (s.local_day >= w[t].start_day && s.local_day < w[t].start_day + 7 &&
-            s.intensity_factor) {
-            if_sum += *s.intensity_factor;
-            ++if_n;
-        }
-    }
-    if (if_n > 0) {
-        f.mean_if = if_sum / if_n;
-    }
+    f.block_high = highs.block_s > 0 && w[t].block_s >= ps.block_season_high * highs.block_s;
+    f.mean_if = week_mean_if(h, w[t]);
     return f;
 }
 
