@@ -69,7 +69,11 @@ public:
 
 private:
     void open_or_rebuild();
+    /// Opens (creating or migrating) the cache: false with `problem` set if
+    /// the file is not a usable cache of ours. Retries while another run
+    /// holds a lock; throws if it is still held after the busy timeout.
     bool try_open(std::string& problem);
+    bool open_once(std::string& problem);
     void close() noexcept;
 
     std::string m_path;
