@@ -1112,6 +1112,9 @@ void Decoder::on_session(const Values& v) {
             problem(m_in.offset(), "more than " + std::to_string(max_sessions) +
                                        " sessions; the rest are ignored");
             m_sessions_capped = true;
+            // A loss the scan table shows on every activity of the file,
+            // not a warning seen only with --verbose.
+            m_flags |= flag_bit(Flag::sessions_dropped);
         }
         return;
     }

@@ -22,7 +22,7 @@ class FeatureCache final : public ScanCache {
 public:
     /// Bumped whenever a reader changes what it computes: entries written by
     /// another version are never trusted.
-    static constexpr int features_version = 2;
+    static constexpr int features_version = 3;
     /// The on-disk schema version (PRAGMA user_version); older schemas are migrated.
     /// 2: export indexes stored beside the outcomes.
     static constexpr int schema_version = 2;

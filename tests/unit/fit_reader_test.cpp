@@ -437,6 +437,11 @@ TEST(FitReader, SessionsAreCapped) {
     ASSERT_EQ(r.warnings.size(), 1U);
     EXPECT_EQ(r.warnings[0], "byte " + std::to_string(14 + 6 + 9 + 64 * 10) +
                                  ": more than 64 sessions; the rest are ignored");
+    // The loss is in every activity's status (the scan table's flags), not
+    // only in a warning printed with --verbose (issue item 9).
+    for (const auto& a : r.activities) {
+        EXPECT_TRUE(a.has(Flag::sessions_dropped));
+    }
 }
 
 TEST(FitReader, NonActivityFileIsSkipped) {
