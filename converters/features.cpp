@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <vector>
 
 namespace ultrastrength {
@@ -119,6 +120,19 @@ struct FeatureBuilder::Impl {
     double best_max = -1;
     std::uint64_t final_bins = 0;
 
+    // For checkpoints (FeatureCheckpoint): counts and the stretch since the last one.
+    std::uint64_t altitude_samples = 0;
+    std::uint64_t position_samples = 0;
+    std::uint64_t steps = 0;
+    std::uint64_t haversine_steps = 0;
+    std::optional<double> stretch_first_time;
+    std::optional<double> stretch_last_time;
+    double stretch_hr_max = 0;
+    double stretch_best_max = -1;
+    double stretch_device_distance = Sample::none;
+    bool stretch_gps_jumps = false;
+    bool stretch_bad_timestamps = false;
+
     double step_distance(double lat1, double lon1, double lat2, double lon2) noexcept {
         // Equirectangular on 1-10 m steps differs from haversine by < 1e-6
         // relative, at a fraction of the cost (no trigonometry per sample).
@@ -154,6 +168,7 @@ struct FeatureBuilder::Impl {
         best_filled = std::min(best_filled + 1, best_window_bins);
         if (best_filled == best_window_bins) {
             best_max = std::max(best_max, best_sum);
+            stretch_best_max = std::max(stretch_best_max, best_sum);
         }
     }
 
@@ -264,26 +279,36 @@ void FeatureBuilder::add(const Sample& in) {
         if (valid(s.last_time) && time < s.last_time) {
             // Time going backwards: keep the values, not the time.
             out.bad_timestamps = true;
+            s.stretch_bad_timestamps = true;
             time = Sample::none;
         } else {
             ++out.timed_samples;
             if (!out.first_time_s) {
                 out.first_time_s = time;
             }
+            if (!s.stretch_first_time) {
+                s.stretch_first_time = time;
+            }
             out.last_time_s = time;
+            s.stretch_last_time = time;
             s.last_time = time;
         }
     }
 
     const bool has_pos = valid(in.lat_deg) && valid(in.lon_deg);
     out.has_position = out.has_position || has_pos;
+    s.position_samples += has_pos ? 1 : 0;
     if (valid(in.distance_m) && !(in.distance_m <= s.device_distance)) {
         s.device_distance = in.distance_m;
+    }
+    if (valid(in.distance_m) && !(in.distance_m <= s.stretch_device_distance)) {
+        s.stretch_device_distance = in.distance_m;
     }
 
     double alt = Sample::none;
     if (valid(in.altitude_m)) {
         out.has_altitude = true;
+        ++s.altitude_samples;
         alt = s.median.push(in.altitude_m);
         // Elevation gain with hysteresis (analysis.md §2.2: 3 m, GoldenCheetah/Runalyze).
         if (!valid(s.alt_ref)) {
@@ -303,6 +328,7 @@ void FeatureBuilder::add(const Sample& in) {
         hr = in.heart_rate;
         out.has_hr = true;
         s.hr_max = std::max(s.hr_max, hr);
+        s.stretch_hr_max = std::max(s.stretch_hr_max, hr);
         s.hr_plain_sum += hr;
         ++s.hr_count;
     }
@@ -325,13 +351,16 @@ void FeatureBuilder::add(const Sample& in) {
             if (valid(dt) && dt > 0 && dpos > 50.0 &&
                 dpos > s.settings.max_running_speed_mps * dt) {
                 out.gps_jumps = true;
+                s.stretch_gps_jumps = true;
                 dpos = Sample::none;
             } else if (!valid(dt) && dpos > 1000.0) {
                 out.gps_jumps = true;
+                s.stretch_gps_jumps = true;
                 dpos = Sample::none;
             } else {
                 s.haversine += dpos;
                 s.have_haversine = true;
+                ++s.haversine_steps;
             }
         }
         if (!valid(dh)) {
@@ -340,6 +369,7 @@ void FeatureBuilder::add(const Sample& in) {
 
         if (dt > 0) {
             s.any_step = true;
+            ++s.steps;
             // The climb is only looked at when the horizontal speed is too low.
             const auto climbing = [&] {
                 const double climb =
@@ -433,6 +463,137 @@ StreamFeatures FeatureBuilder::finish() {
         }
     }
     return out;
+}
+
+FeatureCheckpoint FeatureBuilder::checkpoint() {
+    Impl& s = *m_impl;
+    FeatureCheckpoint c;
+    c.samples = s.out.samples;
+    c.timed_samples = s.out.timed_samples;
+    c.altitude_samples = s.altitude_samples;
+    c.position_samples = s.position_samples;
+    c.steps = s.steps;
+    c.haversine_steps = s.haversine_steps;
+    c.moving_s = s.moving_s;
+    c.ascent_m = s.ascent;
+    c.descent_m = s.descent;
+    c.haversine_m = s.haversine;
+    c.hr_weighted = s.hr_weighted;
+    c.hr_seconds = s.hr_seconds;
+    c.hr_plain_sum = s.hr_plain_sum;
+    c.hr_count = s.hr_count;
+    for (std::size_t i = 0; i < c.hr_seconds_at.size(); ++i) {
+        c.hr_seconds_at[i] = static_cast<float>(s.hr_hist[i]);
+    }
+    c.ngp_pow4_sum = s.ngp_pow4_sum;
+    c.ngp_count = s.ngp_count;
+    c.first_time_s = s.stretch_first_time;
+    c.last_time_s = s.stretch_last_time;
+    c.hr_max = s.stretch_hr_max;
+    c.best60_sum = s.stretch_best_max;
+    c.device_distance_m = s.stretch_device_distance;
+    c.gps_jumps = s.stretch_gps_jumps;
+    c.bad_timestamps = s.stretch_bad_timestamps;
+    s.stretch_first_time.reset();
+    s.stretch_last_time.reset();
+    s.stretch_hr_max = 0;
+    s.stretch_best_max = -1;
+    s.stretch_device_distance = Sample::none;
+    s.stretch_gps_jumps = false;
+    s.stretch_bad_timestamps = false;
+    return c;
+}
+
+FeatureCheckpoint FeatureBuilder::final_checkpoint() {
+    Impl& s = *m_impl;
+    if (s.bins_started) {
+        s.flush_until(s.bin_base + static_cast<std::int64_t>(s.pending.size()));
+    }
+    return checkpoint();
+}
+
+StreamFeatures FeatureBuilder::between(const FeatureCheckpoint* before,
+                                       std::span<const FeatureCheckpoint> stretch) {
+    StreamFeatures out;
+    if (stretch.empty()) {
+        return out;
+    }
+    const FeatureCheckpoint start{};
+    const FeatureCheckpoint& a = before != nullptr ? *before : start;
+    const FeatureCheckpoint& b = stretch.back();
+    out.samples = b.samples - a.samples;
+    out.timed_samples = b.timed_samples - a.timed_samples;
+    double hr_max = 0;
+    double best = -1;
+    double device = Sample::none;
+    for (const FeatureCheckpoint& c : stretch) {
+        if (!out.first_time_s && c.first_time_s) {
+            out.first_time_s = c.first_time_s;
+        }
+        if (c.last_time_s) {
+            out.last_time_s = c.last_time_s;
+        }
+        hr_max = std::max(hr_max, c.hr_max);
+        best = std::max(best, c.best60_sum);
+        if (valid(c.device_distance_m) && !(c.device_distance_m <= device)) {
+            device = c.device_distance_m;
+        }
+        out.gps_jumps = out.gps_jumps || c.gps_jumps;
+        out.bad_timestamps = out.bad_timestamps || c.bad_timestamps;
+    }
+    out.has_altitude = b.altitude_samples > a.altitude_samples;
+    out.has_position = b.position_samples > a.position_samples;
+    out.has_hr = b.hr_count > a.hr_count;
+    if (b.steps > a.steps) {
+        out.moving_s = b.moving_s - a.moving_s;
+    }
+    if (valid(device)) {
+        out.device_distance_m = device;
+    }
+    if (b.haversine_steps > a.haversine_steps) {
+        out.haversine_m = b.haversine_m - a.haversine_m;
+    }
+    if (out.has_altitude) {
+        out.ascent_m = b.ascent_m - a.ascent_m;
+        out.descent_m = b.descent_m - a.descent_m;
+    }
+    if (out.has_hr) {
+        out.max_hr = hr_max;
+        const double seconds = b.hr_seconds - a.hr_seconds;
+        out.avg_hr = seconds > 0 ? (b.hr_weighted - a.hr_weighted) / seconds
+                                 : (b.hr_plain_sum - a.hr_plain_sum) /
+                                       static_cast<double>(b.hr_count - a.hr_count);
+        for (std::size_t i = 0; i < out.hr_histogram.size(); ++i) {
+            out.hr_histogram[i] = static_cast<std::uint32_t>(
+                std::lround(static_cast<double>(b.hr_seconds_at[i]) - a.hr_seconds_at[i]));
+        }
+    }
+    if (b.ngp_count > a.ngp_count) {
+        out.ngp_speed_mps = std::pow((b.ngp_pow4_sum - a.ngp_pow4_sum) /
+                                         static_cast<double>(b.ngp_count - a.ngp_count),
+                                     0.25);
+    }
+    if (best >= 0) {
+        out.best60_gap_speed_mps = best / (bin_s * best_window_bins);
+    }
+    return out;
+}
+
+void FeatureBuilder::fold(const FeatureCheckpoint& earlier, FeatureCheckpoint& later) noexcept {
+    if (earlier.first_time_s) {
+        later.first_time_s = earlier.first_time_s;
+    }
+    if (!later.last_time_s) {
+        later.last_time_s = earlier.last_time_s;
+    }
+    later.hr_max = std::max(later.hr_max, earlier.hr_max);
+    later.best60_sum = std::max(later.best60_sum, earlier.best60_sum);
+    if (valid(earlier.device_distance_m) &&
+        !(earlier.device_distance_m <= later.device_distance_m)) {
+        later.device_distance_m = earlier.device_distance_m;
+    }
+    later.gps_jumps = later.gps_jumps || earlier.gps_jumps;
+    later.bad_timestamps = later.bad_timestamps || earlier.bad_timestamps;
 }
 
 void apply_stream_features(ActivityFeatures& a, const StreamFeatures& stream) {

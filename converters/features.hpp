@@ -9,12 +9,14 @@
 
 #include "model/activity.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 
 namespace ultrastrength {
 
@@ -66,6 +68,40 @@ struct StreamFeatures {
     bool bad_timestamps = false; ///< samples whose time went backwards
 };
 
+/// A builder's running totals at one moment (FeatureBuilder::checkpoint()):
+/// the features of the stretch between two checkpoints are had from them
+/// without keeping the samples. The FIT reader takes one every 15 s while it
+/// does not yet know the sessions, for files that write every session after
+/// all the records (input-formats.md §1.8).
+struct FeatureCheckpoint {
+    // Totals since the builder started.
+    std::uint64_t samples = 0;
+    std::uint64_t timed_samples = 0;
+    std::uint64_t altitude_samples = 0;
+    std::uint64_t position_samples = 0;
+    std::uint64_t steps = 0;
+    std::uint64_t haversine_steps = 0;
+    double moving_s = 0;
+    double ascent_m = 0;
+    double descent_m = 0;
+    double haversine_m = 0;
+    double hr_weighted = 0;
+    double hr_seconds = 0;
+    double hr_plain_sum = 0;
+    std::uint64_t hr_count = 0;
+    std::array<float, 256> hr_seconds_at{}; ///< float: 1 KiB, to 0.01 s in a day
+    double ngp_pow4_sum = 0;
+    std::uint64_t ngp_count = 0;
+    // Of the stretch since the previous checkpoint.
+    std::optional<double> first_time_s;
+    std::optional<double> last_time_s;
+    double hr_max = 0;
+    double best60_sum = -1; ///< best 60-min window ending in the stretch
+    double device_distance_m = std::numeric_limits<double>::quiet_NaN();
+    bool gps_jumps = false;
+    bool bad_timestamps = false;
+};
+
 class FeatureBuilder {
 public:
     explicit FeatureBuilder(FeatureSettings settings = {});
@@ -78,6 +114,21 @@ public:
     void begin_segment() noexcept;
     void add(const Sample& sample);
     StreamFeatures finish();
+
+    /// The totals now; the next checkpoint's stretch starts here.
+    FeatureCheckpoint checkpoint();
+    /// The totals at the end (the last bins made final, as finish() does);
+    /// no sample may be added after it.
+    FeatureCheckpoint final_checkpoint();
+    /// The features of the samples after `before` (nullptr: from the first
+    /// sample) up to the last of `stretch`, the checkpoints taken after
+    /// `before` in order. Sums are exact; the best 60 minutes is the best
+    /// window ending in the stretch (it may begin up to an hour before it).
+    static StreamFeatures between(const FeatureCheckpoint* before,
+                                  std::span<const FeatureCheckpoint> stretch);
+    /// Folds the stretch of `earlier` into `later`, its next checkpoint (to
+    /// keep fewer checkpoints: `later` then covers both stretches).
+    static void fold(const FeatureCheckpoint& earlier, FeatureCheckpoint& later) noexcept;
 
     /// Great-circle distance on a sphere of the mean Earth radius (6371008.8 m).
     static double haversine_m(double lat1, double lon1, double lat2, double lon2) noexcept;

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,42 @@ std::optional<FileStamp> stamp_of(const std::string& path) {
     return stamp;
 }
 
+namespace {
+
+/// The plain files below `folder` (symlinked folders are not followed, as
+/// with recursive_directory_iterator). A folder that cannot be listed
+/// (permissions, I/O) is reported as a rejected input naming it, and the
+/// rest is still listed: never skipped without a word.
+void list_folder(const std::string& folder, std::vector<std::string>& found,
+                 std::vector<InputOutcome>& problems) {
+    std::vector<fs::path> pending{fs::path(folder)};
+    while (!pending.empty()) {
+        const fs::path dir = std::move(pending.back());
+        pending.pop_back();
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::error_code type_ec;
+            const auto status = it->symlink_status(type_ec);
+            if (fs::is_directory(status)) {
+                pending.push_back(it->path());
+            } else if (it->is_regular_file(type_ec)) {
+                found.push_back(it->path().string());
+            }
+        }
+        if (ec) {
+            InputOutcome unreadable;
+            unreadable.source = dir.string();
+            unreadable.kind = InputOutcome::Kind::rejected;
+            unreadable.message =
+                "cannot list folder: " + ec.message() + " (the files in it were not read)";
+            problems.push_back(std::move(unreadable));
+        }
+    }
+}
+
+} // namespace
+
 InputList list_inputs(const std::vector<std::string>& paths) {
     InputList list;
     for (const auto& path : paths) {
@@ -51,20 +88,11 @@ InputList list_inputs(const std::vector<std::string>& paths) {
             continue;
         }
         std::vector<std::string> found;
-        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
-                                            ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            std::error_code type_ec;
-            if (it->is_regular_file(type_ec)) {
-                found.push_back(it->path().string());
-            }
-        }
-        if (ec) {
-            InputOutcome unreadable;
-            unreadable.source = path;
-            unreadable.message = "cannot list folder: " + ec.message();
-            list.missing.push_back(std::move(unreadable));
-        }
+        std::vector<InputOutcome> unreadable;
+        list_folder(path, found, unreadable);
+        std::sort(unreadable.begin(), unreadable.end(),
+                  [](const InputOutcome& a, const InputOutcome& b) { return a.source < b.source; });
+        std::move(unreadable.begin(), unreadable.end(), std::back_inserter(list.missing));
         std::sort(found.begin(), found.end());
         list.files.insert(list.files.end(), found.begin(), found.end());
     }

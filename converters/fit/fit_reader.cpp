@@ -405,7 +405,17 @@ struct Chunk {
     double first_time_s = std::numeric_limits<double>::quiet_NaN();
     std::uint64_t samples = 0;
     std::optional<std::size_t> session;
+    /// While no session is known: the builder's totals every few seconds,
+    /// so that sessions written after all the records can each be given the
+    /// features of their own time (input-formats.md §1.8).
+    std::vector<FeatureCheckpoint> checkpoints;
+    double checkpoint_every_s = 15;
+    double next_checkpoint_s = std::numeric_limits<double>::quiet_NaN();
 };
+
+/// ~1.2 KiB each, so at most ~5 MiB per file: when full, every other one is
+/// folded into the next and the interval doubles (17 h at 15 s, then 30 s...).
+constexpr std::size_t max_checkpoints = 4096;
 
 /// An enum or count as unsigned; a field written with a signed or float base
 /// type may hold anything, so out-of-range values become the invalid 0xFFFFFFFF.
@@ -472,7 +482,9 @@ private:
     Chunk& target_for(double time_s);
     void problem(std::uint64_t offset, const std::string& text);
     ActivityFeatures make_activity(std::optional<std::size_t> session_index, Chunk* chunk,
-                                   std::uint64_t records);
+                                   std::uint64_t records,
+                                   const std::optional<StreamFeatures>& stretch = std::nullopt);
+    std::vector<std::optional<StreamFeatures>> split_by_session(Chunk& chunk);
 
     detail::FitInput m_in;
     const std::string& m_source;
@@ -612,6 +624,29 @@ ReadResult Decoder::run() {
         }
         result.activities.push_back(std::move(a));
     } else {
+        // Records seen before several sessions that all came after them
+        // (sessions written at the end): each session gets the minutes of
+        // its own time range, not the first one all of them.
+        std::vector<std::optional<StreamFeatures>> split(m_sessions.size());
+        std::vector<std::uint64_t> split_records(m_sessions.size(), 0);
+        for (Chunk& c : m_chunks) {
+            if (c.session || m_sessions.size() < 2 || c.checkpoints.empty()) {
+                continue;
+            }
+            auto by_session = split_by_session(c);
+            if (by_session.empty()) {
+                continue;
+            }
+            c.session = m_sessions.size(); // consumed: no session takes it whole
+            for (std::size_t si = 0; si < by_session.size(); ++si) {
+                if (by_session[si]) {
+                    split_records[si] += by_session[si]->samples;
+                    if (!split[si] || by_session[si]->samples > split[si]->samples) {
+                        split[si] = std::move(by_session[si]);
+                    }
+                }
+            }
+        }
         // Chunks of records seen before their session: give each to the
         // session whose time range holds its first record (or the only one).
         for (std::size_t ci = 0; ci < m_chunks.size(); ++ci) {
@@ -651,7 +686,12 @@ ReadResult Decoder::run() {
                 }
             }
             Chunk* chunk = m_sessions[si].builder ? &m_chunks[*m_sessions[si].builder] : nullptr;
-            ActivityFeatures a = make_activity(si, chunk, records);
+            std::optional<StreamFeatures> stretch;
+            if (split[si] && (chunk == nullptr || chunk->samples < split[si]->samples)) {
+                stretch = std::move(split[si]);
+                chunk = nullptr;
+            }
+            ActivityFeatures a = make_activity(si, chunk, records + split_records[si], stretch);
             if (m_sessions.size() > 1) {
                 a.set(Flag::multisport);
             }
@@ -663,7 +703,8 @@ ReadResult Decoder::run() {
 }
 
 ActivityFeatures Decoder::make_activity(std::optional<std::size_t> session_index, Chunk* chunk,
-                                        std::uint64_t records) {
+                                        std::uint64_t records,
+                                        const std::optional<StreamFeatures>& stretch) {
     ActivityFeatures a;
     a.source = m_source;
     a.format = Format::fit;
@@ -717,8 +758,8 @@ ActivityFeatures Decoder::make_activity(std::optional<std::size_t> session_index
             a.utc_offset_s = static_cast<std::int32_t>(offset);
         }
     }
-    if (chunk != nullptr) {
-        const StreamFeatures stream = chunk->builder.finish();
+    if (chunk != nullptr || stretch) {
+        const StreamFeatures stream = stretch ? *stretch : chunk->builder.finish();
         if (a.records == 0) {
             a.records = stream.samples;
         }
@@ -1093,8 +1134,75 @@ void Decoder::on_record_fast(const Plan& plan, const std::uint8_t* body, bool co
     feed(s);
 }
 
+std::vector<std::optional<StreamFeatures>> Decoder::split_by_session(Chunk& chunk) {
+    chunk.checkpoints.push_back(chunk.builder.final_checkpoint());
+    const auto& cps = chunk.checkpoints;
+    // The session whose time range holds the first time of each stretch.
+    std::vector<std::optional<std::size_t>> owner(cps.size());
+    std::size_t owned = 0;
+    std::vector<bool> used(m_sessions.size(), false);
+    for (std::size_t k = 0; k < cps.size(); ++k) {
+        if (!cps[k].first_time_s) {
+            continue;
+        }
+        for (std::size_t si = 0; si < m_sessions.size(); ++si) {
+            const Values& v = m_sessions[si].values;
+            if (v.has(ses::start_time) && v.has(ses::elapsed)) {
+                const double start = fit_time_to_unix(v.v[ses::start_time]);
+                const double end = start + v.v[ses::elapsed] / 1000.0;
+                if (*cps[k].first_time_s >= start - 1 && *cps[k].first_time_s <= end + 1) {
+                    owner[k] = si;
+                    owned += used[si] ? 0 : 1;
+                    used[si] = true;
+                    break;
+                }
+            }
+        }
+    }
+    std::vector<std::optional<StreamFeatures>> parts;
+    if (owned < 2) {
+        return parts; // one session (or none) covers these records: the whole chunk is its
+    }
+    parts.resize(m_sessions.size());
+    for (std::size_t k = 0; k < cps.size();) {
+        std::size_t end = k + 1;
+        while (end < cps.size() && owner[end] == owner[k]) {
+            ++end;
+        }
+        if (owner[k]) {
+            StreamFeatures part = FeatureBuilder::between(
+                k > 0 ? &cps[k - 1] : nullptr,
+                std::span<const FeatureCheckpoint>(cps.data() + k, end - k));
+            auto& slot = parts[*owner[k]];
+            if (!slot || part.samples > slot->samples) {
+                slot = std::move(part); // a session's longest run of minutes
+            }
+        }
+        k = end;
+    }
+    return parts;
+}
+
 void Decoder::feed(const Sample& s) {
     Chunk& c = target_for(s.time_s);
+    if (!c.session && !std::isnan(s.time_s)) {
+        if (std::isnan(c.next_checkpoint_s)) {
+            c.next_checkpoint_s = s.time_s + c.checkpoint_every_s;
+        } else if (s.time_s >= c.next_checkpoint_s) {
+            // The samples before this one end a stretch.
+            if (c.checkpoints.size() == max_checkpoints) {
+                std::size_t kept = 0;
+                for (std::size_t k = 1; k < c.checkpoints.size(); k += 2) {
+                    FeatureBuilder::fold(c.checkpoints[k - 1], c.checkpoints[k]);
+                    c.checkpoints[kept++] = c.checkpoints[k];
+                }
+                c.checkpoints.resize(kept);
+                c.checkpoint_every_s *= 2;
+            }
+            c.checkpoints.push_back(c.builder.checkpoint());
+            c.next_checkpoint_s = s.time_s + c.checkpoint_every_s;
+        }
+    }
     if (m_segment_pending) {
         c.builder.begin_segment();
         m_segment_pending = false;
@@ -1112,6 +1220,9 @@ void Decoder::on_session(const Values& v) {
             problem(m_in.offset(), "more than " + std::to_string(max_sessions) +
                                        " sessions; the rest are ignored");
             m_sessions_capped = true;
+            // A loss the scan table shows on every activity of the file,
+            // not a warning seen only with --verbose.
+            m_flags |= flag_bit(Flag::sessions_dropped);
         }
         return;
     }

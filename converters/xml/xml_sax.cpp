@@ -10,6 +10,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -79,6 +81,21 @@ struct XmlParser::Impl {
     bool input_ended = false;
     std::exception_ptr read_error; // from the ByteStream, rethrown after the parse
     std::uint64_t problem_line = 0;
+    std::string generic_message; // libxml2's unstructured messages, never printed
+
+    __attribute__((format(printf, 2, 3))) static void on_generic(void* user, const char* format,
+                                                                 ...) {
+        Impl& p = self(user);
+        if (p.generic_message.size() > 1024) {
+            return;
+        }
+        char piece[512];
+        va_list args;
+        va_start(args, format);
+        std::vsnprintf(piece, sizeof piece, format, args);
+        va_end(args);
+        p.generic_message += piece;
+    }
 
     Impl(XmlHandler& h, std::string s, XmlLimits l) : handler(h), source(std::move(s)), limits(l) {}
 
@@ -263,44 +280,79 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
     std::vector<std::uint8_t>& buffer = p.buffer;
 
     // Skip BOM and leading whitespace, which may span chunks in theory.
-    std::size_t size = 0;
+    std::size_t size = in.read(buffer.data(), buffer.size());
     std::size_t begin = 0;
     std::uint64_t skipped_lines = 0;
-    for (;;) {
-        if (begin == size) {
-            size = in.read(buffer.data(), buffer.size());
-            begin = 0;
-            if (size == 0) {
-                throw ReadError(p.source, {std::nullopt, std::uint64_t{1}},
-                                "empty document: expected an XML declaration or a root element");
-            }
-        }
-        if (size - begin >= 3 && buffer[begin] == 0xEF && buffer[begin + 1] == 0xBB &&
-            buffer[begin + 2] == 0xBF) {
-            p.info.byte_order_mark = true;
-            begin += 3;
-        } else if (is_xml_space(buffer[begin])) {
-            p.info.leading_whitespace = true;
-            if (buffer[begin] == '\n') {
-                ++skipped_lines;
-            }
-            ++begin;
-        } else {
-            break;
-        }
-    }
-
-    if (buffer[begin] != '<') {
-        const auto c = buffer[begin];
-        std::string found;
+    const auto found_text = [](unsigned c) {
         if (c >= 0x20 && c < 0x7F) {
-            found = std::string("'") + static_cast<char>(c) + "'";
-        } else {
-            static constexpr char hex[] = "0123456789abcdef";
-            found = std::string("byte 0x") + hex[c >> 4] + hex[c & 15];
+            return std::string("'") + static_cast<char>(c) + "'";
         }
-        throw ReadError(p.source, {std::nullopt, skipped_lines + 1},
-                        "expected '<' (an XML declaration or a root element), found " + found);
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string text = c > 0xFF ? "code unit 0x" : "byte 0x";
+        for (int shift = c > 0xFF ? 12 : 4; shift >= 0; shift -= 4) {
+            text += hex[(c >> shift) & 15];
+        }
+        return text;
+    };
+    const Utf16 order = utf16_bom(std::span(buffer.data(), size));
+    if (order != Utf16::none) {
+        // UTF-16 (input-formats.md §2, §3): libxml2 decodes it when it sees
+        // the byte-order mark, so the mark is kept; whitespace after it (in
+        // the first chunk) is skipped and the mark moved up to the '<'.
+        p.info.byte_order_mark = true;
+        const auto unit = [&](std::size_t at) -> unsigned {
+            return order == Utf16::little_endian ? buffer[at] | (buffer[at + 1] << 8)
+                                                 : (buffer[at] << 8) | buffer[at + 1];
+        };
+        std::size_t at = 2;
+        while (at + 1 < size && unit(at) < 0x80 &&
+               is_xml_space(static_cast<std::uint8_t>(unit(at)))) {
+            p.info.leading_whitespace = true;
+            skipped_lines += unit(at) == '\n' ? 1 : 0;
+            at += 2;
+        }
+        if (at + 1 >= size) {
+            throw ReadError(p.source, {std::nullopt, skipped_lines + 1},
+                            "empty document: expected an XML declaration or a root element");
+        }
+        if (unit(at) != '<') {
+            throw ReadError(p.source, {std::nullopt, skipped_lines + 1},
+                            "expected '<' (an XML declaration or a root element), found " +
+                                found_text(unit(at)));
+        }
+        buffer[at - 1] = buffer[1];
+        buffer[at - 2] = buffer[0];
+        begin = at - 2;
+    } else {
+        for (;;) {
+            if (begin == size) {
+                size = in.read(buffer.data(), buffer.size());
+                begin = 0;
+                if (size == 0) {
+                    throw ReadError(p.source, {std::nullopt, std::uint64_t{1}},
+                                    "empty document: expected an XML declaration or a root "
+                                    "element");
+                }
+            }
+            if (size - begin >= 3 && buffer[begin] == 0xEF && buffer[begin + 1] == 0xBB &&
+                buffer[begin + 2] == 0xBF) {
+                p.info.byte_order_mark = true;
+                begin += 3;
+            } else if (is_xml_space(buffer[begin])) {
+                p.info.leading_whitespace = true;
+                if (buffer[begin] == '\n') {
+                    ++skipped_lines;
+                }
+                ++begin;
+            } else {
+                break;
+            }
+        }
+        if (buffer[begin] != '<') {
+            throw ReadError(p.source, {std::nullopt, skipped_lines + 1},
+                            "expected '<' (an XML declaration or a root element), found " +
+                                found_text(buffer[begin]));
+        }
     }
 
     p.line_offset = skipped_lines;
@@ -331,6 +383,15 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
     p.ctxt->loadsubset = 0;
     p.ctxt->validate = 0;
 
+    // libxml2 prints some messages to stderr rather than to the structured
+    // handler: they are kept (per thread, as libxml2 keeps the handler) and
+    // only used as the reason when nothing else explains a failure.
+    struct GenericScope {
+        explicit GenericScope(Impl& impl) { xmlSetGenericErrorFunc(&impl, &Impl::on_generic); }
+        ~GenericScope() { xmlSetGenericErrorFunc(nullptr, nullptr); }
+        GenericScope(const GenericScope&) = delete;
+        GenericScope& operator=(const GenericScope&) = delete;
+    } generic(p);
     const int rc = xmlParseDocument(p.ctxt);
     if (p.read_error) {
         std::rethrow_exception(p.read_error);
@@ -341,7 +402,9 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
                e != nullptr && e->line > 0 ? p.to_file_line(e->line) : p.current_line());
     }
     if (!p.failed && p.ctxt->wellFormed == 0) {
-        p.fail("not well-formed XML", p.current_line());
+        const std::string reason = p.generic_message.substr(0, p.generic_message.find('\n'));
+        p.fail(reason.empty() ? "not well-formed XML" : "not well-formed XML: " + reason,
+               p.current_line());
     }
     if (p.failed && p.failed_at_end) {
         p.info.truncated = true;
@@ -366,7 +429,44 @@ XmlParseInfo XmlParser::parse(ByteStream& in) {
     return p.info;
 }
 
+Utf16 utf16_bom(std::span<const std::uint8_t> head) noexcept {
+    if (head.size() >= 2 && head[0] == 0xFF && head[1] == 0xFE) {
+        return Utf16::little_endian;
+    }
+    if (head.size() >= 2 && head[0] == 0xFE && head[1] == 0xFF) {
+        return Utf16::big_endian;
+    }
+    return Utf16::none;
+}
+
+std::string xml_head_text(std::span<const std::uint8_t> head, std::size_t limit) {
+    const Utf16 order = utf16_bom(head);
+    if (order == Utf16::none) {
+        const std::size_t n = std::min(head.size(), limit);
+        return std::string(reinterpret_cast<const char*>(head.data()), n);
+    }
+    // Markup is ASCII: each code unit below 0x80 becomes its byte, any other
+    // a byte no markup uses; enough to find the root element and namespaces.
+    std::string text;
+    for (std::size_t i = 2; i + 1 < head.size() && text.size() < limit; i += 2) {
+        const unsigned unit = order == Utf16::little_endian ? head[i] | (head[i + 1] << 8)
+                                                            : (head[i] << 8) | head[i + 1];
+        text.push_back(unit < 0x80 ? static_cast<char>(unit) : '\x80');
+    }
+    return text;
+}
+
 int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root) noexcept {
+    if (utf16_bom(head) != Utf16::none) {
+        try {
+            const std::string narrow = xml_head_text(head, 1024);
+            return identify_xml_root(
+                std::span(reinterpret_cast<const std::uint8_t*>(narrow.data()), narrow.size()),
+                root);
+        } catch (...) {
+            return 0; // out of memory for 1 KiB: not identified
+        }
+    }
     const std::size_t limit = std::min<std::size_t>(head.size(), 1024);
     const auto* data = reinterpret_cast<const char*>(head.data());
     const std::string_view text(data, limit);

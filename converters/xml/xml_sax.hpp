@@ -3,7 +3,8 @@
 // the file (a 70 MB TCX is read in well under 32 MiB). It also holds the
 // rules every XML input gets:
 //   - identify: root element in the first KiB, after a BOM, whitespace, the
-//     XML declaration, comments and processing instructions;
+//     XML declaration, comments and processing instructions; UTF-16 with a
+//     byte-order mark is identified and handed to libxml2, which decodes it;
 //   - a UTF-8 BOM and leading whitespace are skipped (Strava writes ten
 //     spaces before `<?xml`, input-formats.md §2 defect 1);
 //   - an undeclared namespace prefix is tolerated and reported (Strava
@@ -102,7 +103,16 @@ private:
 
 /// 100 if the first bytes are XML whose root element's local name is `root`
 /// (within the first KiB, after BOM, whitespace, declaration, comments), else 0.
+/// UTF-16 with a byte-order mark is seen through.
 int identify_xml_root(std::span<const std::uint8_t> head, std::string_view root) noexcept;
+
+enum class Utf16 : std::uint8_t { none, little_endian, big_endian };
+/// The UTF-16 byte order the first two bytes (a byte-order mark) announce.
+Utf16 utf16_bom(std::span<const std::uint8_t> head) noexcept;
+/// The first `limit` characters of an XML head as 8-bit text: as is, or
+/// for UTF-16 each ASCII code unit as its byte (others as 0x80), so that
+/// markup and namespaces can be searched for.
+std::string xml_head_text(std::span<const std::uint8_t> head, std::size_t limit = 4096);
 
 /// For a document cut short: flags the last activity as truncated and warns,
 /// or throws the ReadError when nothing was read before the cut.

@@ -10,6 +10,8 @@
 #include <libxml/xmlschemas.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -174,6 +176,42 @@ std::vector<SchemaFile> present_parts(const std::vector<SchemaFile>& parts,
     return present;
 }
 
+/// libxml2's unstructured messages ("Unimplemented block at xmlschemas.c:N"
+/// when the schema validator meets a construct it cannot check), which it
+/// would otherwise print to stderr: kept for the report, while validating.
+class GenericErrors {
+public:
+    GenericErrors() { xmlSetGenericErrorFunc(this, &GenericErrors::on_message); }
+    ~GenericErrors() { xmlSetGenericErrorFunc(nullptr, nullptr); } // libxml2's default again
+    GenericErrors(const GenericErrors&) = delete;
+    GenericErrors& operator=(const GenericErrors&) = delete;
+
+    /// The first message, whole lines trimmed.
+    std::string first() const {
+        std::string text = m_text.substr(0, m_text.find('\n'));
+        while (!text.empty() && text.back() == ' ') {
+            text.pop_back();
+        }
+        return text;
+    }
+
+private:
+    __attribute__((format(printf, 2, 3))) static void on_message(void* context, const char* format,
+                                                                 ...) {
+        auto& self = *static_cast<GenericErrors*>(context);
+        if (self.m_text.size() > 4096) {
+            return;
+        }
+        char piece[1024];
+        va_list args;
+        va_start(args, format);
+        std::vsnprintf(piece, sizeof piece, format, args);
+        va_end(args);
+        self.m_text += piece;
+    }
+    std::string m_text;
+};
+
 int read_stream(void* context, char* buffer, int length) {
     try {
         return static_cast<int>(static_cast<ByteStream*>(context)->read(
@@ -197,10 +235,10 @@ bool is_tcx_or_gpx(std::span<const std::uint8_t> head) noexcept {
 ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::uint8_t> head,
                                   const std::string& schemas_dir) {
     std::vector<SchemaFile> parts;
-    const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+    const std::string text = detail::xml_head_text(head); // UTF-16 seen through
     if (detail::identify_xml_root(head, "TrainingCenterDatabase") > 0) {
         parts = {tcd_v2, ax_v2};
-    } else if (text.find(gpx10.ns) != std::string_view::npos) {
+    } else if (text.find(gpx10.ns) != std::string::npos) {
         parts = {gpx10};
     } else {
         parts = {gpx11, tpx_v1, tpx_v2};
@@ -215,6 +253,7 @@ ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::
 
     FileStream file(path);
     const LoaderScope offline(schemas_dir);
+    const GenericErrors generic;
     // NONET, and no DTD loading or entity substitution: the instance can
     // make the validator read nothing but itself.
     xmlTextReaderPtr reader =
@@ -257,6 +296,14 @@ ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::
         if (!listed) {
             report.problems.push_back(std::move(p));
         }
+    }
+    if (const std::string message = generic.first(); !message.empty()) {
+        // The validator stopped checking part of the document: not valid.
+        report.problems.push_back(
+            {std::nullopt, std::nullopt,
+             "not fully checked: the XML Schema validator does not support a construct in this "
+             "document (libxml2: " +
+                 message + ")"});
     }
     if (report.problems.size() > max_listed_problems) {
         report.problems.resize(max_listed_problems);

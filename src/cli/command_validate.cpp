@@ -1,9 +1,12 @@
 #include "cli/command_validate.hpp"
 
 #include "converters/fit/fit_validate.hpp"
+#include "converters/reader.hpp"
+#include "converters/scan.hpp"
 #include "converters/stream.hpp"
 #include "converters/validate.hpp"
 #include "converters/xml/xml_validate.hpp"
+#include "model/text.hpp"
 
 #include <array>
 #include <cstdint>
@@ -78,13 +81,37 @@ std::string schemas_dir() {
     return US_SCHEMAS_DIR;
 }
 
+/// What `scan` refuses in a file the format's validator passed: its own
+/// limits (no DOCTYPE, nesting, text lengths), the reader's structure
+/// rules. `validate` never calls valid a file that `scan` refuses.
+void add_scan_refusals(const std::string& path, ValidationReport& report) {
+    static const ReaderRegistry registry = [] {
+        ReaderRegistry r;
+        register_all(r);
+        return r;
+    }();
+    FileStream stream(path);
+    for (const InputOutcome& o : decode_input(registry, stream, path)) {
+        if (o.kind != InputOutcome::Kind::rejected) {
+            continue;
+        }
+        std::string message = o.message;
+        if (const std::string prefix = path + ": "; message.rfind(prefix, 0) == 0) {
+            message.erase(0, prefix.size()); // the command names the file itself
+        }
+        report.problems.push_back({std::nullopt, std::nullopt, "refused by scan: " + message});
+    }
+}
+
 } // namespace
 
 std::string CommandValidate::details() const {
     return "Checks TCX files against Garmin's TrainingCenterDatabase v2 XSD and GPX 1.1 files\n"
            "against TopoGrafix's GPX 1.1 XSD with Garmin's TrackPointExtension v1, offline, and\n"
            "FIT files' headers, header and file CRCs (every chained part) and structure. A file\n"
-           "that is not well-formed XML is reported with the line and the parser's reason.\n"
+           "that is not well-formed XML is reported with the line and the parser's reason; a\n"
+           "file that `scan` refuses (a DOCTYPE, hostile nesting, no usable records) is not\n"
+           "called valid. UTF-16 TCX and GPX files with a byte-order mark are read.\n"
            "Every problem is printed as FILE:LINE (XML) or FILE: byte N (FIT): what was expected.\n"
            "\n"
            "Not bundled (no copy could be included): the GPX 1.0 XSD, so GPX 1.0 files are\n"
@@ -123,7 +150,7 @@ int CommandValidate::run() {
         {
             std::ifstream in(path, std::ios::binary);
             if (!in) {
-                std::cout << path << ": cannot open\n";
+                std::cout << printable(path) << ": cannot open\n";
                 all_valid = false;
                 continue;
             }
@@ -140,28 +167,33 @@ int CommandValidate::run() {
             }
         }
         if (validator == nullptr) {
-            std::cout << path << ": no validator for this content (expected FIT, TCX or GPX)\n";
+            std::cout << printable(path)
+                      << ": no validator for this content (expected FIT, TCX or GPX)\n";
             all_valid = false;
             continue;
         }
+        const std::string name = printable(path);
         try {
-            const ValidationReport report = validator->validate(path, first, dir);
+            ValidationReport report = validator->validate(path, first, dir);
+            if (report.valid()) {
+                add_scan_refusals(path, report);
+            }
             for (const ValidationProblem& p : report.problems) {
-                std::cout << path;
+                std::cout << name;
                 if (p.line) {
                     std::cout << ':' << *p.line;
                 } else if (p.byte_offset) {
                     std::cout << ": byte " << *p.byte_offset;
                 }
-                std::cout << ": " << p.message << '\n';
+                std::cout << ": " << printable(p.message) << '\n';
             }
             if (!report.valid()) {
                 all_valid = false;
             } else if (!m_quiet) {
-                std::cout << path << ": valid (" << report.checked_against << ")\n";
+                std::cout << name << ": valid (" << report.checked_against << ")\n";
             }
         } catch (const std::exception& e) {
-            std::cout << path << ": " << e.what() << '\n';
+            std::cout << name << ": " << printable(e.what()) << '\n';
             all_valid = false;
         }
     }

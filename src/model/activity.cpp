@@ -7,12 +7,12 @@ constexpr std::array<std::string_view, 9> sport_names = {
     "running", "trail_running", "treadmill_running", "hiking", "walking",
     "cycling", "swimming",      "strength",          "other",
 };
-constexpr std::array<std::string_view, 18> flag_name_table = {
+constexpr std::array<std::string_view, 19> flag_name_table = {
     "crc_mismatch",  "header_crc_mismatch", "truncated",         "trailing_garbage",
     "no_summary",    "relative_time",       "no_timestamps",     "no_heart_rate",
     "no_altitude",   "no_position",         "timer_clamped",     "summary_mismatch",
     "bad_timestamp", "leading_whitespace",  "undeclared_prefix", "gps_jumps",
-    "multisport",    "desynchronized",
+    "multisport",    "desynchronized",      "sessions_dropped",
 };
 } // namespace
 

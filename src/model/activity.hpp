@@ -50,6 +50,7 @@ enum class Flag : std::uint32_t {
     gps_jumps = 1U << 15,          ///< implausible position jumps dropped
     multisport = 1U << 16,         ///< one leg of a multisport activity
     desynchronized = 1U << 17,     ///< FIT record stream lost sync; rest dropped
+    sessions_dropped = 1U << 18,   ///< FIT file with more sessions than kept; the rest dropped
 };
 
 constexpr std::uint32_t flag_bit(Flag f) noexcept {

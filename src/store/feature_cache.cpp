@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -27,11 +28,26 @@ constexpr int application_id = 0x55535452;
 /// Busy wait for a lock held by a concurrent run on the same cache.
 constexpr int busy_timeout_ms = 30000;
 
+/// An SQLite failure with its primary result code, taken when it happened:
+/// a ROLLBACK run afterwards would reset sqlite3_errcode().
+class SqliteError : public std::runtime_error {
+public:
+    explicit SqliteError(sqlite3* db)
+        : SqliteError(sqlite3_extended_errcode(db), sqlite3_errmsg(db)) {}
+    SqliteError(int code, const std::string& message)
+        : std::runtime_error("cache: " + message), m_code(code & 0xFF) {}
+    /// Another connection holds a lock: wait and try again, never "corrupt".
+    bool busy() const noexcept { return m_code == SQLITE_BUSY || m_code == SQLITE_LOCKED; }
+
+private:
+    int m_code;
+};
+
 class Statement {
 public:
     Statement(sqlite3* db, const char* sql) : m_db(db) {
         if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK) {
-            throw std::runtime_error(std::string("cache: ") + sqlite3_errmsg(db));
+            throw SqliteError(db);
         }
     }
     ~Statement() { sqlite3_finalize(m_stmt); }
@@ -57,7 +73,7 @@ public:
             return true;
         }
         if (rc != SQLITE_DONE) {
-            throw std::runtime_error(std::string("cache: ") + sqlite3_errmsg(m_db));
+            throw SqliteError(m_db);
         }
         return false;
     }
@@ -79,11 +95,16 @@ private:
 
 void exec(sqlite3* db, const char* sql) {
     char* error = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-        std::string message = error != nullptr ? error : "unknown error";
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        std::string message = error != nullptr ? error : sqlite3_errstr(rc);
         sqlite3_free(error);
-        throw std::runtime_error("cache: " + message);
+        throw SqliteError(rc, message);
     }
+}
+
+void rollback(sqlite3* db) noexcept {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 std::int64_t pragma_int(sqlite3* db, const char* sql) {
@@ -400,7 +421,53 @@ void FeatureCache::close() noexcept {
     }
 }
 
-bool FeatureCache::try_open(std::string& problem) {
+namespace {
+
+/// The header and schema of a cache as one read transaction saw them.
+struct CacheHead {
+    std::int64_t app = 0;
+    std::int64_t version = 0;
+    std::int64_t tables = 0;
+    std::string features; ///< meta 'features_version', empty if none
+};
+
+/// Reads the head inside the caller's transaction. Any read fails here on a
+/// file that is not SQLite (SQLITE_NOTADB).
+CacheHead read_head(sqlite3* db) {
+    CacheHead head;
+    head.app = pragma_int(db, "PRAGMA application_id");
+    head.version = pragma_int(db, "PRAGMA user_version");
+    head.tables = pragma_int(db, "SELECT count(*) FROM sqlite_master");
+    if (head.app == application_id &&
+        pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'") >
+            0) {
+        Statement get(db, "SELECT value FROM meta WHERE key='features_version'");
+        head.features = get.step() ? get.text(0) : "";
+    }
+    return head;
+}
+
+/// Why a cache with this head is not ours to use, or empty.
+std::string refusal(const CacheHead& head, int schema_version) {
+    if (head.tables > 0 && head.app != application_id) {
+        return "not an ultrastrength cache (another SQLite database)";
+    }
+    if (head.version > schema_version) {
+        return "written by a newer version (schema " + std::to_string(head.version) + ")";
+    }
+    return {};
+}
+
+/// True if opening needs to write: a new file, an old schema, entries of
+/// another reader version.
+bool needs_setup(const CacheHead& head, int schema_version, int features_version) {
+    return head.tables == 0 || head.version < schema_version ||
+           head.features != std::to_string(features_version);
+}
+
+} // namespace
+
+bool FeatureCache::open_once(std::string& problem) {
     close();
     // NOFOLLOW: a symlink planted as the cache is refused, never written through.
     if (sqlite3_open_v2(m_path.c_str(), &m_db,
@@ -412,28 +479,19 @@ bool FeatureCache::try_open(std::string& problem) {
     }
     sqlite3_busy_timeout(m_db, busy_timeout_ms);
     try {
-        // Any read fails here on a file that is not SQLite (SQLITE_NOTADB).
-        // One read transaction: the three from the same moment, never
-        // half of another run's creation.
+        // One read transaction: the header and schema from one moment, never
+        // half of another run's creation (that run writes in one transaction).
         exec(m_db, "BEGIN");
-        std::int64_t app = 0;
-        std::int64_t version = 0;
-        std::int64_t tables = 0;
+        CacheHead head;
         try {
-            app = pragma_int(m_db, "PRAGMA application_id");
-            version = pragma_int(m_db, "PRAGMA user_version");
-            tables = pragma_int(m_db, "SELECT count(*) FROM sqlite_master");
+            head = read_head(m_db);
         } catch (...) {
-            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            rollback(m_db);
             throw;
         }
         exec(m_db, "COMMIT");
-        if (tables > 0 && app != application_id) {
-            problem = "not an ultrastrength cache (another SQLite database)";
-            return false;
-        }
-        if (version > schema_version) {
-            problem = "written by a newer version (schema " + std::to_string(version) + ")";
+        problem = refusal(head, schema_version);
+        if (!problem.empty()) {
             return false;
         }
         {
@@ -443,73 +501,90 @@ bool FeatureCache::try_open(std::string& problem) {
                 return false;
             }
         }
+        // Changing the journal mode takes an exclusive lock without calling
+        // the busy handler: SQLITE_BUSY here is retried by try_open().
         exec(m_db, "PRAGMA journal_mode=WAL");
         exec(m_db, "PRAGMA synchronous=NORMAL");
-        if (tables == 0) {
-            // Two runs may create one new cache at once: the schema and the
-            // header ids go in one write transaction, taken before looking
-            // again, so the second run waits and then finds it made.
+        if (needs_setup(head, schema_version, features_version)) {
+            // Creating the schema, migrating it and clearing the entries of
+            // another reader version happen in one write transaction, after
+            // looking again inside it: of runs opening one new (or old) cache
+            // at once, the first does it and the others find it done, so
+            // none clears the entries another has stored meanwhile.
             exec(m_db, "BEGIN IMMEDIATE");
             try {
-                if (pragma_int(m_db, "SELECT count(*) FROM sqlite_master") == 0) {
-                    exec(m_db, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                               "CREATE TABLE inputs("
+                head = read_head(m_db);
+                problem = refusal(head, schema_version);
+                if (!problem.empty()) {
+                    rollback(m_db);
+                    return false;
+                }
+                if (head.tables == 0) {
+                    exec(m_db, "CREATE TABLE IF NOT EXISTS meta("
+                               "  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                               "CREATE TABLE IF NOT EXISTS inputs("
                                "  path TEXT PRIMARY KEY,"
                                "  size INTEGER NOT NULL,"
                                "  mtime_ns INTEGER NOT NULL,"
                                "  hash INTEGER NOT NULL,"
                                "  outcomes BLOB NOT NULL,"
                                "  indexes BLOB);"
-                               "CREATE INDEX inputs_by_hash ON inputs(hash, size);");
+                               "CREATE INDEX IF NOT EXISTS inputs_by_hash ON inputs(hash, size);");
                     exec(m_db, ("PRAGMA application_id=" + std::to_string(application_id)).c_str());
-                    exec(m_db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
-                    version = schema_version;
+                    head.version = schema_version;
+                } else if (head.version < 2) {
+                    // Schema migrations, one step per version. 1 -> 2: export
+                    // indexes beside the outcomes. Version-1 entries do not
+                    // say which files held an index: they are dropped.
+                    exec(m_db, "ALTER TABLE inputs ADD COLUMN indexes BLOB;"
+                               "DELETE FROM inputs;");
+                    head.version = 2;
+                }
+                exec(m_db, ("PRAGMA user_version=" + std::to_string(head.version)).c_str());
+                if (head.features != std::to_string(features_version)) {
+                    // Entries from other reader versions are never trusted: start over.
+                    exec(m_db, "DELETE FROM inputs");
+                    Statement put(m_db, "INSERT OR REPLACE INTO meta(key, value) "
+                                        "VALUES('features_version', ?)");
+                    put.bind(1, std::to_string(features_version)).step();
                 }
                 exec(m_db, "COMMIT");
             } catch (...) {
-                sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+                rollback(m_db);
                 throw;
             }
-            tables = 1;
-            version = pragma_int(m_db, "PRAGMA user_version");
-            if (pragma_int(m_db, "PRAGMA application_id") != application_id) {
-                problem = "not an ultrastrength cache (another SQLite database)";
-                return false;
-            }
         }
-        // Schema migrations, one step per version.
-        if (tables > 0 && version < 2) {
-            // 1 -> 2: export indexes beside the outcomes. Version-1 entries
-            // do not say which files held an index: they are dropped.
-            exec(m_db, "BEGIN;"
-                       "ALTER TABLE inputs ADD COLUMN indexes BLOB;"
-                       "DELETE FROM inputs;"
-                       "PRAGMA user_version=2;"
-                       "COMMIT;");
+    } catch (const SqliteError& e) {
+        if (e.busy()) {
+            throw; // another run holds it: waited for, never moved aside
         }
-        std::string stored;
-        {
-            Statement get(m_db, "SELECT value FROM meta WHERE key='features_version'");
-            stored = get.step() ? get.text(0) : "";
-        }
-        if (stored != std::to_string(features_version)) {
-            // Entries from other reader versions are never trusted: start over.
-            exec(m_db, "DELETE FROM inputs");
-            Statement put(m_db,
-                          "INSERT OR REPLACE INTO meta(key, value) VALUES('features_version', ?)");
-            put.bind(1, std::to_string(features_version)).step();
-        }
+        problem = e.what();
+        return false;
     } catch (const std::exception& e) {
-        const int code = sqlite3_errcode(m_db) & 0xFF;
-        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-            // Another run holds it: never taken for corrupt and moved aside.
-            throw std::runtime_error("cache " + m_path +
-                                     ": busy (another run is using it): " + e.what());
-        }
         problem = e.what();
         return false;
     }
     return true;
+}
+
+bool FeatureCache::try_open(std::string& problem) {
+    // The busy handler covers most waits; the ones SQLite does not hand to it
+    // (the journal mode change, a lock that could deadlock) are retried here
+    // from a fresh connection, with a growing pause, for as long.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (int pause_ms = 1;; pause_ms = std::min(pause_ms * 2, 100)) {
+        try {
+            return open_once(problem);
+        } catch (const SqliteError& e) {
+            close();
+            if (std::chrono::steady_clock::now() > deadline) {
+                throw std::runtime_error("cache " + m_path +
+                                         ": busy (another run is using it): " + e.what());
+            }
+            sqlite3_sleep(pause_ms);
+        }
+    }
 }
 
 void FeatureCache::open_or_rebuild() {

@@ -22,7 +22,7 @@ class FeatureCache final : public ScanCache {
 public:
     /// Bumped whenever a reader changes what it computes: entries written by
     /// another version are never trusted.
-    static constexpr int features_version = 2;
+    static constexpr int features_version = 3;
     /// The on-disk schema version (PRAGMA user_version); older schemas are migrated.
     /// 2: export indexes stored beside the outcomes.
     static constexpr int schema_version = 2;
@@ -69,7 +69,11 @@ public:
 
 private:
     void open_or_rebuild();
+    /// Opens (creating or migrating) the cache: false with `problem` set if
+    /// the file is not a usable cache of ours. Retries while another run
+    /// holds a lock; throws if it is still held after the busy timeout.
     bool try_open(std::string& problem);
+    bool open_once(std::string& problem);
     void close() noexcept;
 
     std::string m_path;

@@ -160,5 +160,146 @@ TEST(HostileCsv, CellsThatStartAFormulaAreNeutralised) {
     fs::remove_all(dir);
 }
 
+// Issue item 9, generated inputs: UTF-16 XML, GPX times without a zone,
+// `validate` against `scan`, unreadable folders.
+
+/// A GPX 1.1 track of two timed points; `time_suffix` follows the seconds
+/// ("Z", "+02:00" or nothing); `name` is the track's name.
+std::string small_gpx(const std::string& time_suffix, const std::string& name = "Run") {
+    return "<?xml version=\"1.0\"?>\n"
+           "<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" version=\"1.1\" creator=\"t\">\n"
+           "<trk><name>" +
+           name +
+           "</name><trkseg>\n"
+           "<trkpt lat=\"46.5\" lon=\"7.5\"><time>2024-03-02T08:00:00" +
+           time_suffix +
+           "</time></trkpt>\n"
+           "<trkpt lat=\"46.501\" lon=\"7.5\"><time>2024-03-02T08:01:00" +
+           time_suffix + "</time></trkpt>\n</trkseg></trk></gpx>\n";
+}
+
+std::string small_tcx() {
+    return "<?xml version=\"1.0\"?>\n"
+           "<TrainingCenterDatabase "
+           "xmlns=\"http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2\">\n"
+           "<Activities><Activity Sport=\"Running\"><Id>2024-03-02T08:00:00Z</Id>\n"
+           "<Lap StartTime=\"2024-03-02T08:00:00Z\"><TotalTimeSeconds>60</TotalTimeSeconds>"
+           "<DistanceMeters>111</DistanceMeters><Calories>5</Calories>"
+           "<Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod><Track>\n"
+           "<Trackpoint><Time>2024-03-02T08:00:00Z</Time></Trackpoint>\n"
+           "<Trackpoint><Time>2024-03-02T08:01:00Z</Time></Trackpoint>\n"
+           "</Track></Lap></Activity></Activities></TrainingCenterDatabase>\n";
+}
+
+/// An ASCII document as UTF-16 with a byte-order mark, declared so.
+std::string utf16(std::string ascii, bool big_endian) {
+    ascii.insert(ascii.find("?>"), " encoding=\"UTF-16\"");
+    std::string out = big_endian ? "\xFE\xFF" : "\xFF\xFE";
+    for (const char c : ascii) {
+        if (big_endian) {
+            out += '\0';
+            out += c;
+        } else {
+            out += c;
+            out += '\0';
+        }
+    }
+    return out;
+}
+
+void spit(const fs::path& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+/// The first JSON line of `scan --json` naming `file`.
+nlohmann::json scanned(const std::string& json_lines, const std::string& file) {
+    std::istringstream lines(json_lines);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_object() && j.value("source", "").find(file) != std::string::npos) {
+            return j;
+        }
+    }
+    return {};
+}
+
+TEST(HostileXml, Utf16GpxAndTcxWithAByteOrderMarkAreRead) {
+    const auto dir = scratch("utf16");
+    spit(dir / "le.gpx", utf16(small_gpx("Z"), false));
+    spit(dir / "be.gpx", utf16("\n  " + small_gpx("Z", "Hill"), true)); // whitespace first
+    spit(dir / "le.tcx", utf16(small_tcx(), false));
+    for (const char* file : {"le.gpx", "be.gpx", "le.tcx"}) {
+        // One scan each: the same activity in several files is merged.
+        const auto r = run_cli("scan --no-cache --json '" + (dir / file).string() + "'");
+        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+        const auto j = scanned(r.out, file);
+        ASSERT_TRUE(j.is_object()) << file << " not read:\n" << r.out << r.err;
+        EXPECT_EQ(j.value("format", ""), std::string(file).substr(3)) << file;
+        EXPECT_EQ(j.value("start", ""), "2024-03-02T08:00:00Z") << file;
+    }
+    const auto v =
+        run_cli("validate '" + (dir / "le.gpx").string() + "' '" + (dir / "le.tcx").string() + "'");
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    EXPECT_NE(v.out.find("le.gpx: valid"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find("le.tcx: valid"), std::string::npos) << v.out;
+    fs::remove_all(dir);
+}
+
+TEST(HostileXml, GpxTimeWithoutAZoneIsUtc) {
+    const auto dir = scratch("nozone");
+    spit(dir / "local.gpx", small_gpx(""));
+    spit(dir / "offset.gpx", small_gpx("+02:00"));
+    const auto r = run_cli("scan --no-cache --json '" + dir.string() + "'");
+    EXPECT_EQ(scanned(r.out, "local.gpx").value("start", ""), "2024-03-02T08:00:00Z") << r.out;
+    EXPECT_EQ(scanned(r.out, "offset.gpx").value("start", ""), "2024-03-02T06:00:00Z") << r.out;
+    fs::remove_all(dir);
+}
+
+TEST(HostileXml, ValidateNeverCallsValidWhatScanRefuses) {
+    const auto dir = scratch("validate");
+    // Schema-valid, but with a DOCTYPE (scan refuses any; libxml2's schema
+    // validator prints "Unimplemented block" on its entity to stderr).
+    std::string doctype = small_gpx("Z", "&n;");
+    doctype.insert(doctype.find('\n') + 1, "<!DOCTYPE gpx [<!ENTITY n \"Run\">]>\n");
+    spit(dir / "doctype.gpx", doctype);
+    // Schema-valid (a name is any string), but a text no track name needs.
+    spit(dir / "long-name.gpx", small_gpx("Z", std::string(5000, 'n')));
+    spit(dir / "line\nbreak.gpx", small_gpx("Z"));
+    for (const char* file : {"doctype.gpx", "long-name.gpx"}) {
+        const auto scan = run_cli("scan --no-cache '" + (dir / file).string() + "'");
+        EXPECT_NE(scan.exit_code, 0) << file << ": " << scan.err;
+        EXPECT_NE(scan.err.find("rejected: "), std::string::npos) << file << ": " << scan.err;
+        const auto v = run_cli("validate '" + (dir / file).string() + "'");
+        EXPECT_EQ(v.exit_code, 1) << file << ": " << v.out;
+        EXPECT_EQ(v.out.find(": valid"), std::string::npos) << file << ": " << v.out;
+        EXPECT_EQ(v.err, "") << file; // nothing from libxml2 on the terminal
+    }
+    const auto named = run_cli("validate '" + (dir / "line\nbreak.gpx").string() + "'");
+    EXPECT_EQ(named.exit_code, 0) << named.out;
+    EXPECT_NE(named.out.find("line\\x0Abreak.gpx: valid"), std::string::npos) << named.out;
+    fs::remove_all(dir);
+}
+
+TEST(HostileFolders, AnUnreadableFolderIsReportedAndTheRestRead) {
+    const auto dir = scratch("unreadable");
+    fs::create_directories(dir / "in/ok");
+    fs::create_directories(dir / "in/locked");
+    spit(dir / "in/ok/a.gpx", small_gpx("Z"));
+    spit(dir / "in/locked/b.gpx", small_gpx("Z", "Hill"));
+    fs::permissions(dir / "in/locked", fs::perms::none);
+    // root reads any folder: the scan then runs as nobody.
+    const std::string as =
+        ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    const std::string out = test::run_cli_shell(as + std::string(US_CLI) + " scan --no-cache '" +
+                                                (dir / "in").string() + "' 2>&1; echo \"exit $?\"");
+    fs::permissions(dir / "in/locked", fs::perms::owner_all);
+    EXPECT_NE(out.find("in/locked: cannot list folder: Permission denied"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("in/ok/a.gpx"), std::string::npos) << out;
+    EXPECT_NE(out.find("exit 1"), std::string::npos) << out;
+    fs::remove_all(dir);
+}
+
 } // namespace
 } // namespace ultrastrength

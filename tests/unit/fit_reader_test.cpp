@@ -409,6 +409,42 @@ TEST(FitReader, MultiSessionGivesOneActivityPerSession) {
     EXPECT_TRUE(r.activities[1].has(Flag::multisport));
 }
 
+// Issue 16 item 10: every session written after all the records (a swim at
+// 100 bpm, a minute's gap, a run at 170 bpm): each session gets the stream
+// features of its own time, not session 0 all of them.
+TEST(FitReader, SessionsWrittenAfterAllRecordsEachGetTheirOwnRecords) {
+    FitBytes f;
+    f.define(0, 20, {{253, 4, uint32_t_}, {3, 1, uint8_t_}});
+    for (std::uint32_t t = 0; t <= 1200; ++t) {
+        f.message(0, body({{t0 + t, 4}, {100, 1}}));
+    }
+    for (std::uint32_t t = 1260; t <= 2460; ++t) {
+        f.message(0, body({{t0 + t, 4}, {170, 1}}));
+    }
+    f.define(1, 18, {{2, 4, uint32_t_}, {7, 4, uint32_t_}, {5, 1, enum_t}});
+    f.message(1, body({{t0, 4}, {1200000, 4}, {5, 1}}));
+    f.message(1, body({{t0 + 1260, 4}, {1200000, 4}, {1, 1}}));
+    const ReadResult r = read(f.file());
+    ASSERT_EQ(r.activities.size(), 2U);
+    const auto& swim = r.activities[0];
+    const auto& run = r.activities[1];
+    EXPECT_EQ(swim.records, 1201U);
+    EXPECT_EQ(run.records, 1201U);
+    ASSERT_TRUE(swim.max_hr && run.max_hr);
+    EXPECT_DOUBLE_EQ(*swim.max_hr, 100.0);
+    EXPECT_DOUBLE_EQ(*run.max_hr, 170.0);
+    EXPECT_DOUBLE_EQ(*swim.avg_hr, 100.0);
+    EXPECT_DOUBLE_EQ(*run.avg_hr, 170.0);
+    ASSERT_TRUE(swim.has_hr_histogram && run.has_hr_histogram);
+    EXPECT_EQ(swim.hr_histogram[100], 1200U);
+    EXPECT_EQ(swim.hr_histogram[170], 0U);
+    EXPECT_EQ(run.hr_histogram[170], 1200U);
+    EXPECT_EQ(run.hr_histogram[100], 0U);
+    ASSERT_TRUE(swim.moving_s && run.moving_s);
+    EXPECT_DOUBLE_EQ(*swim.moving_s, 1200.0);
+    EXPECT_DOUBLE_EQ(*run.moving_s, 1200.0);
+}
+
 TEST(FitReader, SummaryFirstRoutesRecordsToTheirSession) {
     FitBytes f;
     f.define(1, 18, {{2, 4, uint32_t_}, {7, 4, uint32_t_}, {5, 1, enum_t}});
@@ -437,6 +473,11 @@ TEST(FitReader, SessionsAreCapped) {
     ASSERT_EQ(r.warnings.size(), 1U);
     EXPECT_EQ(r.warnings[0], "byte " + std::to_string(14 + 6 + 9 + 64 * 10) +
                                  ": more than 64 sessions; the rest are ignored");
+    // The loss is in every activity's status (the scan table's flags), not
+    // only in a warning printed with --verbose (issue item 9).
+    for (const auto& a : r.activities) {
+        EXPECT_TRUE(a.has(Flag::sessions_dropped));
+    }
 }
 
 TEST(FitReader, NonActivityFileIsSkipped) {
