@@ -64,6 +64,12 @@ struct PlanRequest : AnalysisRequest {
     /// the scan and write nothing (PlanOutcome::up_to_date). `batch` plans an
     /// up-to-date athlete again when its roster-wide files must be rewritten.
     bool skip_when_up_to_date = true;
+    /// With skip_when_up_to_date: first compare the options and one stat of
+    /// every input file (path, size, modification time: what the feature
+    /// cache trusts too) with what the folder's last run stored, and stop
+    /// there when they match, before any cache is opened or input read. Not
+    /// with verbose_text, whose report lists every input's notes.
+    bool quick_check = true;
 };
 
 /// Equipment assumed when the request names none: a band and dumbbells or a

@@ -155,6 +155,8 @@ private:
         request.out_dir = m_request.out / row.id;
         request.wait_for_lock = m_request.wait_for_lock;
         request.skip_when_up_to_date = skip;
+        // The roster's report counts every input scanned: no stop at the stamps.
+        request.quick_check = false;
         request.write_options.trainingpeaks_athlete_id = row.trainingpeaks_athlete_id;
         if (!row.calendar_name.empty()) {
             request.write_options.calendar_name = row.calendar_name;

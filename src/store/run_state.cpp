@@ -4,9 +4,17 @@
 #include "model/text.hpp"
 #include "plugins/writer.hpp"
 
+#define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
+#include <xxhash.h>
+
+#include <array>
+#include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <fcntl.h>
 #include <fstream>
+#include <stdexcept>
+#include <unistd.h>
 
 namespace ultrastrength {
 
@@ -14,12 +22,42 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+/// XXH3-64 of a file's bytes, as hash_file() computes it, through a small
+/// buffer that is not zero-filled first: a warm run hashes every file of
+/// the folder, most of them a few KiB, and a zeroed 1 MiB buffer per file
+/// cost more than the hashing (bench/warm_plan.sh).
+std::uint64_t hash_output(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw std::runtime_error(path.string() + ": cannot be read");
+    }
+    XXH3_state_t state{};
+    XXH3_64bits_reset(&state);
+    std::array<unsigned char, 64 * 1024> buffer; // NOLINT: filled by read() before use
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            ::close(fd);
+            throw std::runtime_error(path.string() + ": cannot be read");
+        }
+        if (n == 0) {
+            break;
+        }
+        XXH3_64bits_update(&state, buffer.data(), static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return XXH3_64bits_digest(&state);
+}
+
 /// The state file's entry for a file of the folder: its size and content hash.
 Json file_entry(const std::filesystem::path& out, const std::string& name) {
     const auto path = out / name;
     return Json{{"name", name},
                 {"size", std::filesystem::file_size(path)},
-                {"hash", hex64(hash_file(path.string()))}};
+                {"hash", hex64(hash_output(path))}};
 }
 
 } // namespace
@@ -35,22 +73,28 @@ bool file_as_recorded(const std::filesystem::path& out, const std::string& name,
     const auto path = out / name;
     std::error_code ec;
     return std::filesystem::is_regular_file(path, ec) &&
-           std::filesystem::file_size(path, ec) == size && !ec &&
-           hex64(hash_file(path.string())) == hash;
+           std::filesystem::file_size(path, ec) == size && !ec && hex64(hash_output(path)) == hash;
 }
 
-std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
-                                             const std::string& fingerprint) {
+namespace {
+
+/// The folder's state when `matches` accepts it and every file it lists is
+/// still there as recorded.
+template <typename Matches>
+std::optional<PlanState> matching_state(const std::filesystem::path& out, Matches matches) {
     std::ifstream in(out / plan_state_name, std::ios::binary);
     if (!in) {
         return std::nullopt;
     }
     Json state = Json::parse(in, nullptr, false);
     if (state.is_discarded() || !state.is_object() || !state.contains("files") ||
-        !state["files"].is_array() || state.value("fingerprint", "") != fingerprint) {
+        !state["files"].is_array() || !matches(state)) {
         return std::nullopt;
     }
     PlanState result;
+    if (const auto q = state.find("quick"); q != state.end() && q->is_object()) {
+        result.quick = std::move(*q);
+    }
     try {
         for (const Json& f : state["files"]) {
             const std::string name = f.at("name").get<std::string>();
@@ -74,9 +118,27 @@ std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
     return result;
 }
 
+} // namespace
+
+std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
+                                             const std::string& fingerprint) {
+    return matching_state(
+        out, [&](const Json& state) { return state.value("fingerprint", "") == fingerprint; });
+}
+
+std::optional<PlanState> matching_plan_state_by_stamps(const std::filesystem::path& out,
+                                                       const std::string& stamps) {
+    return matching_state(out, [&](const Json& state) {
+        const auto q = state.find("quick");
+        return !stamps.empty() && q != state.end() && q->is_object() &&
+               q->value("stamps", "") == stamps;
+    });
+}
+
 std::string plan_state_text(const std::filesystem::path& out, const std::string& fingerprint,
                             const std::set<std::string>& written,
-                            const std::vector<std::string>& warnings, const std::string& calendar) {
+                            const std::vector<std::string>& warnings, const std::string& calendar,
+                            const Json& quick) {
     Json state;
     state["fingerprint"] = fingerprint;
     Json files = Json::array();
@@ -88,6 +150,9 @@ std::string plan_state_text(const std::filesystem::path& out, const std::string&
     state["warnings"] = warnings;
     if (!calendar.empty()) {
         state["calendar"] = Json::parse(calendar);
+    }
+    if (!quick.is_null()) {
+        state["quick"] = quick;
     }
     make_valid_utf8(state);
     return state.dump(1) + "\n";
@@ -140,7 +205,7 @@ std::string roster_state_text(const std::filesystem::path& out, const std::strin
     doc["files"] = Json::object();
     for (const auto& name : files) {
         doc["files"][name] = {{"size", std::filesystem::file_size(out / name)},
-                              {"hash", hex64(hash_file((out / name).string()))}};
+                              {"hash", hex64(hash_output(out / name))}};
     }
     doc["athletes"] = athletes;
     make_valid_utf8(doc);

@@ -42,21 +42,31 @@ bool file_as_recorded(const std::filesystem::path& out, const std::string& name,
 struct PlanState {
     std::vector<std::string> files;    ///< written files, the manifest included
     std::vector<std::string> warnings; ///< the run's warnings, shown again when up to date
+    /// The "quick" member as the last run stored it (null when none): the
+    /// inputs' stamps and what a run reports of them (plan_athlete.cpp).
+    nlohmann::ordered_json quick;
 };
 
 /// The folder's state when it says the last run had this fingerprint and
 /// every file it lists is still there with its size and hash; else nullopt.
 std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
                                              const std::string& fingerprint);
+/// The folder's state when its "quick" member's "stamps" equal `stamps` (the
+/// options and one stat of every input, no input read) and every file it
+/// lists is still there with its size and hash; else nullopt.
+std::optional<PlanState> matching_plan_state_by_stamps(const std::filesystem::path& out,
+                                                       const std::string& stamps);
 /// The state file's bytes: `written` (already on disk in `out`) and the
 /// manifest, each with its size and hash. Throws when a file cannot be read.
 /// `calendar`, when not empty, is kept as the state's "calendar" member (JSON
 /// text: the calendar writer's per-event SEQUENCE and stamps, which the next
-/// run carries on whatever its fingerprint).
+/// run carries on whatever its fingerprint). `quick`, when not null, is kept
+/// as the state's "quick" member.
 std::string plan_state_text(const std::filesystem::path& out, const std::string& fingerprint,
                             const std::set<std::string>& written,
                             const std::vector<std::string>& warnings,
-                            const std::string& calendar = {});
+                            const std::string& calendar = {},
+                            const nlohmann::ordered_json& quick = nullptr);
 /// The "calendar" member of the folder's state as JSON text, whatever the
 /// last run's fingerprint; nullopt when there is no state or no such member.
 std::optional<std::string> stored_calendar_state(const std::filesystem::path& out);
