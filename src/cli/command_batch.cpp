@@ -67,9 +67,9 @@ std::string CommandBatch::details() const {
            "Examples:\n"
            "  ultrastrength batch samples/roster/roster.csv --out plans/\n"
            "  ultrastrength batch roster.csv --out /srv/plans --wait --quiet   # from cron\n"
-           "  ultrastrength batch roster.csv --shard 2/4 --out /shared/shard-2\n"
-           "  ultrastrength batch merge --out /srv/plans /shared/shard-1 /shared/shard-2 \\\n"
-           "      /shared/shard-3 /shared/shard-4\n";
+           "  ultrastrength batch roster.csv --shard 2/4 --out /nfs/coach/shard-2\n"
+           "  ultrastrength batch merge --out /srv/plans /nfs/coach/shard-1 /nfs/coach/shard-2 \\\n"
+           "      /nfs/coach/shard-3 /nfs/coach/shard-4\n";
 }
 
 void CommandBatch::add_options(po::options_description& options,

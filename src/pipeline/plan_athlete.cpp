@@ -544,6 +544,7 @@ std::optional<PlanOutcome> quick_up_to_date_outcome(const PlanRequest& request,
 /// the same fingerprint; nullopt when anything changed (or cannot be told).
 std::optional<PlanOutcome> up_to_date_outcome(const PlanRequest& request,
                                               const std::string& fingerprint,
+                                              const std::string& stamps,
                                               std::vector<InputOutcome>& inputs) {
     const std::filesystem::path& out = *request.out_dir;
     std::error_code ec;
@@ -570,6 +571,16 @@ std::optional<PlanOutcome> up_to_date_outcome(const PlanRequest& request,
         o.plan_text = read_whole(out / "plan.txt");
         o.up_to_date = true;
         o.exit_code = exit_code_for(o.summary);
+        // Same inputs by content, new stamps (a file touched or copied back):
+        // stored, so that the next run stops at the stamps.
+        if (!stamps.empty() &&
+            (!state->quick.is_object() || state->quick.value("stamps", "") != stamps)) {
+            try {
+                restamp_plan_state(out, quick_record(stamps, o));
+            } catch (const std::exception&) {
+                // Not stored: the next run compares the inputs' content again.
+            }
+        }
         return o;
     } catch (const std::exception&) {
         return std::nullopt; // A busy or unreadable folder: the full run reports it.
@@ -665,7 +676,7 @@ PlanOutcome plan_athlete(const PlanRequest& request) {
         } catch (const std::exception&) {
             // No fingerprint: plan in full, and store none that could match.
         }
-        if (auto done = up_to_date_outcome(request, fingerprint, inputs)) {
+        if (auto done = up_to_date_outcome(request, fingerprint, stamps, inputs)) {
             return std::move(*done);
         }
     }

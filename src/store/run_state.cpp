@@ -158,6 +158,17 @@ std::string plan_state_text(const std::filesystem::path& out, const std::string&
     return state.dump(1) + "\n";
 }
 
+void restamp_plan_state(const std::filesystem::path& out, const Json& quick) {
+    std::ifstream in(out / plan_state_name, std::ios::binary);
+    Json state = Json::parse(in, nullptr, false);
+    if (!in || state.is_discarded() || !state.is_object()) {
+        throw std::runtime_error((out / plan_state_name).string() + ": cannot be read");
+    }
+    state["quick"] = quick;
+    FolderSink sink(out);
+    sink.put(plan_state_name, state.dump(1) + "\n");
+}
+
 std::optional<std::string> stored_calendar_state(const std::filesystem::path& out) {
     std::ifstream in(out / plan_state_name, std::ios::binary);
     if (!in) {

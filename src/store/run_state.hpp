@@ -67,6 +67,11 @@ std::string plan_state_text(const std::filesystem::path& out, const std::string&
                             const std::vector<std::string>& warnings,
                             const std::string& calendar = {},
                             const nlohmann::ordered_json& quick = nullptr);
+/// Replaces the "quick" member of the folder's state (atomically; the rest
+/// kept as it is): a run found up to date by its fingerprint after an input
+/// was only touched stores the new stamps, so the next run stops at them.
+/// Throws when the state cannot be read or written.
+void restamp_plan_state(const std::filesystem::path& out, const nlohmann::ordered_json& quick);
 /// The "calendar" member of the folder's state as JSON text, whatever the
 /// last run's fingerprint; nullopt when there is no state or no such member.
 std::optional<std::string> stored_calendar_state(const std::filesystem::path& out);
