@@ -479,20 +479,9 @@ namespace {
 /// when it cannot be told.
 std::string input_stamps(const PlanRequest& r) {
     try {
-        const InputList list = list_inputs(r.inputs);
         std::string text = run_fingerprint(r, {});
-        text.reserve(text.size() + list.files.size() * 64);
-        for (const std::string& file : list.files) {
-            const auto stamp = stamp_of(file);
-            if (!stamp) {
-                return {};
-            }
-            text += '\0';
-            text += file;
-            text += '\0' + std::to_string(stamp->size) + '\0' + std::to_string(stamp->mtime_ns);
-        }
-        for (const InputOutcome& missing : list.missing) {
-            text += '\1' + missing.source + '\0' + missing.message;
+        if (!append_input_stamps(r.inputs, text)) {
+            return {};
         }
         return hex64(XXH3_64bits(text.data(), text.size()));
     } catch (const std::exception&) {

@@ -51,6 +51,15 @@ struct PlanState {
 /// every file it lists is still there with its size and hash; else nullopt.
 std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
                                              const std::string& fingerprint);
+/// Appends to `text` the stamp of every file below `paths` as a scan lists
+/// it (converters/scan.hpp list_inputs: a path that is not a folder as it
+/// is; a folder's regular files, symlinks to files included, recursively,
+/// symlinked folders not followed), each with its size and modification
+/// time, in a fixed order, and each path that does not exist or cannot be
+/// listed: one pass of stat calls, no file read. False when it cannot be
+/// told (a folder that fails part way).
+bool append_input_stamps(const std::vector<std::string>& paths, std::string& text);
+
 /// The folder's state when its "quick" member's "stamps" equal `stamps` (the
 /// options and one stat of every input, no input read) and every file it
 /// lists is still there with its size and hash; else nullopt.
