@@ -520,7 +520,7 @@ std::optional<PlanOutcome> quick_up_to_date_outcome(const PlanRequest& request,
         }
         o.warnings = state->warnings;
         o.plan_json = read_whole(out / "plan.json");
-        o.plan_text = read_whole(out / "plan.txt");
+        // plan.txt is printed only without --out: not read here.
         o.up_to_date = true;
         o.exit_code = exit_code_for(o.summary);
         return o;

@@ -103,8 +103,10 @@ struct PlanOutcome {
     std::vector<std::string> removed; ///< files of the previous run's plan no longer planned
     /// Nothing changed since the folder's last run: no analysis, no planning,
     /// nothing written. `files` are the last run's (all "unchanged"),
-    /// plan_json and plan_text are read back from the folder; `history`,
-    /// `phases`, `context` and `plan` are left empty.
+    /// plan_json and plan_text are read back from the folder (plan_text not
+    /// when the quick check stopped the run: plan.txt is printed only without
+    /// an output folder); `inputs` holds only the rejected ones then;
+    /// `history`, `phases`, `context` and `plan` are left empty.
     bool up_to_date = false;
 };
 

@@ -65,12 +65,18 @@ Json file_entry(const std::filesystem::path& out, const std::string& name) {
                 {"hash", hex64(hash_output(path))}};
 }
 
-void append_stamp(std::string& text, const std::string& path, const struct stat& st) {
+/// `path` (or `folder/name`) with the file's size and modification time.
+void append_stamp(std::string& text, std::string_view path, const struct stat& st,
+                  std::string_view name = {}) {
     const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
     const std::int64_t mtime_ns =
         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
     text += '\0';
     text += path;
+    if (!name.empty()) {
+        text += '/';
+        text += name;
+    }
     text += '\0';
     text.append(reinterpret_cast<const char*>(&size), sizeof size);
     text.append(reinterpret_cast<const char*>(&mtime_ns), sizeof mtime_ns);
@@ -103,7 +109,6 @@ bool append_folder_stamps(int fd, const std::string& path, std::string& text) {
     const int dfd = ::dirfd(dir);
     bool ok = true;
     for (const auto& [name, type] : entries) {
-        const std::string child = path + "/" + name;
         struct stat st {};
         bool is_dir = type == DT_DIR;
         if (type == DT_UNKNOWN) { // some file systems: ask, without following a link
@@ -113,6 +118,7 @@ bool append_folder_stamps(int fd, const std::string& path, std::string& text) {
             is_dir = S_ISDIR(st.st_mode);
         }
         if (is_dir) {
+            const std::string child = path + "/" + name;
             const int sub = ::openat(dfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (sub < 0) {
                 // Skipped by the scan too (permission denied): noted, so that
@@ -123,7 +129,7 @@ bool append_folder_stamps(int fd, const std::string& path, std::string& text) {
             }
             ok = append_folder_stamps(sub, child, text) && ok;
         } else if (::fstatat(dfd, name.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode)) {
-            append_stamp(text, child, st);
+            append_stamp(text, path, st, name);
         }
     }
     ::closedir(dir);
