@@ -13,6 +13,7 @@ packages=(
   nodejs npm python3 python3-icalendar
   chromium libpng-dev poppler-utils
   gpsbabel time
+  slurmctld slurmd slurm-client munge
   man-db zsh dpkg-dev file
 )
 missing=()

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# What `analyze` adds to `scan` on the 2,000-file bulk folder of `../shared/bench/gen`.
+# What `analyze` adds to `scan` on the 2,000-file bulk folder of `bench/gen/gen.mjs`.
 #
 #   bench/analyze_overhead.sh DATA_DIR [RUNS]
 #
-# DATA_DIR is what `node gen/gen.mjs DATA_DIR` wrote (its bulk/ folder is
+# DATA_DIR is what `node bench/gen/gen.mjs DATA_DIR` wrote (its bulk/ folder is
 # used). Both commands decode the same files; analyze then builds the
 # history, finds races and classifies the phases. Prints the median wall
 # time of RUNS runs (default 5, warm page cache) and the peak RSS of each,

@@ -5,7 +5,7 @@
 #
 #   bench/incremental.sh DATA_DIR [WORK_DIR]
 #
-# DATA_DIR is what `node gen/gen.mjs DATA_DIR` (../shared/bench) wrote; its
+# DATA_DIR is what `node bench/gen/gen.mjs DATA_DIR` wrote; its
 # bulk/ folder holds 2,000 FIT activities. The 50-athlete roster (a year of
 # FIT history each) is generated into WORK_DIR by tests/interop/make_roster.mjs.
 # "Cold" starts with no cache and an empty output folder; the page cache is

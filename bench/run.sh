@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Our readers beside the peers, on the data `../shared/bench/gen` makes.
+# Our readers beside the peers, on the data `bench/gen/gen.mjs` makes.
 #
 #   bench/run.sh DATA_DIR [--slow-peers] [--instructions]
 #
@@ -23,8 +23,6 @@ for arg in "${@:2}"; do
   esac
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
-shared=${US_SHARED_DIR:-$root/../shared}
-peers=${US_BENCH_PEERS:-/tmp/ultrastrength-bench-peers}
 build=$root/build-bench
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DUS_BUILD_BENCH=ON \
@@ -32,9 +30,9 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DUS_BUILD_BENC
 cmake --build "$build" --target read_bench ultrastrength >/dev/null
 us=$build/src/cli/ultrastrength
 
+peers=$root/bench
 if [[ ! -d $peers/node_modules/@garmin/fitsdk ]]; then
-  rm -rf "$peers" && cp -r "$shared/bench" "$peers" && chmod -R u+w "$peers"
-  (cd "$peers" && npm ci --silent)
+  npm ci --prefix "$peers" --silent --no-audit --no-fund
 fi
 
 # measure RUNS CMD...: prints "median_seconds peak_MiB" of the whole process.
@@ -113,6 +111,6 @@ if [[ $slow == --slow-peers ]]; then
   read -r t m < <(measure 1 bash "$peers/peers/gpsbabel_folder.sh" "$data/bulk")
   echo "gpsbabel, one process: ${t} s, peak ${m} MiB"
 else
-  echo "(peers on the bulk folder, from ../shared/bench/BASELINES.md: fitsdk 47.6 s, gpsbabel 26.0 s / 2.8 GiB;"
+  echo "(peers on the bulk folder, measured before: fitsdk 47.6 s, gpsbabel 26.0 s / 2.8 GiB;"
   echo " rerun them here with --slow-peers)"
 fi

@@ -51,6 +51,7 @@ class Command:
         self.name = name
         self.summary = summary
         self.usage = ""
+        self.more_usages = []  # further "       ultrastrength ..." lines (batch merge)
         self.options = []
         self.text = []  # the free text after the options, as lines
         self.parse(help_text)
@@ -61,6 +62,9 @@ class Command:
         if lines and lines[0].startswith("Usage: "):
             self.usage = lines[0][len("Usage: "):]
             i = 1
+            while i < len(lines) and lines[i].startswith(" " * 7 + "ultrastrength "):
+                self.more_usages.append(lines[i].strip())
+                i += 1
         while i < len(lines) and lines[i].strip() != "Options:":
             i += 1
         i += 1
@@ -159,9 +163,10 @@ def man_page(intro, commands, tail, version):
         ".SH SYNOPSIS",
     ]
     for c in commands:
-        out.append(".B ultrastrength")
-        out.append(roff(c.usage[len("ultrastrength "):] if c.usage else c.name))
-        out.append(".br")
+        for usage in [c.usage] + c.more_usages:
+            out.append(".B ultrastrength")
+            out.append(roff(usage[len("ultrastrength "):] if usage else c.name))
+            out.append(".br")
     out += [".B ultrastrength", "\\-\\-help | \\-\\-version", ".SH DESCRIPTION", roff(intro)]
     out.append(".PP")
     out.append("The method, with its sources, is described in /usr/share/doc/ultrastrength/docs/analysis.md; "
@@ -174,6 +179,10 @@ def man_page(intro, commands, tail, version):
         out.append(".PP")
         out.append(".B ultrastrength")
         out.append(roff(c.usage[len("ultrastrength "):] if c.usage else c.name))
+        for usage in c.more_usages:
+            out.append(".br")
+            out.append(".B ultrastrength")
+            out.append(roff(usage[len("ultrastrength "):]))
         for o in c.options:
             out.append(".TP")
             names = ", ".join("\\fB%s\\fR" % roff(n) for n in o.names())

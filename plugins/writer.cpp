@@ -34,7 +34,26 @@ void check_relative_name(const std::string& relative_name) {
     }
 }
 
-void Writer::write_roster(const std::vector<RosterPlan>& /*plans*/, OutputSink& /*sink*/) const {}
+std::string Writer::roster_part(const RosterPlan& /*plan*/) const {
+    return {};
+}
+
+std::string Writer::roster_file(const std::vector<std::string>& /*parts*/) const {
+    return {};
+}
+
+void Writer::write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const {
+    const std::string_view file_name = roster_file_name();
+    if (file_name.empty()) {
+        return;
+    }
+    std::vector<std::string> parts;
+    parts.reserve(plans.size());
+    for (const auto& plan : plans) {
+        parts.push_back(roster_part(plan));
+    }
+    sink.put(std::string(file_name), roster_file(parts));
+}
 
 void OutputSink::note(const std::string& relative_name, const std::string& message,
                       NoteLevel level) {

@@ -165,10 +165,19 @@ public:
         const Plan* plan = nullptr;
         WriteOptions options;
     };
-    /// Writes the roster-wide file of this target, when it has one (every
-    /// athlete's sessions for one import by a coach), into `sink`; plans in
-    /// roster order. Deterministic like write(). The default writes nothing.
-    virtual void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const;
+    /// The roster-wide file of this target (every athlete's sessions for one
+    /// import by a coach), e.g. "plans.csv"; empty when it has none (the default).
+    virtual std::string_view roster_file_name() const noexcept { return {}; }
+    /// One planned athlete's share of the roster-wide file (may be empty).
+    /// A roster planned in shards (`batch --shard`) keeps each athlete's share
+    /// and `batch merge` joins them with roster_file(), so a sharded roster
+    /// gives the same bytes as one run. Deterministic like write().
+    virtual std::string roster_part(const RosterPlan& plan) const;
+    /// The roster-wide file from every planned athlete's share, in roster order.
+    virtual std::string roster_file(const std::vector<std::string>& parts) const;
+    /// Writes the roster-wide file, when there is one, into `sink`: roster_file
+    /// of every plan's roster_part, plans in roster order.
+    void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const;
 };
 
 class WriterRegistry {

@@ -48,13 +48,21 @@ public:
         sink.put("csv/" + detail::athlete_stem(plan) + ".csv", header() + rows(plan));
     }
 
-    /// plans.csv: every athlete's rows under one header, in roster order.
-    void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const override {
-        std::string out;
-        for (const auto& athlete : plans) {
-            out += (out.empty() ? header() : std::string()) + rows(*athlete.plan);
+    /// plans.csv: every athlete's rows under one header, in roster order
+    /// (empty when no athlete was planned).
+    std::string_view roster_file_name() const noexcept override { return "plans.csv"; }
+    std::string roster_part(const RosterPlan& athlete) const override {
+        return rows(*athlete.plan);
+    }
+    std::string roster_file(const std::vector<std::string>& parts) const override {
+        if (parts.empty()) {
+            return {};
         }
-        sink.put("plans.csv", out);
+        std::string out = header();
+        for (const auto& part : parts) {
+            out += part;
+        }
+        return out;
     }
 
 private:

@@ -114,31 +114,50 @@ public:
     /// TrainingPeaks id (the API requires one) in one JSON array, in roster
     /// order, each athlete's by file name (date first); as in write(), only
     /// the sessions inside the API's date window.
-    void write_roster(const std::vector<RosterPlan>& plans, OutputSink& sink) const override {
+    std::string_view roster_file_name() const noexcept override { return "trainingpeaks.json"; }
+
+    /// The athlete's array elements as they stand in the file (2-space
+    /// indent, one level in, joined by ",\n"); empty without an id or a
+    /// session in the window.
+    std::string roster_part(const RosterPlan& athlete) const override {
+        if (!athlete.options.trainingpeaks_athlete_id) {
+            return {};
+        }
         Json all = Json::array();
-        for (const auto& athlete : plans) {
-            if (!athlete.options.trainingpeaks_athlete_id) {
-                continue;
-            }
-            const Plan& plan = *athlete.plan;
-            const auto stems = detail::session_file_stems(plan);
-            const auto names = detail::workout_names(plan);
-            const std::int64_t today = reference_day(plan, athlete.options);
-            std::vector<std::size_t> order(stems.size());
-            for (std::size_t i = 0; i < order.size(); ++i) {
-                order[i] = i;
-            }
-            std::sort(order.begin(), order.end(),
-                      [&](std::size_t a, std::size_t b) { return stems[a] < stems[b]; });
-            for (const std::size_t i : order) {
-                if (in_window(plan.sessions[i], today)) {
-                    all.push_back(planned_workout(plan, plan.sessions[i],
-                                                  *athlete.options.trainingpeaks_athlete_id,
-                                                  names[i].full, athlete.options.weight_unit));
-                }
+        const Plan& plan = *athlete.plan;
+        const auto stems = detail::session_file_stems(plan);
+        const auto names = detail::workout_names(plan);
+        const std::int64_t today = reference_day(plan, athlete.options);
+        std::vector<std::size_t> order(stems.size());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            order[i] = i;
+        }
+        std::sort(order.begin(), order.end(),
+                  [&](std::size_t a, std::size_t b) { return stems[a] < stems[b]; });
+        for (const std::size_t i : order) {
+            if (in_window(plan.sessions[i], today)) {
+                all.push_back(planned_workout(plan, plan.sessions[i],
+                                              *athlete.options.trainingpeaks_athlete_id,
+                                              names[i].full, athlete.options.weight_unit));
             }
         }
-        sink.put("trainingpeaks.json", all.dump(2) + "\n");
+        if (all.empty()) {
+            return {};
+        }
+        // dump(2) of a non-empty array is "[\n" + the elements + "\n]".
+        const std::string text = all.dump(2);
+        return text.substr(2, text.size() - 4);
+    }
+
+    /// The parts in one array: the bytes of one dump(2) of all the elements.
+    std::string roster_file(const std::vector<std::string>& parts) const override {
+        std::string elements;
+        for (const auto& part : parts) {
+            if (!part.empty()) {
+                elements += (elements.empty() ? "" : ",\n") + part;
+            }
+        }
+        return elements.empty() ? "[]\n" : "[\n" + elements + "\n]\n";
     }
 };
 

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 
@@ -35,7 +36,8 @@ std::vector<std::string> split_commas(const std::string& text) {
 } // namespace
 
 std::string CommandBatch::usage() const {
-    return "ultrastrength batch [OPTIONS] ROSTER.csv --out DIR";
+    return "ultrastrength batch [OPTIONS] ROSTER.csv --out DIR [--shard K/N]\n"
+           "       ultrastrength batch merge --out DIR SHARD_DIR...";
 }
 
 std::string CommandBatch::details() const {
@@ -51,11 +53,23 @@ std::string CommandBatch::details() const {
            "planned, the problem is listed, and the exit status is 1. Files whose bytes\n"
            "did not change are not rewritten. The run locks DIR: a second run on the same\n"
            "folder waits with --wait, else exits 3 naming the run that holds it.\n\n"
+           "Rosters beyond one machine: --shard K/N plans only the K-th of N slices of\n"
+           "the roster (an athlete's slice depends on its id alone, so adding an athlete\n"
+           "moves no other) into its own DIR, with a record of the slice instead of the\n"
+           "roster-wide files. `batch merge --out DIR SHARD_DIR...` then makes DIR as\n"
+           "one run would have: every athlete's folder, the roster-wide files and the\n"
+           "summary. When a shard did not finish, merge names its missing athletes,\n"
+           "writes nothing and exits 3; run that shard again alone, then merge.\n"
+           "Recipes for Kubernetes, Slurm and GNU parallel: docs/cluster.md.\n\n"
            "Exit status: 0 every athlete planned, 1 some athletes or inputs failed,\n"
-           "2 usage error, 3 nothing could be planned (bad roster, folder locked).\n\n"
+           "2 usage error, 3 nothing could be planned (bad roster, folder locked,\n"
+           "athletes missing from the shards given to merge).\n\n"
            "Examples:\n"
            "  ultrastrength batch samples/roster/roster.csv --out plans/\n"
-           "  ultrastrength batch roster.csv --out /srv/plans --wait --quiet   # from cron\n";
+           "  ultrastrength batch roster.csv --out /srv/plans --wait --quiet   # from cron\n"
+           "  ultrastrength batch roster.csv --shard 2/4 --out /nfs/coach/shard-2\n"
+           "  ultrastrength batch merge --out /srv/plans /nfs/coach/shard-1 /nfs/coach/shard-2 \\\n"
+           "      /nfs/coach/shard-3 /nfs/coach/shard-4\n";
 }
 
 void CommandBatch::add_options(po::options_description& options,
@@ -63,11 +77,15 @@ void CommandBatch::add_options(po::options_description& options,
     // clang-format off
     options.add_options()
         ("roster", po::value(&m_roster)->value_name("ROSTER.csv"), "the roster")
+        ("shard-folder", po::value(&m_shard_folders)->value_name("SHARD_DIR"),
+         "batch merge: a shard's output folder")
         ("out,o", po::value(&m_out)->value_name("DIR"), "output folder (one subfolder per athlete)")
         ("format,f", po::value(&m_formats)->value_name("LIST"),
          "writers for rows without a formats column value (default: all)")
         ("today", po::value(&m_today)->value_name("DATE"),
          "plan as of this date (default: each athlete's last activity)")
+        ("shard", po::value(&m_shard)->value_name("K/N"),
+         "plan only the K-th (1 to N) of N slices of the roster, for `batch merge`")
         ("wait", po::bool_switch(&m_wait), "wait for another run on DIR instead of exiting")
         ("push", po::value(&m_push)->value_name("TARGET"),
          "then push every athlete's plan (as `push TARGET DIR`)")
@@ -76,6 +94,7 @@ void CommandBatch::add_options(po::options_description& options,
     // clang-format on
     options.add(common_options(m_common));
     positional.add("roster", 1);
+    positional.add("shard-folder", -1);
 }
 
 void CommandBatch::apply(const po::variables_map& vm) {
@@ -84,6 +103,36 @@ void CommandBatch::apply(const po::variables_map& vm) {
     }
     if (vm.count("out") == 0 || m_out.empty()) {
         throw UsageError("--out DIR is required: the folder the plans are written to");
+    }
+    m_merge = m_roster == "merge";
+    if (m_merge) {
+        if (m_shard_folders.empty()) {
+            throw UsageError("merge: no SHARD_DIR given (the --out folders of `batch --shard`)");
+        }
+        for (const char* option : {"shard", "format", "today"}) {
+            if (vm.count(option) != 0) {
+                throw UsageError(std::string("merge: --") + option +
+                                 " belongs to the shards' runs, not to merge");
+            }
+        }
+    } else if (!m_shard_folders.empty()) {
+        throw UsageError("one ROSTER.csv only: '" + m_shard_folders.front() +
+                         "' is one too many (`batch merge` joins shard folders)");
+    }
+    if (!m_shard.empty()) {
+        const auto slash = m_shard.find('/');
+        std::size_t k = 0;
+        std::size_t n = 0;
+        const char* text = m_shard.data();
+        const char* end = text + m_shard.size();
+        if (slash == std::string::npos ||
+            std::from_chars(text, text + slash, k).ptr != text + slash ||
+            std::from_chars(text + slash + 1, end, n).ptr != end || slash == 0 ||
+            slash + 1 == m_shard.size() || n == 0 || k == 0 || k > n || n > 100000) {
+            throw UsageError("--shard '" + m_shard +
+                             "': expected K/N, the K-th of N slices, 1 <= K <= N (e.g. 2/4)");
+        }
+        m_shard_value = pipeline::RosterShard{k, n};
     }
     if (!m_push.empty() && std::find(push::push_targets().begin(), push::push_targets().end(),
                                      m_push) == push::push_targets().end()) {
@@ -104,12 +153,16 @@ void CommandBatch::apply(const po::variables_map& vm) {
 }
 
 int CommandBatch::run() {
+    if (m_merge) {
+        return run_merge();
+    }
     pipeline::RosterRequest request;
     request.roster = m_roster;
     request.out = m_out;
     request.formats = m_format_list;
     request.today = m_today_day;
     request.wait_for_lock = m_wait;
+    request.shard = m_shard_value;
     request.jobs = m_common.jobs;
     if (!m_common.no_cache) {
         request.cache = m_common.cache.empty() ? FeatureCache::default_path() : m_common.cache;
@@ -129,8 +182,29 @@ int CommandBatch::run() {
         std::fprintf(stderr, "\r\033[K");
         std::fflush(stderr);
     }
+    return report(outcome);
+}
+
+int CommandBatch::run_merge() {
+    pipeline::MergeRequest request;
+    request.out = m_out;
+    request.wait_for_lock = m_wait;
+    for (const auto& folder : m_shard_folders) {
+        request.shards.emplace_back(folder);
+    }
+    const pipeline::RosterOutcome outcome = pipeline::merge_roster(request);
+    if (!outcome.missing.empty()) {
+        for (const auto& missing : outcome.missing) {
+            std::cerr << "missing: " << printable(missing) << '\n';
+        }
+    }
+    return report(outcome);
+}
+
+int CommandBatch::report(const pipeline::RosterOutcome& outcome) const {
     const auto& reports = outcome.reports;
-    if (reports.empty()) { // the roster itself could not be used
+    if (reports.empty() && (!outcome.error.empty() || outcome.exit_code == exit_failed)) {
+        // the roster itself could not be used
         std::cerr << "ultrastrength batch: " << outcome.error << '\n';
         return outcome.exit_code;
     }
@@ -161,10 +235,15 @@ int CommandBatch::run() {
             unchanged += r.unchanged;
         }
         std::ostream& log = m_common.json ? std::cerr : std::cout;
-        log << reports.size() << " athletes: " << (reports.size() - failed) << " planned, "
-            << failed << " failed; " << written << " files written, " << unchanged
-            << " unchanged; summary in " << (std::filesystem::path(m_out) / "summary.html").string()
-            << '\n';
+        log << (m_shard_value ? "shard " + m_shard + ": " : std::string()) << reports.size()
+            << " athletes: " << (reports.size() - failed) << " planned, " << failed << " failed; "
+            << written << " files written, " << unchanged << " unchanged; ";
+        if (m_shard_value) {
+            log << "merge with `ultrastrength batch merge --out DIR` and every shard's folder\n";
+        } else {
+            log << (m_merge ? "merged; " : "") << "summary in "
+                << (std::filesystem::path(m_out) / "summary.html").string() << '\n';
+        }
         if (m_common.verbose) {
             log << "inputs: " << describe_counts(outcome.totals)
                 << (outcome.cache_used ? "" : " (no cache)") << '\n';
@@ -192,7 +271,14 @@ void CommandBatch::print_json(const pipeline::RosterOutcome& outcome) const {
         return;
     }
     nlohmann::ordered_json doc;
-    doc["roster"] = m_roster;
+    if (m_merge) {
+        doc["shards"] = m_shard_folders;
+    } else {
+        doc["roster"] = m_roster;
+    }
+    if (m_shard_value) {
+        doc["shard"] = m_shard;
+    }
     doc["out"] = m_out;
     doc["athletes"] = nlohmann::ordered_json::array();
     for (const auto& r : outcome.reports) {

@@ -9,7 +9,8 @@
 namespace ultrastrength::cli {
 
 /// `batch ROSTER.csv --out DIR`: one plan per athlete of a coach's roster,
-/// roster-wide import files and a summary for the coach.
+/// roster-wide import files and a summary for the coach; `--shard K/N` plans
+/// one slice of the roster and `batch merge` joins the slices' folders.
 class CommandBatch final : public Command {
 public:
     static constexpr std::string_view command_name = "batch";
@@ -30,9 +31,17 @@ protected:
 private:
     /// --json: the run as one document on stdout.
     void print_json(const pipeline::RosterOutcome& outcome) const;
+    /// Prints the run's problems, counts and JSON; returns its exit code.
+    int report(const pipeline::RosterOutcome& outcome) const;
+    /// `batch merge --out DIR SHARD_DIR...`.
+    int run_merge();
 
     std::string m_roster;
     std::string m_out;
+    std::vector<std::string> m_shard_folders; ///< `batch merge`: the shards' folders
+    bool m_merge = false;
+    std::string m_shard; ///< --shard K/N
+    std::optional<pipeline::RosterShard> m_shard_value;
     std::string m_formats;
     std::vector<std::string> m_format_list;
     std::string m_today;

@@ -137,7 +137,27 @@ PlanDocumentOptions document_options(const PlanRequest& request, const PlanOutco
     return {request.write_options.weight_unit, request.verbose_text, o.phases.explanation};
 }
 
-void write_files(const PlanRequest& request, const std::string& fingerprint, PlanOutcome& outcome) {
+/// The state's "quick" member: the inputs' stamps and what the run reports
+/// of its inputs (the counts and each rejected input), so that a run that
+/// stops at the stamps reports the same.
+Json quick_record(const std::string& stamps, const PlanOutcome& outcome) {
+    if (stamps.empty()) {
+        return nullptr;
+    }
+    const ScanSummary& s = outcome.summary;
+    Json rejected = Json::array();
+    for (const InputOutcome& input : outcome.inputs) {
+        if (input.kind == InputOutcome::Kind::rejected) {
+            rejected.push_back({input.source, input.message});
+        }
+    }
+    return Json{{"stamps", stamps},
+                {"summary", {s.inputs, s.read, s.skipped, s.rejected, s.merged, s.activities}},
+                {"rejected", std::move(rejected)}};
+}
+
+void write_files(const PlanRequest& request, const std::string& fingerprint,
+                 const std::string& stamps, PlanOutcome& outcome) {
     const std::filesystem::path& out = *request.out_dir;
     OutputLock lock(out.string(), request.wait_for_lock);
     WriteOptions options = request.write_options;
@@ -191,7 +211,8 @@ void write_files(const PlanRequest& request, const std::string& fingerprint, Pla
              plan_state_text(out, fingerprint, written, outcome.warnings,
                              calendar
                                  ? calendar_state_to_json(ics_calendar_state(outcome.plan, options))
-                                 : std::string()));
+                                 : std::string(),
+                             quick_record(stamps, outcome)));
 }
 
 } // namespace
@@ -452,10 +473,67 @@ std::string run_fingerprint(const PlanRequest& r, const std::vector<InputOutcome
 
 namespace {
 
+/// The options and the inputs as one pass of stat calls sees them (every
+/// file's path, size and modification time, in scan order; the paths that do
+/// not exist): what the quick check compares before anything is read. Empty
+/// when it cannot be told.
+std::string input_stamps(const PlanRequest& r) {
+    try {
+        std::string text = run_fingerprint(r, {});
+        if (!append_input_stamps(r.inputs, text)) {
+            return {};
+        }
+        return hex64(XXH3_64bits(text.data(), text.size()));
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+/// The outcome of a run that finds the folder as its last run left it, with
+/// the same options and input stamps; nullopt when anything changed (or
+/// cannot be told). Reads no input and opens no cache.
+std::optional<PlanOutcome> quick_up_to_date_outcome(const PlanRequest& request,
+                                                    const std::string& stamps) {
+    const std::filesystem::path& out = *request.out_dir;
+    try {
+        OutputLock lock(out.string(), request.wait_for_lock);
+        const auto state = matching_plan_state_by_stamps(out, stamps);
+        if (!state) {
+            return std::nullopt;
+        }
+        PlanOutcome o;
+        const Json& counts = state->quick.at("summary");
+        o.summary = {counts.at(0).get<std::size_t>(), counts.at(1).get<std::size_t>(),
+                     counts.at(2).get<std::size_t>(), counts.at(3).get<std::size_t>(),
+                     counts.at(4).get<std::size_t>(), counts.at(5).get<std::size_t>()};
+        for (const Json& r : state->quick.at("rejected")) {
+            InputOutcome input;
+            input.kind = InputOutcome::Kind::rejected;
+            input.source = r.at(0).get<std::string>();
+            input.message = r.at(1).get<std::string>();
+            o.inputs.push_back(std::move(input));
+        }
+        for (const std::string& name : state->files) {
+            if (name != plan_manifest_name) {
+                o.files.push_back({name, "unchanged"});
+            }
+        }
+        o.warnings = state->warnings;
+        o.plan_json = read_whole(out / "plan.json");
+        // plan.txt is printed only without --out: not read here.
+        o.up_to_date = true;
+        o.exit_code = exit_code_for(o.summary);
+        return o;
+    } catch (const std::exception&) {
+        return std::nullopt; // A busy or unreadable folder, a malformed state: the full run.
+    }
+}
+
 /// The outcome of a run that finds the folder as its last run left it, with
 /// the same fingerprint; nullopt when anything changed (or cannot be told).
 std::optional<PlanOutcome> up_to_date_outcome(const PlanRequest& request,
                                               const std::string& fingerprint,
+                                              const std::string& stamps,
                                               std::vector<InputOutcome>& inputs) {
     const std::filesystem::path& out = *request.out_dir;
     std::error_code ec;
@@ -482,6 +560,16 @@ std::optional<PlanOutcome> up_to_date_outcome(const PlanRequest& request,
         o.plan_text = read_whole(out / "plan.txt");
         o.up_to_date = true;
         o.exit_code = exit_code_for(o.summary);
+        // Same inputs by content, new stamps (a file touched or copied back):
+        // stored, so that the next run stops at the stamps.
+        if (!stamps.empty() &&
+            (!state->quick.is_object() || state->quick.value("stamps", "") != stamps)) {
+            try {
+                restamp_plan_state(out, quick_record(stamps, o));
+            } catch (const std::exception&) {
+                // Not stored: the next run compares the inputs' content again.
+            }
+        }
         return o;
     } catch (const std::exception&) {
         return std::nullopt; // A busy or unreadable folder: the full run reports it.
@@ -524,6 +612,20 @@ PlanOutcome plan_athlete(const PlanRequest& request) {
         o.error = "unknown format '" + bad.front() + "'";
         return o;
     }
+    // The quick check: one stat of every input and the options against the
+    // folder's state, before any input is read, the cache opened or the
+    // exercise library loaded (a run with the same options loaded it fine).
+    std::string stamps;
+    if (request.out_dir) {
+        stamps = input_stamps(request);
+        std::error_code ec;
+        if (request.skip_when_up_to_date && request.quick_check && !request.verbose_text &&
+            !stamps.empty() && std::filesystem::exists(*request.out_dir / plan_state_name, ec)) {
+            if (auto done = quick_up_to_date_outcome(request, stamps)) {
+                return std::move(*done);
+            }
+        }
+    }
     ExerciseLibrary library;
     try {
         library =
@@ -563,7 +665,7 @@ PlanOutcome plan_athlete(const PlanRequest& request) {
         } catch (const std::exception&) {
             // No fingerprint: plan in full, and store none that could match.
         }
-        if (auto done = up_to_date_outcome(request, fingerprint, inputs)) {
+        if (auto done = up_to_date_outcome(request, fingerprint, stamps, inputs)) {
             return std::move(*done);
         }
     }
@@ -592,7 +694,7 @@ PlanOutcome plan_athlete(const PlanRequest& request) {
 
     if (request.out_dir) {
         try {
-            write_files(request, fingerprint, o);
+            write_files(request, fingerprint, stamps, o);
         } catch (const std::exception& e) {
             o.exit_code = exit_failed;
             o.error = e.what();

@@ -64,6 +64,12 @@ struct PlanRequest : AnalysisRequest {
     /// the scan and write nothing (PlanOutcome::up_to_date). `batch` plans an
     /// up-to-date athlete again when its roster-wide files must be rewritten.
     bool skip_when_up_to_date = true;
+    /// With skip_when_up_to_date: first compare the options and one stat of
+    /// every input file (path, size, modification time: what the feature
+    /// cache trusts too) with what the folder's last run stored, and stop
+    /// there when they match, before any cache is opened or input read. Not
+    /// with verbose_text, whose report lists every input's notes.
+    bool quick_check = true;
 };
 
 /// Equipment assumed when the request names none: a band and dumbbells or a
@@ -97,8 +103,10 @@ struct PlanOutcome {
     std::vector<std::string> removed; ///< files of the previous run's plan no longer planned
     /// Nothing changed since the folder's last run: no analysis, no planning,
     /// nothing written. `files` are the last run's (all "unchanged"),
-    /// plan_json and plan_text are read back from the folder; `history`,
-    /// `phases`, `context` and `plan` are left empty.
+    /// plan_json and plan_text are read back from the folder (plan_text not
+    /// when the quick check stopped the run: plan.txt is printed only without
+    /// an output folder); `inputs` holds only the rejected ones then;
+    /// `history`, `phases`, `context` and `plan` are left empty.
     bool up_to_date = false;
 };
 

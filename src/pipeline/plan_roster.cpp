@@ -2,6 +2,7 @@
 
 #include "cli/version.hpp"
 #include "converters/stream.hpp"
+#include "model/text.hpp"
 #include "model/time.hpp"
 #include "pipeline/plan_athlete.hpp"
 #include "pipeline/roster.hpp"
@@ -14,8 +15,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 
 namespace ultrastrength::pipeline {
 
@@ -152,6 +155,8 @@ private:
         request.out_dir = m_request.out / row.id;
         request.wait_for_lock = m_request.wait_for_lock;
         request.skip_when_up_to_date = skip;
+        // The roster's report counts every input scanned: no stop at the stamps.
+        request.quick_check = false;
         request.write_options.trainingpeaks_athlete_id = row.trainingpeaks_athlete_id;
         if (!row.calendar_name.empty()) {
             request.write_options.calendar_name = row.calendar_name;
@@ -265,28 +270,89 @@ void reports_from_state(const nlohmann::ordered_json& state, std::vector<RowResu
     }
 }
 
-/// Roster-wide files (each writer's write_roster over every planned athlete),
-/// the summary, and last the roster state, through the atomic,
-/// unchanged-is-not-rewritten sink. Throws on a write error.
-std::vector<RosterFile> write_roster_files(const RosterRequest& request,
-                                           const std::string& fingerprint,
-                                           const std::vector<RowResult>& rows,
-                                           const std::vector<AthleteReport>& reports) {
-    WriterRegistry writers;
-    register_all_writers(writers);
-    std::vector<Writer::RosterPlan> planned;
-    for (const auto& r : rows) {
-        if (r.report.status != "failed") {
-            planned.push_back({&r.outcome.plan, r.options});
+using Json = nlohmann::ordered_json;
+
+/// The roster state's line for an athlete (what an up-to-date run reports).
+Json state_athlete(const AthleteReport& r) {
+    return {{"id", r.id},
+            {"status", r.status},
+            {"problem", r.problem},
+            {"phase", r.phase},
+            {"sessions", r.sessions},
+            {"next_session", r.next_session},
+            {"this_week_min", r.this_week_minutes},
+            {"next_week_min", r.next_week_minutes},
+            {"attention", r.attention},
+            {"files", r.created + r.updated + r.unchanged}};
+}
+
+/// An athlete's whole summary line, as a shard record keeps it for the merge.
+Json report_json(const AthleteReport& r) {
+    return {{"id", r.id},
+            {"name", r.name},
+            {"line", r.line},
+            {"status", r.status},
+            {"problem", r.problem},
+            {"phase", r.phase},
+            {"race", r.race},
+            {"weekly_km", r.weekly_km},
+            {"flags", r.flags},
+            {"sessions", r.sessions},
+            {"files", r.files},
+            {"next_session", r.next_session},
+            {"this_week_min", r.this_week_minutes},
+            {"next_week_min", r.next_week_minutes},
+            {"attention", r.attention}};
+}
+
+/// Throws nlohmann's exceptions on a malformed line.
+AthleteReport report_from_json(const Json& j) {
+    AthleteReport r;
+    r.id = j.at("id").get<std::string>();
+    r.name = j.at("name").get<std::string>();
+    r.line = j.at("line").get<std::size_t>();
+    r.status = j.at("status").get<std::string>();
+    r.problem = j.at("problem").get<std::string>();
+    r.phase = j.at("phase").get<std::string>();
+    r.race = j.at("race").get<std::string>();
+    r.weekly_km = j.at("weekly_km").get<std::vector<double>>();
+    r.flags = j.at("flags").get<std::vector<std::string>>();
+    r.sessions = j.at("sessions").get<std::size_t>();
+    r.files = j.at("files").get<std::vector<std::string>>();
+    r.next_session = j.at("next_session").get<std::string>();
+    r.this_week_minutes = j.at("this_week_min").get<int>();
+    r.next_week_minutes = j.at("next_week_min").get<int>();
+    r.attention = j.at("attention").get<std::string>();
+    return r;
+}
+
+/// Every writer with a roster-wide file, in registry order.
+std::vector<const Writer*> roster_writers(const WriterRegistry& writers) {
+    std::vector<const Writer*> found;
+    for (const auto& writer : writers.writers()) {
+        if (!writer->roster_file_name().empty()) {
+            found.push_back(writer.get());
         }
     }
-    FolderSink sink{request.out};
-    for (const auto& writer : writers.writers()) {
-        writer->write_roster(planned, sink);
+    return found;
+}
+
+/// The roster-wide files from every planned athlete's shares (`parts[w]` for
+/// roster_writers()[w], in roster order), the summary, and last the roster
+/// state, through the atomic, unchanged-is-not-rewritten sink. Throws on a
+/// write error.
+std::vector<RosterFile> write_roster_wide(const std::filesystem::path& out,
+                                          const std::string& roster_name,
+                                          const std::string& fingerprint,
+                                          const std::vector<const Writer*>& writers,
+                                          const std::vector<std::vector<std::string>>& parts,
+                                          const std::vector<AthleteReport>& reports) {
+    FolderSink sink{out};
+    for (std::size_t w = 0; w < writers.size(); ++w) {
+        sink.put(std::string(writers[w]->roster_file_name()), writers[w]->roster_file(parts[w]));
     }
     sink.put("summary.csv", summary_csv(reports));
-    sink.put("summary.html",
-             summary_html(reports, std::filesystem::path(request.roster).filename().string()));
+    sink.put("summary.html", summary_html(reports, roster_name));
     std::vector<RosterFile> files;
     std::vector<std::string> names;
     for (const auto& entry : sink.entries()) {
@@ -294,20 +360,77 @@ std::vector<RosterFile> write_roster_files(const RosterRequest& request,
         names.push_back(files.back().name);
     }
     // Last, once everything it describes is in place.
-    nlohmann::ordered_json athletes = nlohmann::ordered_json::array();
+    Json athletes = Json::array();
     for (const auto& r : reports) {
-        athletes.push_back({{"id", r.id},
-                            {"status", r.status},
-                            {"problem", r.problem},
-                            {"phase", r.phase},
-                            {"sessions", r.sessions},
-                            {"next_session", r.next_session},
-                            {"this_week_min", r.this_week_minutes},
-                            {"next_week_min", r.next_week_minutes},
-                            {"attention", r.attention},
-                            {"files", r.created + r.updated + r.unchanged}});
+        athletes.push_back(state_athlete(r));
     }
-    sink.put(roster_state_name, roster_state_text(request.out, fingerprint, names, athletes));
+    sink.put(roster_state_name, roster_state_text(out, fingerprint, names, athletes));
+    return files;
+}
+
+/// The hash of an athlete folder's state file (its fingerprint and every
+/// file's hash), "" when it has none: what ties a shard record to the
+/// folders it describes.
+std::string state_hash(const std::filesystem::path& folder) {
+    std::error_code ec;
+    const auto path = folder / plan_state_name;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        return {};
+    }
+    try {
+        return hex64(hash_file(path.string()));
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+/// Writes a shard's record (and the shard folder's roster state over it).
+std::vector<RosterFile> write_shard_record(const RosterRequest& request,
+                                           const std::string& batch_fp, const std::string& shard_fp,
+                                           const std::vector<RosterAthlete>& roster,
+                                           const std::vector<std::size_t>& selected,
+                                           const std::vector<RowResult>& rows) {
+    WriterRegistry registry;
+    register_all_writers(registry);
+    const auto writers = roster_writers(registry);
+    Json doc;
+    doc["shard"] = request.shard->index;
+    doc["of"] = request.shard->count;
+    doc["batch"] = batch_fp;
+    doc["roster"] = std::filesystem::path(request.roster).filename().string();
+    Json ids = Json::array();
+    for (const auto& row : roster) {
+        ids.push_back(row.id);
+    }
+    doc["rows"] = std::move(ids);
+    Json athletes = Json::array();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const RowResult& r = rows[i];
+        Json parts = Json::object();
+        if (r.report.status != "failed") {
+            for (const Writer* writer : writers) {
+                parts[std::string(writer->roster_file_name())] =
+                    writer->roster_part({&r.outcome.plan, r.options});
+            }
+        }
+        athletes.push_back(
+            {{"row", selected[i]},
+             {"report", report_json(r.report)},
+             {"parts", std::move(parts)},
+             {"state", r.report.status == "failed" ? std::string()
+                                                   : state_hash(request.out / r.report.id)}});
+    }
+    doc["athletes"] = std::move(athletes);
+    make_valid_utf8(doc);
+    FolderSink sink{request.out};
+    sink.put(shard_record_name, doc.dump(1) + "\n");
+    std::vector<RosterFile> files = {{shard_record_name, status_text(sink.entries()[0].outcome)}};
+    Json state_athletes = Json::array();
+    for (const auto& r : rows) {
+        state_athletes.push_back(state_athlete(r.report));
+    }
+    sink.put(roster_state_name,
+             roster_state_text(request.out, shard_fp, {shard_record_name}, state_athletes));
     return files;
 }
 
@@ -337,6 +460,21 @@ RosterOutcome plan_roster(const RosterRequest& request) {
         result.error = e.what();
         return result;
     }
+    if (request.shard && (request.shard->count == 0 || request.shard->index == 0 ||
+                          request.shard->index > request.shard->count)) {
+        result.exit_code = exit_failed;
+        result.error = "--shard " + std::to_string(request.shard->index) + "/" +
+                       std::to_string(request.shard->count) + ": expected K/N with 1 <= K <= N";
+        return result;
+    }
+    // The rows this run plans: all, or the shard's slice (by id alone).
+    std::vector<std::size_t> selected;
+    for (std::size_t i = 0; i < roster.size(); ++i) {
+        if (!request.shard ||
+            shard_of(roster[i].id, request.shard->count) == request.shard->index - 1) {
+            selected.push_back(i);
+        }
+    }
     const std::unique_ptr<FeatureCache> cache = open_cache(request);
     result.cache_used = cache != nullptr;
     RosterPlanner planner(request, cache.get(), result.totals);
@@ -346,15 +484,23 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     // nothing is planned or written; otherwise the up-to-date athletes are
     // planned again (their inputs come from the cache and their files stay
     // untouched), since the roster-wide files need every athlete's plan.
-    const std::string fingerprint = batch_fingerprint(
+    const std::string batch_fp = batch_fingerprint(
         request.roster, request.today ? format_date(civil_from_days(*request.today)) : "",
         request.formats);
+    // A shard folder's state covers its record, made for this slice.
+    std::string fingerprint = batch_fp;
+    if (request.shard) {
+        const std::string text = batch_fp + " shard " + std::to_string(request.shard->index) + "/" +
+                                 std::to_string(request.shard->count);
+        fingerprint = hex64(XXH3_64bits(text.data(), text.size()));
+    }
     std::vector<RowResult> rows;
-    rows.reserve(roster.size());
+    rows.reserve(selected.size());
     bool all_up_to_date = true;
-    for (std::size_t i = 0; i < roster.size(); ++i) {
+    for (std::size_t n = 0; n < selected.size(); ++n) {
+        const std::size_t i = selected[n];
         if (request.progress) {
-            request.progress(i + 1, roster.size(), roster[i].id);
+            request.progress(n + 1, selected.size(), roster[i].id);
         }
         rows.push_back(planner.plan_row(roster[i], true));
         if (rows.back().ran && !rows.back().outcome.up_to_date &&
@@ -369,9 +515,9 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     if (state) {
         reports_from_state(*state, rows);
     } else {
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            if (rows[i].ran && rows[i].outcome.up_to_date) {
-                rows[i] = planner.plan_row(roster[i], false);
+        for (std::size_t n = 0; n < rows.size(); ++n) {
+            if (rows[n].ran && rows[n].outcome.up_to_date) {
+                rows[n] = planner.plan_row(roster[selected[n]], false);
             }
         }
     }
@@ -389,7 +535,26 @@ RosterOutcome plan_roster(const RosterRequest& request) {
         }
     } else {
         try {
-            result.files = write_roster_files(request, fingerprint, rows, result.reports);
+            if (request.shard) {
+                result.files =
+                    write_shard_record(request, batch_fp, fingerprint, roster, selected, rows);
+            } else {
+                WriterRegistry registry;
+                register_all_writers(registry);
+                const auto writers = roster_writers(registry);
+                std::vector<std::vector<std::string>> parts(writers.size());
+                for (const auto& r : rows) {
+                    if (r.report.status != "failed") {
+                        for (std::size_t w = 0; w < writers.size(); ++w) {
+                            parts[w].push_back(
+                                writers[w]->roster_part({&r.outcome.plan, r.options}));
+                        }
+                    }
+                }
+                result.files = write_roster_wide(
+                    request.out, std::filesystem::path(request.roster).filename().string(),
+                    fingerprint, writers, parts, result.reports);
+            }
         } catch (const std::exception& e) {
             result.exit_code = exit_failed;
             result.error = e.what();
@@ -400,7 +565,236 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     for (const auto& report : result.reports) {
         failed += report.status == "failed" ? 1 : 0;
     }
-    if (failed == result.reports.size()) {
+    if (failed == result.reports.size() && !result.reports.empty()) {
+        result.exit_code = exit_failed;
+    }
+    return result;
+}
+
+namespace {
+
+/// One shard folder's record, read back.
+struct ShardRecord {
+    std::filesystem::path folder;
+    Json doc;
+};
+
+/// Reads `folder`'s shard record; throws std::runtime_error naming the folder.
+ShardRecord read_shard_record(const std::filesystem::path& folder) {
+    const auto path = folder / shard_record_name;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error(folder.string() + ": no finished shard in this folder (no " +
+                                 std::string(shard_record_name) + ")");
+    }
+    Json doc = Json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("shard") ||
+        !doc["shard"].is_number_unsigned() || !doc.contains("of") ||
+        !doc["of"].is_number_unsigned() || !doc.contains("batch") || !doc["batch"].is_string() ||
+        !doc.contains("rows") || !doc["rows"].is_array() || !doc.contains("athletes") ||
+        !doc["athletes"].is_array() || !doc.contains("roster") || !doc["roster"].is_string()) {
+        throw std::runtime_error(path.string() + ": not a shard record (damaged?)");
+    }
+    return {folder, std::move(doc)};
+}
+
+/// A shard folder's athlete as merge_roster copies it.
+struct MergedRow {
+    const ShardRecord* shard = nullptr;
+    AthleteReport report;
+    const Json* parts = nullptr;
+    std::string state; ///< hash of the athlete folder's state file, as recorded
+};
+
+/// Copies `from` (an athlete's folder in a shard) into `to` as `plan` would
+/// have written it there: every file its state lists, through the managed
+/// folder (manifest first, earlier files no longer written removed), then the
+/// state itself. Checks each file against the state's size and hash. Fills
+/// the report's created/updated/unchanged. Throws std::runtime_error.
+void copy_athlete(const std::filesystem::path& from, const std::filesystem::path& to,
+                  const std::string& recorded_state, AthleteReport& report) {
+    const std::string where = from.string();
+    if (state_hash(from) != recorded_state) {
+        throw std::runtime_error(where + ": changed since its shard finished: run the shard again");
+    }
+    std::ifstream in(from / plan_state_name, std::ios::binary);
+    const std::string state_text{std::istreambuf_iterator<char>(in),
+                                 std::istreambuf_iterator<char>()};
+    const Json state = Json::parse(state_text, nullptr, false);
+    if (state.is_discarded() || !state.is_object() || !state.contains("files") ||
+        !state["files"].is_array()) {
+        throw std::runtime_error(where + "/" + plan_state_name + ": damaged");
+    }
+    std::map<std::string, std::string> files;
+    for (const Json& f : state["files"]) {
+        const std::string name = f.value("name", "");
+        check_relative_name(name);
+        if (name == plan_manifest_name) {
+            continue;
+        }
+        std::ifstream file(from / name, std::ios::binary);
+        std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+        if (!file.good() && !file.eof()) {
+            throw std::runtime_error(where + "/" + name + ": cannot be read");
+        }
+        if (bytes.size() != f.value("size", std::uint64_t{0}) ||
+            hex64(XXH3_64bits(bytes.data(), bytes.size())) != f.value("hash", "")) {
+            throw std::runtime_error(where + "/" + name +
+                                     ": changed since its shard finished: run the shard again");
+        }
+        files.emplace(name, std::move(bytes));
+    }
+    const ManagedWrite done = write_managed_folder(to, files, plan_manifest_name);
+    for (const auto& entry : done.entries) {
+        report.created += entry.outcome == FolderSink::Outcome::created ? 1 : 0;
+        report.updated += entry.outcome == FolderSink::Outcome::updated ? 1 : 0;
+        report.unchanged += entry.outcome == FolderSink::Outcome::unchanged ? 1 : 0;
+    }
+    FolderSink sink(to);
+    sink.put(plan_state_name, state_text);
+}
+
+} // namespace
+
+RosterOutcome merge_roster(const MergeRequest& request) {
+    RosterOutcome result;
+    result.exit_code = exit_failed;
+    if (request.shards.empty()) {
+        result.error = "no shard folders given";
+        return result;
+    }
+    // Every finished shard; the folders without a record are named with the
+    // athletes they should have held.
+    std::vector<ShardRecord> shards;
+    std::vector<std::string> unfinished;
+    for (const auto& folder : request.shards) {
+        try {
+            shards.push_back(read_shard_record(folder));
+        } catch (const std::exception& e) {
+            unfinished.push_back(e.what());
+        }
+    }
+    if (shards.empty()) {
+        result.error = unfinished.front();
+        return result;
+    }
+    const Json& first = shards.front().doc;
+    const std::size_t count = first["of"].get<std::size_t>();
+    std::map<std::size_t, const ShardRecord*> by_index;
+    for (const auto& shard : shards) {
+        const Json& doc = shard.doc;
+        if (doc["batch"] != first["batch"] || doc["rows"] != first["rows"] ||
+            doc["of"] != first["of"] || doc["roster"] != first["roster"]) {
+            result.error =
+                shard.folder.string() + ": a shard of another roster or other options than " +
+                shards.front().folder.string() + " (roster, --format and --today must be the same)";
+            return result;
+        }
+        const std::size_t index = doc["shard"].get<std::size_t>();
+        const auto [it, added] = by_index.emplace(index, &shard);
+        if (!added) {
+            result.error = "shard " + std::to_string(index) + "/" + std::to_string(count) +
+                           " given twice: " + it->second->folder.string() + " and " +
+                           shard.folder.string();
+            return result;
+        }
+    }
+
+    // Each roster row from the shard that owns it.
+    const Json& ids = first["rows"];
+    std::vector<MergedRow> rows(ids.size());
+    try {
+        for (const auto& shard : shards) {
+            for (const Json& a : shard.doc["athletes"]) {
+                const std::size_t row = a.at("row").get<std::size_t>();
+                if (row >= rows.size()) {
+                    throw std::runtime_error("row " + std::to_string(row) +
+                                             " is not in the roster");
+                }
+                rows[row] = {&shard, report_from_json(a.at("report")), &a.at("parts"),
+                             a.at("state").get<std::string>()};
+            }
+        }
+    } catch (const std::exception& e) {
+        result.error = "a shard record is damaged: " + std::string(e.what());
+        return result;
+    }
+    std::set<std::size_t> missing_shards;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].shard == nullptr) {
+            const std::string id = ids[i].is_string() ? ids[i].get<std::string>() : std::string();
+            const std::size_t k = shard_of(id, count) + 1;
+            missing_shards.insert(k);
+            result.missing.push_back((id.empty() ? "row " + std::to_string(i + 1) : id) +
+                                     " (shard " + std::to_string(k) + "/" + std::to_string(count) +
+                                     ")");
+        }
+    }
+    if (!result.missing.empty()) {
+        std::string which;
+        for (const std::size_t k : missing_shards) {
+            which += (which.empty() ? "" : ", ") + std::to_string(k);
+        }
+        result.error = std::to_string(result.missing.size()) + " athletes missing: shard" +
+                       (missing_shards.size() > 1 ? "s " : " ") + which + " of " +
+                       std::to_string(count) + " not finished or not given; run " +
+                       (missing_shards.size() > 1 ? "them" : "it") + " again and merge";
+        for (const auto& u : unfinished) {
+            result.error += "\n" + u;
+        }
+        return result;
+    }
+
+    std::unique_ptr<OutputLock> lock;
+    try {
+        lock = std::make_unique<OutputLock>(request.out.string(), request.wait_for_lock);
+    } catch (const std::exception& e) {
+        result.error = e.what();
+        return result;
+    }
+    WriterRegistry registry;
+    register_all_writers(registry);
+    const auto writers = roster_writers(registry);
+    std::vector<std::vector<std::string>> parts(writers.size());
+    result.exit_code = exit_ok;
+    try {
+        for (auto& row : rows) {
+            AthleteReport& report = row.report;
+            if (report.status != "failed") {
+                // The id names a folder: as the roster allows (roster.cpp valid_id).
+                if (report.id.empty() || report.id.front() == '.' ||
+                    report.id.find_first_of("/\\") != std::string::npos) {
+                    throw std::runtime_error(row.shard->folder.string() + "/" + shard_record_name +
+                                             ": damaged (athlete id '" + report.id + "')");
+                }
+                copy_athlete(row.shard->folder / report.id, request.out / report.id, row.state,
+                             report);
+                for (std::size_t w = 0; w < writers.size(); ++w) {
+                    const auto part = row.parts->find(std::string(writers[w]->roster_file_name()));
+                    parts[w].push_back(part != row.parts->end() && part->is_string()
+                                           ? part->get<std::string>()
+                                           : std::string());
+                }
+            }
+            if (report.status != "ok") {
+                result.exit_code = exit_partial;
+            }
+            result.reports.push_back(report);
+            result.rejected.emplace_back();
+        }
+        result.files =
+            write_roster_wide(request.out, first["roster"].get<std::string>(),
+                              first["batch"].get<std::string>(), writers, parts, result.reports);
+    } catch (const std::exception& e) {
+        result.exit_code = exit_failed;
+        result.error = e.what();
+        return result;
+    }
+    std::size_t failed = 0;
+    for (const auto& report : result.reports) {
+        failed += report.status == "failed" ? 1 : 0;
+    }
+    if (failed == result.reports.size() && !result.reports.empty()) {
         result.exit_code = exit_failed;
     }
     return result;

@@ -21,6 +21,17 @@
 
 namespace ultrastrength::pipeline {
 
+/// One of N stable slices of a roster (`batch --shard K/N`): the athletes
+/// whose shard_of(id, count) is index - 1.
+struct RosterShard {
+    std::size_t index = 1; ///< K, 1-based
+    std::size_t count = 1; ///< N
+};
+
+/// In a shard's output folder: what `batch merge` needs of the shard (each
+/// athlete's summary line and share of the roster-wide files), written last.
+inline constexpr const char* shard_record_name = ".ultrastrength-shard";
+
 struct RosterRequest {
     std::string roster;                ///< the roster file (schemas/roster.schema.json)
     std::filesystem::path out;         ///< one subfolder per athlete, roster-wide files beside them
@@ -29,6 +40,9 @@ struct RosterRequest {
     bool wait_for_lock = false;        ///< wait for another run on `out` instead of failing
     unsigned jobs = 0;                 ///< decoding threads, 0 = all cores
     std::optional<std::string> cache;  ///< the feature cache file; unset: no cache
+    /// Plan this slice only: `out` gets its athletes' folders and the shard
+    /// record instead of the roster-wide files (merge_roster makes those).
+    std::optional<RosterShard> shard;
     /// A cache problem (a corrupt file moved aside, results not stored), as it happens.
     std::function<void(const std::string& warning)> warn;
     /// Before athlete `done` (1-based) of `total` is planned.
@@ -51,11 +65,27 @@ struct RosterOutcome {
     std::vector<RosterFile> files;                  ///< the roster-wide files
     ScanCounts totals;                              ///< every athlete's scan counts added up
     bool cache_used = false;                        ///< a feature cache was open
+    /// merge_roster: the roster's athletes no shard folder holds ("ID (shard
+    /// K/N)"), in roster order; when not empty nothing was written (exit 3).
+    std::vector<std::string> missing;
 };
 
 /// Plans every athlete of the roster. Never throws for bad rows, inputs or
 /// outputs: they come back in the reports or `error`.
 RosterOutcome plan_roster(const RosterRequest& request);
+
+struct MergeRequest {
+    std::filesystem::path out;                 ///< gets the athletes' folders and roster-wide files
+    std::vector<std::filesystem::path> shards; ///< the shards' output folders
+    bool wait_for_lock = false;
+};
+
+/// Joins the folders of a roster planned in shards (`batch --shard K/N`) into
+/// `out` as one `batch` run would have left it: every athlete's folder, the
+/// roster-wide files, the summary and the roster state. When an athlete of
+/// the roster is in no finished shard folder, nothing is written: `missing`
+/// names them and the exit code is 3. Never throws.
+RosterOutcome merge_roster(const MergeRequest& request);
 
 } // namespace ultrastrength::pipeline
 

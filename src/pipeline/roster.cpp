@@ -315,6 +315,18 @@ std::vector<RosterAthlete> parse_roster(std::string_view text, const std::string
     return athletes;
 }
 
+std::size_t shard_of(std::string_view id, std::size_t count) {
+    // FNV-1a by hand (five lines): its published definition lets anyone
+    // compute an athlete's shard with any language or a shell one-liner
+    // (docs/cluster.md), which a library hash would not.
+    std::uint64_t hash = 0xcbf29ce484222325ULL; // FNV-1a 64-bit offset basis
+    for (const char c : id) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL; // FNV-1a 64-bit prime
+    }
+    return count == 0 ? 0 : static_cast<std::size_t>(hash % count);
+}
+
 std::vector<RosterAthlete> read_roster(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {

@@ -67,6 +67,12 @@ inline constexpr std::size_t max_roster_bytes = std::size_t{16} << 20;
 std::vector<RosterAthlete> parse_roster(std::string_view text, const std::string& base,
                                         const std::string& source);
 
+/// The shard (0 to count-1) an athlete id belongs to when a roster is planned
+/// in `count` slices (`batch --shard K/N` plans those with shard_of == K-1):
+/// FNV-1a (64-bit) of the id's bytes modulo count. It depends on the id
+/// alone, so adding or removing an athlete moves no other one.
+std::size_t shard_of(std::string_view id, std::size_t count);
+
 /// Reads and parses a roster file. Throws RosterError.
 std::vector<RosterAthlete> read_roster(const std::string& path);
 

@@ -1,6 +1,6 @@
 #include "push/api.hpp"
 
-#include <openssl/evp.h>
+#include "push/crypto.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -9,15 +9,6 @@
 namespace ultrastrength::push {
 
 namespace {
-
-std::string base64(const std::string& bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 std::string form_escape(const std::string& value) {
     static const char* hex = "0123456789ABCDEF";

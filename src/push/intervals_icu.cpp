@@ -6,20 +6,11 @@
 // tests/push/intervals-icu-openapi.json.
 #include "push/uploader.hpp"
 
-#include <openssl/evp.h>
+#include "push/crypto.hpp"
 
 namespace ultrastrength::push {
 
 namespace {
-
-std::string base64(const std::string& bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 class IntervalsIcuUploader final : public Uploader {
 public:

@@ -1,10 +1,9 @@
 #include "push/push.hpp"
 
+#include "push/crypto.hpp"
+
 #include "push/push_state.hpp"
 #include "push/uploader.hpp"
-
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <cstdio>
 #include <fstream>
@@ -53,11 +52,8 @@ private:
     int m_count = 0;
 };
 
-std::string b64url(const unsigned char* data, std::size_t size) {
-    std::string out(4 * ((size + 2) / 3) + 1, '\0');
-    const int n =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(static_cast<std::size_t>(n));
+std::string b64url(const std::string& bytes) {
+    std::string out = base64(bytes);
     while (!out.empty() && out.back() == '=') {
         out.pop_back();
     }
@@ -361,15 +357,8 @@ std::string login(const std::string& target, const std::filesystem::path& config
         nlohmann::json saved = {{"token_url", token_url}};
         if (oauth->pkce) {
             // RFC 7636: a 43-character verifier, its SHA-256 as the S256 challenge.
-            unsigned char random[32];
-            if (RAND_bytes(random, sizeof random) != 1) {
-                throw PushError("no random bytes for the PKCE verifier");
-            }
-            const auto verifier = b64url(random, sizeof random);
-            unsigned char digest[EVP_MAX_MD_SIZE];
-            unsigned int length = 0;
-            EVP_Digest(verifier.data(), verifier.size(), digest, &length, EVP_sha256(), nullptr);
-            url += "&code_challenge=" + b64url(digest, length) + "&code_challenge_method=S256";
+            const auto verifier = b64url(random_bytes(32));
+            url += "&code_challenge=" + b64url(sha256(verifier)) + "&code_challenge_method=S256";
             saved["pkce_verifier"] = verifier;
         }
         credentials.set_all(saved);

@@ -42,21 +42,45 @@ bool file_as_recorded(const std::filesystem::path& out, const std::string& name,
 struct PlanState {
     std::vector<std::string> files;    ///< written files, the manifest included
     std::vector<std::string> warnings; ///< the run's warnings, shown again when up to date
+    /// The "quick" member as the last run stored it (null when none): the
+    /// inputs' stamps and what a run reports of them (plan_athlete.cpp).
+    nlohmann::ordered_json quick;
 };
 
 /// The folder's state when it says the last run had this fingerprint and
 /// every file it lists is still there with its size and hash; else nullopt.
 std::optional<PlanState> matching_plan_state(const std::filesystem::path& out,
                                              const std::string& fingerprint);
+/// Appends to `text` the stamp of every file below `paths` as a scan lists
+/// it (converters/scan.hpp list_inputs: a path that is not a folder as it
+/// is; a folder's regular files, symlinks to files included, recursively,
+/// symlinked folders not followed), each with its size and modification
+/// time, in a fixed order, and each path that does not exist or cannot be
+/// listed: one pass of stat calls, no file read. False when it cannot be
+/// told (a folder that fails part way).
+bool append_input_stamps(const std::vector<std::string>& paths, std::string& text);
+
+/// The folder's state when its "quick" member's "stamps" equal `stamps` (the
+/// options and one stat of every input, no input read) and every file it
+/// lists is still there with its size and hash; else nullopt.
+std::optional<PlanState> matching_plan_state_by_stamps(const std::filesystem::path& out,
+                                                       const std::string& stamps);
 /// The state file's bytes: `written` (already on disk in `out`) and the
 /// manifest, each with its size and hash. Throws when a file cannot be read.
 /// `calendar`, when not empty, is kept as the state's "calendar" member (JSON
 /// text: the calendar writer's per-event SEQUENCE and stamps, which the next
-/// run carries on whatever its fingerprint).
+/// run carries on whatever its fingerprint). `quick`, when not null, is kept
+/// as the state's "quick" member.
 std::string plan_state_text(const std::filesystem::path& out, const std::string& fingerprint,
                             const std::set<std::string>& written,
                             const std::vector<std::string>& warnings,
-                            const std::string& calendar = {});
+                            const std::string& calendar = {},
+                            const nlohmann::ordered_json& quick = nullptr);
+/// Replaces the "quick" member of the folder's state (atomically; the rest
+/// kept as it is): a run found up to date by its fingerprint after an input
+/// was only touched stores the new stamps, so the next run stops at them.
+/// Throws when the state cannot be read or written.
+void restamp_plan_state(const std::filesystem::path& out, const nlohmann::ordered_json& quick);
 /// The "calendar" member of the folder's state as JSON text, whatever the
 /// last run's fingerprint; nullopt when there is no state or no such member.
 std::optional<std::string> stored_calendar_state(const std::filesystem::path& out);

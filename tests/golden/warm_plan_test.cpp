@@ -187,6 +187,65 @@ TEST_F(WarmPlan, DeletedOrAlteredOutputFileIsRestored) {
     EXPECT_TRUE(fs::exists(m_out / ".ultrastrength-files"));
 }
 
+TEST_F(WarmPlan, WithoutVerboseItStopsAtTheInputsStampsWithoutOpeningTheCache) {
+    const auto summary_line = [](const std::string& err) {
+        const auto at = err.find(" inputs: ");
+        const auto begin = err.rfind('\n', at);
+        return at == std::string::npos
+                   ? std::string()
+                   : err.substr(begin == std::string::npos ? 0 : begin + 1,
+                                err.find('\n', at) - (begin == std::string::npos ? 0 : begin + 1));
+    };
+    const auto quick = [&] {
+        return run_cli("plan --jobs 2 --cache '" + m_cache + "' --out '" + m_out.string() + "' '" +
+                       (m_dir.path / "history").string() + "'");
+    };
+    const auto cold = quick();
+    ASSERT_EQ(cold.exit_code, 0) << cold.err;
+    EXPECT_FALSE(up_to_date(cold));
+    const auto before = snapshot(m_out);
+    const auto remove_cache = [&] {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            fs::remove(m_cache + suffix);
+        }
+    };
+
+    // No cache at all: a run that opened one would create it.
+    remove_cache();
+    const auto warm = quick();
+    EXPECT_EQ(warm.exit_code, 0) << warm.err;
+    EXPECT_TRUE(up_to_date(warm)) << warm.err;
+    EXPECT_FALSE(fs::exists(m_cache));
+    EXPECT_EQ(summary_line(warm.err), summary_line(cold.err)) << warm.err;
+    EXPECT_FALSE(summary_line(warm.err).empty());
+    EXPECT_EQ(snapshot(m_out), before);
+
+    // A touched input: its stamp differs, so the inputs are scanned (the cache
+    // is opened again) and found the same by content; the new stamps are
+    // stored, and the next run stops at them again.
+    fs::path fit;
+    for (const auto& e : fs::directory_iterator(m_dir.path / "history/garmin")) {
+        if (e.path().extension() == ".fit") {
+            fit = e.path();
+        }
+    }
+    ASSERT_FALSE(fit.empty());
+    fs::last_write_time(fit, fs::last_write_time(fit) + std::chrono::seconds(5));
+    const auto touched = quick();
+    EXPECT_TRUE(up_to_date(touched)) << touched.err;
+    EXPECT_TRUE(fs::exists(m_cache));
+    remove_cache();
+    EXPECT_TRUE(up_to_date(quick()));
+    EXPECT_FALSE(fs::exists(m_cache));
+
+    // A new input file: planned again.
+    fs::copy_file(fit, fit.parent_path() / "copy-of-an-activity.fit");
+    const auto added = quick();
+    EXPECT_FALSE(up_to_date(added)) << added.err;
+    EXPECT_TRUE(fs::exists(m_cache));
+    EXPECT_TRUE(up_to_date(quick()));
+}
+
 TEST_F(WarmPlan, TrainingPeaksAthleteIdTakesLongIds) {
     const auto r = plan("--format trainingpeaks --trainingpeaks-athlete-id 4820391");
     ASSERT_EQ(r.exit_code, 0) << r.err;

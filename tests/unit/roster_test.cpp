@@ -82,3 +82,23 @@ TEST(Roster, ColumnsAreThoseOfTheSchema) {
     EXPECT_EQ(known, in_schema);
     EXPECT_EQ(schema["required"], nlohmann::json::array({"id", "exports"}));
 }
+
+TEST(Roster, ShardOfAnIdIsFnv1aOfItsBytesModuloTheCount) {
+    // FNV-1a 64 published test vectors: "a" -> af63dc4c8601ec8c,
+    // "foobar" -> 85944171f73967e8, "" -> cbf29ce484222325 (the offset basis).
+    EXPECT_EQ(shard_of("a", 1000), 0xaf63dc4c8601ec8cULL % 1000);
+    EXPECT_EQ(shard_of("foobar", 7), 0x85944171f73967e8ULL % 7);
+    EXPECT_EQ(shard_of("", 10), 0xcbf29ce484222325ULL % 10);
+    EXPECT_EQ(shard_of("anything", 1), 0U);
+}
+
+TEST(Roster, ShardsOfManyIdsAreBalanced) {
+    std::vector<std::size_t> counts(4);
+    for (int i = 0; i < 1000; ++i) {
+        ++counts[shard_of("athlete-" + std::to_string(i), 4)];
+    }
+    for (const std::size_t n : counts) {
+        EXPECT_GT(n, 200U);
+        EXPECT_LT(n, 300U);
+    }
+}
