@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -39,6 +40,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test::read_file;
 using test::run_cli;
+using test::run_cli_shell;
 using test::TempDir;
 
 const std::string athlete_dir = std::string(US_SOURCE_DIR) + "/samples/athlete/";
@@ -522,6 +524,51 @@ TEST(PlanCli, WithoutOutTheSummaryIsPrintedAndJsonIsThePlan) {
     EXPECT_EQ(json.exit_code, 0);
     TempDir dir;
     EXPECT_EQ(json.out, run_case(cases()[0], dir.path));
+}
+
+// analysis.md §4.7: a plan starts the later of the day after the last activity
+// (2026-11-22) and today; plan.txt and plan.json say when it was moved.
+TEST(PlanCli, TheStartIsNeverBeforeToday) {
+    const std::string plan = "plan " + quoted(athlete_dir) + " --json --quiet";
+    auto json = nlohmann::json::parse(
+        run_cli_shell("ULTRASTRENGTH_TODAY=2026-12-02 " + std::string(US_CLI) + " " + plan));
+    EXPECT_EQ(json["start"], "2026-12-02");
+    EXPECT_NE(json["start_note"].get<std::string>().find("not the day after the last activity "
+                                                         "(2026-11-22)"),
+              std::string::npos)
+        << json["start_note"];
+    const std::string text = run_cli_shell("ULTRASTRENGTH_TODAY=2026-12-02 " + std::string(US_CLI) +
+                                           " plan " + quoted(athlete_dir));
+    EXPECT_NE(text.find("from 2026-12-02 to 2026-12-27\nStart: starts today, 2026-12-02"),
+              std::string::npos)
+        << text;
+    for (const auto& s : json["sessions"]) {
+        EXPECT_GE(s["date"].get<std::string>(), "2026-12-02");
+    }
+    // Today earlier than the history: the day after the last activity, no note.
+    json = nlohmann::json::parse(
+        run_cli_shell("ULTRASTRENGTH_TODAY=2026-11-01 " + std::string(US_CLI) + " " + plan));
+    EXPECT_EQ(json["start"], "2026-11-23");
+    EXPECT_EQ(json["start_note"], "");
+    // --today is today: the analysis day decides the start.
+    json = nlohmann::json::parse(run_cli_shell("ULTRASTRENGTH_TODAY=2026-12-02 " +
+                                               std::string(US_CLI) + " " + plan +
+                                               " --today 2026-10-04"));
+    EXPECT_EQ(json["start"], "2026-10-05");
+    // The system clock without the variable.
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&now, &local);
+    char today[16];
+    std::strftime(today, sizeof today, "%Y-%m-%d", &local);
+    json = nlohmann::json::parse(
+        run_cli_shell("env -u ULTRASTRENGTH_TODAY " + std::string(US_CLI) + " " + plan));
+    EXPECT_EQ(json["start"], std::max<std::string>(today, "2026-11-23"));
+    const std::string bad = run_cli_shell("ULTRASTRENGTH_TODAY=soon " + std::string(US_CLI) + " " +
+                                          plan + " 2>&1 >/dev/null");
+    EXPECT_TRUE(bad.starts_with("ultrastrength plan: ULTRASTRENGTH_TODAY 'soon': expected "
+                                "YYYY-MM-DD\n"))
+        << bad;
 }
 
 TEST(PlanCli, BadArgumentsAndInputsGiveClearErrors) {
