@@ -713,6 +713,7 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
     // §4.7: two-footed drills before single-leg ones, in a block's first week and a
     // novice's first three.
     const bool two_footed = k < (m_ctx.level == Level::novice ? 3 : 1);
+    bool jumps_replaced = false;
     for (const ExerciseGroup group : block_order) {
         if (!contains(slot.groups, group)) {
             continue;
@@ -725,7 +726,9 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
         if (m_ctx.no_jumps && group == ExerciseGroup::plyometric) {
             session.reasons.push_back("--no-jumps (Achilles or bone-stress history): no "
-                                      "plyometric work (analysis.md §4.7)");
+                                      "plyometric work; an isometric wall-sit hold instead "
+                                      "(analysis.md §4.7)");
+            jumps_replaced = true;
             continue;
         }
         if (beginner && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective) {
@@ -882,6 +885,39 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         trace->base_sets.push_back(base_sets);
         trace->trimmed.push_back(false);
         session.blocks.push_back(std::move(block));
+    }
+
+    // §4.7 --no-jumps: the jumps' tendon loading as an isometric hold, its own kind (not
+    // eccentric work), done with the corrective exercises.
+    const Exercise* hold = m_lib.find("wall_sit");
+    const auto& corrective_gp = p.groups[static_cast<std::size_t>(ExerciseGroup::corrective)];
+    if (jumps_replaced && hold != nullptr && hold->isometric && corrective_gp &&
+        has_equipment(*hold, m_ctx.equipment)) {
+        auto it =
+            std::find_if(session.blocks.begin(), session.blocks.end(),
+                         [](const PlanBlock& b) { return b.group == ExerciseGroup::corrective; });
+        if (it == session.blocks.end()) {
+            PlanBlock block;
+            block.group = ExerciseGroup::corrective;
+            block.sets = std::max(1, round_int(corrective_gp->sets.low * m_effective));
+            session.blocks.push_back(std::move(block));
+            trace->base_sets.push_back(corrective_gp->sets.low);
+            trace->trimmed.push_back(false);
+            it = session.blocks.end() - 1;
+        }
+        PlanStep step;
+        step.exercise_id = hold->id;
+        step.name = hold->name;
+        step.cue = hold->cues.front();
+        step.fit_category = hold->fit_category;
+        step.fit_name = hold->fit_name;
+        step.fit_title = hold->fit_title;
+        step.connect_category = hold->connect_category;
+        step.connect_name = hold->connect_name;
+        step.rest_s = corrective_gp->rest_s;
+        const Range seconds = corrective_gp->seconds.value_or(Range{30, 30});
+        step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;
+        it->steps.push_back(std::move(step));
     }
 
     // Time caps: a group's own (taper activation 10-15 min), the phase's, C-only <= 20 min.

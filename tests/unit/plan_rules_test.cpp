@@ -277,6 +277,30 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         // Rule 4: --no-jumps.
         if (ctx.no_jumps) {
             rules.check(!has_group(s, ExerciseGroup::plyometric), "4 no jumps", where);
+            // The jumps a session would have had become an isometric hold (rule 6: its
+            // own kind), done with the corrective work unless a time cap cut that block.
+            const bool replaced =
+                std::any_of(s.reasons.begin(), s.reasons.end(), [](const auto& r) {
+                    return r.find("an isometric wall-sit hold instead") != std::string::npos;
+                });
+            if (replaced && has_group(s, ExerciseGroup::corrective)) {
+                bool hold = false;
+                for (const PlanBlock& block : s.blocks) {
+                    for (const PlanStep& step : block.steps) {
+                        const Exercise* e = library.find(step.exercise_id);
+                        hold = hold || (e->isometric && block.group == ExerciseGroup::corrective);
+                    }
+                }
+                rules.check(hold, "4 no jumps: an isometric hold instead", where);
+            }
+        }
+        for (const PlanBlock& block : s.blocks) {
+            for (const PlanStep& step : block.steps) {
+                if (block.group == ExerciseGroup::eccentric) {
+                    rules.check(!library.find(step.exercise_id)->isometric,
+                                "6 isometric holds are not eccentric work", where);
+                }
+            }
         }
         // Rule 11: new to strength, an introductory block of 1-2 sets of 10-15 at
         // RIR 3-4 before anything heavier; corrective and body-weight work only in
