@@ -352,6 +352,39 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             strength_minutes > 0 ? total_load / strength_minutes : 0;
     }
 
+    {
+        // §4.7: the running rhythm. A complete week at most 80 % of the mean effort-km
+        // of the 3 before it is a recovery week; when the last two were 3-5 weeks
+        // apart, the rhythm goes on and the plan's lighter weeks go with it.
+        std::vector<std::int64_t> recovery;
+        for (std::size_t i = 3; i < h.weeks.size(); ++i) {
+            const Week& w = h.weeks[i];
+            const double before =
+                (h.weeks[i - 1].effort_km + h.weeks[i - 2].effort_km + h.weeks[i - 3].effort_km) /
+                3;
+            if (!w.partial && before > 0 && w.effort_km <= 0.8 * before &&
+                (recovery.empty() || w.start_day - recovery.back() > 7)) {
+                recovery.push_back(w.start_day);
+            }
+        }
+        if (recovery.size() >= 2) {
+            const std::int64_t last = recovery.back();
+            const std::int64_t period = (last - recovery[recovery.size() - 2]) / 7;
+            if (period >= 3 && period <= 5 && last + 7 * 2 * period > monday) {
+                for (std::int64_t next = last + 7 * period; next < monday + 7 * ctx.weeks;
+                     next += 7 * period) {
+                    if (next >= monday) {
+                        ctx.running_recovery_weeks.push_back(static_cast<int>((next - monday) / 7));
+                    }
+                }
+                notes.push_back(
+                    "running rhythm: a recovery week every " + std::to_string(period) +
+                    " weeks, the last in the week of " + format_date(civil_from_days(last)) +
+                    "; lighter strength weeks go with the next ones (analysis.md §4.7)");
+            }
+        }
+    }
+
     // The athlete's week, with the command line's overrides.
     ctx.pattern = pattern.pattern;
     {

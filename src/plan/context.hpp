@@ -105,6 +105,9 @@ struct PlanContext {
     bool no_jumps = false; ///< `--no-jumps`: Achilles or bone-stress history, no plyometrics
 
     WeeklyPattern pattern;
+    /// Plan weeks (0-based) where the athlete's running rhythm puts a recovery week
+    /// (§4.7): a lighter strength week goes with them.
+    std::vector<int> running_recovery_weeks;
     /// Weekdays the athlete usually lifts on (recorded strength, §4.4): preferred where they fit.
     std::vector<int> usual_strength_weekdays;
     std::set<std::string> equipment; ///< names from `equipment_names`; empty = body weight only

@@ -112,6 +112,7 @@ private:
     double session_minutes(const PlanSession& session) const;
     double session_load(const PlanSession& session) const;
     bool lighter_week(int week) const;
+    void plan_lighter_weeks();
     void finish_session(PlanSession& session) const;
     WeekTotals week_totals(const Plan& plan, int week) const;
     WeekTargets week_targets(const std::vector<WeekTotals>& done, int week) const;
@@ -133,7 +134,10 @@ private:
     std::vector<int> m_hard_weekdays; // the pattern's, or the default week when unreadable
     int m_intro_weeks = 0;            // plan weeks of the introductory block (new to strength)
     std::vector<bool> m_week_lighter; // per plan week: a lighter (deload) week
-    std::vector<double> m_ctl;        // m_ctl[i] = CTL at the end of plan day i - 1
+    std::vector<int>
+        m_since_lighter; // loading weeks since the block began or its last lighter week
+    std::vector<int> m_loading_before; // loading (not lighter) weeks of the block before this one
+    std::vector<double> m_ctl;         // m_ctl[i] = CTL at the end of plan day i - 1
     std::vector<double> m_atl;
 };
 
@@ -639,9 +643,10 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
     const bool intro = intro_week(week);
     const bool run_in = !intro && beginner_race_run_in(slot.day);
     const bool beginner = intro || run_in;
-    const bool deload = progresses && !intro && k % cycle == cycle - 1;
-    const int build_index = progresses ? k % cycle : 0;
-    const int build_weeks_done = progresses ? k - k / cycle : 0;
+    const bool deload = lighter_week(week);
+    const int build_index =
+        progresses ? std::min(m_since_lighter[static_cast<std::size_t>(week)], cycle - 1) : 0;
+    const int build_weeks_done = progresses ? m_loading_before[static_cast<std::size_t>(week)] : 0;
     const bool technique = p.heavy_technique && k < rules.technique_weeks;
     // Loading weeks of heavy work after the technique weeks (a lighter week repeats the
     // last one): each moves reps in reserve down a step (§4.7, Helms et al. 2016).
@@ -695,9 +700,12 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                                   " at the start of the phase: heavy 3 × 8-10 @ RIR 3-4 "
                                   "(analysis.md §4.3)");
     } else if (deload) {
-        session.reasons.push_back("lighter week (every " + std::to_string(cycle) +
-                                  "th week): sets at the low end minus one, contacts ×" +
-                                  fixed(rules.deload_contacts_factor, 1));
+        session.reasons.push_back(
+            (contains(m_ctx.running_recovery_weeks, week)
+                 ? std::string("lighter week, with your running recovery week")
+                 : "lighter week (every " + std::to_string(cycle) + "th week)") +
+            ": sets at the low end minus one, contacts ×" + fixed(rules.deload_contacts_factor, 1) +
+            " (analysis.md §4.7)");
     } else if (progresses) {
         session.reasons.push_back("build week " + std::to_string(build_index + 1) + " of " +
                                   std::to_string(cycle - 1) +
@@ -1010,11 +1018,49 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
 }
 
 bool Planner::lighter_week(int week) const {
-    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
-    const bool progresses = phase == Phase::off_season || phase == Phase::early ||
-                            phase == Phase::mid || phase == Phase::late;
+    return m_week_lighter[static_cast<std::size_t>(week)];
+}
+
+// §4.7 lighter weeks: after 3 loading weeks of a block, or with the athlete's running
+// recovery week once 2 loading weeks are done (a running recovery week a week away
+// holds the lighter week for it).
+void Planner::plan_lighter_weeks() {
     const int cycle = m_rx.rules.deload_every_weeks;
-    return progresses && !intro_week(week) && phase_week(week) % cycle == cycle - 1;
+    const auto n = static_cast<std::size_t>(m_ctx.weeks);
+    m_week_lighter.assign(n, false);
+    m_since_lighter.assign(n, 0);
+    m_loading_before.assign(n, 0);
+    int since = 0;
+    int loading = 0;
+    for (int w = 0; w < m_ctx.weeks; ++w) {
+        const auto i = static_cast<std::size_t>(w);
+        const Phase phase = m_ctx.week_phases[i].phase;
+        const bool progresses = phase == Phase::off_season || phase == Phase::early ||
+                                phase == Phase::mid || phase == Phase::late;
+        if (phase_week(w) == 0) {
+            since = 0;
+            loading = 0;
+        }
+        m_since_lighter[i] = since;
+        m_loading_before[i] = loading;
+        if (!progresses || intro_week(w)) {
+            ++since;
+            ++loading;
+            continue;
+        }
+        const bool running_recovery = contains(m_ctx.running_recovery_weeks, w);
+        const bool recovery_next = contains(m_ctx.running_recovery_weeks, w + 1) &&
+                                   w + 1 < m_ctx.weeks && phase_week(w + 1) > 0;
+        const bool lighter = (running_recovery && since >= 2) ||
+                             (since >= cycle - 1 && !(recovery_next && since < cycle));
+        m_week_lighter[i] = lighter;
+        if (lighter) {
+            since = 0;
+        } else {
+            ++since;
+            ++loading;
+        }
+    }
 }
 
 int Planner::session_contacts(const PlanSession& session) const {
@@ -1375,6 +1421,7 @@ Plan Planner::run() {
     if (m_ctx.strength_history == StrengthHistory::none) {
         m_intro_weeks = m_rx.new_to_strength.intro_weeks + (m_monday + 7 - m_start < 4 ? 1 : 0);
     }
+    plan_lighter_weeks();
     // §4.4: a week where most days look hard (every run at IF >= 0.8, say) says
     // nothing about which days are hard: a default week instead, and said so.
     m_hard_weekdays = pattern.hard_weekdays;

@@ -123,6 +123,13 @@ Athlete generated_athlete(Rng& rng, int index) {
     if (rng.chance(0.3)) {
         ctx.usual_strength_weekdays = {rng.between(0, 6)};
     }
+    if (rng.chance(0.4)) {
+        // A running rhythm with a recovery week every 3-5 weeks.
+        const int period = rng.between(3, 5);
+        for (int w = rng.between(0, period - 1); w < ctx.weeks; w += period) {
+            ctx.running_recovery_weeks.push_back(w);
+        }
+    }
     for (const std::string_view item : equipment_names) {
         if (item != "none" && rng.chance(0.5)) {
             ctx.equipment.insert(std::string(item));
@@ -418,7 +425,8 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     label(where, " minutes ", week.minutes));
         rules.check(week.contacts <= 150, "4 at most 150 contacts", where);
         if ((week.phase == Phase::early || week.phase == Phase::off_season) && week.full &&
-            !ctx.no_jumps && !week.braked && !week.beginner) {
+            !ctx.no_jumps && !week.braked && !week.beginner && !week.lighter) {
+            // A lighter week holds 70 % of the contacts before it (rule 5): not counted.
             ++early_full;
             early_enough += week.contacts >= floor ? 1 : 0;
         }
@@ -468,6 +476,21 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                                 week.contacts <= 0.7 * contacts / n + 1e-9,
                             "5 lighter week", where);
             }
+        }
+        // Rule 5: a lighter week goes with the running recovery week once the block has 2
+        // loading weeks since the last lighter one.
+        if (contains(ctx.running_recovery_weeks, static_cast<int>(w)) && loading(week.phase) &&
+            !week.beginner && !week.lighter && static_cast<int>(w) >= intro_weeks) {
+            int loading_since = 0;
+            for (std::size_t v = w; v-- > 0;) {
+                if (weeks[v].lighter || weeks[v].phase != week.phase || weeks[v].beginner ||
+                    static_cast<int>(v) < intro_weeks) {
+                    break;
+                }
+                ++loading_since;
+            }
+            rules.check(loading_since < 2, "5 lighter with the running recovery week",
+                        label(where, " loading weeks before ", loading_since));
         }
         // Rule 5: heavy work progresses over 3 loading weeks of Off-season or Early,
         // until it reaches 3-6 reps at RIR 1-2.
