@@ -108,6 +108,9 @@ std::string plan_text(const Plan& plan, const PlanDocumentOptions& options) {
         out += "Strength history: " + plan.strength_history + " (" + plan.strength_history_source +
                ")\n";
     }
+    for (const std::string& line : plan.attention) {
+        out += "Note: " + line + '\n';
+    }
     if (plan.behind_plan) {
         out += "Behind plan: the race date asks for a later phase than your training so far "
                "supports; those weeks keep that phase's work at the volume you can take now "

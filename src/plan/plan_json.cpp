@@ -93,6 +93,7 @@ std::string plan_to_json(const Plan& plan) {
     out["strength_history"] = {{"value", plan.strength_history},
                                {"source", plan.strength_history_source}};
     out["behind_plan"] = plan.behind_plan;
+    out["attention"] = plan.attention;
     out["weeks"] = plan.weeks;
     if (plan.race) {
         ordered_json race;

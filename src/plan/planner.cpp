@@ -1474,6 +1474,10 @@ Plan Planner::run() {
         for (const int d : m_hard_weekdays) {
             days += (days.empty() ? "" : " and ") + std::string(weekday_name(d));
         }
+        plan.attention.push_back("your running week could not be read (" +
+                                 std::to_string(pattern.hard_weekdays.size()) +
+                                 " of 7 days look hard): a default week is used, hard runs on " +
+                                 days + "; give --long-run-day and --days to place it yourself");
         plan.notes.push_back(
             "weekly pattern unreadable: " + std::to_string(pattern.hard_weekdays.size()) +
             " of 7 days look hard, so a default week is used: hard runs on " + days +
@@ -1490,6 +1494,11 @@ Plan Planner::run() {
                    (pattern.strength_weekdays.empty() || contains(pattern.strength_weekdays, d));
         }
         if (!open) {
+            plan.attention.push_back(
+                "your week leaves no day for heavy, jump or downhill work (each hard run needs "
+                "the day before it free of them, the long run 48 h, and the day after the long "
+                "run is for recovery): corrective work only; move a hard run or give --days and "
+                "--long-run-day");
             plan.notes.push_back(
                 "your week leaves no day for heavy, jump or downhill work: each hard run and the "
                 "long run needs the day before it free of them (48 h for the long run) and the "

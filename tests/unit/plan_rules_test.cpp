@@ -226,9 +226,9 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
     if (hard_weekdays.size() > 3) {
         const int long_run = ctx.pattern.long_run_weekday;
         hard_weekdays = {(long_run + 2) % 7, (long_run + 4) % 7};
-        rules.check(std::any_of(plan.notes.begin(), plan.notes.end(),
+        rules.check(std::any_of(plan.attention.begin(), plan.attention.end(),
                                 [](const std::string& n) {
-                                    return n.starts_with("weekly pattern unreadable");
+                                    return n.starts_with("your running week could not be read");
                                 }),
                     "8 unreadable week said", ctx.athlete_id);
     }
@@ -536,7 +536,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                                 d != (lr + 5) % 7 && !contains(hard_weekdays, (d + 1) % 7));
     }
     if (!jump_day) {
-        rules.check(std::any_of(plan.notes.begin(), plan.notes.end(),
+        rules.check(std::any_of(plan.attention.begin(), plan.attention.end(),
                                 [](const std::string& n) {
                                     return n.starts_with("your week leaves no day");
                                 }),
