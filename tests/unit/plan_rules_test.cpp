@@ -303,6 +303,15 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         }
         for (const PlanBlock& block : s.blocks) {
             for (const PlanStep& step : block.steps) {
+                const Exercise* e = library.find(step.exercise_id);
+                // Rule 7: the level's variants only (a novice gets easier jumps); body-weight
+                // heavy work in the variant's own rep range, where the RIR can be reached.
+                rules.check(e->level <= ctx.level, "7 the level's variants", where);
+                if (block.group == ExerciseGroup::heavy && e->equipment.empty()) {
+                    rules.check(e->max_reps > 0 && step.reps.value_or(0) >= e->min_reps &&
+                                    step.reps.value_or(0) <= e->max_reps,
+                                "7 body-weight heavy in its rep range", where);
+                }
                 if (block.group == ExerciseGroup::eccentric) {
                     rules.check(!library.find(step.exercise_id)->isometric,
                                 "6 isometric holds are not eccentric work", where);
