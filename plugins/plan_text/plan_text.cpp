@@ -101,6 +101,21 @@ std::string plan_text(const Plan& plan, const PlanDocumentOptions& options) {
     }
     out += ": " + std::to_string(plan.weeks) + (plan.weeks == 1 ? " week" : " weeks") + " from " +
            format_date(plan.start) + " to " + format_date(detail::plan_end(plan)) + '\n';
+    if (!plan.start_note.empty()) {
+        out += "Start: " + plan.start_note + '\n';
+    }
+    if (!plan.strength_history.empty()) {
+        out += "Strength history: " + plan.strength_history + " (" + plan.strength_history_source +
+               ")\n";
+    }
+    for (const std::string& line : plan.attention) {
+        out += "Note: " + line + '\n';
+    }
+    if (plan.behind_plan) {
+        out += "Behind plan: the race date asks for a later phase than your training so far "
+               "supports; those weeks keep that phase's work at the volume you can take now "
+               "(marked in the overview)\n";
+    }
     if (plan.race) {
         out += "Race: " + (plan.race->name.empty() ? std::string("A race") : plan.race->name) +
                " on " + format_date(plan.race->date);

@@ -4,8 +4,26 @@
 #include "model/time.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 namespace ultrastrength::cli {
+
+std::int64_t clock_today() {
+    if (const char* fixed = std::getenv("ULTRASTRENGTH_TODAY"); fixed != nullptr && *fixed != 0) {
+        const auto date = parse_date(fixed);
+        if (!date) {
+            throw UsageError(std::string("ULTRASTRENGTH_TODAY '") + fixed +
+                             "': expected YYYY-MM-DD");
+        }
+        return days_from_civil(*date);
+    }
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&now, &local);
+    return days_from_civil(CivilDate{local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
+                                     static_cast<unsigned>(local.tm_mday)});
+}
 
 std::optional<double> parse_pace(std::string text) {
     if (text.size() > 3 && text.substr(text.size() - 3) == "/km") {

@@ -41,6 +41,11 @@ struct AnalysisOptions {
     void apply(const po::variables_map& vm);
 };
 
+/// Today's local date, the floor of a plan's start (analysis.md §4.7): the
+/// environment's ULTRASTRENGTH_TODAY (YYYY-MM-DD, for reproducible runs and
+/// tests) when set, else the system clock. Throws UsageError on a bad value.
+std::int64_t clock_today();
+
 /// "4:30" or "4:30/km" (min:s per km) -> m/s.
 std::optional<double> parse_pace(std::string text);
 

@@ -1,5 +1,6 @@
 #include "cli/command_batch.hpp"
 
+#include "cli/analysis_options.hpp"
 #include "cli/command_push.hpp"
 #include "push/credentials.hpp"
 
@@ -83,7 +84,8 @@ void CommandBatch::add_options(po::options_description& options,
         ("format,f", po::value(&m_formats)->value_name("LIST"),
          "writers for rows without a formats column value (default: all)")
         ("today", po::value(&m_today)->value_name("DATE"),
-         "plan as of this date (default: each athlete's last activity)")
+         "plan as of this date (default: each athlete's last activity; no plan starts "
+         "before today)")
         ("shard", po::value(&m_shard)->value_name("K/N"),
          "plan only the K-th (1 to N) of N slices of the roster, for `batch merge`")
         ("wait", po::bool_switch(&m_wait), "wait for another run on DIR instead of exiting")
@@ -161,6 +163,7 @@ int CommandBatch::run() {
     request.out = m_out;
     request.formats = m_format_list;
     request.today = m_today_day;
+    request.clock_today = m_today_day ? *m_today_day : clock_today();
     request.wait_for_lock = m_wait;
     request.shard = m_shard_value;
     request.jobs = m_common.jobs;

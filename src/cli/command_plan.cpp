@@ -114,7 +114,8 @@ std::string CommandPlan::details() const {
            "Your week is read from the last 6 complete weeks of the history (long-run day, hard\n"
            "days, rest days); --long-run-day and --days override it. The plan starts the day "
            "after\n"
-           "the last activity (--start) and runs up to the first --race on or after the start,\n"
+           "the last activity, or today when that is later (--start; ULTRASTRENGTH_TODAY fixes\n"
+           "today for reproducible runs), and runs up to the first --race on or after the start,\n"
            "else 4 weeks (--weeks). Plan weeks take their phase backward from that race (§3.1),\n"
            "else the current phase carries on.\n\n"
            "Without --out the readable summary is printed (--json: the plan as JSON,\n"
@@ -175,7 +176,12 @@ void CommandPlan::add_options(po::options_description& options,
         "equipment", po::value(&m_equipment)->value_name("LIST"),
         "none, band, dumbbell, barbell, box, gym (default: band,dumbbell)")(
         "level", po::value(&m_level)->value_name("LEVEL"),
-        "novice, intermediate (default) or advanced")(
+        "novice, intermediate or advanced (default: novice when new to strength, else "
+        "intermediate)")(
+        "strength-history", po::value(&m_strength_history)->value_name("HISTORY"),
+        "none, some or experienced (default: from the recorded strength sessions); none: an "
+        "introductory block first")("no-jumps", po::bool_switch(&m_no_jumps),
+                                    "no plyometrics (an Achilles or bone-stress history)")(
         "days", po::value(&m_days)->value_name("LIST"),
         "weekdays strength may go on, e.g. mon,wed,fri (default: any but rest days)")(
         "long-run-day", po::value(&m_long_run_day)->value_name("DAY"),
@@ -205,6 +211,7 @@ void CommandPlan::apply(const po::variables_map& vm) {
     r.races = m_analysis.races;
     r.utc_offset_s = m_analysis.offset_s;
     r.today = m_analysis.today_day;
+    r.clock_today = m_analysis.today_day ? *m_analysis.today_day : clock_today();
     r.known_gaps = m_analysis.gaps;
     r.athlete = m_analysis.athlete;
     r.jobs = m_common.jobs;
@@ -255,6 +262,14 @@ void CommandPlan::apply(const po::variables_map& vm) {
                              "': expected novice, intermediate or advanced");
         }
     }
+    if (!m_strength_history.empty()) {
+        r.strength_history = strength_history_from_string(m_strength_history);
+        if (!r.strength_history) {
+            throw UsageError("--strength-history '" + m_strength_history +
+                             "': expected none, some or experienced");
+        }
+    }
+    r.no_jumps = m_no_jumps;
     if (!m_days.empty()) {
         for (const auto& item : split_list(m_days)) {
             const auto day = weekday_from_string(item);

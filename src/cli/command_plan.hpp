@@ -39,6 +39,8 @@ private:
     std::string m_start;
     std::string m_equipment;
     std::string m_level;
+    std::string m_strength_history;
+    bool m_no_jumps = false;
     std::string m_days;
     std::string m_long_run_day;
     std::string m_library;

@@ -116,6 +116,15 @@ struct Plan {
     std::string athlete_id;
     std::string athlete_name;
     CivilDate start;
+    std::string start_note; ///< why the start was moved (to today), or empty
+    /// Strength training history ("none", "some", "experienced") and where it comes from.
+    std::string strength_history;
+    std::string strength_history_source;
+    /// The race schedule asks for a later phase than the history supports in some week.
+    bool behind_plan = false;
+    /// What the athlete must know before training from the plan (an unreadable week, a
+    /// week with no day for heavy work): printed at the top of plan.txt.
+    std::vector<std::string> attention;
     int weeks = 0;
     std::optional<Race> race;
     std::vector<std::string> notes;       ///< plan-wide reasons (phase, load state, estimates used)

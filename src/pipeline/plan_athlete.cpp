@@ -247,7 +247,16 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     PlanContext ctx;
     ctx.athlete_id = request.athlete_id.empty() ? std::string("athlete") : request.athlete_id;
     ctx.athlete_name = request.athlete_name;
-    const std::int64_t start = request.start ? days_from_civil(*request.start) : h.today + 1;
+    // §4.7 start: the later of the day after the last activity and today; a
+    // history that stopped days ago does not start the plan in the past.
+    std::int64_t start = request.start ? days_from_civil(*request.start) : h.today + 1;
+    if (!request.start && request.clock_today && *request.clock_today > start) {
+        ctx.start_note = "starts today, " + format_date(civil_from_days(*request.clock_today)) +
+                         ", not the day after the last activity (" +
+                         format_date(civil_from_days(h.today)) +
+                         "): record the runs since, or give --start";
+        start = *request.clock_today;
+    }
     ctx.start = civil_from_days(start);
     const std::int64_t monday = start - weekday_of(ctx.start); // plan weeks are calendar weeks
 
@@ -298,6 +307,26 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     const HistorySettings hs;
     ctx.load.spike_ratio_7d = spike_last_7_days(h, hs.spike_window_days);
     ctx.load.mean_daily_run_load = mean_daily_load(h, 21);
+    if (!h.days.empty() && start > h.days.back().day + 1) {
+        // Days between the history and a start moved to today: unrecorded, so
+        // projected like the plan's own days (the last 3 weeks' running, §4.6).
+        const std::int64_t gap = start - (h.days.back().day + 1);
+        double ctl = ctx.load.ctl;
+        double atl = ctx.load.atl;
+        for (std::int64_t i = 0; i < gap; ++i) {
+            ctl += (ctx.load.mean_daily_run_load - ctl) * (1 - std::exp(-1.0 / 42));
+            atl += (ctx.load.mean_daily_run_load - atl) * (1 - std::exp(-1.0 / 7));
+        }
+        ctx.load.form_pct = ctl > 0 ? 100 * (ctl - atl) / ctl : 0;
+        ctx.load.ctl = ctl;
+        ctx.load.atl = atl;
+        if (gap >= 7) {
+            ctx.load.spike_ratio_7d = 0; // the recorded week is over before the plan starts
+        }
+        notes.push_back("the " + std::to_string(gap) +
+                        " unrecorded days before the start projected at the last 3 weeks' "
+                        "running (analysis.md §4.6)");
+    }
     const WeekPhase* now = phases.weeks.empty() ? nullptr : &phases.weeks.back();
     const WeekPhase* last_complete = nullptr;
     for (std::size_t i = phases.weeks.size(); i-- > 0;) {
@@ -344,8 +373,59 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             strength_minutes > 0 ? total_load / strength_minutes : 0;
     }
 
+    {
+        // §4.7: the running rhythm. A complete week at most 80 % of the mean effort-km
+        // of the 3 before it is a recovery week; when the last two were 3-5 weeks
+        // apart, the rhythm goes on and the plan's lighter weeks go with it.
+        std::vector<std::int64_t> recovery;
+        for (std::size_t i = 3; i < h.weeks.size(); ++i) {
+            const Week& w = h.weeks[i];
+            const double before =
+                (h.weeks[i - 1].effort_km + h.weeks[i - 2].effort_km + h.weeks[i - 3].effort_km) /
+                3;
+            if (!w.partial && before > 0 && w.effort_km <= 0.8 * before &&
+                (recovery.empty() || w.start_day - recovery.back() > 7)) {
+                recovery.push_back(w.start_day);
+            }
+        }
+        if (recovery.size() >= 2) {
+            const std::int64_t last = recovery.back();
+            const std::int64_t period = (last - recovery[recovery.size() - 2]) / 7;
+            if (period >= 3 && period <= 5 && last + 7 * 2 * period > monday) {
+                for (std::int64_t next = last + 7 * period; next < monday + 7 * ctx.weeks;
+                     next += 7 * period) {
+                    if (next >= monday) {
+                        ctx.running_recovery_weeks.push_back(static_cast<int>((next - monday) / 7));
+                    }
+                }
+                notes.push_back(
+                    "running rhythm: a recovery week every " + std::to_string(period) +
+                    " weeks, the last in the week of " + format_date(civil_from_days(last)) +
+                    "; lighter strength weeks go with the next ones (analysis.md §4.7)");
+            }
+        }
+    }
+
     // The athlete's week, with the command line's overrides.
     ctx.pattern = pattern.pattern;
+    {
+        // §4.4: the weekdays the athlete lifted on in at least half of the last 6
+        // weeks are kept where the rules allow.
+        constexpr std::int64_t weeks_back = 6;
+        std::array<int, 7> weeks_with{};
+        std::set<std::int64_t> seen;
+        for (const Session& s : h.strength) {
+            if (s.local_day > h.today - 7 * weeks_back && s.local_day <= h.today &&
+                seen.insert(s.local_day).second) {
+                ++weeks_with[static_cast<std::size_t>(weekday_of(civil_from_days(s.local_day)))];
+            }
+        }
+        for (int d = 0; d < 7; ++d) {
+            if (2 * weeks_with[static_cast<std::size_t>(d)] >= weeks_back) {
+                ctx.usual_strength_weekdays.push_back(d);
+            }
+        }
+    }
     if (request.long_run_weekday) {
         ctx.pattern.long_run_weekday = *request.long_run_weekday;
         std::erase(ctx.pattern.hard_weekdays, *request.long_run_weekday);
@@ -359,7 +439,23 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
                       [&](int d) { return contains(request.strength_weekdays, d); });
     }
     ctx.equipment = request.equipment ? *request.equipment : default_equipment();
-    ctx.level = request.level.value_or(Level::intermediate);
+    // §4.7 new to strength: as given, else from the recorded strength sessions.
+    const NewToStrength& fresh = builtin_prescriptions().new_to_strength;
+    if (request.strength_history) {
+        ctx.strength_history = *request.strength_history;
+        ctx.strength_history_source = "given";
+    } else {
+        const auto n = static_cast<int>(h.strength.size());
+        ctx.strength_history = n == 0                                 ? StrengthHistory::none
+                               : n >= fresh.experienced_from_sessions ? StrengthHistory::experienced
+                                                                      : StrengthHistory::some;
+        ctx.strength_history_source = "inferred from " + std::to_string(n) +
+                                      " recorded strength session" + (n == 1 ? "" : "s") +
+                                      "; --strength-history none|some|experienced to set it";
+    }
+    ctx.level = request.level.value_or(
+        ctx.strength_history == StrengthHistory::none ? Level::novice : Level::intermediate);
+    ctx.no_jumps = request.no_jumps;
     ctx.one_rep_max_kg = request.one_rep_max_kg;
 
     // Phases of the plan weeks.
@@ -399,6 +495,31 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
         }
         if (scheduled) {
             wp.phase = *scheduled;
+            // §3.1 behind plan: the race date asks for a later phase than the
+            // history supports: Late or Taper at r below 0.5 (the analysis's
+            // rule), or a whole build phase skipped (Early history, Late week).
+            const auto order = [](Phase p) {
+                switch (p) {
+                case Phase::off_season:
+                case Phase::recovery:
+                    return 0;
+                case Phase::early:
+                    return 1;
+                case Phase::mid:
+                    return 2;
+                case Phase::late:
+                    return 3;
+                case Phase::taper:
+                case Phase::race:
+                    return 4;
+                }
+                return 0;
+            };
+            const bool late_on_little = (wp.phase == Phase::late || wp.phase == Phase::taper) &&
+                                        now != nullptr && ctx.load.volume_ratio < ps.behind_plan_r;
+            const bool skipped = wp.phase != Phase::race && order(wp.phase) <= 3 &&
+                                 order(wp.phase) >= order(current) + 2;
+            wp.behind_plan = late_on_little || skipped;
         } else if (behind_day && ws <= *behind_day + ps.recovery_days(behind_effort)) {
             wp.phase = Phase::recovery;
         } else if (behind_day && (current == Phase::recovery || current == Phase::race ||
@@ -406,6 +527,15 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             wp.phase = Phase::off_season; // Recovery -> transition (§3.3)
         }
         ctx.week_phases.push_back(wp);
+    }
+    if (std::any_of(ctx.week_phases.begin(), ctx.week_phases.end(),
+                    [](const PlanWeekPhase& wp) { return wp.behind_plan; })) {
+        notes.push_back("behind plan: the race date asks for a later phase than the history "
+                        "supports (volume r = " +
+                        fixed(ctx.load.volume_ratio, 2) + ", below " + fixed(ps.behind_plan_r, 2) +
+                        " in Late, or a current " + std::string(to_string(current)) +
+                        " phase a whole phase short); those weeks keep their phase's work at "
+                        "the low end of its sets (analysis.md §3.1)");
     }
     if (ahead) {
         notes.push_back("phases of the plan weeks: backward from " +
@@ -438,12 +568,16 @@ std::string run_fingerprint(const PlanRequest& r, const std::vector<InputOutcome
     doc["race_descent"] = optional_json(r.race_descent_m);
     doc["tz"] = optional_json(r.utc_offset_s);
     doc["today"] = optional_json(r.today);
+    doc["clock_today"] = optional_json(r.clock_today);
     doc["gaps"] = r.known_gaps;
     const AthleteSettings& a = r.athlete;
     doc["athlete"] = {optional_json(a.hr_max), optional_json(a.hr_rest), optional_json(a.lthr),
                       optional_json(a.threshold_speed_mps), static_cast<int>(a.sex)};
     doc["equipment"] = optional_json(r.equipment);
     doc["level"] = r.level ? Json(std::string(to_string(*r.level))) : Json();
+    doc["strength_history"] =
+        r.strength_history ? Json(std::string(to_string(*r.strength_history))) : Json();
+    doc["no_jumps"] = r.no_jumps;
     doc["days"] = r.strength_weekdays;
     doc["long_run_day"] = optional_json(r.long_run_weekday);
     doc["weeks"] = optional_json(r.weeks);

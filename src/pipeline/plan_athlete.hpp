@@ -42,11 +42,17 @@ struct PlanRequest : AnalysisRequest {
 
     // Planner settings.
     std::optional<std::set<std::string>> equipment; ///< unset = default_equipment
-    std::optional<Level> level;                     ///< unset = intermediate
-    std::vector<int> strength_weekdays;           ///< --days (0 = Monday); empty = any non-rest day
-    std::optional<int> long_run_weekday;          ///< --long-run-day; unset = from the history
-    std::optional<int> weeks;                     ///< unset: up to race day (max 52), else 4
-    std::optional<CivilDate> start;               ///< unset: the day after `today`
+    std::optional<Level> level; ///< unset = novice when new to strength, else intermediate
+    /// --strength-history; unset: inferred from the recorded strength sessions (§4.7).
+    std::optional<StrengthHistory> strength_history;
+    bool no_jumps = false; ///< --no-jumps: Achilles or bone-stress history, no plyometrics
+    std::vector<int> strength_weekdays;  ///< --days (0 = Monday); empty = any non-rest day
+    std::optional<int> long_run_weekday; ///< --long-run-day; unset = from the history
+    std::optional<int> weeks;            ///< unset: up to race day (max 52), else 4
+    std::optional<CivilDate> start; ///< unset: the later of the day after `today` and `clock_today`
+    /// The real date (the CLI's clock or --today): a plan without --start never
+    /// starts before it. Unset: no floor (tests and callers with a fixed history).
+    std::optional<std::int64_t> clock_today;
     std::optional<std::filesystem::path> library; ///< --library FILE merged over the built-in one
     std::map<std::string, double> one_rep_max_kg; ///< known 1RM per exercise id
 

@@ -133,6 +133,7 @@ private:
         request.races = row.races;
         request.utc_offset_s = row.utc_offset_s;
         request.today = m_request.today;
+        request.clock_today = m_request.clock_today;
         request.athlete = row.settings;
         request.jobs = m_request.jobs;
         request.scan = [this](const std::vector<std::string>& inputs) {
@@ -148,6 +149,8 @@ private:
         };
         request.equipment = row.equipment;
         request.level = row.level;
+        request.strength_history = row.strength_history;
+        request.no_jumps = row.no_jumps;
         request.strength_weekdays = row.days;
         request.long_run_weekday = row.long_run_day;
         request.weeks = row.weeks;
@@ -485,7 +488,9 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     // planned again (their inputs come from the cache and their files stay
     // untouched), since the roster-wide files need every athlete's plan.
     const std::string batch_fp = batch_fingerprint(
-        request.roster, request.today ? format_date(civil_from_days(*request.today)) : "",
+        request.roster,
+        (request.today ? format_date(civil_from_days(*request.today)) : "") + "/" +
+            (request.clock_today ? format_date(civil_from_days(*request.clock_today)) : ""),
         request.formats);
     // A shard folder's state covers its record, made for this slice.
     std::string fingerprint = batch_fp;

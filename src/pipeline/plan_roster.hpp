@@ -37,9 +37,11 @@ struct RosterRequest {
     std::filesystem::path out;         ///< one subfolder per athlete, roster-wide files beside them
     std::vector<std::string> formats;  ///< writers for rows without a formats value
     std::optional<std::int64_t> today; ///< plan as of this local day; unset: each athlete's last
-    bool wait_for_lock = false;        ///< wait for another run on `out` instead of failing
-    unsigned jobs = 0;                 ///< decoding threads, 0 = all cores
-    std::optional<std::string> cache;  ///< the feature cache file; unset: no cache
+    /// The real date: no plan starts before it (PlanRequest::clock_today).
+    std::optional<std::int64_t> clock_today;
+    bool wait_for_lock = false;       ///< wait for another run on `out` instead of failing
+    unsigned jobs = 0;                ///< decoding threads, 0 = all cores
+    std::optional<std::string> cache; ///< the feature cache file; unset: no cache
     /// Plan this slice only: `out` gets its athletes' folders and the shard
     /// record instead of the roster-wide files (merge_roster makes those).
     std::optional<RosterShard> shard;

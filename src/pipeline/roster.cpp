@@ -156,6 +156,18 @@ void fill(RosterAthlete& a, const std::map<std::string, std::string>& row,
             throw RowError{"level: '" + v + "': expected novice, intermediate or advanced"};
         }
     }
+    if (const auto v = get("strength_history"); !v.empty()) {
+        a.strength_history = strength_history_from_string(v);
+        if (!a.strength_history) {
+            throw RowError{"strength_history: '" + v + "': expected none, some or experienced"};
+        }
+    }
+    if (const auto v = get("no_jumps"); !v.empty()) {
+        if (v != "yes" && v != "no") {
+            throw RowError{"no_jumps: '" + v + "': expected yes or no"};
+        }
+        a.no_jumps = v == "yes";
+    }
     if (row.count("equipment") != 0 && !get("equipment").empty()) {
         std::set<std::string> kit;
         for (const auto& item : split_list(get("equipment"))) {
@@ -212,6 +224,8 @@ const std::vector<std::string_view>& roster_columns() {
                                                           "threshold_pace",
                                                           "tz",
                                                           "level",
+                                                          "strength_history",
+                                                          "no_jumps",
                                                           "equipment",
                                                           "days",
                                                           "long_run_day",

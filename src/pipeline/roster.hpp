@@ -28,8 +28,10 @@ struct RosterAthlete {
     AthleteSettings settings;
     std::optional<std::int32_t> utc_offset_s;
     std::optional<Level> level;
-    std::optional<std::set<std::string>> equipment; ///< unset: the planner's default
-    std::vector<int> days;                          ///< strength weekdays, 0 = Monday
+    std::optional<StrengthHistory> strength_history; ///< unset: inferred from the history
+    bool no_jumps = false;                           ///< Achilles or bone-stress history
+    std::optional<std::set<std::string>> equipment;  ///< unset: the planner's default
+    std::vector<int> days;                           ///< strength weekdays, 0 = Monday
     std::optional<int> long_run_day;
     std::optional<int> weeks;
     std::vector<std::string> formats; ///< empty: the run's --format

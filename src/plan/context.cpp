@@ -7,6 +7,7 @@ namespace ultrastrength {
 
 namespace {
 constexpr std::array<std::string_view, 3> level_names = {"novice", "intermediate", "advanced"};
+constexpr std::array<std::string_view, 3> history_names = {"none", "some", "experienced"};
 constexpr std::array<std::string_view, 3> confidence_names = {"low", "medium", "high"};
 constexpr std::array<std::string_view, 7> weekday_names = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
@@ -33,6 +34,19 @@ std::optional<Level> level_from_string(std::string_view name) noexcept {
     for (std::size_t i = 0; i < level_names.size(); ++i) {
         if (level_names[i] == name) {
             return static_cast<Level>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(StrengthHistory history) noexcept {
+    return history_names[static_cast<std::size_t>(history)];
+}
+
+std::optional<StrengthHistory> strength_history_from_string(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < history_names.size(); ++i) {
+        if (history_names[i] == name) {
+            return static_cast<StrengthHistory>(i);
         }
     }
     return std::nullopt;

@@ -23,6 +23,14 @@ enum class Level : std::uint8_t { novice, intermediate, advanced };
 std::string_view to_string(Level level) noexcept;
 std::optional<Level> level_from_string(std::string_view name) noexcept;
 
+/// Experience with strength training (analysis.md §4.7 new to strength): `none`
+/// gets an introductory block first, and only corrective and body-weight work
+/// close to the race.
+enum class StrengthHistory : std::uint8_t { none, some, experienced };
+/// "none", "some", "experienced".
+std::string_view to_string(StrengthHistory history) noexcept;
+std::optional<StrengthHistory> strength_history_from_string(std::string_view name) noexcept;
+
 /// Phase confidence (analysis.md §3.4), as the planner sees it. Its own type,
 /// not phase/phase.hpp's, so the planner builds and is tested without the analysis.
 enum class PlanConfidence : std::uint8_t { low, medium, high };
@@ -78,6 +86,8 @@ struct PlanContext {
     /// First plan day (any weekday). Plan weeks are calendar weeks: week k runs from
     /// the Monday on or before `start` plus 7k to its Sunday; the first one from `start`.
     CivilDate start;
+    /// Why the start is not the day after the last activity (moved to today), or empty.
+    std::string start_note;
     int weeks = 4;                          ///< number of calendar weeks, 1-52
     std::vector<PlanWeekPhase> week_phases; ///< one per calendar week (§3), size == weeks
 
@@ -95,8 +105,16 @@ struct PlanContext {
     bool no_jumps = false; ///< `--no-jumps`: Achilles or bone-stress history, no plyometrics
 
     WeeklyPattern pattern;
+    /// Plan weeks (0-based) where the athlete's running rhythm puts a recovery week
+    /// (§4.7): a lighter strength week goes with them.
+    std::vector<int> running_recovery_weeks;
+    /// Weekdays the athlete usually lifts on (recorded strength, §4.4): preferred where they fit.
+    std::vector<int> usual_strength_weekdays;
     std::set<std::string> equipment; ///< names from `equipment_names`; empty = body weight only
     Level level = Level::intermediate;
+    StrengthHistory strength_history = StrengthHistory::some;
+    /// Where `strength_history` comes from ("given" or what it was inferred from), for the plan.
+    std::string strength_history_source = "given";
     /// Known 1RM per exercise id, kg (§4.3: intensity as %1RM when known, else RIR).
     std::map<std::string, double> one_rep_max_kg;
 };

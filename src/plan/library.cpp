@@ -128,6 +128,27 @@ Exercise parse_exercise(const json& item, std::string_view source, std::size_t i
         }
         e.contacts_per_rep = it->get<int>();
     }
+    if (const auto it = item.find("reps"); it != item.end()) {
+        if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number_integer() ||
+            !(*it)[1].is_number_integer() || (*it)[0].get<int>() < 1 ||
+            (*it)[1].get<int>() < (*it)[0].get<int>() || (*it)[1].get<int>() > 50) {
+            fail(source, entry, "\"reps\" must be [low, high] with 1 <= low <= high <= 50");
+        }
+        e.min_reps = (*it)[0].get<int>();
+        e.max_reps = (*it)[1].get<int>();
+    }
+    if (const auto it = item.find("tempo"); it != item.end()) {
+        if (!it->is_string()) {
+            fail(source, entry, "\"tempo\" must be a string");
+        }
+        e.tempo = it->get<std::string>();
+    }
+    if (const auto it = item.find("isometric"); it != item.end()) {
+        if (!it->is_boolean()) {
+            fail(source, entry, "\"isometric\" must be true or false");
+        }
+        e.isometric = it->get<bool>();
+    }
     const auto cues = item.find("cues");
     if (cues == item.end() || !cues->is_array() || cues->empty()) {
         fail(source, entry, "\"cues\" must be a non-empty array of strings");

@@ -30,6 +30,12 @@ struct Exercise {
     Level level = Level::novice;        ///< lowest level it is prescribed to
     bool low_amplitude = false;         ///< plyometric suited to Late/Taper (§4.3)
     int contacts_per_rep = 1;           ///< foot contacts per rep (plyometric volume)
+    /// Body-weight heavy work (analysis.md §4.7): the rep range in which this
+    /// variant can reach the target reps in reserve; 0 = the table's.
+    int min_reps = 0;
+    int max_reps = 0;
+    std::string tempo;      ///< how it is made hard (slow lowering, pause); empty = the group's
+    bool isometric = false; ///< a hold (wall sit): its own kind, not eccentric dose (§4.7)
     std::vector<std::string> cues;
     std::string easier; ///< exercise id or empty
     std::string harder; ///< exercise id or empty

@@ -89,6 +89,11 @@ std::string plan_to_json(const Plan& plan) {
     out["version"] = 1;
     out["athlete"] = {{"id", plan.athlete_id}, {"name", plan.athlete_name}};
     out["start"] = format_date(plan.start);
+    out["start_note"] = plan.start_note;
+    out["strength_history"] = {{"value", plan.strength_history},
+                               {"source", plan.strength_history_source}};
+    out["behind_plan"] = plan.behind_plan;
+    out["attention"] = plan.attention;
     out["weeks"] = plan.weeks;
     if (plan.race) {
         ordered_json race;

@@ -53,6 +53,7 @@ std::string capitalized(std::string_view text) {
 struct RaceMark {
     std::int64_t day = 0;
     int recovery_days = 14;
+    int last_heavy_days = 10; ///< §4.4: 10-14 days before an ultra, 7-10 before shorter races
 };
 
 // What a plan week holds, for the weekly rules of analysis.md §4.7.
@@ -98,16 +99,20 @@ private:
     bool day_open(std::int64_t day) const;
     bool group_allowed(ExerciseGroup group, std::int64_t day, std::string* why) const;
     std::vector<SessionGroups> week_template(int week, std::string* why) const;
+    std::vector<SessionGroups> phase_template(int week, std::string* why) const;
+    bool intro_week(int week) const;
+    bool beginner_race_run_in(std::int64_t day) const;
     std::vector<Slot> schedule_week(int week, std::optional<std::int64_t> last_session) const;
     int phase_week(int week) const;
     const PhasePrescription& table(int week, bool* low_confidence) const;
     const Exercise* pick(const GroupPrescription& gp, ExerciseGroup group,
-                         const std::string& pattern, int rotation) const;
+                         const std::string& pattern, int rotation, bool two_footed) const;
     PlanSession build(const Slot& slot, int week, const VolumeTier& tier, double m_effective,
                       int rotation, SessionTrace* trace) const;
     double session_minutes(const PlanSession& session) const;
     double session_load(const PlanSession& session) const;
     bool lighter_week(int week) const;
+    void plan_lighter_weeks();
     void finish_session(PlanSession& session) const;
     WeekTotals week_totals(const Plan& plan, int week) const;
     WeekTargets week_targets(const std::vector<WeekTotals>& done, int week) const;
@@ -126,8 +131,13 @@ private:
     std::int64_t m_start;
     std::int64_t m_monday; // plan weeks are calendar weeks (Monday-Sunday) from this day
     std::vector<RaceMark> m_races;
+    std::vector<int> m_hard_weekdays; // the pattern's, or the default week when unreadable
+    int m_intro_weeks = 0;            // plan weeks of the introductory block (new to strength)
     std::vector<bool> m_week_lighter; // per plan week: a lighter (deload) week
-    std::vector<double> m_ctl;        // m_ctl[i] = CTL at the end of plan day i - 1
+    std::vector<int>
+        m_since_lighter; // loading weeks since the block began or its last lighter week
+    std::vector<int> m_loading_before; // loading (not lighter) weeks of the block before this one
+    std::vector<double> m_ctl;         // m_ctl[i] = CTL at the end of plan day i - 1
     std::vector<double> m_atl;
 };
 
@@ -180,10 +190,34 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
                " long run (analysis.md §4.4 rule 2)";
         return false;
     }
+    const auto hard_in = [&](int days) {
+        const int next = (weekday + days) % 7;
+        return contains(m_hard_weekdays, next) ? next : -1;
+    };
+    if (const int next = hard_in(1); next >= 0) {
+        *why = name + " not in the 24 h before the " + std::string(weekday_name(next)) +
+               " hard run (analysis.md §4.4 rule 2)";
+        return false;
+    }
+    const int plan_week = static_cast<int>((day - m_monday) / 7);
+    if (const int next = hard_in(2); next >= 0) {
+        if (group == ExerciseGroup::eccentric) {
+            *why = "eccentric work not in the 48 h before the " + std::string(weekday_name(next)) +
+                   " hard run: the soreness peaks a day or two later (analysis.md §4.4 rule 2)";
+            return false;
+        }
+        if (m_ctx.level == Level::novice && plan_week < m_rx.rules.novice_careful_weeks) {
+            *why = name + " not in the 48 h before the " + std::string(weekday_name(next)) +
+                   " hard run in a novice's first " +
+                   std::to_string(m_rx.rules.novice_careful_weeks) +
+                   " weeks (analysis.md §4.4 rule 2)";
+            return false;
+        }
+    }
     for (const RaceMark& race : m_races) {
         if (day <= race.day) {
             const std::int64_t to_race = race.day - day;
-            const int limit = group == ExerciseGroup::heavy ? m_rx.rules.last_heavy_days_before_race
+            const int limit = group == ExerciseGroup::heavy ? race.last_heavy_days
                               : group == ExerciseGroup::plyometric
                                   ? m_rx.rules.last_plyometric_days_before_race
                                   : m_rx.rules.last_eccentric_days_before_race;
@@ -215,11 +249,29 @@ int Planner::phase_week(int week) const {
         const Phase p = m_ctx.week_phases[static_cast<std::size_t>(w)].phase;
         return p == Phase::off_season ? Phase::early : p;
     };
+    // After an introductory block the phase's weeks count from its end: the
+    // technique weeks and the progression follow the block (§4.7 new to strength).
+    const int first = week >= m_intro_weeks ? m_intro_weeks : 0;
     int k = 0;
-    for (int w = week - 1; w >= 0 && family(w) == family(week); --w) {
+    for (int w = week - 1; w >= first && family(w) == family(week); --w) {
         ++k;
     }
     return k;
+}
+
+bool Planner::intro_week(int week) const {
+    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
+    return week < m_intro_weeks && (phase == Phase::off_season || phase == Phase::early ||
+                                    phase == Phase::mid || phase == Phase::late);
+}
+
+// New to strength: in the last weeks before the race, corrective and body-weight work only.
+bool Planner::beginner_race_run_in(std::int64_t day) const {
+    if (m_ctx.strength_history != StrengthHistory::none || !m_ctx.race) {
+        return false;
+    }
+    const std::int64_t to_race = days_from_civil(m_ctx.race->date) - day;
+    return to_race >= 0 && to_race <= m_rx.new_to_strength.bodyweight_only_days_before_race;
 }
 
 const PhasePrescription& Planner::table(int week, bool* low_confidence) const {
@@ -234,6 +286,36 @@ const PhasePrescription& Planner::table(int week, bool* low_confidence) const {
 }
 
 std::vector<SessionGroups> Planner::week_template(int week, std::string* why) const {
+    std::vector<SessionGroups> sessions = phase_template(week, why);
+    const std::int64_t monday = m_monday + 7 * week;
+    if (!intro_week(week) && !beginner_race_run_in(monday) && !beginner_race_run_in(monday + 6)) {
+        return sessions;
+    }
+    // §4.7 new to strength: every session of the introductory block (and of the
+    // run-in to a race) is lifting at the block's dose and corrective work, at
+    // most two a week (4-8 in the block).
+    if (sessions.size() > 2) {
+        sessions.resize(2);
+    }
+    for (SessionGroups& groups : sessions) {
+        SessionGroups out;
+        for (ExerciseGroup group : groups) {
+            if (group == ExerciseGroup::plyometric) {
+                group = ExerciseGroup::heavy;
+            }
+            if (group != ExerciseGroup::eccentric && !contains(out, group)) {
+                out.push_back(group);
+            }
+        }
+        std::sort(out.begin(), out.end(), [](ExerciseGroup a, ExerciseGroup b) {
+            return (a == ExerciseGroup::heavy ? 0 : 1) < (b == ExerciseGroup::heavy ? 0 : 1);
+        });
+        groups = std::move(out);
+    }
+    return sessions;
+}
+
+std::vector<SessionGroups> Planner::phase_template(int week, std::string* why) const {
     const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
     bool low_confidence = false;
     const PhasePrescription& p = table(week, &low_confidence);
@@ -279,7 +361,7 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
             open.push_back(day);
         }
     }
-    const bool has_hard_days = !m_ctx.pattern.hard_weekdays.empty();
+    const bool has_hard_days = !m_hard_weekdays.empty();
 
     // The best week over every session count: fewer sessions win when more would
     // drop the heavy or plyometric work the template asked for (§4.4).
@@ -327,8 +409,11 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
                     const int weekday = weekday_of(civil_from_days(slot.day));
                     const bool hard_work = contains(slot.groups, ExerciseGroup::heavy) ||
                                            contains(slot.groups, ExerciseGroup::plyometric);
-                    if (hard_work && contains(m_ctx.pattern.hard_weekdays, weekday)) {
+                    if (hard_work && contains(m_hard_weekdays, weekday)) {
                         score += 3; // §4.4 rule 1: hard day hard
+                    }
+                    if (contains(m_ctx.usual_strength_weekdays, weekday)) {
+                        score += 2; // the athlete's own strength day, where it fits
                     }
                     slots.push_back(std::move(slot));
                 }
@@ -341,12 +426,48 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
     }
     {
         if (!best.empty()) {
+            // Fewer days than sessions fit the rules (hard runs and the long run
+            // close together): the work of the sessions left out goes into the
+            // ones placed, where their day allows it (§4.4), as in Late's
+            // single session; the time caps then trim it.
+            if (best.size() < sessions.size()) {
+                for (const SessionGroups& groups : sessions) {
+                    for (const ExerciseGroup group : groups) {
+                        const bool placed =
+                            std::any_of(best.begin(), best.end(),
+                                        [&](const Slot& x) { return contains(x.groups, group); });
+                        if (placed) {
+                            continue;
+                        }
+                        for (Slot& slot : best) {
+                            std::string why;
+                            if (group_allowed(group, slot.day, &why)) {
+                                slot.intended.push_back(group);
+                                slot.groups.push_back(group);
+                                slot.reasons.push_back(
+                                    "only " + std::to_string(best.size()) + " of " +
+                                    std::to_string(sessions.size()) +
+                                    " sessions fit between this week's hard runs and the long "
+                                    "run: the " +
+                                    std::string(to_string(group)) +
+                                    " work goes in this one (analysis.md §4.4)");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
             for (Slot& slot : best) {
                 slot.reasons.insert(slot.reasons.begin(), template_why);
                 const int weekday = weekday_of(civil_from_days(slot.day));
                 const bool hard_work = contains(slot.groups, ExerciseGroup::heavy) ||
                                        contains(slot.groups, ExerciseGroup::plyometric);
-                if (hard_work && contains(m_ctx.pattern.hard_weekdays, weekday)) {
+                if (contains(m_ctx.usual_strength_weekdays, weekday)) {
+                    slot.reasons.push_back(std::string(weekday_name(weekday)) +
+                                           " is one of your usual strength days (analysis.md "
+                                           "§4.4)");
+                }
+                if (hard_work && contains(m_hard_weekdays, weekday)) {
                     slot.reasons.push_back(std::string(weekday_name(weekday)) +
                                            " is a hard run day: run first, strength at least 6 h "
                                            "later (analysis.md §4.4 rule 1)");
@@ -362,9 +483,18 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
 }
 
 const Exercise* Planner::pick(const GroupPrescription& gp, ExerciseGroup group,
-                              const std::string& pattern, int rotation) const {
+                              const std::string& pattern, int rotation, bool two_footed) const {
     const auto fits = [&](const Exercise& e) {
         if (e.group != group || e.pattern != pattern || e.level > m_ctx.level) {
+            return false;
+        }
+        // §4.7: two-footed jumps before single-leg ones.
+        if (two_footed && group == ExerciseGroup::plyometric && e.unilateral) {
+            return false;
+        }
+        // A variant whose own rep range ends below the block's reps cannot be dosed
+        // by it (a Nordic lowering is no set of 12).
+        if (e.max_reps > 0 && e.max_reps < gp.reps.low) {
             return false;
         }
         if (!has_equipment(e, m_ctx.equipment)) {
@@ -387,7 +517,7 @@ const Exercise* Planner::pick(const GroupPrescription& gp, ExerciseGroup group,
         }
     }
     if (candidates.empty()) {
-        return nullptr;
+        return two_footed ? pick(gp, group, pattern, rotation, false) : nullptr;
     }
     // Heavy work takes the library's first (heaviest) option the athlete can load;
     // the other groups rotate through their options so the whole set gets taught.
@@ -510,9 +640,13 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
     // phases; taper, race week and recovery have fixed volumes (§4.3).
     const bool progresses = wp.phase == Phase::off_season || wp.phase == Phase::early ||
                             wp.phase == Phase::mid || wp.phase == Phase::late;
-    const bool deload = progresses && k % cycle == cycle - 1;
-    const int build_index = progresses ? k % cycle : 0;
-    const int build_weeks_done = progresses ? k - k / cycle : 0;
+    const bool intro = intro_week(week);
+    const bool run_in = !intro && beginner_race_run_in(slot.day);
+    const bool beginner = intro || run_in;
+    const bool deload = lighter_week(week);
+    const int build_index =
+        progresses ? std::min(m_since_lighter[static_cast<std::size_t>(week)], cycle - 1) : 0;
+    const int build_weeks_done = progresses ? m_loading_before[static_cast<std::size_t>(week)] : 0;
     const bool technique = p.heavy_technique && k < rules.technique_weeks;
     // Loading weeks of heavy work after the technique weeks (a lighter week repeats the
     // last one): each moves reps in reserve down a step (§4.7, Helms et al. 2016).
@@ -536,15 +670,42 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         session.reasons.push_back("low phase confidence: conservative values, sets ×" +
                                   fixed(rules.low_confidence_factor, 1) + " (analysis.md §3.4)");
     }
-    if (technique) {
+    if (wp.behind_plan) {
+        session.reasons.push_back(
+            "behind plan: the race date asks for " + std::string(to_string(wp.phase)) +
+            " work before the history supports it; its content at the low end of its sets, "
+            "within the budget of your current training (analysis.md §3.1)");
+    }
+    const NewToStrength& fresh = m_rx.new_to_strength;
+    GroupPrescription beginner_gp = fresh.intro;
+    beginner_gp.bodyweight_only = run_in;
+    if (intro) {
+        session.reasons.push_back(
+            "new to strength (" + m_ctx.strength_history_source + "): introductory block, week " +
+            std::to_string(week + 1) + " of " + std::to_string(m_intro_weeks) + ": " +
+            std::to_string(fresh.intro.sets.low) + "-" + std::to_string(fresh.intro.sets.high) +
+            " sets of " + std::to_string(fresh.intro.reps.low) + "-" +
+            std::to_string(fresh.intro.reps.high) + " at RIR " +
+            std::to_string(fresh.intro.rir->low) + "-" + std::to_string(fresh.intro.rir->high) +
+            ", no jumps or eccentric work yet (analysis.md §4.7)");
+    } else if (run_in) {
+        session.reasons.push_back(
+            "new to strength (" + m_ctx.strength_history_source + ") and the race " +
+            std::to_string(days_from_civil(m_ctx.race->date) - slot.day) +
+            " days away: corrective and body-weight work only, nothing new to get sore from "
+            "(analysis.md §4.7)");
+    } else if (technique) {
         session.reasons.push_back("technique week " + std::to_string(k + 1) + " of " +
                                   std::to_string(rules.technique_weeks) +
                                   " at the start of the phase: heavy 3 × 8-10 @ RIR 3-4 "
                                   "(analysis.md §4.3)");
     } else if (deload) {
-        session.reasons.push_back("lighter week (every " + std::to_string(cycle) +
-                                  "th week): sets at the low end minus one, contacts ×" +
-                                  fixed(rules.deload_contacts_factor, 1));
+        session.reasons.push_back(
+            (contains(m_ctx.running_recovery_weeks, week)
+                 ? std::string("lighter week, with your running recovery week")
+                 : "lighter week (every " + std::to_string(cycle) + "th week)") +
+            ": sets at the low end minus one, contacts ×" + fixed(rules.deload_contacts_factor, 1) +
+            " (analysis.md §4.7)");
     } else if (progresses) {
         session.reasons.push_back("build week " + std::to_string(build_index + 1) + " of " +
                                   std::to_string(cycle - 1) +
@@ -557,6 +718,10 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                                   " set per block, novice variants, no drop jumps");
     }
 
+    // §4.7: two-footed drills before single-leg ones, in a block's first week and a
+    // novice's first three.
+    const bool two_footed = k < (m_ctx.level == Level::novice ? 3 : 1);
+    bool jumps_replaced = false;
     for (const ExerciseGroup group : block_order) {
         if (!contains(slot.groups, group)) {
             continue;
@@ -569,17 +734,32 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
         if (m_ctx.no_jumps && group == ExerciseGroup::plyometric) {
             session.reasons.push_back("--no-jumps (Achilles or bone-stress history): no "
-                                      "plyometric work (analysis.md §4.7)");
+                                      "plyometric work; an isometric wall-sit hold instead "
+                                      "(analysis.md §4.7)");
+            jumps_replaced = true;
             continue;
         }
-        const GroupPrescription& gp = group == ExerciseGroup::heavy && technique
+        if (beginner && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective) {
+            continue; // the template has none; a slot from elsewhere is dropped too
+        }
+        const bool beginner_lift = beginner && group == ExerciseGroup::heavy;
+        const GroupPrescription& gp = beginner_lift ? beginner_gp
+                                      : group == ExerciseGroup::heavy && technique
                                           ? *p.heavy_technique
                                           : *p.groups[static_cast<std::size_t>(group)];
         int base_sets = progressed_sets(gp.sets, technique ? 0 : build_index, cycle - 1, deload);
         base_sets = std::max(1, base_sets + level_rule.set_delta);
+        if (wp.behind_plan && !beginner_lift) {
+            // §3.1 behind plan: the phase's work at the volume the athlete takes now.
+            base_sets = std::max(1, gp.sets.low + level_rule.set_delta);
+        }
+        if (beginner_lift) {
+            // 1 set in the block's first week, then 2.
+            base_sets = intro && week == 0 ? gp.sets.low : gp.sets.high;
+        }
         if (group == ExerciseGroup::eccentric &&
-            (wp.phase == Phase::mid || wp.phase == Phase::late) && m_ctx.race_descent_m &&
-            *m_ctx.race_descent_m > rules.race_descent_bonus_m &&
+            (wp.phase == Phase::mid || wp.phase == Phase::late) && !wp.behind_plan &&
+            m_ctx.race_descent_m && *m_ctx.race_descent_m > rules.race_descent_bonus_m &&
             m_ctx.recent_weekly_descent_m <
                 rules.race_descent_bonus_recent_fraction * *m_ctx.race_descent_m) {
             ++base_sets;
@@ -596,7 +776,7 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
 
         std::vector<const Exercise*> exercises;
         for (const std::string& pattern : gp.patterns) {
-            const Exercise* e = pick(gp, group, pattern, rotation);
+            const Exercise* e = pick(gp, group, pattern, rotation, two_footed);
             if (e == nullptr) {
                 session.reasons.push_back("no " + pattern +
                                           " exercise for this equipment and level: slot left out");
@@ -608,6 +788,12 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
             continue;
         }
         int contacts_per_set_step = 0;
+        if (group == ExerciseGroup::plyometric && two_footed) {
+            session.reasons.push_back(
+                std::string(k == 0 ? "the phase's first week"
+                                   : "a novice's first weeks of jumping") +
+                ": two-footed jumps only, single-leg ones later (analysis.md §4.7)");
+        }
         if (group == ExerciseGroup::plyometric && gp.contacts) {
             // §4.7: Early and the off-season start at the level's weekly floor (60, a
             // novice to jumping 40) and rise 10-20 contacts a loading week.
@@ -664,16 +850,25 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                 step.reps = std::max(1, round_int(static_cast<double>(contacts_per_set_step) /
                                                   (e->contacts_per_rep * sides)));
                 trace->contacts += *step.reps * e->contacts_per_rep * sides * block.sets;
-            } else if (group == ExerciseGroup::heavy && !technique && p.heavy_technique) {
+            } else if (group == ExerciseGroup::heavy && !beginner_lift && !technique &&
+                       p.heavy_technique) {
                 // §4.7 progression: reps fall from the top of the range as RIR falls.
                 step.reps = std::max(gp.reps.low, gp.reps.high - heavy_step);
             } else {
                 step.reps = gp.reps.low + (gp.reps.high - gp.reps.low) / 2;
             }
+            if (group == ExerciseGroup::heavy && e->max_reps > 0 && step.reps) {
+                // §4.7 body-weight heavy work: the variant's own range, where the
+                // stated reps in reserve can be reached (slow lowering, pauses).
+                step.reps = std::clamp(*step.reps, e->min_reps, e->max_reps);
+            }
             if (group == ExerciseGroup::heavy || group == ExerciseGroup::corrective) {
                 const auto one_rm = m_ctx.one_rep_max_kg.find(e->id);
-                if (group == ExerciseGroup::heavy && one_rm != m_ctx.one_rep_max_kg.end() &&
-                    gp.percent_1rm) {
+                if (beginner_lift) {
+                    // RIR 4 in the block's first week, then 3.
+                    step.reps_in_reserve = intro && week == 0 ? gp.rir->high : gp.rir->low;
+                } else if (group == ExerciseGroup::heavy && one_rm != m_ctx.one_rep_max_kg.end() &&
+                           gp.percent_1rm) {
                     const double percent = std::min<double>(gp.percent_1rm->high,
                                                             gp.percent_1rm->low + 2.5 * heavy_step);
                     step.percent_1rm = percent;
@@ -698,6 +893,39 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         trace->base_sets.push_back(base_sets);
         trace->trimmed.push_back(false);
         session.blocks.push_back(std::move(block));
+    }
+
+    // §4.7 --no-jumps: the jumps' tendon loading as an isometric hold, its own kind (not
+    // eccentric work), done with the corrective exercises.
+    const Exercise* hold = m_lib.find("wall_sit");
+    const auto& corrective_gp = p.groups[static_cast<std::size_t>(ExerciseGroup::corrective)];
+    if (jumps_replaced && hold != nullptr && hold->isometric && corrective_gp &&
+        has_equipment(*hold, m_ctx.equipment)) {
+        auto it =
+            std::find_if(session.blocks.begin(), session.blocks.end(),
+                         [](const PlanBlock& b) { return b.group == ExerciseGroup::corrective; });
+        if (it == session.blocks.end()) {
+            PlanBlock block;
+            block.group = ExerciseGroup::corrective;
+            block.sets = std::max(1, round_int(corrective_gp->sets.low * m_effective));
+            session.blocks.push_back(std::move(block));
+            trace->base_sets.push_back(corrective_gp->sets.low);
+            trace->trimmed.push_back(false);
+            it = session.blocks.end() - 1;
+        }
+        PlanStep step;
+        step.exercise_id = hold->id;
+        step.name = hold->name;
+        step.cue = hold->cues.front();
+        step.fit_category = hold->fit_category;
+        step.fit_name = hold->fit_name;
+        step.fit_title = hold->fit_title;
+        step.connect_category = hold->connect_category;
+        step.connect_name = hold->connect_name;
+        step.rest_s = corrective_gp->rest_s;
+        const Range seconds = corrective_gp->seconds.value_or(Range{30, 30});
+        step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;
+        it->steps.push_back(std::move(step));
     }
 
     // Time caps: a group's own (taper activation 10-15 min), the phase's, C-only <= 20 min.
@@ -746,9 +974,30 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                     largest = b;
                 }
             }
-            if (largest == session.blocks.size()) {
+            // In the power block the jumps keep the level's weekly floor (§4.7):
+            // other blocks give their sets first.
+            const bool power = wp.phase == Phase::off_season || wp.phase == Phase::early;
+            const auto keeps_floor = [&](const PlanBlock& block) {
+                if (!power || block.group != ExerciseGroup::plyometric || deload) {
+                    return false;
+                }
+                PlanSession one;
+                one.blocks.push_back(block);
+                const int contacts = session_contacts(one);
+                return contacts * (block.sets - 1) / block.sets < level_rule.early_contacts_start;
+            };
+            // Outside it the jumps go before the heavy sets, so a session never
+            // carries more heavy work at a lower volume row (§4.5) than at full.
+            for (std::size_t b = 0; !power && b < session.blocks.size(); ++b) {
+                if (session.blocks[b].group == ExerciseGroup::plyometric &&
+                    session.blocks[b].sets > 1) {
+                    largest = b;
+                }
+            }
+            for (int pass = 0; pass < 2 && largest == session.blocks.size(); ++pass) {
                 for (std::size_t b = 0; b < session.blocks.size(); ++b) {
                     if (session.blocks[b].sets > 1 &&
+                        (pass == 1 || !keeps_floor(session.blocks[b])) &&
                         (largest == session.blocks.size() ||
                          session.blocks[b].sets >= session.blocks[largest].sets)) {
                         largest = b;
@@ -763,16 +1012,55 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
     }
 
+    trace->contacts = session_contacts(session); // after the time caps
     finish_session(session);
     return session;
 }
 
 bool Planner::lighter_week(int week) const {
-    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
-    const bool progresses = phase == Phase::off_season || phase == Phase::early ||
-                            phase == Phase::mid || phase == Phase::late;
+    return m_week_lighter[static_cast<std::size_t>(week)];
+}
+
+// §4.7 lighter weeks: after 3 loading weeks of a block, or with the athlete's running
+// recovery week once 2 loading weeks are done (a running recovery week a week away
+// holds the lighter week for it).
+void Planner::plan_lighter_weeks() {
     const int cycle = m_rx.rules.deload_every_weeks;
-    return progresses && phase_week(week) % cycle == cycle - 1;
+    const auto n = static_cast<std::size_t>(m_ctx.weeks);
+    m_week_lighter.assign(n, false);
+    m_since_lighter.assign(n, 0);
+    m_loading_before.assign(n, 0);
+    int since = 0;
+    int loading = 0;
+    for (int w = 0; w < m_ctx.weeks; ++w) {
+        const auto i = static_cast<std::size_t>(w);
+        const Phase phase = m_ctx.week_phases[i].phase;
+        const bool progresses = phase == Phase::off_season || phase == Phase::early ||
+                                phase == Phase::mid || phase == Phase::late;
+        if (phase_week(w) == 0) {
+            since = 0;
+            loading = 0;
+        }
+        m_since_lighter[i] = since;
+        m_loading_before[i] = loading;
+        if (!progresses || intro_week(w)) {
+            ++since;
+            ++loading;
+            continue;
+        }
+        const bool running_recovery = contains(m_ctx.running_recovery_weeks, w);
+        const bool recovery_next = contains(m_ctx.running_recovery_weeks, w + 1) &&
+                                   w + 1 < m_ctx.weeks && phase_week(w + 1) > 0;
+        const bool lighter = (running_recovery && since >= 2) ||
+                             (since >= cycle - 1 && !(recovery_next && since < cycle));
+        m_week_lighter[i] = lighter;
+        if (lighter) {
+            since = 0;
+        } else {
+            ++since;
+            ++loading;
+        }
+    }
 }
 
 int Planner::session_contacts(const PlanSession& session) const {
@@ -1120,8 +1408,27 @@ Plan Planner::run() {
     if (m_ctx.race) {
         const double effort_km =
             m_ctx.race->distance_km.value_or(0) + m_ctx.race->ascent_m.value_or(0) / 100.0;
+        // A race of unknown distance counts as an ultra: the longer heavy-free run-in.
+        const bool shorter =
+            m_ctx.race->distance_km && *m_ctx.race->distance_km <= m_rx.rules.ultra_above_km;
         m_races.push_back(RaceMark{days_from_civil(m_ctx.race->date),
-                                   recovery_days(m_ctx.race->distance_km ? effort_km : 50)});
+                                   recovery_days(m_ctx.race->distance_km ? effort_km : 50),
+                                   shorter ? m_rx.rules.last_heavy_days_before_shorter_race
+                                           : m_rx.rules.last_heavy_days_before_race});
+    }
+    // §4.7 new to strength: an introductory block of whole weeks first (a first
+    // week of under 4 days does not count as one).
+    if (m_ctx.strength_history == StrengthHistory::none) {
+        m_intro_weeks = m_rx.new_to_strength.intro_weeks + (m_monday + 7 - m_start < 4 ? 1 : 0);
+    }
+    plan_lighter_weeks();
+    // §4.4: a week where most days look hard (every run at IF >= 0.8, say) says
+    // nothing about which days are hard: a default week instead, and said so.
+    m_hard_weekdays = pattern.hard_weekdays;
+    if (static_cast<int>(m_hard_weekdays.size()) > m_rx.rules.max_readable_hard_days) {
+        const int long_run = pattern.long_run_weekday;
+        m_hard_weekdays = {(long_run + 2) % 7, (long_run + 4) % 7};
+        std::sort(m_hard_weekdays.begin(), m_hard_weekdays.end());
     }
     // A recovery phase with no race on record: assume the race ended the day before it began.
     for (int w = 0; w < m_ctx.weeks; ++w) {
@@ -1142,6 +1449,11 @@ Plan Planner::run() {
     plan.athlete_id = m_ctx.athlete_id;
     plan.athlete_name = m_ctx.athlete_name;
     plan.start = m_ctx.start;
+    plan.start_note = m_ctx.start_note;
+    plan.strength_history = to_string(m_ctx.strength_history);
+    plan.strength_history_source = m_ctx.strength_history_source;
+    plan.behind_plan = std::any_of(m_ctx.week_phases.begin(), m_ctx.week_phases.end(),
+                                   [](const PlanWeekPhase& wp) { return wp.behind_plan; });
     plan.weeks = m_ctx.weeks;
     plan.race = m_ctx.race;
     const LoadState& load = m_ctx.load;
@@ -1157,6 +1469,43 @@ Plan Planner::run() {
     plan.notes.push_back("level " + std::string(to_string(m_ctx.level)) + ", equipment: " +
                          (kit.empty() ? std::string("body weight only") : kit) + ", long run on " +
                          std::string(weekday_name(m_ctx.pattern.long_run_weekday)));
+    if (m_hard_weekdays != pattern.hard_weekdays) {
+        std::string days;
+        for (const int d : m_hard_weekdays) {
+            days += (days.empty() ? "" : " and ") + std::string(weekday_name(d));
+        }
+        plan.attention.push_back("your running week could not be read (" +
+                                 std::to_string(pattern.hard_weekdays.size()) +
+                                 " of 7 days look hard): a default week is used, hard runs on " +
+                                 days + "; give --long-run-day and --days to place it yourself");
+        plan.notes.push_back(
+            "weekly pattern unreadable: " + std::to_string(pattern.hard_weekdays.size()) +
+            " of 7 days look hard, so a default week is used: hard runs on " + days +
+            ", the long run on " + std::string(weekday_name(pattern.long_run_weekday)) +
+            " (analysis.md §4.4); give --long-run-day and --days to place it yourself");
+    }
+    {
+        // §4.4 rules 2-3 against the athlete's week: is any day left for hard work?
+        bool open = false;
+        for (int d = 0; d < 7 && !open; ++d) {
+            const int lr = pattern.long_run_weekday;
+            open = d != lr && d != (lr + 1) % 7 && d != (lr + 6) % 7 && d != (lr + 5) % 7 &&
+                   !contains(m_hard_weekdays, (d + 1) % 7) && !contains(pattern.rest_weekdays, d) &&
+                   (pattern.strength_weekdays.empty() || contains(pattern.strength_weekdays, d));
+        }
+        if (!open) {
+            plan.attention.push_back(
+                "your week leaves no day for heavy, jump or downhill work (each hard run needs "
+                "the day before it free of them, the long run 48 h, and the day after the long "
+                "run is for recovery): corrective work only; move a hard run or give --days and "
+                "--long-run-day");
+            plan.notes.push_back(
+                "your week leaves no day for heavy, jump or downhill work: each hard run and the "
+                "long run needs the day before it free of them (48 h for the long run) and the "
+                "day after the long run is for recovery; corrective work only until a hard run "
+                "moves (analysis.md §4.4); --days and --long-run-day place the week yourself");
+        }
+    }
     plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
                          fixed(load.mean_daily_run_load, 1) +
                          " TSS-eq/day plus the planned strength sessions (analysis.md §4.6)");

@@ -145,6 +145,11 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
     const json& rules = reader.member(document, "rules", "document");
     PlanRules& r = rx.rules;
     r.last_heavy_days_before_race = reader.integer(rules, "last_heavy_days_before_race", "rules");
+    r.last_heavy_days_before_shorter_race =
+        reader.integer(rules, "last_heavy_days_before_shorter_race", "rules");
+    r.ultra_above_km = reader.number(rules, "ultra_above_km", "rules");
+    r.novice_careful_weeks = reader.integer(rules, "novice_careful_weeks", "rules");
+    r.max_readable_hard_days = reader.integer(rules, "max_readable_hard_days", "rules");
     r.last_plyometric_days_before_race =
         reader.integer(rules, "last_plyometric_days_before_race", "rules");
     r.last_eccentric_days_before_race =
@@ -193,6 +198,19 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
         d.mountain_descent_m_per_km <= d.flat_descent_m_per_km) {
         reader.fail("dose", "contacts_per_set >= 1, lighter_week_fraction > 0 and "
                             "mountain_descent_m_per_km > flat_descent_m_per_km");
+    }
+
+    const json& fresh = reader.member(document, "new_to_strength", "document");
+    NewToStrength& n = rx.new_to_strength;
+    n.intro_weeks = reader.integer(fresh, "intro_weeks", "new_to_strength");
+    n.intro =
+        reader.group(reader.member(fresh, "intro", "new_to_strength"), "new_to_strength.intro");
+    n.bodyweight_only_days_before_race =
+        reader.integer(fresh, "bodyweight_only_days_before_race", "new_to_strength");
+    n.experienced_from_sessions =
+        reader.integer(fresh, "experienced_from_sessions", "new_to_strength");
+    if (n.intro_weeks < 1 || !n.intro.rir) {
+        reader.fail("new_to_strength", "intro_weeks >= 1 and an intro with rir");
     }
 
     const json& levels = reader.member(document, "levels", "document");

@@ -58,7 +58,11 @@ struct LevelRule {
 };
 
 struct PlanRules {
-    int last_heavy_days_before_race = 10;
+    int last_heavy_days_before_race = 10;        ///< an ultra (or a race of unknown length)
+    int last_heavy_days_before_shorter_race = 7; ///< a race up to `ultra_above_km`
+    double ultra_above_km = 42.2;
+    int novice_careful_weeks = 3;   ///< a novice keeps 48 h before hard runs these plan weeks
+    int max_readable_hard_days = 3; ///< more hard weekdays: the pattern is unreadable
     int last_plyometric_days_before_race = 3;
     int last_eccentric_days_before_race = 10;
     int last_session_days_before_race = 3;
@@ -95,8 +99,17 @@ struct DoseRules {
     int flat_eccentric_sets_per_week = 2;  ///< Late cap for a flat race
 };
 
+/// New to strength (analysis.md §4.7): the introductory block and the run-in to a race.
+struct NewToStrength {
+    int intro_weeks = 3;     ///< full weeks of the introductory block (2-4 with a part week)
+    GroupPrescription intro; ///< the block's lifting: 1-2 sets of 10-15 at RIR 3-4
+    int bodyweight_only_days_before_race = 42; ///< then corrective and body-weight work only
+    int experienced_from_sessions = 12; ///< recorded sessions for "experienced" when inferred
+};
+
 struct Prescriptions {
     PlanRules rules;
+    NewToStrength new_to_strength;
     DoseRules dose;
     std::array<LevelRule, 3> levels;         ///< by Level
     std::array<PhasePrescription, 7> phases; ///< by Phase

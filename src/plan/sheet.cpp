@@ -83,6 +83,12 @@ std::string load_rule_for(const PlanStep& step, const Exercise* e, ExerciseGroup
     const std::string target =
         reps > 0 ? "you could do " + std::to_string(reps + rir) + " reps with, not more"
                  : "you could hold " + std::to_string(rir) + " more breaths with";
+    if (e != nullptr && e->equipment.empty() && e->max_reps > 0 && group == ExerciseGroup::heavy) {
+        // Body-weight variants are made hard by the tempo and the variant, not a weight.
+        return "body weight at the tempo below; when every set ends with more than " +
+               reps_left(rir) + " left, add a rep (up to " + std::to_string(e->max_reps) +
+               "), then take the harder variant";
+    }
     if (e == nullptr || e->equipment.empty()) {
         return group == ExerciseGroup::eccentric
                    ? "body weight; hold a dumbbell when 4 s down feels easy on every rep"
@@ -247,7 +253,7 @@ void fill_session_sheets(Plan& plan, const ExerciseLibrary& library,
         for (PlanBlock& block : session.blocks) {
             for (PlanStep& step : block.steps) {
                 const Exercise* e = library.find(step.exercise_id);
-                step.tempo = tempo_for(block.group);
+                step.tempo = e != nullptr && !e->tempo.empty() ? e->tempo : tempo_for(block.group);
                 step.effort = effort_for(step, block.group);
                 step.load_rule = load_rule_for(step, e, block.group);
                 const Exercise* easier = e != nullptr ? library.find(e->easier) : nullptr;
@@ -276,7 +282,9 @@ void fill_session_sheets(Plan& plan, const ExerciseLibrary& library,
         "work stop " +
             std::to_string(std::max(rules.last_heavy_days_before_race,
                                     rules.last_eccentric_days_before_race)) +
-            " days before it, jumps " + std::to_string(rules.last_plyometric_days_before_race) +
+            " days before it (heavy " + std::to_string(rules.last_heavy_days_before_shorter_race) +
+            " days before a race up to the marathon), jumps " +
+            std::to_string(rules.last_plyometric_days_before_race) +
             " days before, and strength resumes gently " +
             std::to_string(rules.first_session_days_after_race) + " days after it.",
         "Pain that changes how you move (not ordinary muscle soreness): skip that exercise and "

@@ -23,10 +23,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 #include <sys/stat.h>
@@ -39,6 +43,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test::read_file;
 using test::run_cli;
+using test::run_cli_shell;
 using test::TempDir;
 
 const std::string athlete_dir = std::string(US_SOURCE_DIR) + "/samples/athlete/";
@@ -522,6 +527,183 @@ TEST(PlanCli, WithoutOutTheSummaryIsPrintedAndJsonIsThePlan) {
     EXPECT_EQ(json.exit_code, 0);
     TempDir dir;
     EXPECT_EQ(json.out, run_case(cases()[0], dir.path));
+}
+
+// analysis.md §4.6-§4.7, one load scale, on real data: the sample athlete's recorded
+// strength sessions (no RPE recorded) score within 0.6-1.6x the load per minute of the
+// planned sessions of the same kind (heavy or jump sessions, session-RPE 6); scored
+// by heart rate they would read about a quarter of it.
+TEST(PlanGolden, RecordedStrengthIsOnThePlannedScale) {
+    const auto analysis = run_cli("analyze " + quoted(athlete_dir) + " --json --quiet");
+    ASSERT_EQ(analysis.exit_code, 0) << analysis.err;
+    const Json a = Json::parse(analysis.out);
+    std::vector<double> recorded;
+    for (const auto& s : a["sessions"]) {
+        if (s["sport"] == "strength" && s["moving_s"].get<double>() > 0) {
+            recorded.push_back(s["load"].get<double>() / (s["moving_s"].get<double>() / 60));
+        }
+    }
+    ASSERT_GE(recorded.size(), 10U) << "the sample athlete records her strength sessions";
+    TempDir dir;
+    const Json plan = Json::parse(run_case(cases()[0], dir.path));
+    int compared = 0;
+    for (const auto& s : plan["sessions"]) {
+        const std::string kind = s["kind"];
+        if (kind.find("heavy") == std::string::npos &&
+            kind.find("plyometric") == std::string::npos) {
+            continue;
+        }
+        const double planned =
+            s["estimated_load"].get<double>() / s["estimated_minutes"].get<double>();
+        for (const double r : recorded) {
+            EXPECT_GE(r / planned, 0.6) << s["id"];
+            EXPECT_LE(r / planned, 1.6) << s["id"];
+        }
+        ++compared;
+    }
+    EXPECT_GE(compared, 4);
+    const double mean = std::accumulate(recorded.begin(), recorded.end(), 0.0) /
+                        static_cast<double>(recorded.size());
+    std::printf("recorded strength: %zu sessions, %.3f load/min on average; %d planned heavy or "
+                "jump sessions compared\n",
+                recorded.size(), mean, compared);
+}
+
+// analysis.md §4.4-§4.7 on a real history (tests/data/history/qjw-coros: 25 months of
+// one runner, no recorded strength, hard runs on Tuesday and Saturday, long run on
+// Sunday) planned for flat, rolling and mountain races 3 to 40 weeks away, as every
+// strength history: the rules plan.json shows are checked on each plan.
+TEST(PlanGolden, RealHistoryPlansKeepTheRules) {
+    const std::string history = std::string(US_CORPUS_DIR) + "/history/qjw-coros";
+    const std::vector<std::string> races = {
+        "2026-01-17,Flat 10K,10,50", "2026-03-14,Road 42,42.2,300", "2026-06-20,Hilly 50,50,2500",
+        "2026-09-26,Mountain 100,100,6500"};
+    int plans = 0;
+    int checks = 0;
+    for (const std::string& race : races) {
+        for (const char* history_option : {"none", "some", "experienced"}) {
+            const auto r = run_cli("plan " + quoted(history) + " --race " + quoted(race) +
+                                   " --strength-history " + history_option + " --json --quiet");
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+            const Json plan = Json::parse(r.out);
+            SCOPED_TRACE(race + " " + history_option);
+            ++plans;
+            const std::int64_t race_day = day_of(plan["race"]["date"]);
+            const bool ultra = plan["race"]["distance_km"].get<double>() > 42.2;
+            std::optional<std::int64_t> last_hard;
+            for (const auto& s : plan["sessions"]) {
+                const std::int64_t day = day_of(s["date"]);
+                const std::string kind = s["kind"];
+                const std::string phase = s["phase"];
+                const int cap = phase == "off-season" || phase == "early" ? 60
+                                : phase == "mid" || phase == "recovery"   ? 45
+                                : phase == "late"                         ? 40
+                                : phase == "taper"                        ? 30
+                                                                          : 15;
+                EXPECT_LE(s["estimated_minutes"].get<int>(), cap) << s["id"];
+                const bool heavy = kind.find("heavy") != std::string::npos;
+                const bool jumps = kind.find("plyometric") != std::string::npos;
+                const bool eccentric = kind.find("eccentric") != std::string::npos;
+                const int weekday = static_cast<int>(((day % 7) + 7 + 3) % 7); // 0 = Monday
+                if (heavy || jumps || eccentric) {
+                    // Rule 8: 48 h apart; not the day before the Tuesday or Saturday hard
+                    // run, the 48 h before the Sunday long run or the Monday after it.
+                    EXPECT_TRUE(!last_hard || day - *last_hard >= 2) << s["id"];
+                    last_hard = day;
+                    EXPECT_TRUE(weekday != 0 && weekday != 4 && weekday != 5) << s["id"];
+                    checks += 2;
+                }
+                if (eccentric) {
+                    EXPECT_TRUE(weekday != 3 && weekday != 6)
+                        << s["id"] << " 48 h before a hard run";
+                    EXPECT_GE(race_day - day, 10) << s["id"];
+                    checks += 2;
+                }
+                if (heavy && day <= race_day) {
+                    EXPECT_GE(race_day - day, ultra ? 10 : 7) << s["id"];
+                    ++checks;
+                }
+                for (const auto& b : s["blocks"]) {
+                    for (const auto& st : b["steps"]) {
+                        if (st.contains("reps_in_reserve")) {
+                            EXPECT_GE(st["reps_in_reserve"].get<int>(), 1) << s["id"];
+                            ++checks;
+                        }
+                    }
+                }
+            }
+            for (const auto& w : plan["weeks_overview"]) {
+                EXPECT_LE(w["plyometric_contacts"].get<int>(), 150);
+                const std::string phase = w["phase"];
+                const int budget = phase == "off-season" || phase == "early" ? 150
+                                   : phase == "mid"                          ? 120
+                                   : phase == "late"                         ? 80
+                                                                             : 1000;
+                EXPECT_LE(w["minutes"].get<int>(), budget) << w["start"];
+                checks += 2;
+            }
+            // Rule 11: new to strength, the first weeks are the introductory block.
+            if (std::string(history_option) == "none") {
+                EXPECT_EQ(plan["strength_history"]["value"], "none");
+                for (const auto& s : plan["sessions"]) {
+                    if (day_of(s["date"]) - day_of(plan["start"]) >= 14) {
+                        break;
+                    }
+                    const std::string kind = s["kind"];
+                    EXPECT_EQ(kind.find("plyometric"), std::string::npos) << s["id"];
+                    EXPECT_EQ(kind.find("eccentric"), std::string::npos) << s["id"];
+                    ++checks;
+                }
+            }
+        }
+    }
+    std::printf("qjw-coros: %d plans, %d rule checks\n", plans, checks);
+    EXPECT_GT(checks, 100);
+}
+
+// analysis.md §4.7: a plan starts the later of the day after the last activity
+// (2026-11-22) and today; plan.txt and plan.json say when it was moved.
+TEST(PlanCli, TheStartIsNeverBeforeToday) {
+    const std::string plan = "plan " + quoted(athlete_dir) + " --json --quiet";
+    auto json = nlohmann::json::parse(
+        run_cli_shell("ULTRASTRENGTH_TODAY=2026-12-02 " + std::string(US_CLI) + " " + plan));
+    EXPECT_EQ(json["start"], "2026-12-02");
+    EXPECT_NE(json["start_note"].get<std::string>().find("not the day after the last activity "
+                                                         "(2026-11-22)"),
+              std::string::npos)
+        << json["start_note"];
+    const std::string text = run_cli_shell("ULTRASTRENGTH_TODAY=2026-12-02 " + std::string(US_CLI) +
+                                           " plan " + quoted(athlete_dir));
+    EXPECT_NE(text.find("from 2026-12-02 to 2026-12-27\nStart: starts today, 2026-12-02"),
+              std::string::npos)
+        << text;
+    for (const auto& s : json["sessions"]) {
+        EXPECT_GE(s["date"].get<std::string>(), "2026-12-02");
+    }
+    // Today earlier than the history: the day after the last activity, no note.
+    json = nlohmann::json::parse(
+        run_cli_shell("ULTRASTRENGTH_TODAY=2026-11-01 " + std::string(US_CLI) + " " + plan));
+    EXPECT_EQ(json["start"], "2026-11-23");
+    EXPECT_EQ(json["start_note"], "");
+    // --today is today: the analysis day decides the start.
+    json = nlohmann::json::parse(run_cli_shell("ULTRASTRENGTH_TODAY=2026-12-02 " +
+                                               std::string(US_CLI) + " " + plan +
+                                               " --today 2026-10-04"));
+    EXPECT_EQ(json["start"], "2026-10-05");
+    // The system clock without the variable.
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&now, &local);
+    char today[16];
+    std::strftime(today, sizeof today, "%Y-%m-%d", &local);
+    json = nlohmann::json::parse(
+        run_cli_shell("env -u ULTRASTRENGTH_TODAY " + std::string(US_CLI) + " " + plan));
+    EXPECT_EQ(json["start"], std::max<std::string>(today, "2026-11-23"));
+    const std::string bad = run_cli_shell("ULTRASTRENGTH_TODAY=soon " + std::string(US_CLI) + " " +
+                                          plan + " 2>&1 >/dev/null");
+    EXPECT_TRUE(bad.starts_with("ultrastrength plan: ULTRASTRENGTH_TODAY 'soon': expected "
+                                "YYYY-MM-DD\n"))
+        << bad;
 }
 
 TEST(PlanCli, BadArgumentsAndInputsGiveClearErrors) {

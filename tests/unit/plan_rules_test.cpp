@@ -36,6 +36,10 @@ bool has_group(const PlanSession& s, ExerciseGroup group) {
                        [&](const PlanBlock& b) { return b.group == group; });
 }
 
+bool contains(const std::vector<int>& days, int day) {
+    return std::find(days.begin(), days.end(), day) != days.end();
+}
+
 bool loading(Phase phase) {
     return phase == Phase::off_season || phase == Phase::early || phase == Phase::mid ||
            phase == Phase::late;
@@ -94,6 +98,11 @@ Athlete generated_athlete(Rng& rng, int index) {
         ctx.week_phases.push_back(PlanWeekPhase{scheduled_phase(monday + 7 * w, race_day, effort),
                                                 static_cast<PlanConfidence>(rng.between(1, 2))});
     }
+    // Behind plan: the race asks for Mid or Late before the history supports it.
+    const bool behind = rng.chance(0.2);
+    for (PlanWeekPhase& wp : ctx.week_phases) {
+        wp.behind_plan = behind && (wp.phase == Phase::mid || wp.phase == Phase::late);
+    }
     LoadState& load = ctx.load;
     load.mean_daily_run_load = a.hours * 60 / 7; // ~60 TSS-eq an hour
     load.ctl = load.mean_daily_run_load * rng.uniform(0.8, 1.1);
@@ -103,13 +112,31 @@ Athlete generated_athlete(Rng& rng, int index) {
     load.volume_ratio = rng.uniform(0.3, 1.0);
     ctx.recent_weekly_descent_m = rng.uniform(0, 3000);
     ctx.pattern.long_run_weekday = rng.between(5, 6);
-    ctx.pattern.hard_weekdays = {rng.between(1, 3)};
+    // One to five hard weekdays: more than three is an unreadable week (every run
+    // at IF >= 0.8) that the planner replaces by a default week.
+    const int hard_days = rng.chance(0.15) ? rng.between(4, 5) : rng.between(1, 3);
+    for (int d = 0; d < 7 && static_cast<int>(ctx.pattern.hard_weekdays.size()) < hard_days; ++d) {
+        if (d != ctx.pattern.long_run_weekday && (rng.chance(0.5) || 7 - d <= hard_days)) {
+            ctx.pattern.hard_weekdays.push_back(d);
+        }
+    }
+    if (rng.chance(0.3)) {
+        ctx.usual_strength_weekdays = {rng.between(0, 6)};
+    }
+    if (rng.chance(0.4)) {
+        // A running rhythm with a recovery week every 3-5 weeks.
+        const int period = rng.between(3, 5);
+        for (int w = rng.between(0, period - 1); w < ctx.weeks; w += period) {
+            ctx.running_recovery_weeks.push_back(w);
+        }
+    }
     for (const std::string_view item : equipment_names) {
         if (item != "none" && rng.chance(0.5)) {
             ctx.equipment.insert(std::string(item));
         }
     }
     ctx.level = static_cast<Level>(rng.between(0, 2));
+    ctx.strength_history = static_cast<StrengthHistory>(rng.between(0, 2));
     ctx.no_jumps = rng.chance(0.1);
     if (rng.chance(0.4)) {
         ctx.recorded_strength.sessions = rng.between(0, 80);
@@ -127,12 +154,14 @@ struct Week {
     bool full = false;
     bool lighter = false;
     bool braked = false;
+    bool beginner = false; ///< new to strength: introductory block or race run-in
     int sessions = 0;
     int minutes = 0;
     int sets = 0;
     int contacts = 0;
     int eccentric_sets = 0;
     std::optional<int> heavy_reps;
+    int heavy_min_reps = 0; ///< the variant's own lowest reps (body weight), else 0
     std::optional<int> heavy_rir;
     std::optional<double> heavy_percent;
 };
@@ -142,6 +171,7 @@ class RuleCounter {
 public:
     void check(bool ok, const char* rule, const std::string& what) {
         ++m_checks;
+        ++m_per_rule[rule];
         if (!ok) {
             auto& [count, example] = m_broken[rule];
             if (count++ == 0) {
@@ -150,10 +180,12 @@ public:
         }
     }
     long checks() const { return m_checks; }
+    const std::map<std::string, long>& per_rule() const { return m_per_rule; }
     const std::map<std::string, std::pair<int, std::string>>& broken() const { return m_broken; }
 
 private:
     long m_checks = 0;
+    std::map<std::string, long> m_per_rule;
     std::map<std::string, std::pair<int, std::string>> m_broken;
 };
 
@@ -189,12 +221,26 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         weeks[w].full = monday + 7 * static_cast<std::int64_t>(w) >= start;
         weeks[w].lighter = plan.weeks_overview[w].lighter;
     }
+    // The hard days the rules see: the athlete's, or a default week when most look hard.
+    std::vector<int> hard_weekdays = ctx.pattern.hard_weekdays;
+    if (hard_weekdays.size() > 3) {
+        const int long_run = ctx.pattern.long_run_weekday;
+        hard_weekdays = {(long_run + 2) % 7, (long_run + 4) % 7};
+        rules.check(std::any_of(plan.attention.begin(), plan.attention.end(),
+                                [](const std::string& n) {
+                                    return n.starts_with("your running week could not be read");
+                                }),
+                    "8 unreadable week said", ctx.athlete_id);
+    }
+    const int intro_weeks =
+        ctx.strength_history == StrengthHistory::none ? 3 + (monday + 7 - start < 4 ? 1 : 0) : 0;
+    int intro_sessions = 0;
     std::optional<std::int64_t> last_hard_day;
     for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
         const PlanSession& s = plan.sessions[i];
         const std::int64_t day = day_of(s.date);
-        const auto w = static_cast<std::size_t>((day - monday) / 7);
-        Week& week = weeks[w];
+        const auto w = static_cast<int>((day - monday) / 7);
+        Week& week = weeks[static_cast<std::size_t>(w)];
         // The §4.5 brake (ρ > 1.30, form < -30 %) drops jumps for the week: the
         // athlete's state, not the plan, decides there.
         week.braked = week.braked || trace[i].tier_m <= 0.6;
@@ -210,6 +256,22 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         if (hard) {
             rules.check(!last_hard_day || day - *last_hard_day >= 2, "8 48 h apart", where);
             last_hard_day = day;
+            // Rule 8: nothing heavy, plyometric or eccentric in the 24 h before any hard
+            // run, 48 h after an eccentric session and in a novice's first 3 weeks.
+            const int weekday = weekday_of(s.date);
+            const auto hard_run = [&](int days) {
+                const int next = (weekday + days) % 7;
+                return next == ctx.pattern.long_run_weekday || contains(hard_weekdays, next);
+            };
+            rules.check(!hard_run(1), "8 not 24 h before a hard run", where);
+            rules.check(weekday != (ctx.pattern.long_run_weekday + 1) % 7,
+                        "8 not the day after the long run", where);
+            if (has_group(s, ExerciseGroup::eccentric)) {
+                rules.check(!hard_run(2), "8 eccentric 48 h before a hard run", where);
+            }
+            if (ctx.level == Level::novice && day - monday < 21) {
+                rules.check(!hard_run(2), "8 novice 48 h before a hard run", where);
+            }
         }
         if (day <= race_day) {
             if (has_group(s, ExerciseGroup::heavy)) {
@@ -222,6 +284,74 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         // Rule 4: --no-jumps.
         if (ctx.no_jumps) {
             rules.check(!has_group(s, ExerciseGroup::plyometric), "4 no jumps", where);
+            // The jumps a session would have had become an isometric hold (rule 6: its
+            // own kind), done with the corrective work unless a time cap cut that block.
+            const bool replaced =
+                std::any_of(s.reasons.begin(), s.reasons.end(), [](const auto& r) {
+                    return r.find("an isometric wall-sit hold instead") != std::string::npos;
+                });
+            if (replaced && has_group(s, ExerciseGroup::corrective)) {
+                bool hold = false;
+                for (const PlanBlock& block : s.blocks) {
+                    for (const PlanStep& step : block.steps) {
+                        const Exercise* e = library.find(step.exercise_id);
+                        hold = hold || (e->isometric && block.group == ExerciseGroup::corrective);
+                    }
+                }
+                rules.check(hold, "4 no jumps: an isometric hold instead", where);
+            }
+        }
+        for (const PlanBlock& block : s.blocks) {
+            for (const PlanStep& step : block.steps) {
+                const Exercise* e = library.find(step.exercise_id);
+                // Rule 7: the level's variants only (a novice gets easier jumps); body-weight
+                // heavy work in the variant's own rep range, where the RIR can be reached.
+                rules.check(e->level <= ctx.level, "7 the level's variants", where);
+                if (block.group == ExerciseGroup::heavy && e->equipment.empty()) {
+                    rules.check(e->max_reps > 0 && step.reps.value_or(0) >= e->min_reps &&
+                                    step.reps.value_or(0) <= e->max_reps,
+                                "7 body-weight heavy in its rep range", where);
+                }
+                if (block.group == ExerciseGroup::eccentric) {
+                    rules.check(!library.find(step.exercise_id)->isometric,
+                                "6 isometric holds are not eccentric work", where);
+                }
+            }
+        }
+        // Rule 11: new to strength, an introductory block of 1-2 sets of 10-15 at
+        // RIR 3-4 before anything heavier; corrective and body-weight work only in
+        // the last 6 weeks before the race.
+        const bool beginner = ctx.strength_history == StrengthHistory::none;
+        const bool intro = beginner && w < intro_weeks && loading(s.phase);
+        const bool run_in = beginner && !intro && race_day - day >= 0 && race_day - day <= 42;
+        week.beginner = week.beginner || intro || run_in;
+        if (intro) {
+            ++intro_sessions;
+        }
+        if (intro || run_in) {
+            rules.check(!has_group(s, ExerciseGroup::plyometric) &&
+                            !has_group(s, ExerciseGroup::eccentric),
+                        intro ? "11 intro: no jumps or eccentrics" : "11 run-in: no jumps", where);
+            for (const PlanBlock& block : s.blocks) {
+                if (block.group != ExerciseGroup::heavy) {
+                    continue;
+                }
+                for (const PlanStep& step : block.steps) {
+                    const Exercise* e = library.find(step.exercise_id);
+                    if (intro) {
+                        rules.check(block.sets <= 2 && step.reps.value_or(0) >= 10 &&
+                                        step.reps.value_or(0) <= 15 &&
+                                        step.reps_in_reserve.value_or(0) >= 3 &&
+                                        step.reps_in_reserve.value_or(0) <= 4 && !step.load_kg,
+                                    "11 intro dose", where);
+                    } else {
+                        rules.check(
+                            std::all_of(e->equipment.begin(), e->equipment.end(),
+                                        [](const std::string& item) { return item == "band"; }),
+                            "11 run-in body weight", where);
+                    }
+                }
+            }
         }
         ++week.sessions;
         week.minutes += s.estimated_minutes;
@@ -240,9 +370,10 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 }
                 if (block.group == ExerciseGroup::heavy && step.reps) {
                     week.heavy_reps = *step.reps;
+                    week.heavy_min_reps = library.find(step.exercise_id)->min_reps;
                     week.heavy_rir = step.reps_in_reserve;
                     week.heavy_percent = step.percent_1rm;
-                    if (s.phase == Phase::late && step.reps_in_reserve) {
+                    if (s.phase == Phase::late && step.reps_in_reserve && !intro) {
                         rules.check(*step.reps_in_reserve >= 2 && *step.reps_in_reserve <= 3,
                                     "4 Late kept heavy", where);
                     }
@@ -252,6 +383,34 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 }
             }
         }
+    }
+    // Rule 10: behind plan is flagged per week and for the plan, and those weeks
+    // hold their phase's sets at the low end of the table.
+    const bool any_behind = std::any_of(ctx.week_phases.begin(), ctx.week_phases.end(),
+                                        [](const PlanWeekPhase& wp) { return wp.behind_plan; });
+    rules.check(plan.behind_plan == any_behind, "10 behind plan flagged", ctx.athlete_id);
+    for (std::size_t w = 0; w < weeks.size(); ++w) {
+        rules.check(plan.weeks_overview[w].behind_plan == ctx.week_phases[w].behind_plan,
+                    "10 behind plan week flagged", ctx.athlete_id);
+    }
+    for (const PlanSession& s : plan.sessions) {
+        const auto w = static_cast<std::size_t>((day_of(s.date) - monday) / 7);
+        if (!ctx.week_phases[w].behind_plan || weeks[w].beginner) {
+            continue;
+        }
+        const PhasePrescription& table =
+            builtin_prescriptions().phases[static_cast<std::size_t>(s.phase)];
+        for (const PlanBlock& block : s.blocks) {
+            const auto& gp = table.groups[static_cast<std::size_t>(block.group)];
+            if (gp && block.group != ExerciseGroup::plyometric) {
+                rules.check(block.sets <= std::max(1, gp->sets.low), "10 behind plan at low sets",
+                            s.id);
+            }
+        }
+    }
+    if (intro_weeks > 0) {
+        rules.check(intro_sessions <= 8, "11 intro 4-8 sessions",
+                    label(ctx.athlete_id, " intro sessions ", intro_sessions));
     }
     // Weekly rules.
     const double budget_base = std::max(75.0, 0.25 * ctx.mean_weekly_training_min);
@@ -275,7 +434,8 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     label(where, " minutes ", week.minutes));
         rules.check(week.contacts <= 150, "4 at most 150 contacts", where);
         if ((week.phase == Phase::early || week.phase == Phase::off_season) && week.full &&
-            !ctx.no_jumps && !week.braked) {
+            !ctx.no_jumps && !week.braked && !week.beginner && !week.lighter) {
+            // A lighter week holds 70 % of the contacts before it (rule 5): not counted.
             ++early_full;
             early_enough += week.contacts >= floor ? 1 : 0;
         }
@@ -326,6 +486,21 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                             "5 lighter week", where);
             }
         }
+        // Rule 5: a lighter week goes with the running recovery week once the block has 2
+        // loading weeks since the last lighter one.
+        if (contains(ctx.running_recovery_weeks, static_cast<int>(w)) && loading(week.phase) &&
+            !week.beginner && !week.lighter && static_cast<int>(w) >= intro_weeks) {
+            int loading_since = 0;
+            for (std::size_t v = w; v-- > 0;) {
+                if (weeks[v].lighter || weeks[v].phase != week.phase || weeks[v].beginner ||
+                    static_cast<int>(v) < intro_weeks) {
+                    break;
+                }
+                ++loading_since;
+            }
+            rules.check(loading_since < 2, "5 lighter with the running recovery week",
+                        label(where, " loading weeks before ", loading_since));
+        }
         // Rule 5: heavy work progresses over 3 loading weeks of Off-season or Early,
         // until it reaches 3-6 reps at RIR 1-2.
         if (w >= 2) {
@@ -336,7 +511,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     continue;
                 }
                 if ((x.phase != Phase::early && x.phase != Phase::off_season) || !x.heavy_reps ||
-                    !x.heavy_rir) {
+                    !x.heavy_rir || x.beginner) {
                     break;
                 }
                 run.push_back(&x);
@@ -347,7 +522,10 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 const bool harder =
                     *last.heavy_rir < *first.heavy_rir || *last.heavy_reps < *first.heavy_reps ||
                     last.heavy_percent.value_or(0) > first.heavy_percent.value_or(0);
-                const bool at_target = *last.heavy_reps <= 6 && *last.heavy_rir <= 2;
+                // A body-weight variant has its own rep range (rule 7): at its low end.
+                const bool at_target =
+                    (*last.heavy_reps <= 6 || *last.heavy_reps <= last.heavy_min_reps) &&
+                    *last.heavy_rir <= 2;
                 rules.check(harder || at_target, "5 progression", where);
             }
         }
@@ -358,7 +536,22 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
     const bool routine_caps = ctx.recorded_strength.sessions >= 10 &&
                               ctx.recorded_strength.weekly_load_4w > 0 &&
                               1.5 * ctx.recorded_strength.weekly_load_4w < 100;
-    if (early_full >= 2 && !routine_caps) {
+    // Rule 8 before rule 4: a week whose hard runs leave no day for jumps (each
+    // needs the day before it free, the long run 48 h) has none, and the plan says so.
+    bool jump_day = false;
+    for (int d = 0; d < 7; ++d) {
+        const int lr = ctx.pattern.long_run_weekday;
+        jump_day = jump_day || (d != lr && d != (lr + 1) % 7 && d != (lr + 6) % 7 &&
+                                d != (lr + 5) % 7 && !contains(hard_weekdays, (d + 1) % 7));
+    }
+    if (!jump_day) {
+        rules.check(std::any_of(plan.attention.begin(), plan.attention.end(),
+                                [](const std::string& n) {
+                                    return n.starts_with("your week leaves no day");
+                                }),
+                    "8 no day for hard work said", ctx.athlete_id);
+    }
+    if (early_full >= 2 && !routine_caps && jump_day) {
         rules.check(2 * early_enough >= early_full, "4 Early contacts",
                     label(label(ctx.athlete_id, " weeks with enough contacts ", early_enough),
                           " of ", early_full));
@@ -387,6 +580,9 @@ TEST(PlanRules, GeneratedAthletesNeverBreakACoachingRule) {
                       << " times, first: " << broken.second;
     }
     std::printf("plans: %d, rule checks: %ld\n", plans, rules.checks());
+    for (const auto& [rule, count] : rules.per_rule()) {
+        std::printf("  rule %-40s %7ld checks\n", rule.c_str(), count);
+    }
     EXPECT_GT(rules.checks(), 20000);
 }
 

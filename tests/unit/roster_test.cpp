@@ -56,6 +56,24 @@ TEST(Roster, BadRowsAreReportedWithTheirLineAndTheRestIsKept) {
     EXPECT_NE(athletes[7].error.find("4 fields where the header has 5"), std::string::npos);
 }
 
+// analysis.md §4.7: strength history (none gets an introductory block) and --no-jumps.
+TEST(Roster, StrengthHistoryAndNoJumpsColumns) {
+    const auto athletes = parse_roster("id,exports,strength_history,no_jumps\n"
+                                       "a,x,none,yes\n"
+                                       "b,x,,\n"
+                                       "c,x,lots,\n"
+                                       "d,x,some,maybe\n",
+                                       "/r", "roster.csv");
+    ASSERT_EQ(athletes.size(), 4U);
+    EXPECT_EQ(athletes[0].strength_history, StrengthHistory::none);
+    EXPECT_TRUE(athletes[0].no_jumps);
+    EXPECT_FALSE(athletes[1].strength_history.has_value());
+    EXPECT_FALSE(athletes[1].no_jumps);
+    EXPECT_EQ(athletes[2].error,
+              "roster.csv: line 4: strength_history: 'lots': expected none, some or experienced");
+    EXPECT_EQ(athletes[3].error, "roster.csv: line 5: no_jumps: 'maybe': expected yes or no");
+}
+
 TEST(Roster, BadHeaderRejectsTheRoster) {
     EXPECT_THROW(parse_roster("", "", "r.csv"), RosterError);
     EXPECT_THROW(parse_roster("id,exports,hrmax\n", "", "r.csv"), RosterError);
