@@ -132,6 +132,9 @@ private:
     std::int64_t m_monday; // plan weeks are calendar weeks (Monday-Sunday) from this day
     std::vector<RaceMark> m_races;
     std::vector<int> m_hard_weekdays; // the pattern's, or the default week when unreadable
+    // §4.4 rule 2 gives the long run 24-48 h: 48 h when the week leaves a day
+    // for heavy work that way, 24 h when only that leaves one.
+    bool m_long_run_24h = false;
     int m_intro_weeks = 0;            // plan weeks of the introductory block (new to strength)
     std::vector<bool> m_week_lighter; // per plan week: a lighter (deload) week
     std::vector<int>
@@ -185,9 +188,9 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
                ", the day after the long run (analysis.md §4.4 rule 3)";
         return false;
     }
-    if (weekday == (long_run + 6) % 7 || weekday == (long_run + 5) % 7) {
-        *why = name + " not within 48 h before the " + std::string(weekday_name(long_run)) +
-               " long run (analysis.md §4.4 rule 2)";
+    if (weekday == (long_run + 6) % 7 || (weekday == (long_run + 5) % 7 && !m_long_run_24h)) {
+        *why = name + " not within " + (m_long_run_24h ? "24" : "48") + " h before the " +
+               std::string(weekday_name(long_run)) + " long run (analysis.md §4.4 rule 2)";
         return false;
     }
     const auto hard_in = [&](int days) {
@@ -1210,8 +1213,11 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
             }
         }
         for (int w = 0; w < week; ++w) {
-            if (done[static_cast<std::size_t>(w)].phase == Phase::late) {
-                first_late = done[static_cast<std::size_t>(w)].minutes;
+            // A part week, a lighter week or one cut to nothing says nothing of
+            // what Late maintenance holds: the first full loading Late week does.
+            const WeekTotals& d = done[static_cast<std::size_t>(w)];
+            if (d.phase == Phase::late && d.full && !d.lighter && d.sessions > 0) {
+                first_late = d.minutes;
                 break;
             }
         }
@@ -1486,24 +1492,41 @@ Plan Planner::run() {
     }
     {
         // §4.4 rules 2-3 against the athlete's week: is any day left for hard work?
-        bool open = false;
-        for (int d = 0; d < 7 && !open; ++d) {
+        // The long run keeps 48 h when the week allows it, else 24 h (the floor
+        // every hard run gets).
+        const auto open_day = [&](int long_run_buffer_days) {
             const int lr = pattern.long_run_weekday;
-            open = d != lr && d != (lr + 1) % 7 && d != (lr + 6) % 7 && d != (lr + 5) % 7 &&
-                   !contains(m_hard_weekdays, (d + 1) % 7) && !contains(pattern.rest_weekdays, d) &&
-                   (pattern.strength_weekdays.empty() || contains(pattern.strength_weekdays, d));
+            for (int d = 0; d < 7; ++d) {
+                const bool near_long_run = d == lr || d == (lr + 1) % 7 || d == (lr + 6) % 7 ||
+                                           (long_run_buffer_days >= 2 && d == (lr + 5) % 7);
+                if (!near_long_run && !contains(m_hard_weekdays, (d + 1) % 7) &&
+                    !contains(pattern.rest_weekdays, d) &&
+                    (pattern.strength_weekdays.empty() || contains(pattern.strength_weekdays, d))) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        if (!open_day(2) && open_day(1)) {
+            m_long_run_24h = true;
+            const std::string before(weekday_name((pattern.long_run_weekday + 5) % 7));
+            plan.notes.push_back(
+                "your days leave no day for heavy work 48 h before the long run, so " + before +
+                " is used with 24 h before it, the least any hard run gets (analysis.md §4.4 "
+                "rule 2); keep that session's legs work short and stop it well short of "
+                "failure");
         }
-        if (!open) {
+        if (!open_day(1)) {
             plan.attention.push_back(
                 "your week leaves no day for heavy, jump or downhill work (each hard run needs "
-                "the day before it free of them, the long run 48 h, and the day after the long "
-                "run is for recovery): corrective work only; move a hard run or give --days and "
+                "the day before it free of them, and the day after the long run is for "
+                "recovery): corrective work only; move a hard run or give --days and "
                 "--long-run-day");
             plan.notes.push_back(
                 "your week leaves no day for heavy, jump or downhill work: each hard run and the "
-                "long run needs the day before it free of them (48 h for the long run) and the "
-                "day after the long run is for recovery; corrective work only until a hard run "
-                "moves (analysis.md §4.4); --days and --long-run-day place the week yourself");
+                "long run needs the day before it free of them and the day after the long run is "
+                "for recovery; corrective work only until a hard run moves (analysis.md §4.4); "
+                "--days and --long-run-day place the week yourself");
         }
     }
     plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
