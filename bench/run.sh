@@ -27,8 +27,7 @@ shared=${US_SHARED_DIR:-$root/../shared}
 peers=${US_BENCH_PEERS:-/tmp/ultrastrength-bench-peers}
 build=$root/build-bench
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DUS_BUILD_BENCH=ON \
-  -DUS_BUILD_TESTS=OFF >/dev/null
+(cd "$root" && cmake --preset bench >/dev/null) # CMakePresets.json: build-bench/
 cmake --build "$build" --target read_bench ultrastrength >/dev/null
 us=$build/src/cli/ultrastrength
 
