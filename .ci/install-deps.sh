@@ -5,7 +5,7 @@
 # on a fresh Debian 12 machine. Used by the README and .ci/run.
 set -euo pipefail
 packages=(
-  cmake ninja-build g++ clang clang-format libclang-rt-14-dev pkg-config
+  cmake ninja-build ccache g++ clang clang-format clang-tidy libclang-rt-14-dev pkg-config
   libxml2-dev libxml2-utils libpugixml-dev libboost-program-options-dev
   libarchive-dev zlib1g-dev libxxhash-dev libsqlite3-dev nlohmann-json3-dev
   libcurl4-openssl-dev libssl-dev

@@ -25,8 +25,7 @@ done
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-bench
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DUS_BUILD_BENCH=ON \
-  -DUS_BUILD_TESTS=OFF >/dev/null
+(cd "$root" && cmake --preset bench >/dev/null) # CMakePresets.json: build-bench/
 cmake --build "$build" --target read_bench ultrastrength >/dev/null
 us=$build/src/cli/ultrastrength
 

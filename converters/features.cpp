@@ -348,12 +348,10 @@ void FeatureBuilder::add(const Sample& in) {
         }
         const double dt = time - s.prev_time; // NaN when either is missing
         if (valid(dpos)) {
-            if (valid(dt) && dt > 0 && dpos > 50.0 &&
-                dpos > s.settings.max_running_speed_mps * dt) {
-                out.gps_jumps = true;
-                s.stretch_gps_jumps = true;
-                dpos = Sample::none;
-            } else if (!valid(dt) && dpos > 1000.0) {
+            // Faster than running allows, or a long step without timing.
+            if ((valid(dt) && dt > 0 && dpos > 50.0 &&
+                 dpos > s.settings.max_running_speed_mps * dt) ||
+                (!valid(dt) && dpos > 1000.0)) {
                 out.gps_jumps = true;
                 s.stretch_gps_jumps = true;
                 dpos = Sample::none;
@@ -393,6 +391,8 @@ void FeatureBuilder::add(const Sample& in) {
             if (valid(s.prev_hr) && dt <= max_hr_gap_s) {
                 s.hr_weighted += s.prev_hr * dt;
                 s.hr_seconds += dt;
+                // prev_hr >= 0, and + 0.5 is the rounding every cached histogram was made with.
+                // NOLINTNEXTLINE(bugprone-incorrect-roundings)
                 s.hr_hist[static_cast<std::size_t>(s.prev_hr + 0.5)] += dt;
             }
             // Grade-adjusted distance in chunks of >= grade_distance_m (§1.2).

@@ -1,5 +1,6 @@
 #include "plugins/plan_html/plan_html.hpp"
 
+#include "model/text.hpp"
 #include "plugins/report/html.hpp"
 
 #include "plugins/prescription.hpp"
@@ -38,12 +39,6 @@ std::string_view phase_fill(Phase phase) noexcept {
 namespace {
 
 constexpr const char* running_colour = "#37474f";
-
-std::string num(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
 
 std::string escape(std::string_view text) {
     return html_escape(std::string(text));
@@ -251,9 +246,9 @@ std::string overview_table(const Plan& plan, const std::vector<PlanWeek>& weeks)
                "style=\"background:" +
                std::string(detail::phase_fill(w.phase)) + "\"></i>" +
                std::string(to_string(w.phase)) + "</td><td>" + std::to_string(w.sessions) +
-               "</td><td>" + std::to_string(w.minutes) + " min</td><td>" + num(w.strength_load, 0) +
-               "</td><td>" + num(w.running_load, 0) + "</td><td>" +
-               std::to_string(w.plyometric_contacts) + "</td><td class=\"l\">" +
+               "</td><td>" + std::to_string(w.minutes) + " min</td><td>" +
+               format_fixed(w.strength_load, 0) + "</td><td>" + format_fixed(w.running_load, 0) +
+               "</td><td>" + std::to_string(w.plyometric_contacts) + "</td><td class=\"l\">" +
                escape(detail::week_note(plan, w)) + "</td></tr>\n";
     }
     return out + "</table>\n";
@@ -280,37 +275,40 @@ std::string overview_svg(const std::vector<PlanWeek>& weeks) {
     const double bar = std::min(48.0, slot * 0.6);
     std::string svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" "
                       "viewBox=\"0 0 " +
-                      num(width, 0) + " " + num(height, 0) +
+                      format_fixed(width, 0) + " " + format_fixed(height, 0) +
                       "\" role=\"img\" font-size=\"10\" font-family=\"sans-serif\">\n"
                       "<title>Strength minutes (bars, by phase) and projected running load (line) "
                       "per week</title>\n";
     // Axes and grid.
     for (int i = 0; i <= 3; ++i) {
         const double y = top + plot_h * (1 - i / 3.0);
-        svg += "<line x1=\"" + num(left, 0) + "\" y1=\"" + num(y, 1) + "\" x2=\"" +
-               num(left + plot_w, 0) + "\" y2=\"" + num(y, 1) + "\" stroke=\"#ddd\"/>";
-        svg += "<text x=\"" + num(left - 4, 0) + "\" y=\"" + num(y + 3, 1) +
-               "\" text-anchor=\"end\">" + num(max_minutes * i / 3, 0) + "</text>";
-        svg += "<text x=\"" + num(left + plot_w + 4, 0) + "\" y=\"" + num(y + 3, 1) + "\" fill=\"" +
-               running_colour + "\">" + num(max_running * i / 3, 0) + "</text>\n";
+        svg += "<line x1=\"" + format_fixed(left, 0) + "\" y1=\"" + format_fixed(y, 1) +
+               "\" x2=\"" + format_fixed(left + plot_w, 0) + "\" y2=\"" + format_fixed(y, 1) +
+               "\" stroke=\"#ddd\"/>";
+        svg += "<text x=\"" + format_fixed(left - 4, 0) + "\" y=\"" + format_fixed(y + 3, 1) +
+               "\" text-anchor=\"end\">" + format_fixed(max_minutes * i / 3, 0) + "</text>";
+        svg += "<text x=\"" + format_fixed(left + plot_w + 4, 0) + "\" y=\"" +
+               format_fixed(y + 3, 1) + "\" fill=\"" + running_colour + "\">" +
+               format_fixed(max_running * i / 3, 0) + "</text>\n";
     }
-    svg += "<text x=\"4\" y=\"10\">min</text><text x=\"" + num(width - 4, 0) +
+    svg += "<text x=\"4\" y=\"10\">min</text><text x=\"" + format_fixed(width - 4, 0) +
            "\" y=\"10\" text-anchor=\"end\" fill=\"" + running_colour + "\">running load</text>\n";
     std::string points;
     for (std::size_t i = 0; i < weeks.size(); ++i) {
         const PlanWeek& w = weeks[i];
         const double cx = left + slot * (static_cast<double>(i) + 0.5);
         const double h = plot_h * w.minutes / max_minutes;
-        svg += "<rect x=\"" + num(cx - bar / 2, 1) + "\" y=\"" + num(top + plot_h - h, 1) +
-               "\" width=\"" + num(bar, 1) + "\" height=\"" + num(h, 1) + "\" fill=\"" +
+        svg += "<rect x=\"" + format_fixed(cx - bar / 2, 1) + "\" y=\"" +
+               format_fixed(top + plot_h - h, 1) + "\" width=\"" + format_fixed(bar, 1) +
+               "\" height=\"" + format_fixed(h, 1) + "\" fill=\"" +
                std::string(detail::phase_fill(w.phase)) + "\"><title>" + format_date(w.start) +
                ": " + std::to_string(w.minutes) + " min, " + std::string(to_string(w.phase)) +
                "</title></rect>";
         const std::string date = format_date(w.start);
-        svg += "<text x=\"" + num(cx, 1) + "\" y=\"" + num(top + plot_h + 13, 1) +
+        svg += "<text x=\"" + format_fixed(cx, 1) + "\" y=\"" + format_fixed(top + plot_h + 13, 1) +
                "\" text-anchor=\"middle\">" + date.substr(5) + "</text>\n";
         const double y = top + plot_h * (1 - w.running_load / max_running);
-        points += (points.empty() ? "" : " ") + num(cx, 1) + "," + num(y, 1);
+        points += (points.empty() ? "" : " ") + format_fixed(cx, 1) + "," + format_fixed(y, 1);
     }
     if (!points.empty()) {
         svg += "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"" + running_colour +
@@ -318,8 +316,8 @@ std::string overview_svg(const std::vector<PlanWeek>& weeks) {
         for (std::size_t i = 0; i < weeks.size(); ++i) {
             const double cx = left + slot * (static_cast<double>(i) + 0.5);
             const double y = top + plot_h * (1 - weeks[i].running_load / max_running);
-            svg += "<circle cx=\"" + num(cx, 1) + "\" cy=\"" + num(y, 1) + "\" r=\"4\" fill=\"" +
-                   running_colour + "\"/>";
+            svg += "<circle cx=\"" + format_fixed(cx, 1) + "\" cy=\"" + format_fixed(y, 1) +
+                   "\" r=\"4\" fill=\"" + running_colour + "\"/>";
         }
         svg += "\n";
     }
@@ -333,15 +331,16 @@ std::string overview_svg(const std::vector<PlanWeek>& weeks) {
     }
     const double legend_y = height - 8;
     for (const Phase p : seen) {
-        svg += "<rect x=\"" + num(x, 0) + "\" y=\"" + num(legend_y - 9, 0) +
+        svg += "<rect x=\"" + format_fixed(x, 0) + "\" y=\"" + format_fixed(legend_y - 9, 0) +
                "\" width=\"10\" height=\"10\" fill=\"" + std::string(detail::phase_fill(p)) +
-               "\"/><text x=\"" + num(x + 14, 0) + "\" y=\"" + num(legend_y, 0) + "\">" +
-               std::string(to_string(p)) + "</text>";
+               "\"/><text x=\"" + format_fixed(x + 14, 0) + "\" y=\"" + format_fixed(legend_y, 0) +
+               "\">" + std::string(to_string(p)) + "</text>";
         x += 24 + 7 * static_cast<double>(to_string(p).size());
     }
-    svg += "<line x1=\"" + num(x, 0) + "\" y1=\"" + num(legend_y - 4, 0) + "\" x2=\"" +
-           num(x + 18, 0) + "\" y2=\"" + num(legend_y - 4, 0) + "\" stroke=\"" + running_colour +
-           "\" stroke-width=\"3\"/><text x=\"" + num(x + 22, 0) + "\" y=\"" + num(legend_y, 0) +
+    svg += "<line x1=\"" + format_fixed(x, 0) + "\" y1=\"" + format_fixed(legend_y - 4, 0) +
+           "\" x2=\"" + format_fixed(x + 18, 0) + "\" y2=\"" + format_fixed(legend_y - 4, 0) +
+           "\" stroke=\"" + running_colour + "\" stroke-width=\"3\"/><text x=\"" +
+           format_fixed(x + 22, 0) + "\" y=\"" + format_fixed(legend_y, 0) +
            "\">projected running load</text>\n";
     return svg + "</svg>\n";
 }
@@ -366,7 +365,7 @@ std::string plan_html(const Plan& plan, const PlanDocumentOptions& options) {
         const bool last = i + 1 == weeks.size();
         const auto sessions = detail::sessions_in_week(plan, w.start);
         const double font_pt = sheet_font_pt(sessions, first, last, plan);
-        out += "<section class=\"week\" style=\"font-size:" + num(font_pt, 2) + "pt\">\n";
+        out += "<section class=\"week\" style=\"font-size:" + format_fixed(font_pt, 2) + "pt\">\n";
         if (first) {
             out += "<h1>Strength plan for " + escape(who) + "</h1>\n<p class=\"meta\">" +
                    std::to_string(plan.weeks) + (plan.weeks == 1 ? " week, " : " weeks, ") +

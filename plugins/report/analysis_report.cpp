@@ -79,8 +79,8 @@ std::string analysis_report_html(const AnalysisReport& a) {
     }
     const std::int64_t first_week = n > 0 ? h.weeks.front().start_day : 0;
     for (const auto& d : *a.detected) {
-        const double x =
-            30 + static_cast<double>((monday_of(d.day) - first_week) / 7) * bar_w + bar_w / 2;
+        const std::int64_t week = (monday_of(d.day) - first_week) / 7; // whole weeks: exact
+        const double x = 30 + static_cast<double>(week) * bar_w + bar_w / 2;
         o << "<text x=\"" << fmt("%.1f", x)
           << "\" y=\"225\" font-size=\"12\" text-anchor=\"middle\" "
           << "fill=\"" << (d.likely ? "#f44336" : "#999") << "\">&#9873;<title>"
@@ -91,8 +91,8 @@ std::string analysis_report_html(const AnalysisReport& a) {
         if (day < first_week || n == 0 || day > h.weeks.back().start_day + 6) {
             continue;
         }
-        const double x =
-            30 + static_cast<double>((monday_of(day) - first_week) / 7) * bar_w + bar_w / 2;
+        const std::int64_t week = (monday_of(day) - first_week) / 7; // whole weeks: exact
+        const double x = 30 + static_cast<double>(week) * bar_w + bar_w / 2;
         o << "<text x=\"" << fmt("%.1f", x)
           << "\" y=\"240\" font-size=\"12\" text-anchor=\"middle\" "
           << "fill=\"#b71c1c\">&#9733;<title>" << html_escape(r.name) << " " << format_date(r.date)

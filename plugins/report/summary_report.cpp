@@ -15,12 +15,6 @@ std::string csv_field(const std::string& s) {
     return csv_cell(s); // quoting and formula neutralising, for every CSV we write
 }
 
-std::string fixed1(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-    return buf;
-}
-
 std::string join(const std::vector<std::string>& items, const char* sep) {
     std::string out;
     for (const auto& item : items) {
@@ -88,7 +82,7 @@ std::string summary_csv(const std::vector<AthleteReport>& athletes) {
     for (const auto& a : athletes) {
         std::vector<std::string> km;
         for (const double v : a.weekly_km) {
-            km.push_back(fixed1(v));
+            km.push_back(format_fixed(v, 1));
         }
         const std::vector<std::string> fields = {a.id,
                                                  a.name,
@@ -130,12 +124,12 @@ std::string volume_svg(const std::vector<double>& weekly_km) {
     std::string title = "weekly km, oldest first:";
     for (std::size_t i = 0; i < weekly_km.size(); ++i) {
         const double h = std::round(weekly_km[i] / top * (height - 2) * 10.0) / 10.0;
-        svg += "<rect x=\"" + fixed1(static_cast<double>(i) * bar) + "\" y=\"" +
-               fixed1(height - h) + "\" width=\"" + fixed1(std::max(1.0, bar - 1.0)) +
-               "\" height=\"" + fixed1(h) + "\" fill=\"" +
-               (i + 1 == weekly_km.size() ? "#c0392b" : "#2c7fb8") + "\"/>";
+        svg += "<rect x=\"" + format_fixed(static_cast<double>(i) * bar, 1) + "\" y=\"" +
+               format_fixed(height - h, 1) + "\" width=\"" +
+               format_fixed(std::max(1.0, bar - 1.0), 1) + "\" height=\"" + format_fixed(h, 1) +
+               "\" fill=\"" + (i + 1 == weekly_km.size() ? "#c0392b" : "#2c7fb8") + "\"/>";
         title += ' ';
-        title += fixed1(weekly_km[i]);
+        title += format_fixed(weekly_km[i], 1);
     }
     return svg + "<title>" + html_escape(title) + "</title></svg>";
 }
@@ -193,7 +187,7 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
         out += "</td><td class=\"flag\">" + html_escape(a.attention) + "</td><td>";
         out += volume_svg(a.weekly_km);
         if (!a.weekly_km.empty()) {
-            out += "<br><small>last week " + fixed1(a.weekly_km.back()) + " km</small>";
+            out += "<br><small>last week " + format_fixed(a.weekly_km.back(), 1) + " km</small>";
         }
         out += "</td><td>";
         for (const auto& flag : a.flags) {

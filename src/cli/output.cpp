@@ -54,9 +54,7 @@ std::string fixed(const std::optional<double>& value, int decimals, double scale
     if (!value) {
         return "-";
     }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, *value * scale);
-    return buf;
+    return format_fixed(*value * scale, decimals);
 }
 
 std::string duration(const std::optional<double>& seconds) {

@@ -66,4 +66,15 @@ std::string_view to_string(Format format) noexcept {
     return "unknown";
 }
 
+std::optional<Format> format_from_value(std::uint8_t value) noexcept {
+    const auto format = static_cast<Format>(value);
+    switch (format) {
+    case Format::fit:
+    case Format::tcx:
+    case Format::gpx:
+        return format;
+    }
+    return std::nullopt;
+}
+
 } // namespace ultrastrength

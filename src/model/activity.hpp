@@ -62,6 +62,10 @@ std::vector<std::string_view> flag_names(std::uint32_t bits);
 
 enum class Format : std::uint8_t { fit, tcx, gpx };
 std::string_view to_string(Format format) noexcept;
+/// The Format whose underlying value is `value` (as stored in the feature
+/// cache), none when no Format has it. A switch over every Format: a new one
+/// is a compile warning (-Wswitch) here until it is listed.
+std::optional<Format> format_from_value(std::uint8_t value) noexcept;
 
 /// Seconds spent at each heart rate, index = bpm (0-255).
 using HeartRateHistogram = std::array<std::uint32_t, 256>;

@@ -122,4 +122,16 @@ std::string csv_cell(std::string_view text) {
     return out;
 }
 
+std::string format_fixed(double value, int decimals) {
+    char buffer[64];
+    const int n = std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    if (n >= 0 && static_cast<std::size_t>(n) < sizeof buffer) {
+        return buffer;
+    }
+    std::string out(static_cast<std::size_t>(n > 0 ? n : 0) + 1, '\0');
+    std::snprintf(out.data(), out.size(), "%.*f", decimals, value);
+    out.pop_back();
+    return out;
+}
+
 } // namespace ultrastrength

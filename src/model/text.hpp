@@ -25,6 +25,10 @@ std::string printable(std::string_view text);
 /// never run as a formula (OWASP "CSV Injection").
 std::string csv_cell(std::string_view text);
 
+/// `value` with exactly `decimals` digits after the point (printf's "%.*f"):
+/// the one fixed-point number format of the plan files, reports and tables.
+std::string format_fixed(double value, int decimals);
+
 /// Makes every string (and object key) of a JSON document valid UTF-8 with
 /// escape_invalid_utf8, so that dumping it cannot throw. Works on any
 /// nlohmann::basic_json.

@@ -40,12 +40,6 @@ template <typename T> Json optional_json(const std::optional<T>& value) {
     return value ? Json(*value) : Json();
 }
 
-std::string fixed(double value, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-    return buf;
-}
-
 std::string day_text(std::int64_t day) {
     return format_date(civil_from_days(day));
 }
@@ -283,7 +277,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             ctx.race_descent_m = request.race_descent_m;
         } else if (ahead->ascent_m) {
             ctx.race_descent_m = ahead->ascent_m;
-            notes.push_back("race D- taken as its D+ (" + fixed(*ahead->ascent_m, 0) +
+            notes.push_back("race D- taken as its D+ (" + format_fixed(*ahead->ascent_m, 0) +
                             " m): start and finish at one altitude assumed");
         }
     }

@@ -20,12 +20,6 @@ double tenth(double value) {
     return std::round(value * 10) / 10;
 }
 
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
 ordered_json step_json(const PlanStep& step) {
     ordered_json out;
     out["exercise_id"] = step.exercise_id;
@@ -69,10 +63,10 @@ std::string step_text(const PlanStep& step) {
     }
     text << ' ' << step.name;
     if (step.load_kg) {
-        text << " @ " << fixed(*step.load_kg, 1) << " kg";
+        text << " @ " << format_fixed(*step.load_kg, 1) << " kg";
     }
     if (step.percent_1rm) {
-        text << " (" << fixed(*step.percent_1rm, 0) << " % 1RM)";
+        text << " (" << format_fixed(*step.percent_1rm, 0) << " % 1RM)";
     }
     if (step.reps_in_reserve) {
         text << " @ RIR " << *step.reps_in_reserve;
@@ -170,10 +164,10 @@ std::string plan_to_text(const Plan& plan) {
         text << "Race: " << (plan.race->name.empty() ? std::string("A race") : plan.race->name)
              << " on " << format_date(plan.race->date);
         if (plan.race->distance_km) {
-            text << ", " << fixed(*plan.race->distance_km, 0) << " km";
+            text << ", " << format_fixed(*plan.race->distance_km, 0) << " km";
         }
         if (plan.race->ascent_m) {
-            text << ", " << fixed(*plan.race->ascent_m, 0) << " m D+";
+            text << ", " << format_fixed(*plan.race->ascent_m, 0) << " m D+";
         }
         text << '\n';
     }
@@ -184,7 +178,7 @@ std::string plan_to_text(const Plan& plan) {
         text << '\n'
              << format_date(session.date) << ' ' << weekday_name(weekday_of(session.date)) << " - "
              << session.title << " (about " << session.estimated_minutes << " min, load "
-             << fixed(session.estimated_load, 0) << ")\n";
+             << format_fixed(session.estimated_load, 0) << ")\n";
         for (const PlanBlock& block : session.blocks) {
             text << "  " << to_string(block.group) << ", " << block.sets
                  << (block.sets == 1 ? " set:\n" : " sets:\n");

@@ -10,7 +10,7 @@
 
 namespace ultrastrength::push {
 
-PushState::PushState(std::filesystem::path folder, const std::string& target)
+PushState::PushState(const std::filesystem::path& folder, const std::string& target)
     : m_path(folder / file_name(target)) {
     m_doc = {{"format", "ultrastrength-push-state"},
              {"version", 1},

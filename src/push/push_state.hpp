@@ -17,12 +17,12 @@ class PushState {
 public:
     /// Loads the target's state in `folder`; a missing file is an empty state,
     /// an unreadable one throws PushError.
-    PushState(std::filesystem::path folder, const std::string& target);
+    PushState(const std::filesystem::path& folder, const std::string& target);
 
     static std::string file_name(const std::string& target);
 
     /// Session id -> {"hash", "date", "remote", "pending"}.
-    nlohmann::json& sessions() noexcept { return m_doc["sessions"]; }
+    nlohmann::json& sessions() { return m_doc["sessions"]; }
     /// Writes the file atomically (temp file, fsync, rename).
     void save() const;
 

@@ -244,10 +244,10 @@ ActivityFeatures decode_activity(Decoder& d) {
     a.content_hash = d.raw<std::uint64_t>();
     a.name = d.str();
     const auto sport = d.raw<std::uint8_t>();
-    if (sport > static_cast<int>(Sport::other) || format > static_cast<int>(Format::gpx)) {
+    if (sport > static_cast<int>(Sport::other) || !format_from_value(format)) {
         throw std::runtime_error("cache: unknown sport or format");
     }
-    a.format = static_cast<Format>(format);
+    a.format = *format_from_value(format);
     a.sport = static_cast<Sport>(sport);
     a.sub_sport = d.str();
     a.start_utc = d.opt<std::int64_t>();

@@ -5,8 +5,10 @@
 
 #include <array>
 #include <cstdio>
+#include <regex>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace ultrastrength::test {
 
@@ -42,6 +44,19 @@ inline CliResult run_cli(const std::string& args) {
     }
     std::remove(err_file.c_str());
     return result;
+}
+
+/// The commands `ultrastrength --help` lists (the command registry,
+/// src/cli/commands.cpp), so a new command is tested without editing a test.
+inline std::vector<std::string> listed_commands() {
+    const auto help = run_cli("--help");
+    std::vector<std::string> out;
+    static const std::regex line(R"(\n  ([a-z][a-z-]*)\s{2,})");
+    for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), line);
+         it != std::sregex_iterator(); ++it) {
+        out.push_back((*it)[1].str());
+    }
+    return out;
 }
 
 /// Runs a whole shell command line; returns its stdout.

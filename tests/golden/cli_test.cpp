@@ -36,8 +36,10 @@ TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
 }
 
 TEST(Cli, EveryCommandHasHelp) {
-    for (const char* command : {"scan", "formats"}) {
-        const auto r = run_cli(std::string(command) + " --help");
+    const auto commands = ultrastrength::test::listed_commands();
+    ASSERT_GE(commands.size(), 7u); // scan analyze plan batch push formats validate
+    for (const auto& command : commands) {
+        const auto r = run_cli(command + " --help");
         EXPECT_EQ(r.exit_code, 0) << command;
         EXPECT_EQ(r.out.rfind("Usage: ultrastrength " + std::string(command), 0), 0U) << r.out;
         EXPECT_TRUE(r.err.empty()) << r.err;

@@ -52,14 +52,7 @@ std::string quoted(const fs::path& p) {
 
 /// The commands `ultrastrength --help` lists.
 std::vector<std::string> commands() {
-    const auto help = run_cli("--help");
-    std::vector<std::string> out;
-    static const std::regex line(R"(\n  ([a-z][a-z-]*)\s{2,})");
-    for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), line);
-         it != std::sregex_iterator(); ++it) {
-        out.push_back((*it)[1].str());
-    }
-    return out;
+    return ultrastrength::test::listed_commands();
 }
 
 /// The long options a command's --help lists.
