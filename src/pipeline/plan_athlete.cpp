@@ -526,8 +526,9 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
                     [](const PlanWeekPhase& wp) { return wp.behind_plan; })) {
         notes.push_back("behind plan: the race date asks for a later phase than the history "
                         "supports (volume r = " +
-                        fixed(ctx.load.volume_ratio, 2) + ", below " + fixed(ps.behind_plan_r, 2) +
-                        " in Late, or a current " + std::string(to_string(current)) +
+                        format_fixed(ctx.load.volume_ratio, 2) + ", below " +
+                        format_fixed(ps.behind_plan_r, 2) + " in Late, or a current " +
+                        std::string(to_string(current)) +
                         " phase a whole phase short); those weeks keep their phase's work at "
                         "the low end of its sets (analysis.md §3.1)");
     }
