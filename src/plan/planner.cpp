@@ -188,8 +188,13 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
                ", the day after the long run (analysis.md §4.4 rule 3)";
         return false;
     }
-    if (weekday == (long_run + 6) % 7 || (weekday == (long_run + 5) % 7 && !m_long_run_24h)) {
-        *why = name + " not within " + (m_long_run_24h ? "24" : "48") + " h before the " +
+    // Eccentric work and a novice's first weeks keep the full 48 h before the long
+    // run even when the week allows only 24 h for the rest (§4.4 rule 2).
+    const bool full_48h =
+        !m_long_run_24h || group == ExerciseGroup::eccentric ||
+        (m_ctx.level == Level::novice && (day - m_monday) / 7 < m_rx.rules.novice_careful_weeks);
+    if (weekday == (long_run + 6) % 7 || (weekday == (long_run + 5) % 7 && full_48h)) {
+        *why = name + " not within " + (full_48h ? "48" : "24") + " h before the " +
                std::string(weekday_name(long_run)) + " long run (analysis.md §4.4 rule 2)";
         return false;
     }

@@ -453,8 +453,11 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     std::accumulate(mid.begin(), mid.end(), 0.0) / static_cast<double>(mid.size());
                 rules.check(week.minutes <= 0.7 * mean + 0.5, "4 Late below Mid", where);
             } else {
+                // The first full loading Late week (a part week or a lighter one
+                // says nothing of what maintenance holds).
                 for (std::size_t v = 0; v < w; ++v) {
-                    if (weeks[v].phase == Phase::late) {
+                    if (weeks[v].phase == Phase::late && weeks[v].full && !weeks[v].lighter &&
+                        weeks[v].sessions > 0) {
                         rules.check(week.minutes <= weeks[v].minutes, "4 Late not building", where);
                         break;
                     }
@@ -538,20 +541,32 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                               1.5 * ctx.recorded_strength.weekly_load_4w < 100;
     // Rule 8 before rule 4: a week whose hard runs leave no day for jumps (each
     // needs the day before it free, the long run 48 h) has none, and the plan says so.
+    // The long run keeps 48 h where the week allows it, else 24 h (and says so).
     bool jump_day = false;
+    bool jump_day_24h = false;
     for (int d = 0; d < 7; ++d) {
         const int lr = ctx.pattern.long_run_weekday;
-        jump_day = jump_day || (d != lr && d != (lr + 1) % 7 && d != (lr + 6) % 7 &&
-                                d != (lr + 5) % 7 && !contains(hard_weekdays, (d + 1) % 7));
+        const bool open = d != lr && d != (lr + 1) % 7 && d != (lr + 6) % 7 &&
+                          !contains(hard_weekdays, (d + 1) % 7);
+        jump_day = jump_day || (open && d != (lr + 5) % 7);
+        jump_day_24h = jump_day_24h || open;
     }
-    if (!jump_day) {
+    if (!jump_day && jump_day_24h) {
+        rules.check(std::any_of(plan.notes.begin(), plan.notes.end(),
+                                [](const std::string& n) {
+                                    return n.find("is used with 24 h before it") !=
+                                           std::string::npos;
+                                }),
+                    "8 24 h before the long run said", ctx.athlete_id);
+    }
+    if (!jump_day_24h) {
         rules.check(std::any_of(plan.attention.begin(), plan.attention.end(),
                                 [](const std::string& n) {
                                     return n.starts_with("your week leaves no day");
                                 }),
                     "8 no day for hard work said", ctx.athlete_id);
     }
-    if (early_full >= 2 && !routine_caps && jump_day) {
+    if (early_full >= 2 && !routine_caps && jump_day_24h) {
         rules.check(2 * early_enough >= early_full, "4 Early contacts",
                     label(label(ctx.athlete_id, " weeks with enough contacts ", early_enough),
                           " of ", early_full));
