@@ -587,6 +587,7 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
                 // read forward.
                 forward.redo_last = true;
                 broke = forward;
+                broke->error = zip->broken_message();
                 break;
             }
         }
@@ -641,10 +642,14 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
                                           "read; the rest not read");
             }
         } catch (const InputError& e) {
-            // Nothing gained: the forward reader's own error says most.
             std::string message = e.what();
-            if (!resumed && !broke->error.empty()) {
-                message = broke->error;
+            if (!resumed) {
+                // Nothing gained: the forward reader's error comes first.
+                if (message.starts_with(source + ": ")) {
+                    message.erase(0, source.size() + 2);
+                }
+                message =
+                    broke->error + "; not read again through its central directory: " + message;
             }
             slots.emplace_back().push_back(
                 make_outcome(source, InputOutcome::Kind::rejected, std::move(message)));

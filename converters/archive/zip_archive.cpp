@@ -181,7 +181,7 @@ ZipArchive::ZipArchive(const SeekableFile& file, std::string source, const Archi
     : m_source(std::move(source)), m_limits(limits), m_budget(budget), m_buffer(64 * 1024) {
     m_fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_fd < 0) {
-        throw InputError(m_source + ": cannot open again: " + std::strerror(errno));
+        throw InputError(m_source + ": cannot open the file again: " + std::strerror(errno));
     }
     struct stat st {};
     const bool same =
@@ -193,13 +193,13 @@ ZipArchive::ZipArchive(const SeekableFile& file, std::string source, const Archi
             file.mtime_ns;
     if (!same) {
         ::close(m_fd);
-        throw InputError(m_source + ": changed while it was read: not read again");
+        throw InputError(m_source + ": the file changed while it was read");
     }
     if (const auto n = declared_members(m_fd, file.size); n > m_limits.max_members) {
         ::close(m_fd);
-        throw InputError(m_source + ": central directory lists " + std::to_string(n) +
-                         " members, more than " + std::to_string(m_limits.max_members) +
-                         ": not read through it");
+        throw InputError(m_source + ": it lists " + std::to_string(n) +
+                         " members, more than the limit of " +
+                         std::to_string(m_limits.max_members));
     }
     m_archive = archive_read_new();
     if (m_archive == nullptr) {
@@ -212,7 +212,7 @@ ZipArchive::ZipArchive(const SeekableFile& file, std::string source, const Archi
     archive_read_set_seek_callback(m_archive, &ZipArchive::seek_callback);
     archive_read_set_skip_callback(m_archive, &ZipArchive::skip_callback);
     if (archive_read_open1(m_archive) != ARCHIVE_OK) {
-        fail("not readable through its central directory");
+        fail("none found");
     }
 }
 
@@ -288,6 +288,23 @@ void ZipArchive::fail(const std::string& problem) {
     throw InputError(text);
 }
 
+std::string ZipArchive::broken_message() const {
+    if (m_last_stored_with_descriptor && !m_inner_error) {
+        // libarchive's own words ("Truncated ZIP file data") would mislead:
+        // the file goes on, the member's end was not found.
+        return m_source + ": the members after member " + std::to_string(m_count) + " (" +
+               m_last_name + ") cannot be found reading forward: it is a " +
+               stored_descriptor_problem + "; the rest not read";
+    }
+    std::string text = m_source + ": archive broken in or after member " + std::to_string(m_count) +
+                       " (" + m_last_name + "); the rest not read";
+    const char* msg = archive_error_string(m_archive);
+    if (msg != nullptr && *msg != '\0') {
+        text += std::string(" (") + msg + ")";
+    }
+    return text;
+}
+
 bool ZipArchive::next(ZipEntry& entry) {
     m_member.reset();
     m_member_error.clear();
@@ -306,15 +323,10 @@ bool ZipArchive::next(ZipEntry& entry) {
         if (m_count == 0) {
             fail("not a readable zip archive");
         }
-        if (m_last_stored_with_descriptor && !m_inner_error) {
-            // libarchive's own words ("Truncated ZIP file data") would
-            // mislead: the file goes on, the member's end was not found.
-            throw InputError(m_source + ": the members after member " + std::to_string(m_count) +
-                             " (" + m_last_name + ") cannot be found reading forward: it is a " +
-                             stored_descriptor_problem + "; the rest not read");
+        if (m_inner_error) {
+            std::rethrow_exception(m_inner_error);
         }
-        fail("archive broken in or after member " + std::to_string(m_count) + " (" + m_last_name +
-             "); the rest not read");
+        throw InputError(broken_message());
     }
     // ARCHIVE_WARN (odd name encoding, a previous member's CRC) still gives
     // a usable entry.

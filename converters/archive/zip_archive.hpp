@@ -80,6 +80,9 @@ public:
     /// libarchive's error for the current member's data (empty if none):
     /// a CRC mismatch, or why the archive broke inside this member.
     const std::string& member_error() const noexcept { return m_member_error; }
+    /// What next() reports once the archive broke after the current member
+    /// (it throws this, so that it need not be called again).
+    std::string broken_message() const;
 
 private:
     class MemberStream;

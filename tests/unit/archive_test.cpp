@@ -321,7 +321,8 @@ protected:
         test::corrupt_descriptor_crc(z, m_bad, central);
         return z;
     }
-    std::vector<InputOutcome> scan_file(const Bytes& bytes, unsigned jobs) {
+    std::vector<InputOutcome> scan_file(const Bytes& bytes, unsigned jobs,
+                                        const ArchiveLimits& limits = {}) {
         const auto path = m_dir.path / "dd.zip";
         std::ofstream(path, std::ios::binary)
             .write(reinterpret_cast<const char*>(bytes.data()),
@@ -329,6 +330,7 @@ protected:
         ScanOptions options;
         options.jobs = jobs;
         options.dedupe = false;
+        options.limits = limits;
         return scan_inputs(m_registry, {path.string()}, options);
     }
     test::TempDir m_dir;
@@ -455,6 +457,39 @@ TEST_F(BadDescriptorTest, CentralDirectoryListingFewerMembersIsNotTrusted) {
     EXPECT_EQ(out[2].source, (m_dir.path / "dd.zip").string());
     EXPECT_EQ(out[2].kind, Kind::rejected);
     EXPECT_NE(out[2].message.find("its central directory lists fewer members than were read"),
+              std::string::npos)
+        << out[2].message;
+}
+
+TEST_F(BadDescriptorTest, MemberLimitHoldsForTheCentralDirectory) {
+    ArchiveLimits limits;
+    limits.max_members = 2;
+    const auto out = scan_file(zip(true), 1, limits);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].kind, Kind::read);
+    EXPECT_EQ(out[1].kind, Kind::rejected);
+    EXPECT_EQ(out[2].source, (m_dir.path / "dd.zip").string());
+    EXPECT_NE(out[2].message.find("(bad.fit) cannot be found reading forward"), std::string::npos)
+        << out[2].message;
+    EXPECT_NE(out[2].message.find("; not read again through its central directory: it lists 3 "
+                                  "members, more than the limit of 2"),
+              std::string::npos)
+        << out[2].message;
+}
+
+TEST_F(BadDescriptorTest, TruncatedZipFileKeepsTheMembersBeforeTheCut) {
+    // Cut inside c.fit's data, so no central directory to fall back on:
+    // as when reading forward only.
+    Bytes z = zip(false);
+    z.resize(z.size() * 3 / 4);
+    const auto out = scan_file(z, 2);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].kind, Kind::read);
+    EXPECT_EQ(out[1].kind, Kind::rejected);
+    EXPECT_EQ(out[2].kind, Kind::rejected);
+    EXPECT_NE(out[2].message.find("cannot be found reading forward"), std::string::npos)
+        << out[2].message;
+    EXPECT_NE(out[2].message.find("; not read again through its central directory: none found"),
               std::string::npos)
         << out[2].message;
 }
