@@ -142,36 +142,53 @@ bool read_at(int fd, std::uint64_t offset, std::uint8_t* buffer, std::size_t siz
     return true;
 }
 
-/// The largest member count that any end-of-central-directory record in the
-/// last 64 KiB of the file declares (APPNOTE 4.3.16; zip64 4.3.14-4.3.15).
-/// Written by hand because libarchive's seekable reader loads the whole
-/// central directory into memory before the first member and has no limit
-/// of its own: a hostile zip64 record could declare billions of entries.
-std::uint64_t declared_members(int fd, std::uint64_t size) {
+/// An upper bound on the entries libarchive's seekable reader can load: the
+/// central-directory headers (PK 1 2) from the earliest place that any end
+/// record in the last 64 KiB says the central directory starts (APPNOTE
+/// 4.3.16; zip64 4.3.14-4.3.15) to the end of the file; counting stops past
+/// `enough`. Written by hand because that reader loads every entry it finds
+/// into memory before the first member and has no limit of its own.
+std::uint64_t central_entries_bound(int fd, std::uint64_t size, std::uint64_t enough) {
     constexpr std::uint64_t eocd = 22;
     const std::uint64_t tail_size = std::min<std::uint64_t>(size, eocd + 0xffff);
     std::vector<std::uint8_t> tail(tail_size);
-    if (!read_at(fd, size - tail_size, tail.data(), tail.size())) {
+    if (tail_size < eocd || !read_at(fd, size - tail_size, tail.data(), tail.size())) {
         return 0;
     }
-    std::uint64_t most = 0;
-    for (std::size_t p = tail.size() >= eocd ? tail.size() - eocd + 1 : 0; p-- > 0;) {
+    std::uint64_t start = size;
+    for (std::size_t p = tail.size() - eocd + 1; p-- > 0;) {
         const std::uint8_t* r = tail.data() + p;
         if (le32(r) != 0x06054b50) {
             continue;
         }
-        most = std::max<std::uint64_t>(most, le16(r + 10));
-        // A zip64 locator right before it points at the zip64 record.
         const std::uint64_t at = size - tail_size + p;
+        // Where the record says, or right before it (a zip with a prefix).
+        start = std::min<std::uint64_t>(start, le32(r + 16));
+        start = std::min<std::uint64_t>(start, at - std::min<std::uint64_t>(at, le32(r + 12)));
         std::uint8_t locator[20];
         std::uint8_t record[56];
         if (at >= sizeof locator && read_at(fd, at - sizeof locator, locator, sizeof locator) &&
             le32(locator) == 0x07064b50 && read_at(fd, le64(locator + 8), record, sizeof record) &&
             le32(record) == 0x06064b50) {
-            most = std::max(most, le64(record + 32));
+            start = std::min(start, le64(record + 48));
+            start = std::min(start, at - std::min(at, le64(record + 40)));
         }
     }
-    return most;
+    std::uint64_t found = 0;
+    std::vector<std::uint8_t> chunk(std::size_t{1} << 20);
+    for (std::uint64_t at = start; at < size && found <= enough;) {
+        const std::size_t n =
+            static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - at));
+        if (!read_at(fd, at, chunk.data(), n)) {
+            break;
+        }
+        for (std::size_t i = 0; i + 4 <= n; ++i) {
+            found += le32(chunk.data() + i) == 0x02014b50 ? 1 : 0;
+        }
+        // Chunks overlap by 3 bytes: a signature across a boundary counts once.
+        at += n > 3 && at + n < size ? n - 3 : n;
+    }
+    return found;
 }
 
 } // namespace
@@ -195,11 +212,10 @@ ZipArchive::ZipArchive(const SeekableFile& file, std::string source, const Archi
         ::close(m_fd);
         throw InputError(m_source + ": the file changed while it was read");
     }
-    if (const auto n = declared_members(m_fd, file.size); n > m_limits.max_members) {
+    if (central_entries_bound(m_fd, file.size, m_limits.max_members) > m_limits.max_members) {
         ::close(m_fd);
-        throw InputError(m_source + ": it lists " + std::to_string(n) +
-                         " members, more than the limit of " +
-                         std::to_string(m_limits.max_members));
+        throw InputError(m_source + ": it lists more than " + std::to_string(m_limits.max_members) +
+                         " members");
     }
     m_archive = archive_read_new();
     if (m_archive == nullptr) {

@@ -56,7 +56,8 @@ public:
     /// descriptor is wrong does not hide the ones after it. Members are
     /// listed in the same order with the same indexes. Throws InputError if
     /// the file changed since `file` was taken, or if its central directory
-    /// lists more than limits.max_members entries.
+    /// may list more than limits.max_members entries (libarchive loads them
+    /// all before the first member).
     ZipArchive(const SeekableFile& file, std::string source, const ArchiveLimits& limits,
                ExpansionBudget& budget);
     ~ZipArchive();

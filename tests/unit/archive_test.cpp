@@ -471,8 +471,8 @@ TEST_F(BadDescriptorTest, MemberLimitHoldsForTheCentralDirectory) {
     EXPECT_EQ(out[2].source, (m_dir.path / "dd.zip").string());
     EXPECT_NE(out[2].message.find("(bad.fit) cannot be found reading forward"), std::string::npos)
         << out[2].message;
-    EXPECT_NE(out[2].message.find("; not read again through its central directory: it lists 3 "
-                                  "members, more than the limit of 2"),
+    EXPECT_NE(out[2].message.find("; not read again through its central directory: it lists "
+                                  "more than 2 members"),
               std::string::npos)
         << out[2].message;
 }
