@@ -109,7 +109,13 @@ ZipArchive::ZipArchive(ByteStream& in, std::string source, const ArchiveLimits& 
     // streaming zip reader), which is what a member of another zip allows.
     if (archive_read_open(m_archive, this, nullptr, &ZipArchive::read_callback, nullptr) !=
         ARCHIVE_OK) {
-        fail("not a readable zip archive");
+        try {
+            fail("not a readable zip archive");
+        } catch (...) {
+            // The destructor does not run for a constructor that throws.
+            archive_read_free(m_archive);
+            throw;
+        }
     }
 }
 
@@ -228,7 +234,14 @@ ZipArchive::ZipArchive(const SeekableFile& file, std::string source, const Archi
     archive_read_set_seek_callback(m_archive, &ZipArchive::seek_callback);
     archive_read_set_skip_callback(m_archive, &ZipArchive::skip_callback);
     if (archive_read_open1(m_archive) != ARCHIVE_OK) {
-        fail("none found");
+        // The destructor does not run for a constructor that throws.
+        const char* msg = archive_error_string(m_archive);
+        const std::string text =
+            m_source + ": none found" +
+            (msg != nullptr && *msg != '\0' ? " (" + std::string(msg) + ")" : std::string());
+        archive_read_free(m_archive);
+        ::close(m_fd);
+        throw InputError(text);
     }
 }
 
