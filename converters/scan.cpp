@@ -448,7 +448,7 @@ std::uint64_t mix_name(std::uint64_t hash, const std::string& name) {
 
 /// What the forward reader leaves to the seekable one when it breaks.
 struct ForwardBreak {
-    std::string error;                       ///< the forward reader's error, if it threw
+    std::string error;                       ///< what the forward reader reported for the zip
     std::optional<std::uint64_t> last_index; ///< the last entry it gave
     std::vector<InputOutcome>* last_slot = nullptr;
     bool last_stored_with_descriptor = false;
