@@ -188,6 +188,9 @@ struct DecodeContext {
     /// entries are listed must not depend on thread timing, and what they
     /// decode is what a reader claimed (rarely skipped).
     bool tally = true;
+    /// The top-level input when it is a regular file, which a zip can be
+    /// read from again through its central directory (decode_zip).
+    const SeekableFile* seekable = nullptr;
 };
 
 std::vector<InputOutcome> decode_nested(const DecodeContext& ctx, ByteStream& in,
@@ -437,16 +440,65 @@ private:
     bool m_closed = false;
 };
 
+/// A running hash of entry names, to check that two readers of one zip list
+/// the same members in the same order.
+std::uint64_t mix_name(std::uint64_t hash, const std::string& name) {
+    return (hash ^ std::hash<std::string>{}(name)) * 1099511628211ULL;
+}
+
+/// What the forward reader leaves to the seekable one when it breaks.
+struct ForwardBreak {
+    std::string error;                       ///< what the forward reader reported for the zip
+    std::optional<std::uint64_t> last_index; ///< the last entry it gave
+    std::vector<InputOutcome>* last_slot = nullptr;
+    bool last_stored_with_descriptor = false;
+    bool redo_last = false;  ///< it broke inside the last entry's data
+    std::uint64_t names = 0; ///< mix_name of every entry it gave
+};
+
+/// Reads the member the forward reader broke in again, through the seekable
+/// reader `zip`, into `slot` (on this thread), and says what was wrong.
+void redo_member(const DecodeContext& ctx, ZipArchive& zip, const ZipEntry& entry,
+                 const std::string& source, unsigned depth, const ForwardBreak& broke,
+                 std::vector<InputOutcome>& slot) {
+    const std::string member_source = source + "!" + entry.name;
+    slot = decode_nested(ctx, zip.member(), member_source, depth);
+    if (!broke.last_stored_with_descriptor) {
+        return;
+    }
+    const std::string& error = zip.member_error();
+    if (error.empty()) {
+        if (!slot.empty()) {
+            slot.front().warnings.push_back(
+                "stored member whose data descriptor does not match its data (CRC): read with the "
+                "size and CRC of the zip's central directory, which its data matches");
+        }
+        return;
+    }
+    for (auto& outcome : slot) {
+        if (outcome.source == member_source && outcome.kind == InputOutcome::Kind::rejected) {
+            outcome.message =
+                member_source + ": stored member with a data descriptor " +
+                (error.find("CRC") != std::string::npos ? "whose CRC does not match its data"
+                                                        : "that does not match its data") +
+                "; skipped (" + error + ")";
+        }
+    }
+}
+
 /// Unpacks a zip member by member. With ctx.jobs > 1, members that a
 /// reader claims are read whole (up to limits.max_buffered_member_bytes)
 /// and decoded by worker threads while the next members are unpacked;
 /// nested zips, indexes and oversized members are decoded in this thread.
+/// The zip is read forward; when that breaks part way in a top-level zip
+/// that is a regular file (ctx.seekable), it is read again through its
+/// central directory from the member where the forward reader broke.
 std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
                                      const std::string& source, unsigned depth) {
     std::deque<std::vector<InputOutcome>> slots; // one per entry, in archive order
     const bool parallel = ctx.jobs > 1;
-    const DecodeContext worker_ctx{ctx.registry, ctx.limits, 1,    ctx.budget,
-                                   ctx.indexes,  ctx.skips,  false};
+    const DecodeContext worker_ctx{ctx.registry, ctx.limits, 1,     ctx.budget,
+                                   ctx.indexes,  ctx.skips,  false, nullptr};
     MemberQueue queue(std::size_t{2} * ctx.jobs);
     std::vector<std::jthread> workers;
     if (parallel) {
@@ -472,61 +524,136 @@ std::vector<InputOutcome> decode_zip(const DecodeContext& ctx, ByteStream& in,
     } close_queue{queue};
     std::uint64_t entries = 0;
     bool last_queued = false;
+    // Decodes one entry into a new slot, which it returns.
+    auto decode_entry = [&](ZipArchive& zip, const ZipEntry& entry) -> std::vector<InputOutcome>& {
+        ++entries;
+        // The slot of an entry that was counted, not listed, is given
+        // back (never one handed to a worker: it is filled later).
+        if (!slots.empty() && slots.back().empty() && !last_queued) {
+            slots.pop_back();
+        }
+        last_queued = false;
+        auto& slot = slots.emplace_back();
+        const std::string member_source = source + "!" + entry.name;
+        if (auto screened = screen_entry(entry)) {
+            slot.push_back(
+                make_outcome(member_source, screened->first, std::move(screened->second)));
+            ctx.skips.screen(slot);
+            return slot;
+        }
+        try {
+            if (!parallel || is_export_index_name(entry.name)) {
+                slot = decode_nested(ctx, zip.member(), member_source, depth);
+                return slot;
+            }
+            PeekStream peek(zip.member());
+            const auto head = peek.head();
+            const bool decodable =
+                is_gzip(head) || ctx.registry.identify(head, base_name(entry.name)) != nullptr;
+            if (!decodable || is_zip(head)) {
+                // Nested zips (their members get the workers) and
+                // unknown content (only its head is read) stay here.
+                slot = decode_nested(ctx, peek, member_source, depth);
+                return slot;
+            }
+            auto bytes = read_up_to(peek, ctx.limits.max_buffered_member_bytes);
+            if (bytes.size() > ctx.limits.max_buffered_member_bytes) {
+                ReplayStream whole(std::move(bytes), peek);
+                slot = decode_nested(ctx, whole, member_source, depth);
+                return slot;
+            }
+            last_queued = true;
+            queue.push({std::move(bytes), member_source, &slot});
+        } catch (const InputError& e) {
+            slot.push_back(make_outcome(member_source, InputOutcome::Kind::rejected, e.what()));
+        }
+        return slot;
+    };
+
+    const SeekableFile* reopen = depth == 1 ? ctx.seekable : nullptr;
+    std::optional<ForwardBreak> broke;
+    ForwardBreak forward;
+    std::optional<ZipArchive> zip;
     try {
-        ZipArchive zip(in, source, ctx.limits, ctx.budget);
+        zip.emplace(in, source, ctx.limits, ctx.budget);
         ZipEntry entry;
-        while (zip.next(entry)) {
-            ++entries;
-            // The slot of an entry that was counted, not listed, is given
-            // back (never one handed to a worker: it is filled later).
-            if (!slots.empty() && slots.back().empty() && !last_queued) {
-                slots.pop_back();
-            }
-            last_queued = false;
-            auto& slot = slots.emplace_back();
-            const std::string member_source = source + "!" + entry.name;
-            if (auto screened = screen_entry(entry)) {
-                slot.push_back(
-                    make_outcome(member_source, screened->first, std::move(screened->second)));
-                ctx.skips.screen(slot);
-                continue;
-            }
-            try {
-                if (!parallel || is_export_index_name(entry.name)) {
-                    slot = decode_nested(ctx, zip.member(), member_source, depth);
-                    continue;
-                }
-                PeekStream peek(zip.member());
-                const auto head = peek.head();
-                const bool decodable =
-                    is_gzip(head) || ctx.registry.identify(head, base_name(entry.name)) != nullptr;
-                if (!decodable || is_zip(head)) {
-                    // Nested zips (their members get the workers) and
-                    // unknown content (only its head is read) stay here.
-                    slot = decode_nested(ctx, peek, member_source, depth);
-                    continue;
-                }
-                auto bytes = read_up_to(peek, ctx.limits.max_buffered_member_bytes);
-                if (bytes.size() > ctx.limits.max_buffered_member_bytes) {
-                    ReplayStream whole(std::move(bytes), peek);
-                    slot = decode_nested(ctx, whole, member_source, depth);
-                    continue;
-                }
-                last_queued = true;
-                queue.push({std::move(bytes), member_source, &slot});
-            } catch (const InputError& e) {
-                slot.push_back(make_outcome(member_source, InputOutcome::Kind::rejected, e.what()));
+        while (zip->next(entry)) {
+            forward.names = mix_name(forward.names, entry.name);
+            forward.last_index = entry.index;
+            forward.last_stored_with_descriptor = entry.stored_with_descriptor;
+            forward.last_slot = &decode_entry(*zip, entry);
+            if (reopen != nullptr && zip->broken()) {
+                // Broke inside this member's data: nothing after it can be
+                // read forward.
+                forward.redo_last = true;
+                broke = forward;
+                broke->error = zip->broken_message();
+                break;
             }
         }
-        if (entries == 0) {
+        if (!broke && entries == 0) {
             slots.emplace_back().push_back(
                 make_outcome(source, InputOutcome::Kind::skipped, "empty zip archive"));
         }
     } catch (const InputError& e) {
-        // The archive itself broke (truncated, not a zip, too many members);
-        // what was read before stays.
-        slots.emplace_back().push_back(
-            make_outcome(source, InputOutcome::Kind::rejected, e.what()));
+        if (reopen != nullptr && zip && zip->broken()) {
+            broke = forward;
+            broke->error = e.what();
+        } else {
+            // The archive itself broke (truncated, not a zip, too many
+            // members); what was read before stays.
+            slots.emplace_back().push_back(
+                make_outcome(source, InputOutcome::Kind::rejected, e.what()));
+        }
+    }
+    zip.reset();
+
+    if (broke) {
+        // Read again through the central directory, which gives every
+        // member's size: the members already read are passed over unread,
+        // the one the forward reader broke in is read again whole, the rest
+        // as usual (same limits, same budget).
+        bool resumed = !broke->last_index.has_value();
+        try {
+            ZipArchive again(*reopen, source, ctx.limits, ctx.budget);
+            std::uint64_t names = 0;
+            ZipEntry entry;
+            while (again.next(entry)) {
+                if (broke->last_index && entry.index <= *broke->last_index) {
+                    names = mix_name(names, entry.name);
+                    if (entry.index < *broke->last_index) {
+                        continue;
+                    }
+                    if (names != broke->names) {
+                        throw InputError(source +
+                                         ": its central directory does not list the members read "
+                                         "so far in the same order; the rest not read");
+                    }
+                    resumed = true;
+                    if (broke->redo_last) {
+                        redo_member(ctx, again, entry, source, depth, *broke, *broke->last_slot);
+                    }
+                    continue;
+                }
+                decode_entry(again, entry);
+            }
+            if (!resumed) {
+                throw InputError(source + ": its central directory lists fewer members than were "
+                                          "read; the rest not read");
+            }
+        } catch (const InputError& e) {
+            std::string message = e.what();
+            if (!resumed) {
+                // Nothing gained: the forward reader's error comes first.
+                if (message.starts_with(source + ": ")) {
+                    message.erase(0, source.size() + 2);
+                }
+                message =
+                    broke->error + "; not read again through its central directory: " + message;
+            }
+            slots.emplace_back().push_back(
+                make_outcome(source, InputOutcome::Kind::rejected, std::move(message)));
+        }
     }
     queue.close();
     workers.clear(); // joins: every slot is filled from here on
@@ -735,11 +862,22 @@ ScanResult scan(const ReaderRegistry& registry, const std::vector<std::string>& 
         const std::string& path = list.files[i];
         detail::IndexCollector indexes;
         try {
+            // Taken before the file is opened: a zip is read again through
+            // its central directory only while it is still this file.
+            std::optional<SeekableFile> seekable;
+            struct stat st {};
+            if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+                seekable = SeekableFile{
+                    path, static_cast<std::uint64_t>(st.st_dev),
+                    static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
+                    static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+            }
             FileStream file(path);
             ExpansionBudget budget(options.limits.max_expanded_bytes);
             detail::SkipTally skips(options.limits.max_listed_skips);
-            const detail::DecodeContext ctx{registry, options.limits, member_jobs,
-                                            budget,   indexes,        skips};
+            const detail::DecodeContext ctx{
+                registry, options.limits, member_jobs, budget,
+                indexes,  skips,          true,        seekable ? &*seekable : nullptr};
             per_file[i].outcomes = detail::decode_nested(ctx, file, path, 0);
             skips.append_counts(path, per_file[i].outcomes);
             per_file[i].indexes = indexes.take();

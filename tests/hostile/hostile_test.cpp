@@ -1,6 +1,6 @@
-// Hostile inputs and faults, below the command line: planted symlinks and
-// FIFOs in output folders, the manifest of a dead run, junk-filled zips and
-// hostile export indexes (memory bounded per input).
+// Hostile inputs and faults, mostly below the command line: planted symlinks
+// and FIFOs in output folders, the manifest of a dead run, junk-filled zips,
+// hostile export indexes (memory bounded per input), damaged zip members.
 #include "converters/exports/export_index.hpp"
 #include "converters/reader.hpp"
 #include "converters/scan.hpp"
@@ -8,6 +8,7 @@
 #include "plugins/writer.hpp"
 #include "store/feature_cache.hpp"
 #include "store/output_lock.hpp"
+#include "tests/golden/cli_run.hpp"
 #include "tests/support/archive_builder.hpp"
 
 #include <gtest/gtest.h>
@@ -19,6 +20,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace ultrastrength {
@@ -190,6 +192,107 @@ TEST(BoundedMemory, StravaIndexFieldsAreCut) {
     ASSERT_EQ(index.entries.size(), 2U);
     EXPECT_EQ(index.entries[0].name.size(), 64U * 1024);
     EXPECT_EQ(index.entries[1].name, "Hill reps");
+}
+
+// Issue item 10: a stored member written with a data descriptor whose CRC is
+// wrong. Reading forward, libarchive finds its end only at a descriptor with
+// the right CRC, so it read on to the end of the file, called the zip
+// truncated and lost the members after it.
+
+/// A GPX 1.1 track of two points on 2024-03-`day`.
+test::Bytes day_gpx(int day) {
+    const std::string date = "2024-03-0" + std::to_string(day) + "T08:0";
+    return test::to_bytes(
+        "<?xml version=\"1.0\"?>\n"
+        "<gpx xmlns=\"http://www.topografix.com/GPX/1/1\" version=\"1.1\" creator=\"t\">\n"
+        "<trk><trkseg>\n<trkpt lat=\"46.5\" lon=\"7.5\"><time>" +
+        date + "0:00Z</time></trkpt>\n<trkpt lat=\"46.501\" lon=\"7.5\"><time>" + date +
+        "1:00Z</time></trkpt>\n</trkseg></trk></gpx>\n");
+}
+
+/// a.gpx, bad.gpx and c.gpx stored with data descriptors; bad.gpx's CRC is
+/// wrong in its descriptor and its central directory entry.
+test::Bytes zip_with_bad_descriptor() {
+    const auto bad = day_gpx(2);
+    auto zip = test::make_stored_zip(
+        {{"a.gpx", day_gpx(1)}, {"bad.gpx", bad}, {"c.gpx", day_gpx(3)}}, true);
+    test::corrupt_descriptor_crc(zip, bad, true);
+    return zip;
+}
+
+void spit(const fs::path& path, const test::Bytes& bytes) {
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST(HostileZip, WrongDescriptorCrcCostsThatMemberOnly) {
+    const auto dir = scratch("descriptor");
+    const auto zip = dir / "a.zip";
+    spit(zip, zip_with_bad_descriptor());
+    ReaderRegistry registry;
+    register_all(registry);
+    const std::string expected = zip.string() + "!bad.gpx: stored member with a data descriptor "
+                                                "whose CRC does not match its data; skipped";
+    for (const unsigned jobs : {1U, 2U}) {
+        SCOPED_TRACE(jobs);
+        // The second run takes the zip from the cache: the same outcomes.
+        FeatureCache cache((dir / ("cache" + std::to_string(jobs) + ".sqlite")).string());
+        for (int run = 0; run < 2; ++run) {
+            SCOPED_TRACE(run);
+            ScanOptions options;
+            options.jobs = jobs;
+            options.cache = &cache;
+            const auto result = scan(registry, {zip.string()}, options);
+            EXPECT_EQ(result.counts.cached, run == 0 ? 0U : 1U);
+            const auto& out = result.outcomes;
+            ASSERT_EQ(out.size(), 3U);
+            EXPECT_EQ(out[0].source, zip.string() + "!a.gpx");
+            ASSERT_EQ(out[0].activities.size(), 1U) << out[0].message;
+            EXPECT_EQ(out[1].source, zip.string() + "!bad.gpx");
+            EXPECT_EQ(out[1].kind, InputOutcome::Kind::rejected);
+            EXPECT_EQ(out[1].message.rfind(expected, 0), 0U) << out[1].message;
+            EXPECT_EQ(out[2].source, zip.string() + "!c.gpx");
+            ASSERT_EQ(out[2].activities.size(), 1U) << out[2].message;
+            EXPECT_EQ(out[2].activities[0].start_utc, 1709452800); // 2024-03-03T08:00:00Z
+        }
+    }
+    // As the user sees it.
+    const auto r = test::run_cli("scan --no-cache --json '" + zip.string() + "'");
+    EXPECT_EQ(r.exit_code, 1) << r.err; // something was rejected
+    EXPECT_NE(r.out.find("a.zip!a.gpx\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("a.zip!c.gpx\""), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("rejected: " + expected), std::string::npos) << r.err;
+    fs::remove_all(dir);
+}
+
+TEST(HostileZip, WrongDescriptorCrcInAFifoIsNamedWithItsCause) {
+    // A FIFO is read once, forward: the members after the bad one cannot be
+    // found, and the messages say which member and why.
+    const auto dir = scratch("descriptor-fifo");
+    const auto fifo = dir / "pipe.zip";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+    const auto bytes = zip_with_bad_descriptor();
+    std::thread writer([&] { spit(fifo, bytes); });
+    ReaderRegistry registry;
+    register_all(registry);
+    ScanOptions options;
+    options.jobs = 1;
+    const auto out = scan(registry, {fifo.string()}, options).outcomes;
+    writer.join();
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].activities.size(), 1U) << out[0].message;
+    EXPECT_EQ(out[1].message, fifo.string() +
+                                  "!bad.gpx: stored member whose data descriptor is missing or "
+                                  "does not match its data (CRC): its end cannot be found reading "
+                                  "forward, so the members after it are not read either");
+    EXPECT_EQ(out[2].source, fifo.string());
+    EXPECT_EQ(out[2].kind, InputOutcome::Kind::rejected);
+    EXPECT_NE(out[2].message.find("the members after member 2 (bad.gpx) cannot be found reading "
+                                  "forward"),
+              std::string::npos)
+        << out[2].message;
+    fs::remove_all(dir);
 }
 
 // Issue item 7: runs opening one cache at the same moment. Each child opens

@@ -91,7 +91,11 @@ inline Bytes make_zip(const std::vector<ZipMember>& members, const std::string& 
 /// A zip of stored (uncompressed) members with sizes and CRC in the local
 /// headers, written by hand (APPNOTE 4.3.7, 4.3.12, 4.3.16) so that a test
 /// can damage member data at a known place without breaking the layout.
-inline Bytes make_stored_zip(const std::vector<ZipMember>& members) {
+/// With `descriptors`, as a streaming writer does: general-purpose bit 3,
+/// zeros for CRC and sizes in the local headers, and a data descriptor with
+/// its signature after each member's data (APPNOTE 4.3.9); the central
+/// directory holds the real values either way.
+inline Bytes make_stored_zip(const std::vector<ZipMember>& members, bool descriptors = false) {
     Bytes out;
     Bytes central;
     auto u16 = [](Bytes& b, unsigned v) {
@@ -107,23 +111,30 @@ inline Bytes make_stored_zip(const std::vector<ZipMember>& members) {
             static_cast<std::uint32_t>(crc32(0, m.bytes.data(), static_cast<uInt>(m.bytes.size())));
         const auto size = static_cast<std::uint32_t>(m.bytes.size());
         const auto offset = static_cast<std::uint32_t>(out.size());
+        const unsigned flags = descriptors ? 0x08 : 0;
         u32(out, 0x04034b50);
         u16(out, 10);
-        u16(out, 0);
+        u16(out, flags);
         u16(out, 0);
         u16(out, 0);
         u16(out, 0x21);
-        u32(out, crc);
-        u32(out, size);
-        u32(out, size);
+        u32(out, descriptors ? 0 : crc);
+        u32(out, descriptors ? 0 : size);
+        u32(out, descriptors ? 0 : size);
         u16(out, static_cast<unsigned>(m.name.size()));
         u16(out, 0);
         out.insert(out.end(), m.name.begin(), m.name.end());
         out.insert(out.end(), m.bytes.begin(), m.bytes.end());
+        if (descriptors) {
+            u32(out, 0x08074b50);
+            u32(out, crc);
+            u32(out, size);
+            u32(out, size);
+        }
         u32(central, 0x02014b50);
         u16(central, 20);
         u16(central, 10);
-        u16(central, 0);
+        u16(central, flags);
         u16(central, 0);
         u16(central, 0);
         u16(central, 0x21);
@@ -150,6 +161,34 @@ inline Bytes make_stored_zip(const std::vector<ZipMember>& members) {
     u32(out, central_offset);
     u16(out, 0);
     return out;
+}
+
+/// Flips the CRC in the data descriptor of the member whose bytes are `data`
+/// in a make_stored_zip(..., true) zip, and with `central` in its central
+/// directory entry too (as a writer that got the CRC wrong would).
+inline void corrupt_descriptor_crc(Bytes& zip, const Bytes& data, bool central) {
+    const auto crc =
+        static_cast<std::uint32_t>(crc32(0, data.data(), static_cast<uInt>(data.size())));
+    const Bytes crc_bytes{static_cast<std::uint8_t>(crc), static_cast<std::uint8_t>(crc >> 8),
+                          static_cast<std::uint8_t>(crc >> 16),
+                          static_cast<std::uint8_t>(crc >> 24)};
+    auto flip = [&](const Bytes& signature, std::size_t crc_offset) {
+        for (auto it = zip.begin();
+             (it = std::search(it, zip.end(), signature.begin(), signature.end())) != zip.end();
+             ++it) {
+            const auto at = static_cast<std::size_t>(it - zip.begin()) + crc_offset;
+            if (at + 4 <= zip.size() && std::equal(crc_bytes.begin(), crc_bytes.end(),
+                                                   zip.begin() + static_cast<std::ptrdiff_t>(at))) {
+                zip[at] ^= 0x5a;
+                return;
+            }
+        }
+        throw std::runtime_error("corrupt_descriptor_crc: member not found");
+    };
+    flip({'P', 'K', 7, 8}, 4);
+    if (central) {
+        flip({'P', 'K', 1, 2}, 16);
+    }
 }
 
 /// One gzip member (RFC 1952) of `data`.

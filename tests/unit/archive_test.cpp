@@ -7,6 +7,7 @@
 #include "converters/archive/zip_archive.hpp"
 #include "converters/scan.hpp"
 #include "tests/support/archive_builder.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -301,6 +302,196 @@ TEST_F(ArchiveTest, CrcErrorRejectsTheMemberOnly) {
     EXPECT_NE(out[1].message.find("crc.zip!b.fit: "), std::string::npos) << out[1].message;
     EXPECT_NE(out[1].message.find("CRC"), std::string::npos) << out[1].message;
     EXPECT_EQ(out[2].kind, Kind::read) << out[2].message;
+}
+
+// Issue 16 item 10: a stored member with a data descriptor whose CRC is
+// wrong. Reading forward, libarchive ends such a member only at a descriptor
+// with the right CRC, so it read to the end of the file ("Truncated ZIP file
+// data") and lost every member after it.
+class BadDescriptorTest : public ArchiveTest {
+protected:
+    const Bytes m_bad = probe(1700000000, "running", 5000);
+    /// a.fit, bad.fit (descriptor CRC flipped; with `central` also in the
+    /// central directory), c.fit, all stored with data descriptors.
+    Bytes zip(bool central) const {
+        Bytes z = test::make_stored_zip({{"a.fit", probe(1699990000, "running", 3000)},
+                                         {"bad.fit", m_bad},
+                                         {"c.fit", probe(1700010000, "running", 4000)}},
+                                        true);
+        test::corrupt_descriptor_crc(z, m_bad, central);
+        return z;
+    }
+    std::vector<InputOutcome> scan_file(const Bytes& bytes, unsigned jobs,
+                                        const ArchiveLimits& limits = {}) {
+        const auto path = m_dir.path / "dd.zip";
+        std::ofstream(path, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()),
+                   static_cast<std::streamsize>(bytes.size()));
+        ScanOptions options;
+        options.jobs = jobs;
+        options.dedupe = false;
+        options.limits = limits;
+        return scan_inputs(m_registry, {path.string()}, options);
+    }
+    test::TempDir m_dir;
+};
+
+TEST_F(BadDescriptorTest, IntactZipWithDescriptorsIsReadForward) {
+    Bytes z = test::make_stored_zip({{"a.fit", probe(1)}, {"bad.fit", m_bad}}, true);
+    const auto out = decode(z, "ok.zip");
+    ASSERT_EQ(out.size(), 2U);
+    EXPECT_EQ(out[1].kind, Kind::read) << out[1].message;
+    EXPECT_EQ(out[1].activities.at(0).records, m_bad.size());
+    EXPECT_TRUE(out[1].warnings.empty());
+}
+
+TEST_F(BadDescriptorTest, ReadingForwardNamesTheMemberAndTheCause) {
+    // A zip that is not a file on disk (a member of another zip, a FIFO)
+    // can only be read forward: the members after the bad one are lost,
+    // but the messages say which member and why.
+    for (const unsigned jobs : {1U, 2U}) {
+        SCOPED_TRACE(jobs);
+        const auto out = decode(zip(false), "dd.zip", jobs);
+        ASSERT_EQ(out.size(), 3U);
+        EXPECT_EQ(out[0].kind, Kind::read);
+        EXPECT_EQ(out[1].source, "dd.zip!bad.fit");
+        EXPECT_EQ(out[1].kind, Kind::rejected);
+        EXPECT_EQ(out[1].message.find("dd.zip!bad.fit: stored member whose data descriptor is "
+                                      "missing or does not match its data (CRC): its end cannot "
+                                      "be found reading forward"),
+                  0U)
+            << out[1].message;
+        EXPECT_EQ(out[1].message.find("Truncated"), std::string::npos) << out[1].message;
+        EXPECT_EQ(out[2].source, "dd.zip");
+        EXPECT_EQ(out[2].kind, Kind::rejected);
+        EXPECT_NE(out[2].message.find("the members after member 2 (bad.fit) cannot be found "
+                                      "reading forward"),
+                  std::string::npos)
+            << out[2].message;
+    }
+}
+
+TEST_F(BadDescriptorTest, ZipFileIsReadAgainThroughItsCentralDirectory) {
+    // Only the descriptor is wrong: the data matches the central directory,
+    // so the member is read, with a warning, and so is the one after it.
+    for (const unsigned jobs : {1U, 2U}) {
+        SCOPED_TRACE(jobs);
+        const auto out = scan_file(zip(false), jobs);
+        ASSERT_EQ(out.size(), 3U);
+        const std::string base = (m_dir.path / "dd.zip").string() + "!";
+        EXPECT_EQ(out[0].source, base + "a.fit");
+        EXPECT_EQ(out[0].kind, Kind::read);
+        EXPECT_EQ(out[1].source, base + "bad.fit");
+        EXPECT_EQ(out[1].kind, Kind::read) << out[1].message;
+        EXPECT_EQ(out[1].activities.at(0).records, m_bad.size());
+        ASSERT_EQ(out[1].warnings.size(), 1U);
+        EXPECT_EQ(out[1].warnings[0].find("stored member whose data descriptor does not match "
+                                          "its data (CRC): read with the size and CRC of the "
+                                          "zip's central directory"),
+                  0U)
+            << out[1].warnings[0];
+        EXPECT_EQ(out[2].source, base + "c.fit");
+        EXPECT_EQ(out[2].kind, Kind::read) << out[2].message;
+        EXPECT_EQ(out[2].activities.at(0).start_utc, 1700010000);
+    }
+}
+
+TEST_F(BadDescriptorTest, MemberMatchingNoCrcIsSkippedByNameAndTheRestRead) {
+    for (const unsigned jobs : {1U, 2U}) {
+        SCOPED_TRACE(jobs);
+        const auto out = scan_file(zip(true), jobs);
+        ASSERT_EQ(out.size(), 3U);
+        const std::string base = (m_dir.path / "dd.zip").string() + "!";
+        EXPECT_EQ(out[0].kind, Kind::read);
+        EXPECT_EQ(out[1].source, base + "bad.fit");
+        EXPECT_EQ(out[1].kind, Kind::rejected);
+        EXPECT_EQ(out[1].message.find(base + "bad.fit: stored member with a data descriptor "
+                                             "whose CRC does not match its data; skipped (ZIP "
+                                             "bad CRC"),
+                  0U)
+            << out[1].message;
+        EXPECT_EQ(out[2].source, base + "c.fit");
+        EXPECT_EQ(out[2].kind, Kind::read) << out[2].message;
+    }
+}
+
+TEST_F(BadDescriptorTest, ZipInsideAZipFileIsReadForwardOnly) {
+    const Bytes outer = test::make_stored_zip({{"inner.zip", zip(true)}, {"d.fit", probe(5)}});
+    const auto out = scan_file(outer, 1);
+    const std::string base = (m_dir.path / "dd.zip").string() + "!";
+    ASSERT_EQ(out.size(), 4U);
+    EXPECT_EQ(out[0].source, base + "inner.zip!a.fit");
+    EXPECT_EQ(out[0].kind, Kind::read);
+    EXPECT_EQ(out[1].source, base + "inner.zip!bad.fit");
+    EXPECT_NE(out[1].message.find("its end cannot be found reading forward"), std::string::npos)
+        << out[1].message;
+    EXPECT_EQ(out[2].source, base + "inner.zip");
+    EXPECT_NE(out[2].message.find("(bad.fit) cannot be found reading forward"), std::string::npos)
+        << out[2].message;
+    EXPECT_EQ(out[3].source, base + "d.fit");
+    EXPECT_EQ(out[3].kind, Kind::read);
+}
+
+TEST_F(BadDescriptorTest, CentralDirectoryListingFewerMembersIsNotTrusted) {
+    // The central directory lists a.fit alone where the local headers hold
+    // three members: the members read forward stay, nothing is read twice,
+    // and the zip is reported broken after bad.fit.
+    auto le32 = [](const Bytes& b, std::size_t at) {
+        return static_cast<std::size_t>(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) |
+                                        (b[at + 3] << 24));
+    };
+    Bytes z = zip(false);
+    const std::size_t central = le32(z, z.size() - 22 + 16);
+    const Bytes one = test::make_stored_zip({{"a.fit", probe(1699990000, "running", 3000)}}, true);
+    z.resize(central);
+    z.insert(z.end(), one.begin() + static_cast<std::ptrdiff_t>(le32(one, one.size() - 22 + 16)),
+             one.end());
+    for (int i = 0; i < 4; ++i) {
+        z[z.size() - 22 + 16 + static_cast<std::size_t>(i)] =
+            static_cast<std::uint8_t>(central >> (8 * i));
+    }
+    const auto out = scan_file(z, 1);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].kind, Kind::read);
+    EXPECT_EQ(out[1].kind, Kind::rejected);
+    EXPECT_EQ(out[2].source, (m_dir.path / "dd.zip").string());
+    EXPECT_EQ(out[2].kind, Kind::rejected);
+    EXPECT_NE(out[2].message.find("its central directory lists fewer members than were read"),
+              std::string::npos)
+        << out[2].message;
+}
+
+TEST_F(BadDescriptorTest, MemberLimitHoldsForTheCentralDirectory) {
+    ArchiveLimits limits;
+    limits.max_members = 2;
+    const auto out = scan_file(zip(true), 1, limits);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].kind, Kind::read);
+    EXPECT_EQ(out[1].kind, Kind::rejected);
+    EXPECT_EQ(out[2].source, (m_dir.path / "dd.zip").string());
+    EXPECT_NE(out[2].message.find("(bad.fit) cannot be found reading forward"), std::string::npos)
+        << out[2].message;
+    EXPECT_NE(out[2].message.find("; not read again through its central directory: it lists "
+                                  "more than 2 members"),
+              std::string::npos)
+        << out[2].message;
+}
+
+TEST_F(BadDescriptorTest, TruncatedZipFileKeepsTheMembersBeforeTheCut) {
+    // Cut inside c.fit's data, so no central directory to fall back on:
+    // as when reading forward only.
+    Bytes z = zip(false);
+    z.resize(z.size() * 3 / 4);
+    const auto out = scan_file(z, 2);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].kind, Kind::read);
+    EXPECT_EQ(out[1].kind, Kind::rejected);
+    EXPECT_EQ(out[2].kind, Kind::rejected);
+    EXPECT_NE(out[2].message.find("cannot be found reading forward"), std::string::npos)
+        << out[2].message;
+    EXPECT_NE(out[2].message.find("; not read again through its central directory: none found"),
+              std::string::npos)
+        << out[2].message;
 }
 
 TEST_F(ArchiveTest, TruncatedZipKeepsTheMembersBeforeTheCut) {
