@@ -642,7 +642,7 @@ ReadResult Decoder::run() {
                 if (by_session[si]) {
                     split_records[si] += by_session[si]->samples;
                     if (!split[si] || by_session[si]->samples > split[si]->samples) {
-                        split[si] = std::move(by_session[si]);
+                        split[si] = by_session[si];
                     }
                 }
             }
@@ -688,7 +688,7 @@ ReadResult Decoder::run() {
             Chunk* chunk = m_sessions[si].builder ? &m_chunks[*m_sessions[si].builder] : nullptr;
             std::optional<StreamFeatures> stretch;
             if (split[si] && (chunk == nullptr || chunk->samples < split[si]->samples)) {
-                stretch = std::move(split[si]);
+                stretch = split[si];
                 chunk = nullptr;
             }
             ActivityFeatures a = make_activity(si, chunk, records + split_records[si], stretch);
@@ -1175,7 +1175,7 @@ std::vector<std::optional<StreamFeatures>> Decoder::split_by_session(Chunk& chun
                 std::span<const FeatureCheckpoint>(cps.data() + k, end - k));
             auto& slot = parts[*owner[k]];
             if (!slot || part.samples > slot->samples) {
-                slot = std::move(part); // a session's longest run of minutes
+                slot = part; // a session's longest run of minutes
             }
         }
         k = end;
