@@ -59,6 +59,20 @@ cpu_ms() {
   perf stat -x, -e task-clock -r "$n" "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ { printf "%.2f", $1; found = 1 } END { if (!found) printf "-" }' ||
     printf -- "-"
 }
+# hf_ms N CMD...: hyperfine's median wall milliseconds of N runs, without a
+# shell (-N): fork and exec timed by a small program, not bash's own fork
+# (about 1-2 ms of the EPOCHREALTIME figures above). "-" without hyperfine.
+hf_ms() {
+  local n=$1 csv
+  shift
+  command -v hyperfine >/dev/null || { printf -- "-"; return; }
+  csv=$(mktemp)
+  local cmd
+  printf -v cmd '%q ' "$@"
+  hyperfine -N -w 3 -r "$n" --export-csv "$csv" -- "$cmd" >/dev/null 2>&1 &&
+    awk -F, 'NR == 2 { printf "%.2f", $4 * 1000 }' "$csv" || printf -- "-"
+  rm -f "$csv"
+}
 clear_out() { rm -rf "$cache" "$cache"-wal "$cache"-shm "$out"; }
 
 files=$(find "$bulk" -type f | wc -l)
@@ -74,19 +88,24 @@ check=$("$us" plan "$bulk" --out "$out" --cache "$cache" 2>&1 | tail -1)
 warm=$(median_ms "$runs" "${plan[@]}")
 verbose=$(median_ms "$runs" "${plan[@]}" --verbose)
 startup=$(median_ms "$runs" "$us" --version)
+warm_hf=$(hf_ms "$runs" "${plan[@]}")
+startup_hf=$(hf_ms "$runs" "$us" --version)
 warm_cpu=$(cpu_ms "$runs" "${plan[@]}")
 startup_cpu=$(cpu_ms "$runs" "$us" --version)
 
 echo "## plan on the bulk folder: $files files, $(du -sm "$bulk" | cut -f1) MB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm run says: $check"
 echo
-echo "| run | wall (median) | CPU (task-clock) |"
-echo "|---|---:|---:|"
-echo "| cold: no cache, empty folder (median of $cold_runs) | $cold ms | |"
-echo "| warm: stat compare (median of $runs) | **$warm ms** | $warm_cpu ms |"
-echo "| warm --verbose: inputs from the cache (median of $runs) | $verbose ms | |"
-echo "| --version: start-up alone (median of $runs) | $startup ms | $startup_cpu ms |"
-awk -v c="$cold" -v w="$warm" 'BEGIN { if (w > 0) printf "\ncold / warm: %.0fx\n", c / w }'
+echo "| run | wall (median) | wall, hyperfine -N (median) | CPU (task-clock) |"
+echo "|---|---:|---:|---:|"
+echo "| cold: no cache, empty folder (median of $cold_runs) | $cold ms | | |"
+echo "| warm: stat compare (median of $runs) | **$warm ms** | **$warm_hf ms** | $warm_cpu ms |"
+echo "| warm --verbose: inputs from the cache (median of $runs) | $verbose ms | | |"
+echo "| --version: start-up alone (median of $runs) | $startup ms | $startup_hf ms | $startup_cpu ms |"
+awk -v c="$cold" -v w="$warm" -v h="$warm_hf" 'BEGIN {
+  if (w > 0) printf "\ncold / warm: %.0fx", c / w
+  if (h + 0 > 0) printf " (%.0fx against the hyperfine median)", c / h
+  printf "\n" }'
 
 if [[ ${US_BENCH_CALLGRIND:-} == 1 ]]; then
   cg=$work/callgrind.out
