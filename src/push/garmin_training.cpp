@@ -24,12 +24,14 @@ public:
     }
 
     nlohmann::json payload(const PushSession& session, const PlanFolder&) const override {
-        return {{"workout", garmin_training_workout(session.plan, id_marker(session.id))},
-                {"date", format_date(session.date)}};
+        return {
+            {"workout", garmin_training_workout(session.plan, session.name, id_marker(session.id))},
+            {"date", format_date(session.date)}};
     }
 
     std::string refuse(const PushSession& session, CivilDate) const override {
-        const auto workout = garmin_training_workout(session.plan, id_marker(session.id));
+        const auto workout =
+            garmin_training_workout(session.plan, session.name, id_marker(session.id));
         if (garmin_training_step_count(workout) > garmin_training_max_steps) {
             return "more than the " + std::to_string(garmin_training_max_steps) +
                    " steps a Garmin workout may hold";

@@ -70,7 +70,7 @@ int count_steps(const nlohmann::json& steps) {
 
 } // namespace
 
-nlohmann::json garmin_training_workout(const nlohmann::json& plan_session,
+nlohmann::json garmin_training_workout(const nlohmann::json& plan_session, const std::string& name,
                                        const std::string& marker) {
     int order = 1;
     auto steps = nlohmann::json::array();
@@ -102,7 +102,7 @@ nlohmann::json garmin_training_workout(const nlohmann::json& plan_session,
     const int seconds = plan_session.value("estimated_minutes", 0) * 60;
     const std::string suffix = "\n" + marker;
     return {
-        {"workoutName", clip(plan_session.value("title", "Strength"), 100)},
+        {"workoutName", clip(name.empty() ? plan_session.value("title", "Strength") : name, 100)},
         {"description", clip(session_description(plan_session), 1024 - suffix.size()) + suffix},
         {"sport", "STRENGTH_TRAINING"},
         {"estimatedDurationInSecs", seconds},

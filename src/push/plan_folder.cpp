@@ -1,6 +1,7 @@
 #include "push/plan_folder.hpp"
 
 #include "plugins/prescription.hpp"
+#include "plugins/workout_names.hpp"
 #include "push/credentials.hpp"
 
 #include <algorithm>
@@ -61,6 +62,7 @@ PlanFolder read_plan_folder(const std::filesystem::path& folder) {
         // The writers name each session's files by these stems; rebuild them
         // from the same function so the names always agree.
         Plan shape;
+        shape.start = out.start;
         for (const auto& session : plan.at("sessions")) {
             PlanSession s;
             const auto date = parse_date(session.at("date").get<std::string>());
@@ -72,6 +74,7 @@ PlanFolder read_plan_folder(const std::filesystem::path& folder) {
             shape.sessions.push_back(std::move(s));
         }
         const auto stems = detail::session_file_stems(shape);
+        const auto names = detail::workout_names(shape);
         std::size_t i = 0;
         for (const auto& session : plan.at("sessions")) {
             PushSession s;
@@ -79,6 +82,7 @@ PlanFolder read_plan_folder(const std::filesystem::path& folder) {
             s.date = shape.sessions[i].date;
             s.title = session.at("title").get<std::string>();
             s.stem = stems[i];
+            s.name = names[i].full;
             s.plan = session;
             const std::string fit = "garmin-fit/" + s.stem + ".fit";
             if (listed.count(fit) != 0) {

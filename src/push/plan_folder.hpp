@@ -20,6 +20,9 @@ struct PushSession {
     std::string id; ///< the plan's stable session id (athlete, date, kind)
     CivilDate date;
     std::string title;
+    /// The workout name the file writers give the session ("W3 Tue Heavy+Corrective"),
+    /// so a pushed workout is named as the imported file's would be.
+    std::string name;
     std::string stem;                    ///< the writers' file stem ("2026-11-24_heavy-corrective")
     nlohmann::json plan;                 ///< the session object of plan.json
     std::optional<std::string> fit_file; ///< bytes of garmin-fit/STEM.fit, when written
