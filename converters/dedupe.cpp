@@ -30,16 +30,10 @@ int sport_family(Sport sport) noexcept {
     return 5;
 }
 
+/// The Format's own order (model/activity.hpp): FIT first, then TCX, GPX
+/// and any reader added after them.
 int format_rank(Format format) noexcept {
-    switch (format) {
-    case Format::fit:
-        return 0;
-    case Format::tcx:
-        return 1;
-    case Format::gpx:
-        return 2;
-    }
-    return 3;
+    return static_cast<int>(format);
 }
 
 double duration_s(const ActivityFeatures& a) noexcept {

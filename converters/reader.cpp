@@ -23,7 +23,34 @@ ReadError::ReadError(std::string source, InputPosition where, const std::string&
       m_where(where), m_problem(problem) {}
 
 void ReaderRegistry::add(std::unique_ptr<Reader> reader) {
+    if (find(reader->name()) != nullptr || find(reader->format()) != nullptr) {
+        throw std::logic_error("reader " + std::string(reader->name()) +
+                               ": its name or format value is already registered");
+    }
     m_readers.push_back(std::move(reader));
+}
+
+const Reader* ReaderRegistry::find(Format format) const {
+    for (const auto& reader : m_readers) {
+        if (reader->format() == format) {
+            return reader.get();
+        }
+    }
+    return nullptr;
+}
+
+ReaderRegistry& default_readers() {
+    static ReaderRegistry registry = [] {
+        ReaderRegistry r;
+        register_all(r);
+        return r;
+    }();
+    return registry;
+}
+
+std::string_view format_name(Format format) {
+    const Reader* reader = default_readers().find(format);
+    return reader != nullptr ? reader->name() : std::string_view("unknown");
 }
 
 const Reader* ReaderRegistry::identify(std::span<const std::uint8_t> head,

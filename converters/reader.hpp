@@ -6,6 +6,7 @@
 #define ULTRASTRENGTH_CONVERTERS_READER_HPP
 
 #include "converters/stream.hpp"
+#include "converters/validate.hpp"
 #include "model/activity.hpp"
 
 #include <cstdint>
@@ -70,6 +71,8 @@ public:
     virtual std::string_view name() const noexcept = 0;        ///< "fit", "tcx", "gpx"
     virtual std::string_view description() const noexcept = 0; ///< one line for `formats`
     virtual std::string_view extensions() const noexcept = 0;  ///< ".fit", for ties and help
+    /// The value the reader's activities carry (ActivityFeatures::format) and
+    /// the feature cache stores; one reader per value (model/activity.hpp).
     virtual Format format() const noexcept = 0;
 
     /// How sure the reader is that `head` (the first bytes) starts its
@@ -79,14 +82,28 @@ public:
 
     /// Reads the whole stream. Throws ReadError when nothing usable is in it.
     virtual ReadResult read(ByteStream& in, const std::string& source) const = 0;
+
+    /// `validate`'s strict check of a file this reader identified (a schema, the
+    /// protocol's CRCs), beyond what read() needs; none by default, and then
+    /// `validate` reports what the scan makes of the file. `schemas_dir` holds
+    /// the XSDs of schemas/.
+    virtual std::optional<ValidationReport> validate(const std::string& /*path*/,
+                                                     std::span<const std::uint8_t> /*head*/,
+                                                     const std::string& /*schemas_dir*/) const {
+        return std::nullopt;
+    }
 };
 
 class ReaderRegistry {
 public:
+    /// Throws std::logic_error when a reader of that name or format value is
+    /// already registered.
     void add(std::unique_ptr<Reader> reader);
     /// The most confident reader for `head`, or nullptr if none claims it.
     const Reader* identify(std::span<const std::uint8_t> head, std::string_view file_name) const;
     const Reader* find(std::string_view name) const;
+    /// The reader whose activities carry `format`, or nullptr.
+    const Reader* find(Format format) const;
     const std::vector<std::unique_ptr<Reader>>& readers() const noexcept { return m_readers; }
 
 private:
@@ -96,6 +113,15 @@ private:
 /// Registers every reader, one line each, in a deliberate order (the order
 /// breaks ties between equally confident readers).
 void register_all(ReaderRegistry& registry);
+
+/// The readers every command and the pipeline use: register_all()'s, built on
+/// first use. A reader added here before the first scan (a test's format, a
+/// program embedding the library) is read, cached, named and validated like
+/// the built-in ones. Not to be changed once scans run.
+ReaderRegistry& default_readers();
+
+/// The name of the reader of `format` ("fit"), "unknown" when none has it.
+std::string_view format_name(Format format);
 
 } // namespace ultrastrength
 

@@ -6,6 +6,7 @@
 
 #include "converters/features.hpp"
 #include "converters/fit/fit_input.hpp"
+#include "converters/fit/fit_validate.hpp"
 #include "fit/base_type.hpp"
 #include "fit/header.hpp"
 #include "fit/profile.hpp"
@@ -1283,6 +1284,24 @@ public:
     ReadResult read(ByteStream& in, const std::string& source) const override {
         Decoder decoder(in, source);
         return decoder.run();
+    }
+
+    /// Header, CRCs and structure of every chained part (fit_validate.hpp).
+    std::optional<ValidationReport> validate(const std::string& path,
+                                             std::span<const std::uint8_t> /*head*/,
+                                             const std::string& /*schemas_dir*/) const override {
+        ValidationReport report;
+        report.checked_against = "FIT protocol: header, header and file CRC, record structure";
+        FileStream stream(path);
+        for (std::string& problem : validate_fit(stream, path)) {
+            // validate_fit names the file first; `validate` prints it itself.
+            const std::string prefix = path + ": ";
+            if (problem.rfind(prefix, 0) == 0) {
+                problem.erase(0, prefix.size());
+            }
+            report.problems.push_back({std::nullopt, std::nullopt, std::move(problem)});
+        }
+        return report;
     }
 };
 

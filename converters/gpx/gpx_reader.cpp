@@ -37,6 +37,7 @@
 
 #include "converters/features.hpp"
 #include "converters/xml/xml_sax.hpp"
+#include "converters/xml/xml_validate.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
@@ -533,6 +534,13 @@ public:
 
     ReadResult read(ByteStream& in, const std::string& source) const override {
         return detail::read_xml<GpxHandler>(in, source);
+    }
+
+    /// Against the bundled XSDs (xml_validate.hpp).
+    std::optional<ValidationReport> validate(const std::string& path,
+                                             std::span<const std::uint8_t> head,
+                                             const std::string& schemas_dir) const override {
+        return validate_tcx_gpx(path, head, schemas_dir);
     }
 };
 

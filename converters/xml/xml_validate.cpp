@@ -227,11 +227,6 @@ int close_stream(void* /*context*/) {
 
 } // namespace
 
-bool is_tcx_or_gpx(std::span<const std::uint8_t> head) noexcept {
-    return detail::identify_xml_root(head, "TrainingCenterDatabase") > 0 ||
-           detail::identify_xml_root(head, "gpx") > 0;
-}
-
 ValidationReport validate_tcx_gpx(const std::string& path, std::span<const std::uint8_t> head,
                                   const std::string& schemas_dir) {
     std::vector<SchemaFile> parts;

@@ -14,9 +14,6 @@
 
 namespace ultrastrength {
 
-/// True if `head` starts a TCX or GPX document (by root element).
-bool is_tcx_or_gpx(std::span<const std::uint8_t> head) noexcept;
-
 /// Validates the TCX or GPX file at `path` against the XSDs in `schemas_dir`
 /// (TCX: TrainingCenterDatabasev2 + ActivityExtensionv2; GPX 1.1: gpx11 +
 /// TrackPointExtension v1/v2; GPX 1.0: gpx10), streaming, so memory does not

@@ -1,5 +1,6 @@
 #include "cli/command.hpp"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -70,6 +71,40 @@ std::string Command::help() {
         }
     }
     return out.str();
+}
+
+std::string definition_list(const std::vector<std::pair<std::string, std::string>>& items,
+                            std::size_t width) {
+    std::size_t term = 0;
+    for (const auto& item : items) {
+        term = std::max(term, item.first.size());
+    }
+    const std::size_t indent = 2 + term + 2;
+    std::string out;
+    for (const auto& [name, description] : items) {
+        std::string line = "  " + name + std::string(indent - 2 - name.size(), ' ');
+        std::size_t used = indent;
+        bool first = true;
+        std::istringstream words(description);
+        std::string word;
+        while (words >> word) {
+            if (!first && used + 1 + word.size() > width) {
+                out += line + '\n';
+                line = std::string(indent, ' ');
+                used = indent;
+                first = true;
+            }
+            if (!first) {
+                line += ' ';
+                ++used;
+            }
+            line += word;
+            used += word.size();
+            first = false;
+        }
+        out += line + '\n';
+    }
+    return out;
 }
 
 } // namespace ultrastrength::cli

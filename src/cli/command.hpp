@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ultrastrength::cli {
@@ -81,6 +82,12 @@ struct CommandInfo {
 
 /// Every command, one line each, in the order `--help` lists them.
 const std::vector<CommandInfo>& all_commands();
+
+/// Terms and their descriptions as help text: "  TERM  description", the
+/// descriptions aligned after the longest term and wrapped at word ends to
+/// `width` columns. For lists taken from a registry (formats, writers).
+std::string definition_list(const std::vector<std::pair<std::string, std::string>>& items,
+                            std::size_t width = 80);
 
 } // namespace ultrastrength::cli
 

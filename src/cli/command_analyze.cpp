@@ -142,8 +142,7 @@ void CommandAnalyze::apply(const po::variables_map& vm) {
 }
 
 int CommandAnalyze::run() {
-    ReaderRegistry registry;
-    register_all(registry);
+    const ReaderRegistry& registry = default_readers();
     pipeline::AnalysisRequest request;
     request.inputs = m_analysis.inputs;
     request.races = m_analysis.races;

@@ -17,10 +17,8 @@ void CommandFormats::add_options(po::options_description& options,
 void CommandFormats::apply(const po::variables_map& /*vm*/) {}
 
 int CommandFormats::run() {
-    ReaderRegistry readers;
-    register_all(readers);
-    WriterRegistry writers;
-    register_all_writers(writers);
+    const ReaderRegistry& readers = default_readers();
+    const WriterRegistry& writers = default_writers();
     // Containers are unpacked before any reader sees their members.
     static constexpr std::pair<const char*, const char*> containers[] = {
         {"gz", "gzip-compressed file (one member), any format inside"},
@@ -49,18 +47,21 @@ int CommandFormats::run() {
         return exit_ok;
     }
 
-    std::cout << "Input formats (recognised by content):\n";
+    std::vector<std::pair<std::string, std::string>> items;
     for (const auto& reader : readers.readers()) {
-        std::cout << "  " << reader->name() << "  " << reader->description() << '\n';
+        items.emplace_back(reader->name(), reader->description());
     }
-    std::cout << "\nContainers:\n";
+    std::cout << "Input formats (recognised by content):\n" << definition_list(items);
+    items.clear();
     for (const auto& [name, description] : containers) {
-        std::cout << "  " << name << "  " << description << '\n';
+        items.emplace_back(name, description);
     }
-    std::cout << "\nOutput formats (plan --format NAME,...):\n";
+    std::cout << "\nContainers:\n" << definition_list(items);
+    items.clear();
     for (const auto& writer : writers.writers()) {
-        std::cout << "  " << writer->name() << "  " << writer->description() << '\n';
+        items.emplace_back(writer->name(), writer->description());
     }
+    std::cout << "\nOutput formats (plan --format NAME,...):\n" << definition_list(items);
     return exit_ok;
 }
 

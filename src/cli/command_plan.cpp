@@ -103,6 +103,19 @@ std::string CommandPlan::usage() const {
     return "ultrastrength plan [OPTIONS] INPUT... [--out DIR] [--format NAME,...]";
 }
 
+namespace {
+
+/// Every output format and what it holds, from the writer registry.
+std::string writer_list() {
+    std::vector<std::pair<std::string, std::string>> items;
+    for (const auto& writer : default_writers().writers()) {
+        items.emplace_back(writer->name(), writer->description());
+    }
+    return definition_list(items);
+}
+
+} // namespace
+
 std::string CommandPlan::details() const {
     return "Reads the inputs and analyses them like 'analyze' (same options), then plans\n"
            "periodized strength sessions for the coming weeks (analysis.md §4): heavy,\n"
@@ -120,13 +133,8 @@ std::string CommandPlan::details() const {
            "else the current phase carries on.\n\n"
            "Without --out the readable summary is printed (--json: the plan as JSON,\n"
            "schemas/plan.schema.json). With --out DIR it writes DIR/plan.json, DIR/plan.txt and\n"
-           "one folder per format (default: all of them):\n"
-           "  garmin-fit      one FIT workout per session for Garmin watches: copy the .fit files\n"
-           "                  to GARMIN/NewFiles on the watch over USB (plugins/README.md)\n"
-           "  garmin-connect  Garmin Connect workout JSON + schedule.json, for upload tools\n"
-           "  trainingpeaks   TrainingPeaks planned-workout JSON + the prescription as text\n"
-           "  ics             one calendar with an event per session; re-importing updates it\n"
-           "  csv             one row per exercise, for spreadsheets\n"
+           "one folder per format (default: all of them):\n" +
+           writer_list() +
            "Files are written atomically and only when their bytes change; the same inputs give\n"
            "byte-identical files. DIR/.ultrastrength-files lists them; the next run removes the\n"
            "files the last run wrote and it does not: sessions no longer planned, and every\n"
@@ -317,8 +325,7 @@ void CommandPlan::apply(const po::variables_map& vm) {
 }
 
 int CommandPlan::run() {
-    ReaderRegistry registry;
-    register_all(registry);
+    const ReaderRegistry& registry = default_readers();
     m_request.scan = [&](const std::vector<std::string>& inputs) {
         return scan_with_options(registry, inputs, m_common, std::cerr).outcomes;
     };
@@ -361,8 +368,8 @@ int CommandPlan::run() {
         std::size_t created = 0;
         std::size_t updated = 0;
         for (const auto& f : o.files) {
-            created += f.status == "created" ? 1 : 0;
-            updated += f.status == "updated" ? 1 : 0;
+            created += f.status == FolderSink::Outcome::created ? 1 : 0;
+            updated += f.status == FolderSink::Outcome::updated ? 1 : 0;
         }
         std::cerr << o.plan.sessions.size() << " sessions over " << o.plan.weeks << " weeks from "
                   << format_date(o.plan.start);

@@ -49,8 +49,7 @@ void CommandScan::apply(const po::variables_map& vm) {
 }
 
 int CommandScan::run() {
-    ReaderRegistry registry;
-    register_all(registry);
+    const ReaderRegistry& registry = default_readers();
     const auto outcomes = scan_with_options(registry, m_inputs, m_common, std::cerr).outcomes;
     const ScanSummary summary = summarize(outcomes);
 

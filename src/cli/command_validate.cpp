@@ -1,20 +1,20 @@
 #include "cli/command_validate.hpp"
 
-#include "converters/fit/fit_validate.hpp"
 #include "converters/reader.hpp"
 #include "converters/scan.hpp"
 #include "converters/stream.hpp"
 #include "converters/validate.hpp"
-#include "converters/xml/xml_validate.hpp"
 #include "model/text.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -26,42 +26,14 @@ namespace ultrastrength::cli {
 
 namespace {
 
-/// One format's validator: whether it claims a file (by its first bytes)
-/// and how it checks it. Adding a format is one line in `validators`.
-struct FormatValidator {
-    std::string_view format;
-    bool (*claims)(std::span<const std::uint8_t> head);
-    ValidationReport (*validate)(const std::string& path, std::span<const std::uint8_t> head,
-                                 const std::string& schemas_dir);
-};
-
-/// FIT: header size 12 or 14 and ".FIT" at bytes 8-11 (input-formats.md §1.1).
-bool is_fit_head(std::span<const std::uint8_t> head) {
-    return head.size() >= 12 && (head[0] == 12 || head[0] == 14) && head[8] == '.' &&
-           head[9] == 'F' && head[10] == 'I' && head[11] == 'T';
-}
-
-/// Header, CRCs and structure of every chained part (converters/fit/fit_validate.hpp).
-ValidationReport validate_fit_file(const std::string& path, std::span<const std::uint8_t> /*head*/,
-                                   const std::string& /*schemas_dir*/) {
-    ValidationReport report;
-    report.checked_against = "FIT protocol: header, header and file CRC, record structure";
-    FileStream stream(path);
-    for (std::string& problem : validate_fit(stream, path)) {
-        // validate_fit names the file first; the command prints it itself.
-        const std::string prefix = path + ": ";
-        if (problem.rfind(prefix, 0) == 0) {
-            problem.erase(0, prefix.size());
-        }
-        report.problems.push_back({std::nullopt, std::nullopt, std::move(problem)});
+/// "FIT" for "fit": a format as the help text names it.
+std::string upper(std::string_view name) {
+    std::string out(name);
+    for (char& c : out) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
-    return report;
+    return out;
 }
-
-const FormatValidator validators[] = {
-    {"tcx/gpx", &is_tcx_or_gpx, &validate_tcx_gpx},
-    {"fit", &is_fit_head, &validate_fit_file},
-};
 
 /// $ULTRASTRENGTH_SCHEMAS, else share/ultrastrength/schemas next to the
 /// installed binary's bin/, else the source tree's schemas/ (a build).
@@ -85,11 +57,7 @@ std::string schemas_dir() {
 /// limits (no DOCTYPE, nesting, text lengths), the reader's structure
 /// rules. `validate` never calls valid a file that `scan` refuses.
 void add_scan_refusals(const std::string& path, ValidationReport& report) {
-    static const ReaderRegistry registry = [] {
-        ReaderRegistry r;
-        register_all(r);
-        return r;
-    }();
+    const ReaderRegistry& registry = default_readers();
     FileStream stream(path);
     for (const InputOutcome& o : decode_input(registry, stream, path)) {
         if (o.kind != InputOutcome::Kind::rejected) {
@@ -159,22 +127,33 @@ int CommandValidate::run() {
             head_size = static_cast<std::size_t>(in.gcount());
         }
         const std::span<const std::uint8_t> first(head.data(), head_size);
-        const FormatValidator* validator = nullptr;
-        for (const FormatValidator& v : validators) {
-            if (v.claims(first)) {
-                validator = &v;
-                break;
+        // The reader that would read the file checks it (Reader::validate).
+        const ReaderRegistry& readers = default_readers();
+        const Reader* reader =
+            readers.identify(first, std::filesystem::path(path).filename().string());
+        std::optional<ValidationReport> checked;
+        if (reader != nullptr) {
+            try {
+                checked = reader->validate(path, first, dir);
+            } catch (const std::exception& e) {
+                std::cout << printable(path) << ": " << printable(e.what()) << '\n';
+                all_valid = false;
+                continue;
             }
         }
-        if (validator == nullptr) {
-            std::cout << printable(path)
-                      << ": no validator for this content (expected FIT, TCX or GPX)\n";
+        if (!checked) {
+            std::string known;
+            for (const auto& r : readers.readers()) {
+                known += (known.empty() ? "" : ", ") + upper(r->name());
+            }
+            std::cout << printable(path) << ": no validator for this content (expected " << known
+                      << ")\n";
             all_valid = false;
             continue;
         }
         const std::string name = printable(path);
         try {
-            ValidationReport report = validator->validate(path, first, dir);
+            ValidationReport report = std::move(*checked);
             if (report.valid()) {
                 add_scan_refusals(path, report);
             }

@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "cli/command.hpp"
+#include "converters/reader.hpp"
 #include "model/text.hpp"
 #include "model/time.hpp"
 
@@ -29,7 +30,7 @@ json number(const std::optional<double>& value, int decimals) {
 json activity_json(const ActivityFeatures& a) {
     json j;
     j["source"] = a.source;
-    j["format"] = to_string(a.format);
+    j["format"] = format_name(a.format);
     j["sport"] = to_string(a.sport);
     j["sub_sport"] = a.sub_sport.empty() ? json(nullptr) : json(a.sub_sport);
     j["start"] = a.start_utc ? json(format_utc(*a.start_utc)) : json(nullptr);
@@ -115,7 +116,7 @@ void print_activity_table(std::ostream& out, const std::vector<InputOutcome>& ou
                           std::string(to_string(a.sport)).c_str(),
                           duration(a.timer_s ? a.timer_s : a.elapsed_s).c_str(),
                           fixed(a.distance_m, 2, 0.001).c_str(), fixed(a.ascent_m, 0).c_str(),
-                          fixed(a.avg_hr, 0).c_str(), std::string(to_string(a.format)).c_str(),
+                          fixed(a.avg_hr, 0).c_str(), std::string(format_name(a.format)).c_str(),
                           source.c_str());
             out << line;
         }

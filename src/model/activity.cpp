@@ -54,27 +54,4 @@ std::vector<std::string_view> flag_names(std::uint32_t bits) {
     return names;
 }
 
-std::string_view to_string(Format format) noexcept {
-    switch (format) {
-    case Format::fit:
-        return "fit";
-    case Format::tcx:
-        return "tcx";
-    case Format::gpx:
-        return "gpx";
-    }
-    return "unknown";
-}
-
-std::optional<Format> format_from_value(std::uint8_t value) noexcept {
-    const auto format = static_cast<Format>(value);
-    switch (format) {
-    case Format::fit:
-    case Format::tcx:
-    case Format::gpx:
-        return format;
-    }
-    return std::nullopt;
-}
-
 } // namespace ultrastrength

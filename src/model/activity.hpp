@@ -60,12 +60,14 @@ std::string_view to_string(Flag flag) noexcept;
 /// Names of every flag set in `bits`, in the order of the enum.
 std::vector<std::string_view> flag_names(std::uint32_t bits);
 
+/// Which reader made an activity: the reader's own value, stored as is in the
+/// feature cache. The built-in readers' values are named here; the readers'
+/// registry names every value (converters/reader.hpp: format_name) and a
+/// reader added elsewhere takes an unused value of its own, so nothing here
+/// lists formats. The order is a preference: when two files hold one activity
+/// (converters/dedupe.hpp), the copy of the lower value is kept (FIT's
+/// records are the richest), and a value above these ranks after them.
 enum class Format : std::uint8_t { fit, tcx, gpx };
-std::string_view to_string(Format format) noexcept;
-/// The Format whose underlying value is `value` (as stored in the feature
-/// cache), none when no Format has it. A switch over every Format: a new one
-/// is a compile warning (-Wswitch) here until it is listed.
-std::optional<Format> format_from_value(std::uint8_t value) noexcept;
 
 /// Seconds spent at each heart rate, index = bpm (0-255).
 using HeartRateHistogram = std::array<std::uint32_t, 256>;

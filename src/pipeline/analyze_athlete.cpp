@@ -8,8 +8,7 @@ std::vector<InputOutcome> scan_athlete(const AnalysisRequest& request) {
     if (request.scan) {
         return request.scan(request.inputs);
     }
-    ReaderRegistry registry;
-    register_all(registry);
+    const ReaderRegistry& registry = default_readers();
     ScanOptions scan_options;
     scan_options.jobs = request.jobs;
     return scan_inputs(registry, request.inputs, scan_options);

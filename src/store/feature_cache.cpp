@@ -244,10 +244,12 @@ ActivityFeatures decode_activity(Decoder& d) {
     a.content_hash = d.raw<std::uint64_t>();
     a.name = d.str();
     const auto sport = d.raw<std::uint8_t>();
-    if (sport > static_cast<int>(Sport::other) || !format_from_value(format)) {
+    // A format no registered reader has (a reader removed since): not trusted.
+    if (sport > static_cast<int>(Sport::other) ||
+        default_readers().find(static_cast<Format>(format)) == nullptr) {
         throw std::runtime_error("cache: unknown sport or format");
     }
-    a.format = *format_from_value(format);
+    a.format = static_cast<Format>(format);
     a.sport = static_cast<Sport>(sport);
     a.sub_sport = d.str();
     a.start_utc = d.opt<std::int64_t>();

@@ -79,10 +79,20 @@ TEST(Cli, FormatsListsTheWritersWithTheirExtensions) {
     EXPECT_EQ(names, (std::vector<std::string>{"garmin-fit.fit", "garmin-connect.json",
                                                "trainingpeaks.json", "ics.ics", "csv.csv"}));
     const auto text = run_cli("formats");
-    EXPECT_NE(text.out.find(
-                  "\nOutput formats (plan --format NAME,...):\n  garmin-fit  Garmin FIT workout"),
+    // Each name, then its description in a column after the longest name.
+    EXPECT_NE(text.out.find("\nOutput formats (plan --format NAME,...):\n"
+                            "  garmin-fit      Garmin FIT workout"),
               std::string::npos)
         << text.out;
+    EXPECT_NE(text.out.find("\n  csv             CSV, one row per exercise"), std::string::npos)
+        << text.out;
+    // plan --help lists the same writers from the same registry.
+    const auto help = run_cli("plan --help");
+    for (const auto& writer : doc["writers"]) {
+        EXPECT_NE(help.out.find("\n  " + writer["name"].get<std::string>() + " "),
+                  std::string::npos)
+            << writer["name"];
+    }
 }
 
 TEST(Cli, NonActivityFileIsSkippedNotRejected) {
