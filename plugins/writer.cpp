@@ -191,7 +191,19 @@ ManagedWrite write_managed_folder(const std::filesystem::path& root,
 }
 
 void WriterRegistry::add(std::unique_ptr<Writer> writer) {
+    if (find(writer->name()) != nullptr) {
+        throw std::logic_error("writer " + std::string(writer->name()) + " is already registered");
+    }
     m_writers.push_back(std::move(writer));
+}
+
+WriterRegistry& default_writers() {
+    static WriterRegistry registry = [] {
+        WriterRegistry r;
+        register_all_writers(r);
+        return r;
+    }();
+    return registry;
 }
 
 const Writer* WriterRegistry::find(std::string_view name) const {
@@ -201,6 +213,18 @@ const Writer* WriterRegistry::find(std::string_view name) const {
         }
     }
     return nullptr;
+}
+
+std::string_view to_string(FolderSink::Outcome outcome) noexcept {
+    switch (outcome) {
+    case FolderSink::Outcome::created:
+        return "created";
+    case FolderSink::Outcome::updated:
+        return "updated";
+    case FolderSink::Outcome::unchanged:
+        return "unchanged";
+    }
+    return "unchanged";
 }
 
 } // namespace ultrastrength

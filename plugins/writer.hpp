@@ -122,6 +122,9 @@ private:
     std::vector<Entry> m_entries;
 };
 
+/// "created", "updated" or "unchanged", as the commands print it.
+std::string_view to_string(FolderSink::Outcome outcome) noexcept;
+
 /// What write_managed_folder() did.
 struct ManagedWrite {
     std::vector<FolderSink::Entry> entries; ///< every file of the run, in name order
@@ -182,6 +185,7 @@ public:
 
 class WriterRegistry {
 public:
+    /// Throws std::logic_error when a writer of that name is already registered.
     void add(std::unique_ptr<Writer> writer);
     const Writer* find(std::string_view name) const;
     const std::vector<std::unique_ptr<Writer>>& writers() const noexcept { return m_writers; }
@@ -192,6 +196,12 @@ private:
 
 /// Registers every writer, one line each, in the order `formats` lists them.
 void register_all_writers(WriterRegistry& registry);
+
+/// The writers every command and the pipeline use: register_all_writers()'s,
+/// built on first use. A writer added here before the first plan (a test's
+/// target, a program embedding the library) is listed, chosen with --format
+/// and written like the built-in ones. Not to be changed once plans are written.
+WriterRegistry& default_writers();
 
 } // namespace ultrastrength
 

@@ -9,6 +9,28 @@
 
 namespace ultrastrength {
 
+std::string_view to_string(AthleteStatus status) noexcept {
+    switch (status) {
+    case AthleteStatus::ok:
+        return "ok";
+    case AthleteStatus::partial:
+        return "partial";
+    case AthleteStatus::failed:
+        return "failed";
+    }
+    return "failed";
+}
+
+std::optional<AthleteStatus> athlete_status_from(std::string_view text) noexcept {
+    for (const AthleteStatus s :
+         {AthleteStatus::ok, AthleteStatus::partial, AthleteStatus::failed}) {
+        if (to_string(s) == text) {
+            return s;
+        }
+    }
+    return std::nullopt;
+}
+
 namespace {
 
 std::string csv_field(const std::string& s) {
@@ -87,7 +109,7 @@ std::string summary_csv(const std::vector<AthleteReport>& athletes) {
         const std::vector<std::string> fields = {a.id,
                                                  a.name,
                                                  std::to_string(a.line),
-                                                 a.status,
+                                                 std::string(to_string(a.status)),
                                                  a.phase,
                                                  a.race,
                                                  join(km, ";"),
@@ -138,8 +160,8 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
     std::size_t ok = 0;
     std::size_t failed = 0;
     for (const auto& a : athletes) {
-        ok += a.status == "failed" ? 0 : 1;
-        failed += a.status == "failed" ? 1 : 0;
+        ok += a.status == AthleteStatus::failed ? 0 : 1;
+        failed += a.status == AthleteStatus::failed ? 1 : 0;
     }
     std::string out =
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -157,12 +179,12 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
     // Who needs attention first: failed athletes, then those with a note.
     std::vector<std::string> first;
     for (const auto& a : athletes) {
-        if (a.status == "failed") {
+        if (a.status == AthleteStatus::failed) {
             first.push_back(html_escape(a.id) + " (not planned)");
         }
     }
     for (const auto& a : athletes) {
-        if (a.status != "failed" && !a.attention.empty()) {
+        if (a.status != AthleteStatus::failed && !a.attention.empty()) {
             first.push_back(html_escape(a.id) + " (" + html_escape(a.attention) + ")");
         }
     }
@@ -173,14 +195,15 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
            "<th>next session</th><th>strength this week / next</th><th>attention</th>"
            "<th>weekly km (last weeks)</th><th>flags</th><th>files</th></tr>\n";
     for (const auto& a : athletes) {
-        out += "<tr class=\"" + html_escape(a.status) + "\"><td><b>" + html_escape(a.id) +
-               "</b><br>" + html_escape(a.name) + "</td><td>" + html_escape(a.status);
+        out += "<tr class=\"" + html_escape(std::string(to_string(a.status))) + "\"><td><b>" +
+               html_escape(a.id) + "</b><br>" + html_escape(a.name) + "</td><td>" +
+               html_escape(std::string(to_string(a.status)));
         if (!a.problem.empty()) {
             out += "<br><small>" + html_escape(a.problem) + "</small>";
         }
         out += "</td><td>" + html_escape(a.phase) + "</td><td>" + html_escape(a.race) + "</td><td>";
         out += html_escape(a.next_session) + "</td><td>";
-        if (a.status != "failed") {
+        if (a.status != AthleteStatus::failed) {
             out += std::to_string(a.this_week_minutes) + " / " +
                    std::to_string(a.next_week_minutes) + " min";
         }
@@ -194,7 +217,7 @@ std::string summary_html(const std::vector<AthleteReport>& athletes, const std::
             out += "<span class=\"flag\">" + html_escape(flag) + "</span> ";
         }
         out += "</td><td>";
-        if (a.status != "failed") {
+        if (a.status != AthleteStatus::failed) {
             out += std::to_string(a.sessions) + " sessions";
             if (!a.files.empty()) {
                 out += "<details><summary>" + std::to_string(a.files.size()) +

@@ -8,19 +8,29 @@
 #include "model/plan.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ultrastrength {
+
+/// A roster row's outcome: planned, planned with some inputs rejected, or not planned.
+enum class AthleteStatus : std::uint8_t { ok, partial, failed };
+/// "ok", "partial" or "failed", as the summary and the state files write it.
+std::string_view to_string(AthleteStatus status) noexcept;
+/// The status named `text`; none for any other text (a damaged state file).
+std::optional<AthleteStatus> athlete_status_from(std::string_view text) noexcept;
 
 struct AthleteReport {
     std::string id;
     std::string name;
     std::size_t line = 0; ///< roster line
-    std::string status;   ///< "ok", "partial" (some inputs rejected), "failed"
-    std::string problem;  ///< why failed, or which inputs were rejected
-    std::string phase;    ///< current phase, empty when unknown
-    std::string race;     ///< the A race, "2026-10-24 Three Fells 100K"
+    AthleteStatus status = AthleteStatus::ok;
+    std::string problem; ///< why failed, or which inputs were rejected
+    std::string phase;   ///< current phase, empty when unknown
+    std::string race;    ///< the A race, "2026-10-24 Three Fells 100K"
     /// Weekly running km of the last weeks, oldest first (the trend).
     std::vector<double> weekly_km;
     std::vector<std::string> flags; ///< "spike", "ramp>8", ... of the last 4 weeks

@@ -220,7 +220,7 @@ int CommandBatch::report(const pipeline::RosterOutcome& outcome) const {
     }
     std::size_t failed = 0;
     for (const auto& report : reports) {
-        if (report.status == "failed") {
+        if (report.status == AthleteStatus::failed) {
             ++failed;
             std::cerr << report.id << ": not planned: " << printable(report.problem) << '\n';
         }
@@ -287,7 +287,7 @@ void CommandBatch::print_json(const pipeline::RosterOutcome& outcome) const {
     for (const auto& r : outcome.reports) {
         nlohmann::ordered_json a;
         a["id"] = r.id;
-        a["status"] = r.status;
+        a["status"] = to_string(r.status);
         a["phase"] = r.phase;
         a["problem"] = r.problem;
         a["sessions"] = r.sessions;
@@ -302,7 +302,7 @@ void CommandBatch::print_json(const pipeline::RosterOutcome& outcome) const {
     }
     doc["files"] = nlohmann::ordered_json::object();
     for (const auto& file : outcome.files) {
-        doc["files"][file.name] = file.status;
+        doc["files"][file.name] = to_string(file.status);
     }
     const ScanCounts& totals = outcome.totals;
     doc["inputs"] = {{"files", totals.files},

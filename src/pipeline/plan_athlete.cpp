@@ -49,12 +49,7 @@ bool contains(const std::vector<int>& v, int x) {
 }
 
 const WriterRegistry& writers() {
-    static const WriterRegistry registry = [] {
-        WriterRegistry r;
-        register_all_writers(r);
-        return r;
-    }();
-    return registry;
+    return default_writers();
 }
 
 /// The A race's phase for the plan week starting on `week_start`: the race
@@ -182,11 +177,8 @@ void write_files(const PlanRequest& request, const std::string& fingerprint,
     std::set<std::string> written;
     for (const auto& entry : done.entries) {
         std::string name = std::filesystem::relative(entry.path, out).generic_string();
-        const char* status = entry.outcome == FolderSink::Outcome::created   ? "created"
-                             : entry.outcome == FolderSink::Outcome::updated ? "updated"
-                                                                             : "unchanged";
         written.insert(name);
-        outcome.files.push_back({std::move(name), status});
+        outcome.files.push_back({std::move(name), entry.outcome});
     }
     outcome.removed = std::move(done.removed);
     for (auto& warning : done.warnings) {
@@ -644,7 +636,7 @@ std::optional<PlanOutcome> quick_up_to_date_outcome(const PlanRequest& request,
         }
         for (const std::string& name : state->files) {
             if (name != plan_manifest_name) {
-                o.files.push_back({name, "unchanged"});
+                o.files.push_back({name, FolderSink::Outcome::unchanged});
             }
         }
         o.warnings = state->warnings;
@@ -681,7 +673,7 @@ std::optional<PlanOutcome> up_to_date_outcome(const PlanRequest& request,
         o.summary = summarize(o.inputs);
         for (const std::string& name : state->files) {
             if (name != plan_manifest_name) {
-                o.files.push_back({name, "unchanged"});
+                o.files.push_back({name, FolderSink::Outcome::unchanged});
             }
         }
         o.warnings = state->warnings;

@@ -84,8 +84,8 @@ const std::set<std::string>& default_equipment();
 
 /// A file the run wrote (or found already identical on disk).
 struct WrittenFile {
-    std::string name;   ///< relative to the output folder, '/'-separated
-    std::string status; ///< "created", "updated" or "unchanged"
+    std::string name; ///< relative to the output folder, '/'-separated
+    FolderSink::Outcome status = FolderSink::Outcome::unchanged;
 };
 
 struct PlanOutcome {

@@ -50,12 +50,6 @@ std::string race_text(const Race& race) {
     return text;
 }
 
-const char* status_text(FolderSink::Outcome outcome) {
-    return outcome == FolderSink::Outcome::created   ? "created"
-           : outcome == FolderSink::Outcome::updated ? "updated"
-                                                     : "unchanged";
-}
-
 /// What the roster-wide files depend on besides each athlete's own run (which
 /// the athlete's fingerprint covers): the roster's bytes, the batch options
 /// and the program.
@@ -87,7 +81,6 @@ class RosterPlanner {
 public:
     RosterPlanner(const RosterRequest& request, FeatureCache* cache, ScanCounts& totals)
         : m_request(request), m_cache(cache), m_totals(totals) {
-        register_all(m_readers);
         m_cache_warnings_shown = m_cache != nullptr ? m_cache->warnings().size() : 0;
     }
 
@@ -99,14 +92,14 @@ public:
         report.name = row.name;
         report.line = row.line;
         if (!row.error.empty()) {
-            report.status = "failed";
+            report.status = AthleteStatus::failed;
             report.problem = row.error;
             return result;
         }
         const PlanRequest request = athlete_request(row, skip);
         result.options = request.write_options;
         if (const auto unknown = unknown_formats(request.formats); !unknown.empty()) {
-            report.status = "failed";
+            report.status = AthleteStatus::failed;
             report.problem = m_request.roster + ": line " + std::to_string(row.line) +
                              ": formats: unknown writer '" + unknown.front() + "'";
             return result;
@@ -189,10 +182,10 @@ private:
             }
         }
         if (outcome.exit_code == exit_failed || !outcome.error.empty()) {
-            report.status = "failed";
+            report.status = AthleteStatus::failed;
             report.problem = outcome.error;
         } else {
-            report.status = result.rejected.empty() ? "ok" : "partial";
+            report.status = result.rejected.empty() ? AthleteStatus::ok : AthleteStatus::partial;
         }
         for (const auto& r : result.rejected) {
             append_problem(report.problem, r);
@@ -218,16 +211,16 @@ private:
         attention_of(outcome.plan, report.flags, report);
         for (const auto& file : outcome.files) {
             report.files.push_back(row.id + "/" + file.name);
-            report.created += file.status == "created" ? 1 : 0;
-            report.updated += file.status == "updated" ? 1 : 0;
-            report.unchanged += file.status == "unchanged" ? 1 : 0;
+            report.created += file.status == FolderSink::Outcome::created ? 1 : 0;
+            report.updated += file.status == FolderSink::Outcome::updated ? 1 : 0;
+            report.unchanged += file.status == FolderSink::Outcome::unchanged ? 1 : 0;
         }
     }
 
     const RosterRequest& m_request;
     FeatureCache* m_cache;
     ScanCounts& m_totals;
-    ReaderRegistry m_readers;
+    const ReaderRegistry& m_readers = default_readers();
     std::size_t m_cache_warnings_shown = 0;
 };
 
@@ -260,7 +253,8 @@ void reports_from_state(const nlohmann::ordered_json& state, std::vector<RowResu
     for (std::size_t i = 0; i < rows.size(); ++i) {
         auto& r = rows[i];
         if (i < stored.size() && stored[i].is_object()) {
-            r.report.status = stored[i].value("status", r.report.status);
+            r.report.status =
+                athlete_status_from(stored[i].value("status", "")).value_or(r.report.status);
             r.report.problem = stored[i].value("problem", r.report.problem);
             r.report.phase = stored[i].value("phase", "");
             r.report.sessions = stored[i].value("sessions", std::size_t{0});
@@ -278,7 +272,7 @@ using Json = nlohmann::ordered_json;
 /// The roster state's line for an athlete (what an up-to-date run reports).
 Json state_athlete(const AthleteReport& r) {
     return {{"id", r.id},
-            {"status", r.status},
+            {"status", to_string(r.status)},
             {"problem", r.problem},
             {"phase", r.phase},
             {"sessions", r.sessions},
@@ -294,7 +288,7 @@ Json report_json(const AthleteReport& r) {
     return {{"id", r.id},
             {"name", r.name},
             {"line", r.line},
-            {"status", r.status},
+            {"status", to_string(r.status)},
             {"problem", r.problem},
             {"phase", r.phase},
             {"race", r.race},
@@ -314,7 +308,11 @@ AthleteReport report_from_json(const Json& j) {
     r.id = j.at("id").get<std::string>();
     r.name = j.at("name").get<std::string>();
     r.line = j.at("line").get<std::size_t>();
-    r.status = j.at("status").get<std::string>();
+    const auto status = athlete_status_from(j.at("status").get<std::string>());
+    if (!status) {
+        throw std::invalid_argument("unknown status " + j.at("status").dump());
+    }
+    r.status = *status;
     r.problem = j.at("problem").get<std::string>();
     r.phase = j.at("phase").get<std::string>();
     r.race = j.at("race").get<std::string>();
@@ -359,7 +357,7 @@ std::vector<RosterFile> write_roster_wide(const std::filesystem::path& out,
     std::vector<RosterFile> files;
     std::vector<std::string> names;
     for (const auto& entry : sink.entries()) {
-        files.push_back({entry.path.filename().string(), status_text(entry.outcome)});
+        files.push_back({entry.path.filename().string(), entry.outcome});
         names.push_back(files.back().name);
     }
     // Last, once everything it describes is in place.
@@ -393,8 +391,7 @@ std::vector<RosterFile> write_shard_record(const RosterRequest& request,
                                            const std::vector<RosterAthlete>& roster,
                                            const std::vector<std::size_t>& selected,
                                            const std::vector<RowResult>& rows) {
-    WriterRegistry registry;
-    register_all_writers(registry);
+    const WriterRegistry& registry = default_writers();
     const auto writers = roster_writers(registry);
     Json doc;
     doc["shard"] = request.shard->index;
@@ -410,24 +407,24 @@ std::vector<RosterFile> write_shard_record(const RosterRequest& request,
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const RowResult& r = rows[i];
         Json parts = Json::object();
-        if (r.report.status != "failed") {
+        if (r.report.status != AthleteStatus::failed) {
             for (const Writer* writer : writers) {
                 parts[std::string(writer->roster_file_name())] =
                     writer->roster_part({&r.outcome.plan, r.options});
             }
         }
-        athletes.push_back(
-            {{"row", selected[i]},
-             {"report", report_json(r.report)},
-             {"parts", std::move(parts)},
-             {"state", r.report.status == "failed" ? std::string()
-                                                   : state_hash(request.out / r.report.id)}});
+        athletes.push_back({{"row", selected[i]},
+                            {"report", report_json(r.report)},
+                            {"parts", std::move(parts)},
+                            {"state", r.report.status == AthleteStatus::failed
+                                          ? std::string()
+                                          : state_hash(request.out / r.report.id)}});
     }
     doc["athletes"] = std::move(athletes);
     make_valid_utf8(doc);
     FolderSink sink{request.out};
     sink.put(shard_record_name, doc.dump(1) + "\n");
-    std::vector<RosterFile> files = {{shard_record_name, status_text(sink.entries()[0].outcome)}};
+    std::vector<RosterFile> files = {{shard_record_name, sink.entries()[0].outcome}};
     Json state_athletes = Json::array();
     for (const auto& r : rows) {
         state_athletes.push_back(state_athlete(r.report));
@@ -509,7 +506,7 @@ RosterOutcome plan_roster(const RosterRequest& request) {
         }
         rows.push_back(planner.plan_row(roster[i], true));
         if (rows.back().ran && !rows.back().outcome.up_to_date &&
-            rows.back().report.status != "failed") {
+            rows.back().report.status != AthleteStatus::failed) {
             all_up_to_date = false;
         }
     }
@@ -528,7 +525,7 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     }
 
     for (auto& r : rows) {
-        if (r.report.status != "ok") {
+        if (r.report.status != AthleteStatus::ok) {
             result.exit_code = exit_partial;
         }
         result.reports.push_back(r.report);
@@ -536,7 +533,7 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     }
     if (state) {
         for (const auto& [name, entry] : (*state)["files"].items()) {
-            result.files.push_back({name, "unchanged"});
+            result.files.push_back({name, FolderSink::Outcome::unchanged});
         }
     } else {
         try {
@@ -544,12 +541,11 @@ RosterOutcome plan_roster(const RosterRequest& request) {
                 result.files =
                     write_shard_record(request, batch_fp, fingerprint, roster, selected, rows);
             } else {
-                WriterRegistry registry;
-                register_all_writers(registry);
+                const WriterRegistry& registry = default_writers();
                 const auto writers = roster_writers(registry);
                 std::vector<std::vector<std::string>> parts(writers.size());
                 for (const auto& r : rows) {
-                    if (r.report.status != "failed") {
+                    if (r.report.status != AthleteStatus::failed) {
                         for (std::size_t w = 0; w < writers.size(); ++w) {
                             parts[w].push_back(
                                 writers[w]->roster_part({&r.outcome.plan, r.options}));
@@ -568,7 +564,7 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     }
     std::size_t failed = 0;
     for (const auto& report : result.reports) {
-        failed += report.status == "failed" ? 1 : 0;
+        failed += report.status == AthleteStatus::failed ? 1 : 0;
     }
     if (failed == result.reports.size() && !result.reports.empty()) {
         result.exit_code = exit_failed;
@@ -757,15 +753,14 @@ RosterOutcome merge_roster(const MergeRequest& request) {
         result.error = e.what();
         return result;
     }
-    WriterRegistry registry;
-    register_all_writers(registry);
+    const WriterRegistry& registry = default_writers();
     const auto writers = roster_writers(registry);
     std::vector<std::vector<std::string>> parts(writers.size());
     result.exit_code = exit_ok;
     try {
         for (auto& row : rows) {
             AthleteReport& report = row.report;
-            if (report.status != "failed") {
+            if (report.status != AthleteStatus::failed) {
                 // The id names a folder: as the roster allows (roster.cpp valid_id).
                 if (report.id.empty() || report.id.front() == '.' ||
                     report.id.find_first_of("/\\") != std::string::npos) {
@@ -781,7 +776,7 @@ RosterOutcome merge_roster(const MergeRequest& request) {
                                            : std::string());
                 }
             }
-            if (report.status != "ok") {
+            if (report.status != AthleteStatus::ok) {
                 result.exit_code = exit_partial;
             }
             result.reports.push_back(report);
@@ -797,7 +792,7 @@ RosterOutcome merge_roster(const MergeRequest& request) {
     }
     std::size_t failed = 0;
     for (const auto& report : result.reports) {
-        failed += report.status == "failed" ? 1 : 0;
+        failed += report.status == AthleteStatus::failed ? 1 : 0;
     }
     if (failed == result.reports.size() && !result.reports.empty()) {
         result.exit_code = exit_failed;

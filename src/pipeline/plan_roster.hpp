@@ -9,6 +9,7 @@
 #include "converters/scan.hpp"
 #include "pipeline/exit_code.hpp"
 #include "plugins/report/summary_report.hpp"
+#include "plugins/writer.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -51,10 +52,10 @@ struct RosterRequest {
     std::function<void(std::size_t done, std::size_t total, const std::string& id)> progress;
 };
 
-/// A roster-wide file and what this run did to it: "created", "updated", "unchanged".
+/// A roster-wide file and what this run did to it.
 struct RosterFile {
     std::string name;
-    std::string status;
+    FolderSink::Outcome status = FolderSink::Outcome::unchanged;
 };
 
 struct RosterOutcome {
