@@ -4,6 +4,8 @@
 
 #include "plugins/report/html.hpp"
 
+#include "model/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,12 +14,6 @@
 namespace ultrastrength {
 
 namespace {
-
-std::string fmt(const char* f, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-}
 
 std::string hm(double seconds) {
     const auto s = static_cast<long long>(std::llround(seconds));
@@ -65,23 +61,24 @@ std::string analysis_report_html(const AnalysisReport& a) {
         const Week& w = h.weeks[i];
         const double bh = w.effort_km / max_ekm * chart_h;
         const double x = 30 + static_cast<double>(i) * bar_w;
-        o << "<rect x=\"" << fmt("%.1f", x) << "\" y=\"" << fmt("%.1f", 10 + chart_h - bh)
-          << "\" width=\"" << fmt("%.1f", std::max(1.0, bar_w - 1)) << "\" height=\""
-          << fmt("%.1f", bh) << "\" fill=\"" << phase_colour(a.phases->weeks[i].phase)
-          << "\"><title>" << day_text(w.start_day) << ": " << fmt("%.1f", w.effort_km)
+        o << "<rect x=\"" << format_number("%.1f", x) << "\" y=\""
+          << format_number("%.1f", 10 + chart_h - bh) << "\" width=\""
+          << format_number("%.1f", std::max(1.0, bar_w - 1)) << "\" height=\""
+          << format_number("%.1f", bh) << "\" fill=\"" << phase_colour(a.phases->weeks[i].phase)
+          << "\"><title>" << day_text(w.start_day) << ": " << format_number("%.1f", w.effort_km)
           << " effort-km, " << to_string(a.phases->weeks[i].phase) << "</title></rect>\n";
         if (w.long_effort_km > 0) {
             const double y = 10 + chart_h - w.long_effort_km / max_ekm * chart_h;
-            o << "<circle cx=\"" << fmt("%.1f", x + bar_w / 2) << "\" cy=\"" << fmt("%.1f", y)
-              << "\" r=\"2\" fill=\"#000\"><title>long run " << fmt("%.1f", w.long_effort_km)
-              << " effort-km</title></circle>\n";
+            o << "<circle cx=\"" << format_number("%.1f", x + bar_w / 2) << "\" cy=\""
+              << format_number("%.1f", y) << "\" r=\"2\" fill=\"#000\"><title>long run "
+              << format_number("%.1f", w.long_effort_km) << " effort-km</title></circle>\n";
         }
     }
     const std::int64_t first_week = n > 0 ? h.weeks.front().start_day : 0;
     for (const auto& d : *a.detected) {
         const std::int64_t week = (monday_of(d.day) - first_week) / 7; // whole weeks: exact
         const double x = 30 + static_cast<double>(week) * bar_w + bar_w / 2;
-        o << "<text x=\"" << fmt("%.1f", x)
+        o << "<text x=\"" << format_number("%.1f", x)
           << "\" y=\"225\" font-size=\"12\" text-anchor=\"middle\" "
           << "fill=\"" << (d.likely ? "#f44336" : "#999") << "\">&#9873;<title>"
           << (d.likely ? "race " : "possible race ") << day_text(d.day) << "</title></text>\n";
@@ -93,7 +90,7 @@ std::string analysis_report_html(const AnalysisReport& a) {
         }
         const std::int64_t week = (monday_of(day) - first_week) / 7; // whole weeks: exact
         const double x = 30 + static_cast<double>(week) * bar_w + bar_w / 2;
-        o << "<text x=\"" << fmt("%.1f", x)
+        o << "<text x=\"" << format_number("%.1f", x)
           << "\" y=\"240\" font-size=\"12\" text-anchor=\"middle\" "
           << "fill=\"#b71c1c\">&#9733;<title>" << html_escape(r.name) << " " << format_date(r.date)
           << "</title></text>\n";
@@ -102,7 +99,8 @@ std::string analysis_report_html(const AnalysisReport& a) {
       << (n > 0 ? day_text(h.weeks.front().start_day) : "") << "</text><text x=\"1030\" y=\"255\" "
       << "font-size=\"11\" text-anchor=\"end\">"
       << (n > 0 ? day_text(h.weeks.back().start_day) : "")
-      << "</text><text x=\"0\" y=\"15\" font-size=\"11\">" << fmt("%.0f", max_ekm) << "</text>\n";
+      << "</text><text x=\"0\" y=\"15\" font-size=\"11\">" << format_number("%.0f", max_ekm)
+      << "</text>\n";
     o << "</svg>\n<div class=\"legend\">";
     for (const Phase p : {Phase::off_season, Phase::early, Phase::mid, Phase::late, Phase::taper,
                           Phase::race, Phase::recovery}) {
@@ -127,20 +125,22 @@ std::string analysis_report_html(const AnalysisReport& a) {
         return 30 + (nd > 1 ? static_cast<double>(i) / static_cast<double>(nd - 1) : 0) * width;
     };
     auto py = [&](double v) { return 10 + (hi - v) / (hi - lo) * 230; };
-    o << "<line x1=\"30\" x2=\"1030\" y1=\"" << fmt("%.1f", py(0)) << "\" y2=\""
-      << fmt("%.1f", py(0)) << "\" stroke=\"#ccc\"/>\n";
+    o << "<line x1=\"30\" x2=\"1030\" y1=\"" << format_number("%.1f", py(0)) << "\" y2=\""
+      << format_number("%.1f", py(0)) << "\" stroke=\"#ccc\"/>\n";
     const auto polyline = [&](auto get, const char* colour, const char* label) {
         o << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.5\" points=\"";
         for (std::size_t i = 0; i < nd; ++i) {
-            o << fmt("%.1f", px(i)) << ',' << fmt("%.1f", py(get(h.days[i]))) << ' ';
+            o << format_number("%.1f", px(i)) << ',' << format_number("%.1f", py(get(h.days[i])))
+              << ' ';
         }
         o << "\"><title>" << label << "</title></polyline>\n";
     };
     polyline([](const Day& d) { return d.ctl; }, "#1565c0", "fitness (CTL)");
     polyline([](const Day& d) { return d.atl; }, "#e53935", "fatigue (ATL)");
     polyline([](const Day& d) { return d.tsb; }, "#fbc02d", "form (TSB)");
-    o << "<text x=\"0\" y=\"15\" font-size=\"11\">" << fmt("%.0f", hi) << "</text>"
-      << "<text x=\"0\" y=\"245\" font-size=\"11\">" << fmt("%.0f", lo) << "</text></svg>\n"
+    o << "<text x=\"0\" y=\"15\" font-size=\"11\">" << format_number("%.0f", hi) << "</text>"
+      << "<text x=\"0\" y=\"245\" font-size=\"11\">" << format_number("%.0f", lo)
+      << "</text></svg>\n"
       << "<div class=\"legend\"><span style=\"color:#1565c0\">&#9644; fitness (CTL)</span>"
          "<span style=\"color:#e53935\">&#9644; fatigue (ATL)</span>"
          "<span style=\"color:#fbc02d\">&#9644; form (TSB)</span></div>\n";
@@ -149,9 +149,10 @@ std::string analysis_report_html(const AnalysisReport& a) {
         o << "<h2>Races found in the history</h2>\n<ul>\n";
         for (const auto& d : *a.detected) {
             const Session& s = h.sessions[d.session];
-            o << "<li><b>" << day_text(d.day) << "</b> " << fmt("%.2f km", s.distance_m / 1000)
-              << ", " << hm(s.moving_s) << " &mdash; " << (d.likely ? "race" : "possible race")
-              << ", confidence " << fmt("%.0f %%", d.confidence * 100) << ": ";
+            o << "<li><b>" << day_text(d.day) << "</b> "
+              << format_number("%.2f km", s.distance_m / 1000) << ", " << hm(s.moving_s)
+              << " &mdash; " << (d.likely ? "race" : "possible race") << ", confidence "
+              << format_number("%.0f %%", d.confidence * 100) << ": ";
             for (std::size_t i = 0; i < d.reasons.size(); ++i) {
                 o << (i != 0 ? "; " : "") << html_escape(d.reasons[i]);
             }
@@ -167,13 +168,14 @@ std::string analysis_report_html(const AnalysisReport& a) {
         const Week& w = h.weeks[i];
         const WeekPhase& p = a.phases->weeks[i];
         o << "<tr><td class=\"l\">" << day_text(w.start_day) << (w.partial ? "*" : "")
-          << "</td><td>" << fmt("%.1f", w.km) << "</td><td>" << hm(w.time_h * 3600) << "</td><td>"
-          << fmt("%.0f", w.ascent_m) << "</td><td>" << fmt("%.1f", w.effort_km) << "</td><td>"
-          << fmt("%.0f", w.load) << "</td><td>" << (w.long_s > 0 ? hm(w.long_s) : "-")
-          << "</td><td>" << fmt("%.1f", w.ctl) << "</td><td>" << fmt("%.1f", w.atl) << "</td><td>"
-          << fmt("%+.1f", w.tsb) << "</td><td class=\"l\" style=\"color:" << phase_colour(p.phase)
-          << "\">" << to_string(p.phase) << "</td><td class=\"l\">" << html_escape(p.rule)
-          << "</td></tr>\n";
+          << "</td><td>" << format_number("%.1f", w.km) << "</td><td>" << hm(w.time_h * 3600)
+          << "</td><td>" << format_number("%.0f", w.ascent_m) << "</td><td>"
+          << format_number("%.1f", w.effort_km) << "</td><td>" << format_number("%.0f", w.load)
+          << "</td><td>" << (w.long_s > 0 ? hm(w.long_s) : "-") << "</td><td>"
+          << format_number("%.1f", w.ctl) << "</td><td>" << format_number("%.1f", w.atl)
+          << "</td><td>" << format_number("%+.1f", w.tsb)
+          << "</td><td class=\"l\" style=\"color:" << phase_colour(p.phase) << "\">"
+          << to_string(p.phase) << "</td><td class=\"l\">" << html_escape(p.rule) << "</td></tr>\n";
     }
     o << "</table>\n<p>* current week, not complete.</p>\n</body></html>\n";
     return o.str();

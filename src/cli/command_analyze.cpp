@@ -19,12 +19,6 @@ namespace ultrastrength::cli {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-}
-
 std::string hm(double seconds) {
     const auto s = static_cast<long long>(std::llround(seconds));
     char buf[32];
@@ -51,9 +45,10 @@ void print_text(std::ostream& out, const pipeline::AthleteAnalysis& a) {
             << (v.estimated ? "  (estimated: " + v.how + ")" : "  (given)") << '\n';
     };
     out << "Athlete\n";
-    value_line("HRmax      ", ath.hr_max, fmt("%.0f bpm", ath.hr_max.value.value_or(0)));
-    value_line("HRrest     ", ath.hr_rest, fmt("%.0f bpm", ath.hr_rest.value.value_or(0)));
-    value_line("LTHR       ", ath.lthr, fmt("%.0f bpm", ath.lthr.value.value_or(0)));
+    value_line("HRmax      ", ath.hr_max, format_number("%.0f bpm", ath.hr_max.value.value_or(0)));
+    value_line("HRrest     ", ath.hr_rest,
+               format_number("%.0f bpm", ath.hr_rest.value.value_or(0)));
+    value_line("LTHR       ", ath.lthr, format_number("%.0f bpm", ath.lthr.value.value_or(0)));
     value_line("threshold  ", ath.threshold_speed_mps,
                ath.threshold_speed_mps.value ? pace_text(*ath.threshold_speed_mps.value) : "-");
     out << '\n';
@@ -82,9 +77,9 @@ void print_text(std::ostream& out, const pipeline::AthleteAnalysis& a) {
         out << "Races found in the history\n";
         for (const auto& d : a.detected) {
             const Session& s = h.sessions[d.session];
-            out << "  " << day_text(d.day) << "  " << fmt("%.2f km", s.distance_m / 1000) << "  "
-                << hm(s.moving_s) << "  " << (d.likely ? "race" : "possible race")
-                << ", confidence " << fmt("%.0f %%", d.confidence * 100) << ": ";
+            out << "  " << day_text(d.day) << "  " << format_number("%.2f km", s.distance_m / 1000)
+                << "  " << hm(s.moving_s) << "  " << (d.likely ? "race" : "possible race")
+                << ", confidence " << format_number("%.0f %%", d.confidence * 100) << ": ";
             for (std::size_t i = 0; i < d.reasons.size(); ++i) {
                 out << (i != 0 ? "; " : "") << d.reasons[i];
             }

@@ -2,6 +2,7 @@
 
 #include "cli/output.hpp"
 #include "cli/scanning.hpp"
+#include "model/text.hpp"
 #include "plan/context.hpp"
 
 #include <cctype>
@@ -16,20 +17,12 @@ namespace ultrastrength::cli {
 
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::string item;
-    for (const char c : text + ",") {
-        if (c == ',') {
-            if (!item.empty()) {
-                out.push_back(item);
-            }
-            item.clear();
-        } else if (c != ' ') {
-            item += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
+/// An option's comma-separated names, lower-cased: "Band, DUMBBELL" -> {"band", "dumbbell"}.
+std::vector<std::string> name_list(std::string text) {
+    for (char& c : text) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    return out;
+    return split_list(text, ',');
 }
 
 /// A stable id from the first input: its file or folder name without
@@ -226,7 +219,7 @@ void CommandPlan::apply(const po::variables_map& vm) {
     r.athlete_id = m_id.empty() ? id_from_input(r.inputs.front()) : m_id;
     r.athlete_name = m_name;
 
-    r.formats = m_formats.empty() ? pipeline::all_format_names() : split_list(m_formats);
+    r.formats = m_formats.empty() ? pipeline::all_format_names() : name_list(m_formats);
     if (const auto bad = pipeline::unknown_formats(r.formats); !bad.empty()) {
         std::string all;
         for (const auto& n : pipeline::all_format_names()) {
@@ -249,7 +242,7 @@ void CommandPlan::apply(const po::variables_map& vm) {
     }
     if (!m_equipment.empty()) {
         std::set<std::string> kit;
-        for (auto item : split_list(m_equipment)) {
+        for (auto item : name_list(m_equipment)) {
             if (item == "kettlebell" || item == "dumbbells") {
                 item = "dumbbell";
             }
@@ -279,7 +272,7 @@ void CommandPlan::apply(const po::variables_map& vm) {
     }
     r.no_jumps = m_no_jumps;
     if (!m_days.empty()) {
-        for (const auto& item : split_list(m_days)) {
+        for (const auto& item : name_list(m_days)) {
             const auto day = weekday_from_string(item);
             if (!day) {
                 throw UsageError("--days '" + item + "': expected weekdays like mon,wed,fri");

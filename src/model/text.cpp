@@ -1,5 +1,6 @@
 #include "model/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -132,6 +133,32 @@ std::string format_fixed(double value, int decimals) {
     std::snprintf(out.data(), out.size(), "%.*f", decimals, value);
     out.pop_back();
     return out;
+}
+
+std::string format_number(const char* printf_format, double value) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, printf_format, value);
+    return buffer;
+}
+
+std::vector<std::string> split_list(std::string_view text, char separator) {
+    std::vector<std::string> items;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t end = std::min(text.find(separator, pos), text.size());
+        std::string_view item = text.substr(pos, end - pos);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
+            item.remove_suffix(1);
+        }
+        if (!item.empty()) {
+            items.emplace_back(item);
+        }
+        pos = end + 1;
+    }
+    return items;
 }
 
 } // namespace ultrastrength

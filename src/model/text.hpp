@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ultrastrength {
 
@@ -28,6 +29,15 @@ std::string csv_cell(std::string_view text);
 /// `value` with exactly `decimals` digits after the point (printf's "%.*f"):
 /// the one fixed-point number format of the plan files, reports and tables.
 std::string format_fixed(double value, int decimals);
+
+/// `value` through a printf format for one double ("%.1f", "%+.0f %%"), for
+/// the reports' table cells.
+std::string format_number(const char* printf_format, double value);
+
+/// "a, b,,c" -> {"a", "b", "c"}: the items between `separator`s, spaces and
+/// tabs trimmed, empty items dropped. The one list splitter of options and
+/// roster cells.
+std::vector<std::string> split_list(std::string_view text, char separator);
 
 /// Makes every string (and object key) of a JSON document valid UTF-8 with
 /// escape_invalid_utf8, so that dumping it cannot throw. Works on any

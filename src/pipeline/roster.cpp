@@ -30,20 +30,6 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(first, last - first + 1));
 }
 
-/// `a;b; c` -> {"a", "b", "c"}; empty items dropped.
-std::vector<std::string> split_list(std::string_view text) {
-    std::vector<std::string> items;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const auto end = std::min(text.find(';', pos), text.size());
-        if (auto item = trim(text.substr(pos, end - pos)); !item.empty()) {
-            items.push_back(std::move(item));
-        }
-        pos = end + 1;
-    }
-    return items;
-}
-
 double number(const std::string& column, const std::string& text, double lo, double hi) {
     double v = 0;
     const auto* end = text.data() + text.size();
@@ -106,7 +92,7 @@ void fill(RosterAthlete& a, const std::map<std::string, std::string>& row,
         }
     }
     a.name = get("name");
-    for (const auto& path : split_list(get("exports"))) {
+    for (const auto& path : split_list(get("exports"), ';')) {
         const std::filesystem::path p(path);
         a.exports.push_back(
             p.is_absolute() || base.empty() ? path : (std::filesystem::path(base) / p).string());
@@ -114,7 +100,7 @@ void fill(RosterAthlete& a, const std::map<std::string, std::string>& row,
     if (a.exports.empty()) {
         throw RowError{"exports: no export path given"};
     }
-    for (const auto& text : split_list(get("races"))) {
+    for (const auto& text : split_list(get("races"), ';')) {
         std::string error;
         const auto race = parse_race(text, error);
         if (!race) {
@@ -170,7 +156,7 @@ void fill(RosterAthlete& a, const std::map<std::string, std::string>& row,
     }
     if (row.count("equipment") != 0 && !get("equipment").empty()) {
         std::set<std::string> kit;
-        for (const auto& item : split_list(get("equipment"))) {
+        for (const auto& item : split_list(get("equipment"), ';')) {
             if (!is_equipment_name(item)) {
                 throw RowError{"equipment: unknown '" + item +
                                "' (none, band, dumbbell, barbell, box, gym)"};
@@ -179,7 +165,7 @@ void fill(RosterAthlete& a, const std::map<std::string, std::string>& row,
         }
         a.equipment = std::move(kit);
     }
-    for (const auto& item : split_list(get("days"))) {
+    for (const auto& item : split_list(get("days"), ';')) {
         const auto day = weekday_from_string(item);
         if (!day) {
             throw RowError{"days: '" + item + "' is not a weekday"};
@@ -198,7 +184,7 @@ void fill(RosterAthlete& a, const std::map<std::string, std::string>& row,
             throw RowError{"weeks: '" + v + "' is not a whole number"};
         }
     }
-    a.formats = split_list(get("formats"));
+    a.formats = split_list(get("formats"), ';');
     if (const auto v = get("trainingpeaks_athlete_id"); !v.empty()) {
         std::int64_t id = 0;
         const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
