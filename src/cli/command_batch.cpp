@@ -15,26 +15,12 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace ultrastrength::cli {
 
-namespace {
-
-std::vector<std::string> split_commas(const std::string& text) {
-    std::vector<std::string> items;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const auto end = std::min(text.find(',', pos), text.size());
-        if (end > pos) {
-            items.push_back(text.substr(pos, end - pos));
-        }
-        pos = end + 1;
-    }
-    return items;
-}
-
-} // namespace
+namespace {} // namespace
 
 std::string CommandBatch::usage() const {
     return "ultrastrength batch [OPTIONS] ROSTER.csv --out DIR [--shard K/N]\n"
@@ -61,7 +47,8 @@ std::string CommandBatch::details() const {
            "one run would have: every athlete's folder, the roster-wide files and the\n"
            "summary. When a shard did not finish, merge names its missing athletes,\n"
            "writes nothing and exits 3; run that shard again alone, then merge.\n"
-           "Recipes for Kubernetes, Slurm and GNU parallel: docs/cluster.md.\n\n"
+           "Recipes for Kubernetes, Slurm and GNU parallel: docs/cluster.md. A roster file\n"
+           "named merge is planned when no SHARD_DIR follows it; ./merge always names it.\n\n"
            "Exit status: 0 every athlete planned, 1 some athletes or inputs failed,\n"
            "2 usage error, 3 nothing could be planned (bad roster, folder locked,\n"
            "athletes missing from the shards given to merge).\n\n"
@@ -106,7 +93,12 @@ void CommandBatch::apply(const po::variables_map& vm) {
     if (vm.count("out") == 0 || m_out.empty()) {
         throw UsageError("--out DIR is required: the folder the plans are written to");
     }
-    m_merge = m_roster == "merge";
+    // `batch merge` is the subcommand, except for a roster file named "merge"
+    // given alone (no SHARD_DIR follows it): that is planned. "./merge" always
+    // names the file.
+    std::error_code ec;
+    m_merge = m_roster == "merge" &&
+              (!m_shard_folders.empty() || !std::filesystem::is_regular_file(m_roster, ec));
     if (m_merge) {
         if (m_shard_folders.empty()) {
             throw UsageError("merge: no SHARD_DIR given (the --out folders of `batch --shard`)");
@@ -140,7 +132,7 @@ void CommandBatch::apply(const po::variables_map& vm) {
                                      m_push) == push::push_targets().end()) {
         throw UsageError("--push: unknown target '" + m_push + "' (`push --help` lists them)");
     }
-    m_format_list = m_formats.empty() ? pipeline::all_format_names() : split_commas(m_formats);
+    m_format_list = m_formats.empty() ? pipeline::all_format_names() : split_list(m_formats, ',');
     if (const auto unknown = pipeline::unknown_formats(m_format_list); !unknown.empty()) {
         throw UsageError("--format: unknown writer '" + unknown.front() +
                          "' (`ultrastrength formats` lists them)");

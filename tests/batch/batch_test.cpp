@@ -434,3 +434,24 @@ TEST(Batch, TwoRunsOnOneFolderNeverInterleave) {
     EXPECT_NE(busy.err.find(std::to_string(::getpid())), std::string::npos) << busy.err;
     EXPECT_NE(busy.err.find("--wait"), std::string::npos) << busy.err;
 }
+
+// A roster file named "merge" is a roster when no shard folder follows it,
+// not the `batch merge` subcommand; with shard folders it is the subcommand.
+TEST(Batch, RosterFileNamedMergeIsPlanned) {
+    TempDir tmp;
+    const fs::path athlete = fs::path(US_SOURCE_DIR) / "samples" / "athlete";
+    std::ofstream(tmp.path / "merge")
+        << "id,name,exports\nmia,Mia,\"" << athlete.string() << "\"\n";
+    const fs::path here = fs::current_path();
+    fs::current_path(tmp.path);
+    const auto r = run_cli("batch merge --out '" + (tmp.path / "out").string() + "' --quiet");
+    const auto sub = run_cli("batch merge --out '" + (tmp.path / "merged").string() + "' '" +
+                             (tmp.path / "no-such-shard").string() + "'");
+    fs::current_path(here);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(tmp.path / "out" / "mia" / "plan.json")) << r.err;
+    EXPECT_TRUE(fs::exists(tmp.path / "out" / "summary.csv"));
+    // With a SHARD_DIR after it, "merge" is the subcommand (and the shard is missing).
+    EXPECT_EQ(sub.exit_code, 3) << sub.out << sub.err;
+    EXPECT_FALSE(fs::exists(tmp.path / "merged" / "mia"));
+}
