@@ -86,6 +86,28 @@ struct Slot {
     std::vector<std::string> reasons;
 };
 
+/// One day's projection of fitness and fatigue (analysis.md §1.4): the
+/// day's running at the recent mean plus `strength_load`, from the state at
+/// the end of the day before. Gives (CTL, ATL), ρ = ATL/CTL and the CTL ramp
+/// over the last 7 days.
+struct Projection {
+    double run_load = 0;
+    double ctl_prev = 0;
+    double atl_prev = 0;
+    double decay_ctl = 0;
+    double decay_atl = 0;
+    double ctl_week_ago = 0;
+
+    std::pair<double, double> operator()(double strength_load, double* rho, double* ramp) const {
+        const double daily = run_load + strength_load;
+        const double ctl = ctl_prev + (daily - ctl_prev) * decay_ctl;
+        const double atl = atl_prev + (daily - atl_prev) * decay_atl;
+        *rho = ctl >= 1 ? atl / ctl : 1.0;
+        *ramp = ctl - ctl_week_ago;
+        return {ctl, atl};
+    }
+};
+
 class Planner {
 public:
     Planner(const PlanContext& context, const ExerciseLibrary& library, const Prescriptions& rx,
@@ -96,6 +118,28 @@ public:
     Plan run();
 
 private:
+    /// A plan day with a slot: its index from the start, its plan week, the
+    /// week's caps and slots.
+    struct PlanDay {
+        std::int64_t index;
+        int week;
+        const WeekTargets& targets;
+        const std::vector<Slot>& week_slots;
+    };
+
+    // The steps of run(), in order.
+    void check_context() const;
+    void mark_races();
+    void read_hard_weekdays();
+    void mark_unrecorded_races();
+    Plan plan_header() const;
+    void check_open_days(Plan& plan);
+    void add_projection_notes(Plan& plan) const;
+    void plan_days(Plan& plan, std::vector<SessionTrace>& traces);
+    double place_session(Plan& plan, std::vector<SessionTrace>& traces, const Slot& slot,
+                         const PlanDay& when, const Projection& project, int& rotation,
+                         std::optional<std::int64_t>& last_session) const;
+
     bool day_open(std::int64_t day) const;
     bool group_allowed(ExerciseGroup group, std::int64_t day, std::string* why) const;
     std::vector<SessionGroups> week_template(int week, std::string* why) const;
@@ -1385,7 +1429,8 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
     }
 }
 
-Plan Planner::run() {
+/// The context's settings in range (programming errors of a caller, not the user's).
+void Planner::check_context() const {
     if (m_ctx.weeks < 1 || m_ctx.weeks > 52) {
         throw std::invalid_argument("plan weeks must be 1-52, got " + std::to_string(m_ctx.weeks));
     }
@@ -1411,7 +1456,11 @@ Plan Planner::run() {
     if (pattern.long_run_weekday < 0 || pattern.long_run_weekday > 6) {
         throw std::invalid_argument("long-run weekday out of range 0-6");
     }
+}
 
+/// The races the plan works around: the last one raced and the goal race, with
+/// their recovery and heavy-free run-in days.
+void Planner::mark_races() {
     if (m_ctx.last_race_date) {
         m_races.push_back(RaceMark{days_from_civil(*m_ctx.last_race_date),
                                    recovery_days(m_ctx.last_race_effort_km)});
@@ -1427,12 +1476,12 @@ Plan Planner::run() {
                                    shorter ? m_rx.rules.last_heavy_days_before_shorter_race
                                            : m_rx.rules.last_heavy_days_before_race});
     }
-    // §4.7 new to strength: an introductory block of whole weeks first (a first
-    // week of under 4 days does not count as one).
-    if (m_ctx.strength_history == StrengthHistory::none) {
-        m_intro_weeks = m_rx.new_to_strength.intro_weeks + (m_monday + 7 - m_start < 4 ? 1 : 0);
-    }
-    plan_lighter_weeks();
+}
+
+/// The hard weekdays the plan protects: the pattern's, or a default week when
+/// the pattern cannot be read.
+void Planner::read_hard_weekdays() {
+    const WeeklyPattern& pattern = m_ctx.pattern;
     // §4.4: a week where most days look hard (every run at IF >= 0.8, say) says
     // nothing about which days are hard: a default week instead, and said so.
     m_hard_weekdays = pattern.hard_weekdays;
@@ -1441,6 +1490,11 @@ Plan Planner::run() {
         m_hard_weekdays = {(long_run + 2) % 7, (long_run + 4) % 7};
         std::sort(m_hard_weekdays.begin(), m_hard_weekdays.end());
     }
+}
+
+/// Recovery weeks with no race on record: the race is taken to have ended the
+/// day before they began.
+void Planner::mark_unrecorded_races() {
     // A recovery phase with no race on record: assume the race ended the day before it began.
     for (int w = 0; w < m_ctx.weeks; ++w) {
         if (m_ctx.week_phases[static_cast<std::size_t>(w)].phase == Phase::recovery) {
@@ -1455,7 +1509,11 @@ Plan Planner::run() {
     }
     std::sort(m_races.begin(), m_races.end(),
               [](const RaceMark& a, const RaceMark& b) { return a.day < b.day; });
+}
 
+/// The plan's identity, its start and the notes on the athlete's load, kit and week.
+Plan Planner::plan_header() const {
+    const WeeklyPattern& pattern = m_ctx.pattern;
     Plan plan;
     plan.athlete_id = m_ctx.athlete_id;
     plan.athlete_name = m_ctx.athlete_name;
@@ -1495,6 +1553,12 @@ Plan Planner::run() {
             ", the long run on " + std::string(weekday_name(pattern.long_run_weekday)) +
             " (analysis.md §4.4); give --long-run-day and --days to place it yourself");
     }
+    return plan;
+}
+
+/// §4.4 rules 2-3 against the athlete's week: is any day left for hard work?
+void Planner::check_open_days(Plan& plan) {
+    const WeeklyPattern& pattern = m_ctx.pattern;
     {
         // §4.4 rules 2-3 against the athlete's week: is any day left for hard work?
         // The long run keeps 48 h when the week allows it, else 24 h (the floor
@@ -1534,6 +1598,11 @@ Plan Planner::run() {
                 "--days and --long-run-day place the week yourself");
         }
     }
+}
+
+/// How the projection the volume rules read is made.
+void Planner::add_projection_notes(Plan& plan) const {
+    const LoadState& load = m_ctx.load;
     plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
                          fixed(load.mean_daily_run_load, 1) +
                          " TSS-eq/day plus the planned strength sessions (analysis.md §4.6)");
@@ -1542,7 +1611,13 @@ Plan Planner::run() {
         "the strength planned before it, the session itself not counted; its own "
         "load is checked against the CTL ramp ceiling of " +
         fixed(m_rx.rules.ramp_ceiling_ctl_per_week, 0) + "/week (analysis.md §4.5, §4.6)");
+}
 
+/// Day by day from the start: each planned slot's session sized by the
+/// projected load (§4.5, §4.6) and the week's caps (§4.7), and the projection
+/// carried on with the session's load.
+void Planner::plan_days(Plan& plan, std::vector<SessionTrace>& traces) {
+    const LoadState& load = m_ctx.load;
     const double decay_ctl = 1 - std::exp(-1.0 / 42);
     const double decay_atl = 1 - std::exp(-1.0 / 7);
     // Calendar weeks: the first one runs from the start day to its Sunday.
@@ -1550,7 +1625,6 @@ Plan Planner::run() {
     m_ctl.assign(1, load.ctl);
     m_atl.assign(1, load.atl);
     std::optional<std::int64_t> last_session;
-    std::vector<SessionTrace> traces;
     std::vector<WeekTotals> done;
     WeekTargets targets;
     std::vector<Slot> week_slots;
@@ -1566,104 +1640,18 @@ Plan Planner::run() {
             }
             targets = week_targets(done, week);
         }
-        const double run_load = load.mean_daily_run_load;
-        const double ctl_prev = m_ctl.back();
-        const double atl_prev = m_atl.back();
-        const auto project = [&](double strength_load, double* rho, double* ramp) {
-            const double daily = run_load + strength_load;
-            const double ctl = ctl_prev + (daily - ctl_prev) * decay_ctl;
-            const double atl = atl_prev + (daily - atl_prev) * decay_atl;
-            *rho = ctl >= 1 ? atl / ctl : 1.0;
-            *ramp = ctl - ctl_on(i - 6);
-            return std::make_pair(ctl, atl);
-        };
+        const Projection project{load.mean_daily_run_load,
+                                 m_ctl.back(),
+                                 m_atl.back(),
+                                 decay_ctl,
+                                 decay_atl,
+                                 ctl_on(i - 6)};
         double strength_load = 0;
         const auto slot = std::find_if(week_slots.begin(), week_slots.end(),
                                        [&](const Slot& s) { return s.day == day; });
         if (slot != week_slots.end()) {
-            SessionTrace trace;
-            trace.intended = slot->intended;
-            bool low_confidence = false;
-            table(week, &low_confidence);
-            const double confidence_factor =
-                low_confidence ? m_rx.rules.low_confidence_factor : 1.0;
-            // §4.5: the spike ratio describes the last 7 days of history only.
-            trace.spike = i < 7 ? load.spike_ratio_7d : 0;
-            trace.form_pct = ctl_prev >= 1 ? 100 * (ctl_prev - atl_prev) / ctl_prev : load.form_pct;
-            if (i == 0) {
-                trace.form_pct = load.form_pct;
-            }
-            // §4.5 reads ρ "projected for the session day, including planned
-            // strength load": the state the athlete brings to the session, with
-            // the day's running (run first, §4.4) and the strength planned
-            // before it counted. The session's own load is not part of it:
-            // counting it would make every full session on a low-CTL athlete
-            // cut itself (one 60-TSS session adds ~0.2 to ρ at CTL 40), so it is
-            // checked where §4.6 puts it, against the CTL ramp ceiling below.
-            VolumeTier full = volume_tier(0, 0, 0, 0);
-            SessionTrace scratch;
-            PlanSession candidate = build(*slot, week, full, confidence_factor, rotation, &scratch);
-            project(candidate.estimated_load, &trace.rho_with_session, &trace.ramp);
-            project(0, &trace.rho, &trace.ramp_runs_only);
-            VolumeTier tier =
-                volume_tier(trace.rho, trace.spike, trace.ramp_runs_only, trace.form_pct);
-            trace.table_m = tier.m;
-            const double ceiling = m_rx.rules.ramp_ceiling_ctl_per_week;
-            std::string ramp_reason;
-            for (;;) {
-                SessionTrace probe;
-                PlanSession at_tier =
-                    build(*slot, week, tier, tier.m * confidence_factor, rotation, &probe);
-                double rho_tier = 0;
-                double ramp_tier = 0;
-                project(at_tier.estimated_load, &rho_tier, &ramp_tier);
-                if (ramp_tier <= ceiling || tier.corrective_only) {
-                    break;
-                }
-                // Runs alone over the ceiling: strength is not the cause; keep maintenance.
-                if (trace.ramp_runs_only > ceiling && tier.m <= 0.6) {
-                    ramp_reason = "projected CTL ramp " + fixed(trace.ramp_runs_only, 1) +
-                                  "/week from running alone is above " + fixed(ceiling, 0) +
-                                  ": strength kept at maintenance volume (analysis.md §4.6)";
-                    break;
-                }
-                tier = step_down(tier);
-                ramp_reason = "projected CTL ramp " + fixed(ramp_tier, 1) + "/week > " +
-                              fixed(ceiling, 0) +
-                              " with this session: strength volume stepped "
-                              "down to ×" +
-                              fixed(tier.m, 1) + " (analysis.md §4.6)";
-            }
-            if (!ramp_reason.empty()) {
-                tier.reason += "; " + ramp_reason;
-            }
-            trace.tier_m = tier.m;
-            trace.effective_m = tier.m * confidence_factor;
-            PlanSession session = build(*slot, week, tier, trace.effective_m, rotation, &trace);
-            if (!session.blocks.empty()) {
-                // This session's share of what the week's caps leave (§4.7), cut
-                // before its load enters the projection.
-                const WeekTotals before = week_totals(plan, week);
-                const auto left = static_cast<double>(
-                    std::count_if(week_slots.begin(), week_slots.end(),
-                                  [&](const Slot& other) { return other.day >= day; }));
-                const auto share = [&](double cap, double used) {
-                    return cap >= 1e8 ? cap : used + std::max(0.0, cap - used) / left;
-                };
-                WeekTargets mine = targets;
-                mine.minutes = share(targets.minutes, before.minutes);
-                mine.sets = share(targets.sets, before.sets);
-                mine.contacts = share(targets.contacts, before.contacts);
-                mine.load = share(targets.load, before.load);
-                plan.sessions.push_back(std::move(session));
-                traces.push_back(std::move(trace));
-                trim_week(plan, traces, week, mine, plan.sessions.size() - 1);
-                if (!plan.sessions.empty() && days_from_civil(plan.sessions.back().date) == day) {
-                    strength_load = plan.sessions.back().estimated_load;
-                    last_session = day;
-                    ++rotation;
-                }
-            }
+            strength_load = place_session(plan, traces, *slot, {i, week, targets, week_slots},
+                                          project, rotation, last_session);
         }
         const auto [ctl, atl] = [&] {
             double rho = 0;
@@ -1673,6 +1661,121 @@ Plan Planner::run() {
         m_ctl.push_back(ctl);
         m_atl.push_back(atl);
     }
+}
+
+/// The session of `slot` on plan day `day.index`: sized by the projected load,
+/// then cut to its share of the week's caps. Returns its load (0 when none
+/// was placed).
+double Planner::place_session(Plan& plan, std::vector<SessionTrace>& traces, const Slot& slot,
+                              const PlanDay& when, const Projection& project, int& rotation,
+                              std::optional<std::int64_t>& last_session) const {
+    const std::int64_t i = when.index;
+    const std::int64_t day = slot.day;
+    const int week = when.week;
+    const WeekTargets& targets = when.targets;
+    const std::vector<Slot>& week_slots = when.week_slots;
+    const LoadState& load = m_ctx.load;
+    const double ctl_prev = project.ctl_prev;
+    const double atl_prev = project.atl_prev;
+    double strength_load = 0;
+    SessionTrace trace;
+    trace.intended = slot.intended;
+    bool low_confidence = false;
+    table(week, &low_confidence);
+    const double confidence_factor = low_confidence ? m_rx.rules.low_confidence_factor : 1.0;
+    // §4.5: the spike ratio describes the last 7 days of history only.
+    trace.spike = i < 7 ? load.spike_ratio_7d : 0;
+    trace.form_pct = ctl_prev >= 1 ? 100 * (ctl_prev - atl_prev) / ctl_prev : load.form_pct;
+    if (i == 0) {
+        trace.form_pct = load.form_pct;
+    }
+    // §4.5 reads ρ "projected for the session day, including planned
+    // strength load": the state the athlete brings to the session, with
+    // the day's running (run first, §4.4) and the strength planned
+    // before it counted. The session's own load is not part of it:
+    // counting it would make every full session on a low-CTL athlete
+    // cut itself (one 60-TSS session adds ~0.2 to ρ at CTL 40), so it is
+    // checked where §4.6 puts it, against the CTL ramp ceiling below.
+    VolumeTier full = volume_tier(0, 0, 0, 0);
+    SessionTrace scratch;
+    PlanSession candidate = build(slot, week, full, confidence_factor, rotation, &scratch);
+    project(candidate.estimated_load, &trace.rho_with_session, &trace.ramp);
+    project(0, &trace.rho, &trace.ramp_runs_only);
+    VolumeTier tier = volume_tier(trace.rho, trace.spike, trace.ramp_runs_only, trace.form_pct);
+    trace.table_m = tier.m;
+    const double ceiling = m_rx.rules.ramp_ceiling_ctl_per_week;
+    std::string ramp_reason;
+    for (;;) {
+        SessionTrace probe;
+        PlanSession at_tier = build(slot, week, tier, tier.m * confidence_factor, rotation, &probe);
+        double rho_tier = 0;
+        double ramp_tier = 0;
+        project(at_tier.estimated_load, &rho_tier, &ramp_tier);
+        if (ramp_tier <= ceiling || tier.corrective_only) {
+            break;
+        }
+        // Runs alone over the ceiling: strength is not the cause; keep maintenance.
+        if (trace.ramp_runs_only > ceiling && tier.m <= 0.6) {
+            ramp_reason = "projected CTL ramp " + fixed(trace.ramp_runs_only, 1) +
+                          "/week from running alone is above " + fixed(ceiling, 0) +
+                          ": strength kept at maintenance volume (analysis.md §4.6)";
+            break;
+        }
+        tier = step_down(tier);
+        ramp_reason = "projected CTL ramp " + fixed(ramp_tier, 1) + "/week > " + fixed(ceiling, 0) +
+                      " with this session: strength volume stepped "
+                      "down to ×" +
+                      fixed(tier.m, 1) + " (analysis.md §4.6)";
+    }
+    if (!ramp_reason.empty()) {
+        tier.reason += "; " + ramp_reason;
+    }
+    trace.tier_m = tier.m;
+    trace.effective_m = tier.m * confidence_factor;
+    PlanSession session = build(slot, week, tier, trace.effective_m, rotation, &trace);
+    if (!session.blocks.empty()) {
+        // This session's share of what the week's caps leave (§4.7), cut
+        // before its load enters the projection.
+        const WeekTotals before = week_totals(plan, week);
+        const auto left =
+            static_cast<double>(std::count_if(week_slots.begin(), week_slots.end(),
+                                              [&](const Slot& other) { return other.day >= day; }));
+        const auto share = [&](double cap, double used) {
+            return cap >= 1e8 ? cap : used + std::max(0.0, cap - used) / left;
+        };
+        WeekTargets mine = targets;
+        mine.minutes = share(targets.minutes, before.minutes);
+        mine.sets = share(targets.sets, before.sets);
+        mine.contacts = share(targets.contacts, before.contacts);
+        mine.load = share(targets.load, before.load);
+        plan.sessions.push_back(std::move(session));
+        traces.push_back(std::move(trace));
+        trim_week(plan, traces, week, mine, plan.sessions.size() - 1);
+        if (!plan.sessions.empty() && days_from_civil(plan.sessions.back().date) == day) {
+            strength_load = plan.sessions.back().estimated_load;
+            last_session = day;
+            ++rotation;
+        }
+    }
+    return strength_load;
+}
+
+Plan Planner::run() {
+    check_context();
+    mark_races();
+    // §4.7 new to strength: an introductory block of whole weeks first (a first
+    // week of under 4 days does not count as one).
+    if (m_ctx.strength_history == StrengthHistory::none) {
+        m_intro_weeks = m_rx.new_to_strength.intro_weeks + (m_monday + 7 - m_start < 4 ? 1 : 0);
+    }
+    plan_lighter_weeks();
+    read_hard_weekdays();
+    mark_unrecorded_races();
+    Plan plan = plan_header();
+    check_open_days(plan);
+    add_projection_notes(plan);
+    std::vector<SessionTrace> traces;
+    plan_days(plan, traces);
     if (m_trace != nullptr) {
         m_trace->insert(m_trace->end(), traces.begin(), traces.end());
     }
