@@ -1,5 +1,7 @@
 #include "plan/planner.hpp"
 
+#include "model/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,12 +11,6 @@
 namespace ultrastrength {
 
 namespace {
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
 
 int round_int(double value) {
     return static_cast<int>(std::lround(value));
@@ -373,7 +369,7 @@ std::vector<SessionGroups> Planner::phase_template(int week, std::string* why) c
     const PhasePrescription& p = table(week, &low_confidence);
     const double r = m_ctx.load.volume_ratio;
     if (p.low_volume_r_below && r < *p.low_volume_r_below && !p.sessions_low_volume.empty()) {
-        *why = "r = " + fixed(r, 2) + " < " + fixed(*p.low_volume_r_below, 2) + ": " +
+        *why = "r = " + format_fixed(r, 2) + " < " + format_fixed(*p.low_volume_r_below, 2) + ": " +
                std::to_string(p.sessions_low_volume.size()) + " sessions/week";
         return p.sessions_low_volume;
     }
@@ -720,7 +716,8 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
     session.reasons.erase(session.reasons.begin() + 1);
     if (low_confidence) {
         session.reasons.push_back("low phase confidence: conservative values, sets ×" +
-                                  fixed(rules.low_confidence_factor, 1) + " (analysis.md §3.4)");
+                                  format_fixed(rules.low_confidence_factor, 1) +
+                                  " (analysis.md §3.4)");
     }
     if (wp.behind_plan) {
         session.reasons.push_back(
@@ -756,8 +753,8 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
             (contains(m_ctx.running_recovery_weeks, week)
                  ? std::string("lighter week, with your running recovery week")
                  : "lighter week (every " + std::to_string(cycle) + "th week)") +
-            ": sets at the low end minus one, contacts ×" + fixed(rules.deload_contacts_factor, 1) +
-            " (analysis.md §4.7)");
+            ": sets at the low end minus one, contacts ×" +
+            format_fixed(rules.deload_contacts_factor, 1) + " (analysis.md §4.7)");
     } else if (progresses) {
         session.reasons.push_back("build week " + std::to_string(build_index + 1) + " of " +
                                   std::to_string(cycle - 1) +
@@ -815,12 +812,12 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
             m_ctx.recent_weekly_descent_m <
                 rules.race_descent_bonus_recent_fraction * *m_ctx.race_descent_m) {
             ++base_sets;
-            session.reasons.push_back("race D- " + fixed(*m_ctx.race_descent_m, 0) + " m > " +
-                                      fixed(rules.race_descent_bonus_m, 0) +
-                                      " m and recent weekly D- " +
-                                      fixed(m_ctx.recent_weekly_descent_m, 0) + " m < " +
-                                      fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
-                                      " % of it: one more eccentric set (analysis.md §4.5)");
+            session.reasons.push_back(
+                "race D- " + format_fixed(*m_ctx.race_descent_m, 0) + " m > " +
+                format_fixed(rules.race_descent_bonus_m, 0) + " m and recent weekly D- " +
+                format_fixed(m_ctx.recent_weekly_descent_m, 0) + " m < " +
+                format_fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
+                " % of it: one more eccentric set (analysis.md §4.5)");
         }
         PlanBlock block;
         block.group = group;
@@ -1233,10 +1230,10 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
         const double budget =
             std::min<double>(*p.week_max_minutes, std::max<double>(dose.week_min_minutes, own));
         t.minutes = budget;
-        t.why.push_back("week budget " + fixed(budget, 0) + " min: the larger of " +
+        t.why.push_back("week budget " + format_fixed(budget, 0) + " min: the larger of " +
                         std::to_string(dose.week_min_minutes) + " min and " +
-                        fixed(100 * dose.week_training_fraction, 0) + " % of your " +
-                        fixed(m_ctx.mean_weekly_training_min, 0) +
+                        format_fixed(100 * dose.week_training_fraction, 0) + " % of your " +
+                        format_fixed(m_ctx.mean_weekly_training_min, 0) +
                         " min of weekly training, at most " + std::to_string(*p.week_max_minutes) +
                         " in this phase (analysis.md §4.7)");
     }
@@ -1246,8 +1243,8 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
         loading_phase(wp.phase)) {
         const double cap = dose.recorded_week_load_ratio * rec.weekly_load_4w;
         t.load = cap;
-        t.why.push_back("strength load at most " + fixed(dose.recorded_week_load_ratio, 1) +
-                        "x your recorded 4-week mean of " + fixed(rec.weekly_load_4w, 0) +
+        t.why.push_back("strength load at most " + format_fixed(dose.recorded_week_load_ratio, 1) +
+                        "x your recorded 4-week mean of " + format_fixed(rec.weekly_load_4w, 0) +
                         " a week (analysis.md §4.7)");
     }
     // §4.7 Late is maintenance: at most 70 % of the last 3 full Mid weeks' minutes,
@@ -1277,8 +1274,8 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
             if (cap < t.minutes) {
                 t.minutes = cap;
                 t.why.push_back("Late is maintenance: at most " +
-                                fixed(100 * dose.late_fraction_of_mid, 0) + " % of the " +
-                                fixed(mean, 0) +
+                                format_fixed(100 * dose.late_fraction_of_mid, 0) + " % of the " +
+                                format_fixed(mean, 0) +
                                 " min of the last full Mid weeks (analysis.md "
                                 "§4.7)");
             }
@@ -1297,7 +1294,7 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
                                    (dose.mountain_descent_m_per_km - dose.flat_descent_m_per_km),
                                0.0, 1.0);
                 t.eccentric_sets = dose.flat_eccentric_sets_per_week + static_cast<int>(2 * x);
-                t.why.push_back("race descent " + fixed(per_km, 0) + " m/km: at most " +
+                t.why.push_back("race descent " + format_fixed(per_km, 0) + " m/km: at most " +
                                 std::to_string(t.eccentric_sets) +
                                 " eccentric sets a week late (analysis.md §4.7)");
             }
@@ -1325,7 +1322,7 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
             t.sets = f * sets / n;
             t.contacts = f * contacts / n;
             t.why.push_back("lighter week: sets, contacts and minutes at most " +
-                            fixed(100 * f, 0) + " % of the " + std::to_string(n) +
+                            format_fixed(100 * f, 0) + " % of the " + std::to_string(n) +
                             " loading weeks before, weight kept (analysis.md §4.7)");
         }
     }
@@ -1527,10 +1524,11 @@ Plan Planner::plan_header() const {
     plan.race = m_ctx.race;
     const LoadState& load = m_ctx.load;
     plan.notes.push_back(
-        "load at the start: CTL " + fixed(load.ctl, 1) + ", ATL " + fixed(load.atl, 1) + ", form " +
-        fixed(load.form_pct, 0) + " % on " + format_date(m_ctx.start) +
-        " (CTL - ATL at the end of the day before), ramp " + fixed(load.ramp_ctl_per_week, 1) +
-        " CTL/week, r = " + fixed(load.volume_ratio, 2) + " (analysis.md §1.4, §3.2)");
+        "load at the start: CTL " + format_fixed(load.ctl, 1) + ", ATL " +
+        format_fixed(load.atl, 1) + ", form " + format_fixed(load.form_pct, 0) + " % on " +
+        format_date(m_ctx.start) + " (CTL - ATL at the end of the day before), ramp " +
+        format_fixed(load.ramp_ctl_per_week, 1) +
+        " CTL/week, r = " + format_fixed(load.volume_ratio, 2) + " (analysis.md §1.4, §3.2)");
     std::string kit;
     for (const std::string& item : m_ctx.equipment) {
         kit += (kit.empty() ? "" : ", ") + item;
@@ -1604,13 +1602,13 @@ void Planner::check_open_days(Plan& plan) {
 void Planner::add_projection_notes(Plan& plan) const {
     const LoadState& load = m_ctx.load;
     plan.notes.push_back("projection: runs at the last 3 weeks' mean of " +
-                         fixed(load.mean_daily_run_load, 1) +
+                         format_fixed(load.mean_daily_run_load, 1) +
                          " TSS-eq/day plus the planned strength sessions (analysis.md §4.6)");
     plan.notes.push_back(
         "ρ of a session: ATL/CTL projected for its day with that day's running and "
         "the strength planned before it, the session itself not counted; its own "
         "load is checked against the CTL ramp ceiling of " +
-        fixed(m_rx.rules.ramp_ceiling_ctl_per_week, 0) + "/week (analysis.md §4.5, §4.6)");
+        format_fixed(m_rx.rules.ramp_ceiling_ctl_per_week, 0) + "/week (analysis.md §4.5, §4.6)");
 }
 
 /// Day by day from the start: each planned slot's session sized by the
@@ -1716,16 +1714,17 @@ double Planner::place_session(Plan& plan, std::vector<SessionTrace>& traces, con
         }
         // Runs alone over the ceiling: strength is not the cause; keep maintenance.
         if (trace.ramp_runs_only > ceiling && tier.m <= 0.6) {
-            ramp_reason = "projected CTL ramp " + fixed(trace.ramp_runs_only, 1) +
-                          "/week from running alone is above " + fixed(ceiling, 0) +
+            ramp_reason = "projected CTL ramp " + format_fixed(trace.ramp_runs_only, 1) +
+                          "/week from running alone is above " + format_fixed(ceiling, 0) +
                           ": strength kept at maintenance volume (analysis.md §4.6)";
             break;
         }
         tier = step_down(tier);
-        ramp_reason = "projected CTL ramp " + fixed(ramp_tier, 1) + "/week > " + fixed(ceiling, 0) +
+        ramp_reason = "projected CTL ramp " + format_fixed(ramp_tier, 1) + "/week > " +
+                      format_fixed(ceiling, 0) +
                       " with this session: strength volume stepped "
                       "down to ×" +
-                      fixed(tier.m, 1) + " (analysis.md §4.6)";
+                      format_fixed(tier.m, 1) + " (analysis.md §4.6)";
     }
     if (!ramp_reason.empty()) {
         tier.reason += "; " + ramp_reason;
@@ -1791,15 +1790,15 @@ Plan Planner::run() {
 
 VolumeTier volume_tier(double rho, double spike, double ramp, double form_pct) {
     VolumeTier tier;
-    const std::string rho_text = "ρ = ATL/CTL " + fixed(rho, 2) + " before the session";
+    const std::string rho_text = "ρ = ATL/CTL " + format_fixed(rho, 2) + " before the session";
     if (rho > 1.50 || ramp > 10 || form_pct < -40) {
         tier.m = 0;
         tier.corrective_only = true;
         tier.drop_plyometric = true;
         tier.plyometric_contacts = 0;
         const std::string why = rho > 1.50  ? rho_text + " > 1.50"
-                                : ramp > 10 ? "CTL ramp " + fixed(ramp, 1) + "/week > 10"
-                                            : "form " + fixed(form_pct, 0) + " % < -40 %";
+                                : ramp > 10 ? "CTL ramp " + format_fixed(ramp, 1) + "/week > 10"
+                                            : "form " + format_fixed(form_pct, 0) + " % < -40 %";
         tier.reason = why + ": no heavy, plyometric or eccentric work, corrective-only session "
                             "of at most 20 min (analysis.md §4.5)";
     } else if (rho > 1.30 || spike > 1.30 || form_pct < -30) {
@@ -1807,15 +1806,16 @@ VolumeTier volume_tier(double rho, double spike, double ramp, double form_pct) {
         tier.drop_plyometric = true;
         tier.plyometric_contacts = 0;
         tier.min_heavy_rir = 3;
-        const std::string why = rho > 1.30     ? rho_text + " > 1.30"
-                                : spike > 1.30 ? "session spike " + fixed(spike, 2) + " > 1.30"
-                                               : "form " + fixed(form_pct, 0) + " % < -30 %";
+        const std::string why = rho > 1.30 ? rho_text + " > 1.30"
+                                : spike > 1.30
+                                    ? "session spike " + format_fixed(spike, 2) + " > 1.30"
+                                    : "form " + format_fixed(form_pct, 0) + " % < -30 %";
         tier.reason = why + ": sets ×0.6, no plyometrics, heavy at RIR >= 3 (analysis.md §4.5)";
     } else if (rho > 1.10 || spike > 1.10) {
         tier.m = 0.8;
         tier.plyometric_contacts = 0.5;
-        const std::string why =
-            rho > 1.10 ? rho_text + " > 1.10" : "session spike " + fixed(spike, 2) + " > 1.10";
+        const std::string why = rho > 1.10 ? rho_text + " > 1.10"
+                                           : "session spike " + format_fixed(spike, 2) + " > 1.10";
         tier.reason = why + ": sets ×0.8, plyometric contacts -50 % (analysis.md §4.5)";
     } else {
         tier.reason = rho_text + " <= 1.10, no session spike above 1.10: full volume "
