@@ -173,9 +173,9 @@ void CommandPlan::add_options(po::options_description& options,
         "weeks", po::value(&m_weeks)->value_name("N"),
         "plan N weeks, 1-52, whatever the race (default: up to race day, else 4)")(
         "start", po::value(&m_start)->value_name("DATE"),
-        "first plan day (default: the day after the last activity)")(
-        "equipment", po::value(&m_equipment)->value_name("LIST"),
-        "none, band, dumbbell, barbell, box, gym (default: band,dumbbell)")(
+        "first plan day (default: the later of the day after the last activity and "
+        "today)")("equipment", po::value(&m_equipment)->value_name("LIST"),
+                  "none, band, dumbbell, barbell, box, gym (default: band,dumbbell)")(
         "level", po::value(&m_level)->value_name("LEVEL"),
         "novice, intermediate or advanced (default: novice when new to strength, else "
         "intermediate)")(

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <limits>
 
 namespace ultrastrength::pipeline {
 
@@ -235,11 +236,22 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     ctx.athlete_name = request.athlete_name;
     // §4.7 start: the later of the day after the last activity and today; a
     // history that stopped days ago does not start the plan in the past.
-    std::int64_t start = request.start ? days_from_civil(*request.start) : h.today + 1;
+    // The last activity's day, not the analysis's end: with --today D the
+    // history runs to D, and a plan for today starts on D.
+    std::int64_t last_activity = h.today;
+    if (!h.sessions.empty() || !h.strength.empty()) {
+        last_activity = std::numeric_limits<std::int64_t>::min();
+        for (const auto* list : {&h.sessions, &h.strength}) {
+            for (const Session& s : *list) {
+                last_activity = std::max(last_activity, s.local_day);
+            }
+        }
+    }
+    std::int64_t start = request.start ? days_from_civil(*request.start) : last_activity + 1;
     if (!request.start && request.clock_today && *request.clock_today > start) {
         ctx.start_note = "starts today, " + format_date(civil_from_days(*request.clock_today)) +
                          ", not the day after the last activity (" +
-                         format_date(civil_from_days(h.today)) +
+                         format_date(civil_from_days(last_activity)) +
                          "): record the runs since, or give --start";
         start = *request.clock_today;
     }
@@ -348,6 +360,26 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
         }
         ctx.mean_weekly_training_min = n > 0 ? minutes / n : 0;
         ctx.recorded_strength.weekly_load_4w = n > 0 ? strength_load / n : 0;
+        // The routine the 1.5x cap keeps to (§4.7) is the athlete's usual
+        // training: weeks of a taper, a race or the recovery after it (when
+        // lifting stops on purpose) do not count; up to 12 complete weeks back.
+        double routine_load = 0;
+        int routine_weeks = 0;
+        int looked = 0;
+        for (std::size_t i = h.weeks.size(); i-- > 0 && routine_weeks < 4 && looked < 12;) {
+            if (h.weeks[i].partial) {
+                continue;
+            }
+            ++looked;
+            const Phase p = i < phases.weeks.size() ? phases.weeks[i].phase : Phase::early;
+            if (p != Phase::taper && p != Phase::race && p != Phase::recovery) {
+                routine_load += h.weeks[i].strength_load;
+                ++routine_weeks;
+            }
+        }
+        if (routine_weeks > 0) {
+            ctx.recorded_strength.weekly_load_4w = routine_load / routine_weeks;
+        }
         double strength_minutes = 0;
         double total_load = 0;
         for (const Session& s : h.strength) {

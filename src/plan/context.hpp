@@ -69,7 +69,8 @@ struct LoadState {
 struct RecordedStrength {
     int sessions = 0;           ///< recorded strength sessions in the history
     double load_per_minute = 0; ///< their mean load per minute (session-RPE scale)
-    double weekly_load_4w = 0;  ///< mean weekly strength load of the last 4 weeks
+    double weekly_load_4w =
+        0; ///< mean weekly strength load of the last 4 usual weeks (not taper, race, recovery)
 };
 
 /// One plan week's phase (analysis.md §3) and how sure the analysis is (§3.4).

@@ -228,11 +228,16 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
                ", the day after the long run (analysis.md §4.4 rule 3)";
         return false;
     }
+    const int plan_week = static_cast<int>((day - m_monday) / 7);
+    // The introductory block's lifting (1-2 sets of 10-15 at RIR 3-4, §4.7) is
+    // light: it keeps the 24 h every hard run gets, not a novice's 48 h for
+    // heavy work, so its 4-8 sessions fit the block.
+    const bool novice_48h = m_ctx.level == Level::novice &&
+                            plan_week < m_rx.rules.novice_careful_weeks &&
+                            !(group == ExerciseGroup::heavy && intro_week(plan_week));
     // Eccentric work and a novice's first weeks keep the full 48 h before the long
     // run even when the week allows only 24 h for the rest (§4.4 rule 2).
-    const bool full_48h =
-        !m_long_run_24h || group == ExerciseGroup::eccentric ||
-        (m_ctx.level == Level::novice && (day - m_monday) / 7 < m_rx.rules.novice_careful_weeks);
+    const bool full_48h = !m_long_run_24h || group == ExerciseGroup::eccentric || novice_48h;
     if (weekday == (long_run + 6) % 7 || (weekday == (long_run + 5) % 7 && full_48h)) {
         *why = name + " not within " + (full_48h ? "48" : "24") + " h before the " +
                std::string(weekday_name(long_run)) + " long run (analysis.md §4.4 rule 2)";
@@ -247,14 +252,13 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
                " hard run (analysis.md §4.4 rule 2)";
         return false;
     }
-    const int plan_week = static_cast<int>((day - m_monday) / 7);
     if (const int next = hard_in(2); next >= 0) {
         if (group == ExerciseGroup::eccentric) {
             *why = "eccentric work not in the 48 h before the " + std::string(weekday_name(next)) +
                    " hard run: the soreness peaks a day or two later (analysis.md §4.4 rule 2)";
             return false;
         }
-        if (m_ctx.level == Level::novice && plan_week < m_rx.rules.novice_careful_weeks) {
+        if (novice_48h) {
             *why = name + " not in the 48 h before the " + std::string(weekday_name(next)) +
                    " hard run in a novice's first " +
                    std::to_string(m_rx.rules.novice_careful_weeks) +
@@ -344,6 +348,11 @@ std::vector<SessionGroups> Planner::week_template(int week, std::string* why) co
     // most two a week (4-8 in the block).
     if (sessions.size() > 2) {
         sessions.resize(2);
+    }
+    // The block itself is two sessions a week whatever the phase's template
+    // (a low-volume week's one session would leave 3 in 3 weeks, under 4).
+    if (intro_week(week) && sessions.size() < 2) {
+        sessions.resize(2, SessionGroups{ExerciseGroup::heavy, ExerciseGroup::corrective});
     }
     for (SessionGroups& groups : sessions) {
         SessionGroups out;
@@ -1339,6 +1348,13 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
         return day >= monday && day <= monday + 6;
     };
     bool trimmed = false;
+    // Another session of the week holds corrective work: this one's may go.
+    bool corrective_elsewhere = false;
+    for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+        corrective_elsewhere = corrective_elsewhere ||
+                               (i != only && in_week(plan.sessions[i]) &&
+                                block_of(plan.sessions[i], ExerciseGroup::corrective) != nullptr);
+    }
     for (int guard = 0; guard < 1000; ++guard) {
         const WeekTotals t = week_totals(plan, week);
         const bool over_contacts = t.contacts > targets.contacts + 1e-9;
@@ -1373,6 +1389,10 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
             if (block.sets > 1) {
                 return 1000 + group_rank + block.sets;
             }
+            // The corrective set runs all year (§4.2): the week's last round stays.
+            if (block.group == ExerciseGroup::corrective && !corrective_elsewhere) {
+                return -1;
+            }
             return blocks_in_session > 1 ? group_rank : -1;
         };
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
@@ -1390,6 +1410,16 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
             }
         }
         if (best_s == plan.sessions.size()) {
+            // Down to one round of corrective work: kept, the floor of every
+            // week (§4.2: the corrective set runs all year), a few minutes
+            // over the budget at most.
+            if (over_volume && !over_contacts && !over_eccentric && !corrective_elsewhere &&
+                block_of(plan.sessions[only], ExerciseGroup::corrective) != nullptr) {
+                plan.sessions[only].reasons.push_back(
+                    "one round of the corrective exercises kept: they run all year, whatever "
+                    "the week's budget (analysis.md §4.2)");
+                break;
+            }
             // Nothing left to cut inside it: the session goes.
             plan.sessions.erase(plan.sessions.begin() + static_cast<std::ptrdiff_t>(only));
             traces.erase(traces.begin() + static_cast<std::ptrdiff_t>(only));

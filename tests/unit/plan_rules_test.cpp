@@ -154,7 +154,11 @@ struct Week {
     bool full = false;
     bool lighter = false;
     bool braked = false;
-    bool beginner = false; ///< new to strength: introductory block or race run-in
+    bool beginner = false;   ///< new to strength: introductory block or race run-in
+    bool corrective = false; ///< a session with the corrective exercises
+    /// One session of one corrective round only: the floor the week keeps
+    /// (corrective work runs all year) when its caps leave nothing else.
+    bool floor_only = false;
     int sessions = 0;
     int minutes = 0;
     int sets = 0;
@@ -269,7 +273,11 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             if (has_group(s, ExerciseGroup::eccentric)) {
                 rules.check(!hard_run(2), "8 eccentric 48 h before a hard run", where);
             }
-            if (ctx.level == Level::novice && day - monday < 21) {
+            // The introductory block's light lifting keeps the 24 h every hard
+            // run gets, not the novice's 48 h for heavy work (rule 11 before 8).
+            const bool intro_lifting = ctx.strength_history == StrengthHistory::none &&
+                                       w < intro_weeks && loading(s.phase);
+            if (ctx.level == Level::novice && day - monday < 21 && !intro_lifting) {
                 rules.check(!hard_run(2), "8 novice 48 h before a hard run", where);
             }
         }
@@ -355,6 +363,9 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         }
         ++week.sessions;
         week.minutes += s.estimated_minutes;
+        week.corrective = week.corrective || has_group(s, ExerciseGroup::corrective);
+        week.floor_only = week.sessions == 1 && s.blocks.size() == 1 &&
+                          s.blocks[0].group == ExerciseGroup::corrective && s.blocks[0].sets == 1;
         for (const PlanBlock& block : s.blocks) {
             week.sets += block.sets;
             if (block.group == ExerciseGroup::eccentric) {
@@ -422,6 +433,11 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         const std::string where = label(ctx.athlete_id, " week ", static_cast<long>(w));
         // Rule 9: the overview is Monday-based and sums the week.
         const PlanWeek& overview = plan.weeks_overview[w];
+        // The corrective exercises run all year: every full week before race
+        // week that holds any session holds them (analysis.md §4.2).
+        if (week.full && week.phase != Phase::race && week.phase != Phase::recovery) {
+            rules.check(week.corrective, "corrective all year", where);
+        }
         rules.check(weekday_of(overview.start) == 0 && overview.minutes == week.minutes &&
                         overview.sessions == week.sessions,
                     "9 overview per calendar week", where);
@@ -440,7 +456,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             early_enough += week.contacts >= floor ? 1 : 0;
         }
         // Rule 4: Late at most 70 % of the last 3 full Mid weeks, or the first Late week.
-        if (week.phase == Phase::late) {
+        if (week.phase == Phase::late && !week.floor_only) {
             std::vector<int> mid;
             for (std::size_t v = w; v-- > 0 && mid.size() < 3;) {
                 if (weeks[v].phase == Phase::mid && weeks[v].full && !weeks[v].lighter &&
@@ -468,8 +484,9 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 rules.check(week.eccentric_sets <= 2, "6 flat race eccentrics", where);
             }
         }
-        // Rule 5: a lighter week is lighter in every measure.
-        if (week.lighter) {
+        // Rule 5: a lighter week is lighter in every measure, except the one
+        // corrective round every week keeps.
+        if (week.lighter && !week.floor_only) {
             double minutes = 0;
             double sets = 0;
             double contacts = 0;
