@@ -434,6 +434,105 @@ std::vector<RosterFile> write_shard_record(const RosterRequest& request,
     return files;
 }
 
+/// The roster rows a run plans: all, or the shard's slice (by id alone).
+std::vector<std::size_t> selected_rows(const std::vector<RosterAthlete>& roster,
+                                       const RosterRequest& request) {
+    std::vector<std::size_t> selected;
+    for (std::size_t i = 0; i < roster.size(); ++i) {
+        if (!request.shard ||
+            shard_of(roster[i].id, request.shard->count) == request.shard->index - 1) {
+            selected.push_back(i);
+        }
+    }
+    return selected;
+}
+
+/// The fingerprint of the run's roster state: the batch's, or for a shard
+/// folder that of its record, made for this slice.
+std::string state_fingerprint(const std::string& batch_fp, const RosterRequest& request) {
+    if (!request.shard) {
+        return batch_fp;
+    }
+    const std::string text = batch_fp + " shard " + std::to_string(request.shard->index) + "/" +
+                             std::to_string(request.shard->count);
+    return hex64(XXH3_64bits(text.data(), text.size()));
+}
+
+/// Every selected athlete, each of whom may stop at an up-to-date folder.
+/// `all_up_to_date` says whether all of them did (or failed).
+std::vector<RowResult> plan_first_pass(RosterPlanner& planner,
+                                       const std::vector<RosterAthlete>& roster,
+                                       const std::vector<std::size_t>& selected,
+                                       const RosterRequest& request, bool& all_up_to_date) {
+    std::vector<RowResult> rows;
+    rows.reserve(selected.size());
+    all_up_to_date = true;
+    for (std::size_t n = 0; n < selected.size(); ++n) {
+        const std::size_t i = selected[n];
+        if (request.progress) {
+            request.progress(n + 1, selected.size(), roster[i].id);
+        }
+        rows.push_back(planner.plan_row(roster[i], true));
+        if (rows.back().ran && !rows.back().outcome.up_to_date &&
+            rows.back().report.status != AthleteStatus::failed) {
+            all_up_to_date = false;
+        }
+    }
+    return rows;
+}
+
+/// The roster-wide files of an unsharded run: each roster writer's file from
+/// the planned athletes' parts, and the summary.
+std::vector<RosterFile> write_roster_files(const RosterRequest& request,
+                                           const std::string& fingerprint,
+                                           const std::vector<RowResult>& rows,
+                                           const std::vector<AthleteReport>& reports) {
+    const WriterRegistry& registry = default_writers();
+    const auto writers = roster_writers(registry);
+    std::vector<std::vector<std::string>> parts(writers.size());
+    for (const auto& r : rows) {
+        if (r.report.status != AthleteStatus::failed) {
+            for (std::size_t w = 0; w < writers.size(); ++w) {
+                parts[w].push_back(writers[w]->roster_part({&r.outcome.plan, r.options}));
+            }
+        }
+    }
+    return write_roster_wide(request.out, std::filesystem::path(request.roster).filename().string(),
+                             fingerprint, writers, parts, reports);
+}
+
+/// The first pass's up-to-date athletes planned again (inputs from the cache,
+/// files untouched): the roster-wide files need every athlete's plan.
+void plan_up_to_date_again(RosterPlanner& planner, const std::vector<RosterAthlete>& roster,
+                           const std::vector<std::size_t>& selected, std::vector<RowResult>& rows) {
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+        if (rows[n].ran && rows[n].outcome.up_to_date) {
+            rows[n] = planner.plan_row(roster[selected[n]], false);
+        }
+    }
+}
+
+/// The rows' reports and rejected inputs, in roster order; exit_partial when
+/// an athlete is not ok.
+void collect_rows(const std::vector<RowResult>& rows, RosterOutcome& result) {
+    for (const auto& r : rows) {
+        if (r.report.status != AthleteStatus::ok) {
+            result.exit_code = exit_partial;
+        }
+        result.reports.push_back(r.report);
+        result.rejected.push_back(r.rejected);
+    }
+}
+
+/// exit_failed when every athlete failed, else `code`.
+int roster_exit_code(const std::vector<AthleteReport>& reports, int code) {
+    std::size_t failed = 0;
+    for (const auto& report : reports) {
+        failed += report.status == AthleteStatus::failed ? 1 : 0;
+    }
+    return failed == reports.size() && !reports.empty() ? exit_failed : code;
+}
+
 } // namespace
 
 RosterOutcome plan_roster(const RosterRequest& request) {
@@ -467,14 +566,7 @@ RosterOutcome plan_roster(const RosterRequest& request) {
                        std::to_string(request.shard->count) + ": expected K/N with 1 <= K <= N";
         return result;
     }
-    // The rows this run plans: all, or the shard's slice (by id alone).
-    std::vector<std::size_t> selected;
-    for (std::size_t i = 0; i < roster.size(); ++i) {
-        if (!request.shard ||
-            shard_of(roster[i].id, request.shard->count) == request.shard->index - 1) {
-            selected.push_back(i);
-        }
-    }
+    const std::vector<std::size_t> selected = selected_rows(roster, request);
     const std::unique_ptr<FeatureCache> cache = open_cache(request);
     result.cache_used = cache != nullptr;
     RosterPlanner planner(request, cache.get(), result.totals);
@@ -489,27 +581,10 @@ RosterOutcome plan_roster(const RosterRequest& request) {
         (request.today ? format_date(civil_from_days(*request.today)) : "") + "/" +
             (request.clock_today ? format_date(civil_from_days(*request.clock_today)) : ""),
         request.formats);
-    // A shard folder's state covers its record, made for this slice.
-    std::string fingerprint = batch_fp;
-    if (request.shard) {
-        const std::string text = batch_fp + " shard " + std::to_string(request.shard->index) + "/" +
-                                 std::to_string(request.shard->count);
-        fingerprint = hex64(XXH3_64bits(text.data(), text.size()));
-    }
-    std::vector<RowResult> rows;
-    rows.reserve(selected.size());
+    const std::string fingerprint = state_fingerprint(batch_fp, request);
     bool all_up_to_date = true;
-    for (std::size_t n = 0; n < selected.size(); ++n) {
-        const std::size_t i = selected[n];
-        if (request.progress) {
-            request.progress(n + 1, selected.size(), roster[i].id);
-        }
-        rows.push_back(planner.plan_row(roster[i], true));
-        if (rows.back().ran && !rows.back().outcome.up_to_date &&
-            rows.back().report.status != AthleteStatus::failed) {
-            all_up_to_date = false;
-        }
-    }
+    std::vector<RowResult> rows =
+        plan_first_pass(planner, roster, selected, request, all_up_to_date);
     std::optional<nlohmann::ordered_json> state;
     if (all_up_to_date) {
         state = matching_roster_state(request.out, fingerprint);
@@ -517,58 +592,26 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     if (state) {
         reports_from_state(*state, rows);
     } else {
-        for (std::size_t n = 0; n < rows.size(); ++n) {
-            if (rows[n].ran && rows[n].outcome.up_to_date) {
-                rows[n] = planner.plan_row(roster[selected[n]], false);
-            }
-        }
+        plan_up_to_date_again(planner, roster, selected, rows);
     }
-
-    for (auto& r : rows) {
-        if (r.report.status != AthleteStatus::ok) {
-            result.exit_code = exit_partial;
-        }
-        result.reports.push_back(r.report);
-        result.rejected.push_back(r.rejected);
-    }
+    collect_rows(rows, result);
     if (state) {
         for (const auto& [name, entry] : (*state)["files"].items()) {
             result.files.push_back({name, FolderSink::Outcome::unchanged});
         }
     } else {
         try {
-            if (request.shard) {
-                result.files =
-                    write_shard_record(request, batch_fp, fingerprint, roster, selected, rows);
-            } else {
-                const WriterRegistry& registry = default_writers();
-                const auto writers = roster_writers(registry);
-                std::vector<std::vector<std::string>> parts(writers.size());
-                for (const auto& r : rows) {
-                    if (r.report.status != AthleteStatus::failed) {
-                        for (std::size_t w = 0; w < writers.size(); ++w) {
-                            parts[w].push_back(
-                                writers[w]->roster_part({&r.outcome.plan, r.options}));
-                        }
-                    }
-                }
-                result.files = write_roster_wide(
-                    request.out, std::filesystem::path(request.roster).filename().string(),
-                    fingerprint, writers, parts, result.reports);
-            }
+            result.files =
+                request.shard
+                    ? write_shard_record(request, batch_fp, fingerprint, roster, selected, rows)
+                    : write_roster_files(request, fingerprint, rows, result.reports);
         } catch (const std::exception& e) {
             result.exit_code = exit_failed;
             result.error = e.what();
             return result;
         }
     }
-    std::size_t failed = 0;
-    for (const auto& report : result.reports) {
-        failed += report.status == AthleteStatus::failed ? 1 : 0;
-    }
-    if (failed == result.reports.size() && !result.reports.empty()) {
-        result.exit_code = exit_failed;
-    }
+    result.exit_code = roster_exit_code(result.reports, result.exit_code);
     return result;
 }
 
