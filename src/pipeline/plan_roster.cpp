@@ -698,6 +698,115 @@ void copy_athlete(const std::filesystem::path& from, const std::filesystem::path
     sink.put(plan_state_name, state_text);
 }
 
+/// Empty when the shards are slices of one run (same roster, rows, count and
+/// options) and none is given twice; else what is wrong.
+std::string shards_mismatch(const std::vector<ShardRecord>& shards) {
+    const Json& first = shards.front().doc;
+    const std::size_t count = first["of"].get<std::size_t>();
+    std::map<std::size_t, const ShardRecord*> by_index;
+    for (const auto& shard : shards) {
+        const Json& doc = shard.doc;
+        if (doc["batch"] != first["batch"] || doc["rows"] != first["rows"] ||
+            doc["of"] != first["of"] || doc["roster"] != first["roster"]) {
+            return shard.folder.string() + ": a shard of another roster or other options than " +
+                   shards.front().folder.string() +
+                   " (roster, --format and --today must be the same)";
+        }
+        const std::size_t index = doc["shard"].get<std::size_t>();
+        const auto [it, added] = by_index.emplace(index, &shard);
+        if (!added) {
+            return "shard " + std::to_string(index) + "/" + std::to_string(count) +
+                   " given twice: " + it->second->folder.string() + " and " + shard.folder.string();
+        }
+    }
+    return {};
+}
+
+/// Each of the roster's `row_count` rows from the shard that owns it (shard
+/// nullptr: no shard given holds it). Throws when a record is damaged.
+std::vector<MergedRow> merged_rows(const std::vector<ShardRecord>& shards, std::size_t row_count) {
+    std::vector<MergedRow> rows(row_count);
+    for (const auto& shard : shards) {
+        for (const Json& a : shard.doc["athletes"]) {
+            const std::size_t row = a.at("row").get<std::size_t>();
+            if (row >= rows.size()) {
+                throw std::runtime_error("row " + std::to_string(row) + " is not in the roster");
+            }
+            rows[row] = {&shard, report_from_json(a.at("report")), &a.at("parts"),
+                         a.at("state").get<std::string>()};
+        }
+    }
+    return rows;
+}
+
+/// The athletes no shard holds, into `missing`; empty when there are none,
+/// else the error naming the shards to run again and the unfinished ones.
+std::string missing_athletes(const std::vector<MergedRow>& rows, const Json& ids, std::size_t count,
+                             const std::vector<std::string>& unfinished,
+                             std::vector<std::string>& missing) {
+    std::set<std::size_t> missing_shards;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].shard == nullptr) {
+            const std::string id = ids[i].is_string() ? ids[i].get<std::string>() : std::string();
+            const std::size_t k = shard_of(id, count) + 1;
+            missing_shards.insert(k);
+            missing.push_back((id.empty() ? "row " + std::to_string(i + 1) : id) + " (shard " +
+                              std::to_string(k) + "/" + std::to_string(count) + ")");
+        }
+    }
+    if (missing.empty()) {
+        return {};
+    }
+    std::string which;
+    for (const std::size_t k : missing_shards) {
+        which += (which.empty() ? "" : ", ") + std::to_string(k);
+    }
+    std::string error = std::to_string(missing.size()) + " athletes missing: shard" +
+                        (missing_shards.size() > 1 ? "s " : " ") + which + " of " +
+                        std::to_string(count) + " not finished or not given; run " +
+                        (missing_shards.size() > 1 ? "them" : "it") + " again and merge";
+    for (const auto& u : unfinished) {
+        error += "\n" + u;
+    }
+    return error;
+}
+
+/// Copies every planned athlete's folder from its shard into `request.out`,
+/// collects the reports into `result` and writes the roster-wide files.
+/// Throws on a damaged record or a write that fails.
+void copy_and_write(const MergeRequest& request, const Json& first, std::vector<MergedRow>& rows,
+                    RosterOutcome& result) {
+    const WriterRegistry& registry = default_writers();
+    const auto writers = roster_writers(registry);
+    std::vector<std::vector<std::string>> parts(writers.size());
+    for (auto& row : rows) {
+        AthleteReport& report = row.report;
+        if (report.status != AthleteStatus::failed) {
+            // The id names a folder: as the roster allows (roster.cpp valid_id).
+            if (report.id.empty() || report.id.front() == '.' ||
+                report.id.find_first_of("/\\") != std::string::npos) {
+                throw std::runtime_error(row.shard->folder.string() + "/" + shard_record_name +
+                                         ": damaged (athlete id '" + report.id + "')");
+            }
+            copy_athlete(row.shard->folder / report.id, request.out / report.id, row.state, report);
+            for (std::size_t w = 0; w < writers.size(); ++w) {
+                const auto part = row.parts->find(std::string(writers[w]->roster_file_name()));
+                parts[w].push_back(part != row.parts->end() && part->is_string()
+                                       ? part->get<std::string>()
+                                       : std::string());
+            }
+        }
+        if (report.status != AthleteStatus::ok) {
+            result.exit_code = exit_partial;
+        }
+        result.reports.push_back(report);
+        result.rejected.emplace_back();
+    }
+    result.files =
+        write_roster_wide(request.out, first["roster"].get<std::string>(),
+                          first["batch"].get<std::string>(), writers, parts, result.reports);
+}
+
 } // namespace
 
 RosterOutcome merge_roster(const MergeRequest& request) {
@@ -722,70 +831,22 @@ RosterOutcome merge_roster(const MergeRequest& request) {
         result.error = unfinished.front();
         return result;
     }
-    const Json& first = shards.front().doc;
-    const std::size_t count = first["of"].get<std::size_t>();
-    std::map<std::size_t, const ShardRecord*> by_index;
-    for (const auto& shard : shards) {
-        const Json& doc = shard.doc;
-        if (doc["batch"] != first["batch"] || doc["rows"] != first["rows"] ||
-            doc["of"] != first["of"] || doc["roster"] != first["roster"]) {
-            result.error =
-                shard.folder.string() + ": a shard of another roster or other options than " +
-                shards.front().folder.string() + " (roster, --format and --today must be the same)";
-            return result;
-        }
-        const std::size_t index = doc["shard"].get<std::size_t>();
-        const auto [it, added] = by_index.emplace(index, &shard);
-        if (!added) {
-            result.error = "shard " + std::to_string(index) + "/" + std::to_string(count) +
-                           " given twice: " + it->second->folder.string() + " and " +
-                           shard.folder.string();
-            return result;
-        }
+    result.error = shards_mismatch(shards);
+    if (!result.error.empty()) {
+        return result;
     }
-
-    // Each roster row from the shard that owns it.
+    const Json& first = shards.front().doc;
     const Json& ids = first["rows"];
-    std::vector<MergedRow> rows(ids.size());
+    std::vector<MergedRow> rows;
     try {
-        for (const auto& shard : shards) {
-            for (const Json& a : shard.doc["athletes"]) {
-                const std::size_t row = a.at("row").get<std::size_t>();
-                if (row >= rows.size()) {
-                    throw std::runtime_error("row " + std::to_string(row) +
-                                             " is not in the roster");
-                }
-                rows[row] = {&shard, report_from_json(a.at("report")), &a.at("parts"),
-                             a.at("state").get<std::string>()};
-            }
-        }
+        rows = merged_rows(shards, ids.size());
     } catch (const std::exception& e) {
         result.error = "a shard record is damaged: " + std::string(e.what());
         return result;
     }
-    std::set<std::size_t> missing_shards;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (rows[i].shard == nullptr) {
-            const std::string id = ids[i].is_string() ? ids[i].get<std::string>() : std::string();
-            const std::size_t k = shard_of(id, count) + 1;
-            missing_shards.insert(k);
-            result.missing.push_back((id.empty() ? "row " + std::to_string(i + 1) : id) +
-                                     " (shard " + std::to_string(k) + "/" + std::to_string(count) +
-                                     ")");
-        }
-    }
-    if (!result.missing.empty()) {
-        std::string which;
-        for (const std::size_t k : missing_shards) {
-            which += (which.empty() ? "" : ", ") + std::to_string(k);
-        }
-        result.error = std::to_string(result.missing.size()) + " athletes missing: shard" +
-                       (missing_shards.size() > 1 ? "s " : " ") + which + " of " +
-                       std::to_string(count) + " not finished or not given; run " +
-                       (missing_shards.size() > 1 ? "them" : "it") + " again and merge";
-        for (const auto& u : unfinished) {
-            result.error += "\n" + u;
-        }
+    result.error =
+        missing_athletes(rows, ids, first["of"].get<std::size_t>(), unfinished, result.missing);
+    if (!result.error.empty()) {
         return result;
     }
 
@@ -796,50 +857,15 @@ RosterOutcome merge_roster(const MergeRequest& request) {
         result.error = e.what();
         return result;
     }
-    const WriterRegistry& registry = default_writers();
-    const auto writers = roster_writers(registry);
-    std::vector<std::vector<std::string>> parts(writers.size());
     result.exit_code = exit_ok;
     try {
-        for (auto& row : rows) {
-            AthleteReport& report = row.report;
-            if (report.status != AthleteStatus::failed) {
-                // The id names a folder: as the roster allows (roster.cpp valid_id).
-                if (report.id.empty() || report.id.front() == '.' ||
-                    report.id.find_first_of("/\\") != std::string::npos) {
-                    throw std::runtime_error(row.shard->folder.string() + "/" + shard_record_name +
-                                             ": damaged (athlete id '" + report.id + "')");
-                }
-                copy_athlete(row.shard->folder / report.id, request.out / report.id, row.state,
-                             report);
-                for (std::size_t w = 0; w < writers.size(); ++w) {
-                    const auto part = row.parts->find(std::string(writers[w]->roster_file_name()));
-                    parts[w].push_back(part != row.parts->end() && part->is_string()
-                                           ? part->get<std::string>()
-                                           : std::string());
-                }
-            }
-            if (report.status != AthleteStatus::ok) {
-                result.exit_code = exit_partial;
-            }
-            result.reports.push_back(report);
-            result.rejected.emplace_back();
-        }
-        result.files =
-            write_roster_wide(request.out, first["roster"].get<std::string>(),
-                              first["batch"].get<std::string>(), writers, parts, result.reports);
+        copy_and_write(request, first, rows, result);
     } catch (const std::exception& e) {
         result.exit_code = exit_failed;
         result.error = e.what();
         return result;
     }
-    std::size_t failed = 0;
-    for (const auto& report : result.reports) {
-        failed += report.status == AthleteStatus::failed ? 1 : 0;
-    }
-    if (failed == result.reports.size() && !result.reports.empty()) {
-        result.exit_code = exit_failed;
-    }
+    result.exit_code = roster_exit_code(result.reports, result.exit_code);
     return result;
 }
 
