@@ -8,15 +8,16 @@ Writes OUTPUT_DIR/ultrastrength.1, OUTPUT_DIR/ultrastrength.bash-completion
 and OUTPUT_DIR/_ultrastrength (zsh). The output depends only on the help text
 and VERSION (no dates), so a build is reproducible.
 """
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 # Values an option takes, for completion. The help text names them; this
-# table only lists the ones worth offering.
+# table only lists the ones worth offering. --format's are the writers that
+# `formats --json` lists (the writer registry), filled in by main().
 VALUES = {
-    "--format": ["garmin-fit", "garmin-connect", "trainingpeaks", "ics", "csv"],
     "--level": ["novice", "intermediate", "advanced"],
     "--equipment": ["none", "band", "dumbbell", "barbell", "box", "gym"],
     "--sex": ["male", "female"],
@@ -376,6 +377,8 @@ def zsh_completion(commands):
 
 def main():
     binary, outdir, version = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+    writers = json.loads(run_help(binary, "formats", "--json"))["writers"]
+    VALUES["--format"] = [w["name"] for w in writers]
     intro, listed, tail = parse_main(run_help(binary, "--help"))
     if not listed:
         sys.exit("gen_from_help.py: no commands found in `%s --help`" % binary)

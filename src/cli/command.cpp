@@ -1,6 +1,9 @@
 #include "cli/command.hpp"
 
+#include "converters/reader.hpp"
+
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -103,6 +106,29 @@ std::string definition_list(const std::vector<std::pair<std::string, std::string
             first = false;
         }
         out += line + '\n';
+    }
+    return out;
+}
+
+std::string reader_names(std::string_view separator, std::string_view last_separator,
+                         bool by_rank) {
+    std::vector<const Reader*> readers;
+    for (const auto& reader : default_readers().readers()) {
+        readers.push_back(reader.get());
+    }
+    if (by_rank) {
+        std::stable_sort(readers.begin(), readers.end(), [](const Reader* a, const Reader* b) {
+            return a->format() < b->format();
+        });
+    }
+    std::string out;
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+        if (i > 0) {
+            out += i + 1 == readers.size() ? last_separator : separator;
+        }
+        for (const char c : readers[i]->name()) {
+            out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
     }
     return out;
 }

@@ -89,6 +89,13 @@ const std::vector<CommandInfo>& all_commands();
 std::string definition_list(const std::vector<std::pair<std::string, std::string>>& items,
                             std::size_t width = 80);
 
+/// The input formats as help text names them, from the reader registry:
+/// "FIT, TCX, GPX" with (", ", ", "), "FIT, TCX or GPX" with (", ", " or ").
+/// `by_rank` orders them as the duplicate rule ranks them (lower Format value
+/// first: "FIT > TCX > GPX"), else in the registry's order.
+std::string reader_names(std::string_view separator, std::string_view last_separator,
+                         bool by_rank = false);
+
 } // namespace ultrastrength::cli
 
 #endif

@@ -16,7 +16,8 @@ std::string CommandScan::usage() const {
 }
 
 std::string CommandScan::details() const {
-    return "INPUT is a FIT, TCX or GPX file, a folder (searched recursively), a .gz or .zip\n"
+    return "INPUT is a " + reader_names(", ", " or ") +
+           " file, a folder (searched recursively), a .gz or .zip\n"
            "file, or a whole Garmin Connect or Strava bulk export. Formats are recognised by\n"
            "content, not by file name.\n\n"
            "Without --json: a table of activities, then one line per skipped or rejected\n"
@@ -25,8 +26,9 @@ std::string CommandScan::details() const {
            "timer_s, moving_s, distance_m, ascent_m, descent_m, avg_hr, max_hr, records and\n"
            "flags (unknown values are null), and one object with source and error or\n"
            "skipped for each input that yields no activity, and one object with source and\n"
-           "duplicate_of for each activity already listed from a richer input (FIT > TCX >\n"
-           "GPX): same sport family, start within 60 s and distance within 3 %, or more\n"
+           "duplicate_of for each activity already listed from a richer input (" +
+           reader_names(" > ", " >\n", true) +
+           "): same sport family, start within 60 s and distance within 3 %, or more\n"
            "than half of the shorter one's time overlapping.\n\n"
            "Exit status: 0 all inputs read or skipped, 1 some rejected, 3 none readable.\n\n"
            "Examples:\n"

@@ -7,7 +7,6 @@
 #include "model/text.hpp"
 
 #include <array>
-#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -25,15 +24,6 @@
 namespace ultrastrength::cli {
 
 namespace {
-
-/// "FIT" for "fit": a format as the help text names it.
-std::string upper(std::string_view name) {
-    std::string out(name);
-    for (char& c : out) {
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 /// $ULTRASTRENGTH_SCHEMAS, else share/ultrastrength/schemas next to the
 /// installed binary's bin/, else the source tree's schemas/ (a build).
@@ -142,12 +132,8 @@ int CommandValidate::run() {
             }
         }
         if (!checked) {
-            std::string known;
-            for (const auto& r : readers.readers()) {
-                known += (known.empty() ? "" : ", ") + upper(r->name());
-            }
-            std::cout << printable(path) << ": no validator for this content (expected " << known
-                      << ")\n";
+            std::cout << printable(path) << ": no validator for this content (expected "
+                      << reader_names(", ", ", ") << ")\n";
             all_valid = false;
             continue;
         }

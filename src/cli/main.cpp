@@ -16,7 +16,9 @@ using namespace ultrastrength::cli;
 
 void print_overview(std::ostream& out) {
     out << "Usage: ultrastrength COMMAND [OPTIONS] [ARGS]\n\n"
-           "Reads a runner's activity history (FIT, TCX, GPX, .gz, .zip, Garmin and Strava\n"
+           "Reads a runner's activity history ("
+        << reader_names(", ", ", ")
+        << ", .gz, .zip, Garmin and Strava\n"
            "bulk exports), works out weekly volume, load and the training phase, and writes\n"
            "periodized strength workouts for Garmin, TrainingPeaks and calendars.\n\n"
            "Commands:\n";

@@ -1,12 +1,12 @@
 #include "history/history.hpp"
 
 #include "converters/dedupe.hpp"
+#include "model/text.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 
 namespace ultrastrength {
@@ -14,12 +14,6 @@ namespace ultrastrength {
 namespace {
 
 constexpr std::int64_t seconds_per_day = 86400;
-
-std::string format(const char* fmt, double value) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, fmt, value);
-    return buf;
-}
 
 double duration_of(const ActivityFeatures& a) noexcept {
     if (a.moving_s && *a.moving_s > 0) {
@@ -195,7 +189,7 @@ AthleteValue estimate_hr_max(const std::vector<Session>& sessions,
     }
     const double bpm = percentile_bpm(merged, settings.hr_max_percentile);
     return {bpm, true,
-            format("%.1f", settings.hr_max_percentile * 100) +
+            format_number("%.1f", settings.hr_max_percentile * 100) +
                 " th percentile of heart-rate samples of the last " +
                 std::to_string(settings.estimate_window_days) + " days"};
 }
@@ -256,7 +250,8 @@ AthleteProfile resolve_athlete(const AthleteSettings& given, const std::vector<S
         const double lthr =
             *p.hr_rest.value + settings.lthr_fraction * (*p.hr_max.value - *p.hr_rest.value);
         p.lthr = {lthr, true,
-                  "HRrest + " + format("%.2f", settings.lthr_fraction) + " x (HRmax - HRrest)"};
+                  "HRrest + " + format_number("%.2f", settings.lthr_fraction) +
+                      " x (HRmax - HRrest)"};
     }
     p.threshold_speed_mps = given.threshold_speed_mps
                                 ? AthleteValue{given.threshold_speed_mps, false, "given"}
@@ -344,10 +339,11 @@ Session make_session(const ActivityFeatures& a, std::size_t i, const HistoryInpu
     s.in_volume = s.running || s.ascent_m >= settings.hike_min_ascent_m;
     if (!s.running) {
         s.notes.push_back(std::string(to_string(a.sport)) + ": counted in load and time" +
-                          (s.in_volume ? " and effort-km (D+ >= " +
-                                             format("%.0f", settings.hike_min_ascent_m) + " m)"
-                                       : ", not in km or effort-km (D+ < " +
-                                             format("%.0f", settings.hike_min_ascent_m) + " m)"));
+                          (s.in_volume
+                               ? " and effort-km (D+ >= " +
+                                     format_number("%.0f", settings.hike_min_ascent_m) + " m)"
+                               : ", not in km or effort-km (D+ < " +
+                                     format_number("%.0f", settings.hike_min_ascent_m) + " m)"));
     }
     s.effort_km = s.in_volume ? effort_km(s.distance_m, s.ascent_m) : 0;
     return s;
@@ -439,10 +435,10 @@ void raise_threshold_speed(History& h, const HistorySettings& settings) {
         return;
     }
     const double raised = *v_t * worst / settings.max_if_over_an_hour;
-    h.notes.push_back("threshold speed re-estimated from " + format("%.2f", *v_t) + " to " +
-                      format("%.2f", raised) + " m/s: a run over an hour scored IF " +
-                      format("%.2f", worst) + " > " + format("%.2f", settings.max_if_over_an_hour) +
-                      " (analysis.md §4.7)");
+    h.notes.push_back("threshold speed re-estimated from " + format_number("%.2f", *v_t) + " to " +
+                      format_number("%.2f", raised) + " m/s: a run over an hour scored IF " +
+                      format_number("%.2f", worst) + " > " +
+                      format_number("%.2f", settings.max_if_over_an_hour) + " (analysis.md §4.7)");
     for (Session& s : h.sessions) {
         if (s.gap_load && s.ngp_speed_mps) {
             s.intensity_factor = *s.ngp_speed_mps / raised;
@@ -494,14 +490,14 @@ void score_from_recent_load(History& h, std::size_t i, const HistorySettings& se
         s.load = s.effort_km * sum_load / sum_ekm;
         s.rung = LoadRung::athlete_model;
         s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
-                          " days: " + format("%.1f", sum_load / sum_ekm) + " per effort-km");
+                          " days: " + format_number("%.1f", sum_load / sum_ekm) + " per effort-km");
         return;
     }
     if (n >= settings.model_min_activities && sum_h > 0) {
         s.load = s.moving_s / 3600.0 * sum_load / sum_h;
         s.rung = LoadRung::athlete_model;
         s.notes.push_back("load from your last " + std::to_string(settings.model_window_days) +
-                          " days: " + format("%.1f", sum_load / sum_h) + " per hour");
+                          " days: " + format_number("%.1f", sum_load / sum_h) + " per hour");
         return;
     }
     s.load = settings.default_load_per_hour * s.moving_s / 3600.0;
@@ -548,7 +544,7 @@ void cap_intensity(History& h, const HistorySettings& settings) {
                                                               : 0;
         if (cap_if > 0 && s.load > hours * 100 * cap_if * cap_if) {
             s.load = hours * 100 * cap_if * cap_if;
-            s.notes.push_back("load capped at IF " + format("%.2f", cap_if) +
+            s.notes.push_back("load capped at IF " + format_number("%.2f", cap_if) +
                               (s.running ? " for a run over an hour" : " for a hike over 2 h") +
                               " (analysis.md §4.7)");
         }
@@ -586,8 +582,8 @@ void score_strength(History& h, const std::vector<ActivityFeatures>& acts,
             s.load = session_rpe(settings.strength_default_rpe, s.moving_s) * planned_c;
             s.rung = LoadRung::default_rate;
             s.notes.push_back("no RPE: scored as session-RPE " +
-                              format("%.0f", settings.strength_default_rpe) + " x minutes x " +
-                              format("%.3f", planned_c) +
+                              format_number("%.0f", settings.strength_default_rpe) +
+                              " x minutes x " + format_number("%.3f", planned_c) +
                               ", the planned sessions' scale (analysis.md §4.7)");
         }
     }

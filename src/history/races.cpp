@@ -1,23 +1,17 @@
 #include "history/races.hpp"
 
+#include "model/text.hpp"
 #include "model/time.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 namespace ultrastrength {
 
 namespace {
-
-std::string format(const char* fmt, double value) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, fmt, value);
-    return buf;
-}
 
 std::optional<double> parse_number(std::string_view text) {
     if (text.empty()) {
@@ -47,23 +41,13 @@ double speed_of(const Session& s) {
 }
 
 std::string km_text(double km) {
-    return format("%.1f km", km);
+    return format_number("%.1f km", km);
 }
 
 } // namespace
 
 std::optional<Race> parse_race(std::string_view text, std::string& error) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t comma = text.find(',', start);
-        parts.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                           : comma - start));
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        start = comma + 1;
-    }
+    const std::vector<std::string_view> parts = split_fields(text, ',');
     if (parts.size() > 4) {
         error = "race '" + std::string(text) + "': expected DATE[,NAME[,KM[,D+]]]";
         return std::nullopt;
@@ -237,7 +221,7 @@ void add_distance_evidence(const Session& s, std::optional<double> standard, con
             e.distance = true;
             r.reasons.push_back(km_text(km) + " is a standard race distance (" +
                                 km_text(*standard) + " +-" +
-                                format("%.0f", settings.standard_tolerance * 100) + " %)");
+                                format_number("%.0f", settings.standard_tolerance * 100) + " %)");
         }
     }
     if (prior.max30 > 0 && s.effort_km >= settings.spike_ratio * prior.max30) {
@@ -248,15 +232,15 @@ void add_distance_evidence(const Session& s, std::optional<double> standard, con
                                 s.moving_s >= settings.ultra_min_moving_s;
         r.score += far_beyond ? 3.0 : 2.0;
         e.distance = true;
-        r.reasons.push_back(format("%.1f", s.effort_km) + " effort-km is " +
-                            format("%.2f", s.effort_km / prior.max30) +
+        r.reasons.push_back(format_number("%.1f", s.effort_km) + " effort-km is " +
+                            format_number("%.2f", s.effort_km / prior.max30) +
                             " x the longest of the previous " +
                             std::to_string(settings.spike_window_days) + " days" +
                             (far_beyond ? " (an ultra-long day)" : ""));
     } else if (prior.max90 > 0 && s.effort_km > prior.max90) {
         r.score += 1.0;
         r.reasons.push_back("longest session in " + std::to_string(settings.season_window_days) +
-                            " days (" + format("%.1f", s.effort_km) + " effort-km)");
+                            " days (" + format_number("%.1f", s.effort_km) + " effort-km)");
     }
 }
 
@@ -276,12 +260,12 @@ void add_intensity_evidence(const Session& s, double v60, const Prior& prior,
         if (ratio >= settings.near_best_pace) {
             r.score += 2.0;
             e.intensity = true;
-            r.reasons.push_back("pace for its length is " + format("%.0f", ratio * 100) +
+            r.reasons.push_back("pace for its length is " + format_number("%.0f", ratio * 100) +
                                 " % of your best of the last year (Riegel-adjusted)");
         } else if (ratio >= settings.fair_pace) {
             r.score += 1.0;
             e.intensity = true;
-            r.reasons.push_back("pace for its length is " + format("%.0f", ratio * 100) +
+            r.reasons.push_back("pace for its length is " + format_number("%.0f", ratio * 100) +
                                 " % of your best of the last year (Riegel-adjusted)");
         }
     }
@@ -293,9 +277,9 @@ void add_intensity_evidence(const Session& s, double v60, const Prior& prior,
         r.score += *s.avg_hr >= prior.top_hr ? 1.5 : 1.0;
         e.intensity = true;
         r.reasons.push_back(
-            "average HR " + format("%.0f", *s.avg_hr) + " bpm vs " + format("%.0f", prior.top_hr) +
-            " bpm, the highest of your runs at least " +
-            format("%.0f", settings.hr_duration_band * 100) + " % as long in the last year");
+            "average HR " + format_number("%.0f", *s.avg_hr) + " bpm vs " +
+            format_number("%.0f", prior.top_hr) + " bpm, the highest of your runs at least " +
+            format_number("%.0f", settings.hr_duration_band * 100) + " % as long in the last year");
     }
 }
 
@@ -308,7 +292,7 @@ void add_unloading_evidence(const History& h, std::size_t i, const RaceDetection
     bool unloaded = false;
     if (race_day && race_day->form_pct && *race_day->form_pct >= settings.form_before) {
         unloaded = true;
-        r.reasons.push_back("form " + format("%+.0f", *race_day->form_pct * 100) +
+        r.reasons.push_back("form " + format_number("%+.0f", *race_day->form_pct * 100) +
                             " % on the morning: unloaded before");
     } else {
         double longest_before = 0;
@@ -356,9 +340,10 @@ void add_easy_days_evidence(const History& h, const Session& s,
     }
     if (days_after >= 3 && after < settings.after_load_fraction * 7.0 * ctl_before) {
         r.score += 1.0;
-        r.reasons.push_back("the following 7 days' load " + format("%.0f", after) + " is under " +
-                            format("%.0f", settings.after_load_fraction * 100) +
-                            " % of 7 x fitness (" + format("%.0f", 7.0 * ctl_before) + ")");
+        r.reasons.push_back("the following 7 days' load " + format_number("%.0f", after) +
+                            " is under " +
+                            format_number("%.0f", settings.after_load_fraction * 100) +
+                            " % of 7 x fitness (" + format_number("%.0f", 7.0 * ctl_before) + ")");
     }
 }
 

@@ -161,4 +161,17 @@ std::vector<std::string> split_list(std::string_view text, char separator) {
     return items;
 }
 
+std::vector<std::string_view> split_fields(std::string_view text, char separator) {
+    std::vector<std::string_view> fields;
+    std::size_t pos = 0;
+    while (true) {
+        const std::size_t end = text.find(separator, pos);
+        fields.push_back(text.substr(pos, end == std::string_view::npos ? end : end - pos));
+        if (end == std::string_view::npos) {
+            return fields;
+        }
+        pos = end + 1;
+    }
+}
+
 } // namespace ultrastrength

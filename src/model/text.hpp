@@ -39,6 +39,11 @@ std::string format_number(const char* printf_format, double value);
 /// roster cells.
 std::vector<std::string> split_list(std::string_view text, char separator);
 
+/// "a,,c" -> {"a", "", "c"}: every field between `separator`s as it stands,
+/// empty ones kept (positional fields, as in DATE[,NAME[,KM[,D+]]]); "" ->
+/// {""}. The views point into `text`.
+std::vector<std::string_view> split_fields(std::string_view text, char separator);
+
 /// Makes every string (and object key) of a JSON document valid UTF-8 with
 /// escape_invalid_utf8, so that dumping it cannot throw. Works on any
 /// nlohmann::basic_json.

@@ -434,6 +434,105 @@ std::vector<RosterFile> write_shard_record(const RosterRequest& request,
     return files;
 }
 
+/// The roster rows a run plans: all, or the shard's slice (by id alone).
+std::vector<std::size_t> selected_rows(const std::vector<RosterAthlete>& roster,
+                                       const RosterRequest& request) {
+    std::vector<std::size_t> selected;
+    for (std::size_t i = 0; i < roster.size(); ++i) {
+        if (!request.shard ||
+            shard_of(roster[i].id, request.shard->count) == request.shard->index - 1) {
+            selected.push_back(i);
+        }
+    }
+    return selected;
+}
+
+/// The fingerprint of the run's roster state: the batch's, or for a shard
+/// folder that of its record, made for this slice.
+std::string state_fingerprint(const std::string& batch_fp, const RosterRequest& request) {
+    if (!request.shard) {
+        return batch_fp;
+    }
+    const std::string text = batch_fp + " shard " + std::to_string(request.shard->index) + "/" +
+                             std::to_string(request.shard->count);
+    return hex64(XXH3_64bits(text.data(), text.size()));
+}
+
+/// Every selected athlete, each of whom may stop at an up-to-date folder.
+/// `all_up_to_date` says whether all of them did (or failed).
+std::vector<RowResult> plan_first_pass(RosterPlanner& planner,
+                                       const std::vector<RosterAthlete>& roster,
+                                       const std::vector<std::size_t>& selected,
+                                       const RosterRequest& request, bool& all_up_to_date) {
+    std::vector<RowResult> rows;
+    rows.reserve(selected.size());
+    all_up_to_date = true;
+    for (std::size_t n = 0; n < selected.size(); ++n) {
+        const std::size_t i = selected[n];
+        if (request.progress) {
+            request.progress(n + 1, selected.size(), roster[i].id);
+        }
+        rows.push_back(planner.plan_row(roster[i], true));
+        if (rows.back().ran && !rows.back().outcome.up_to_date &&
+            rows.back().report.status != AthleteStatus::failed) {
+            all_up_to_date = false;
+        }
+    }
+    return rows;
+}
+
+/// The roster-wide files of an unsharded run: each roster writer's file from
+/// the planned athletes' parts, and the summary.
+std::vector<RosterFile> write_roster_files(const RosterRequest& request,
+                                           const std::string& fingerprint,
+                                           const std::vector<RowResult>& rows,
+                                           const std::vector<AthleteReport>& reports) {
+    const WriterRegistry& registry = default_writers();
+    const auto writers = roster_writers(registry);
+    std::vector<std::vector<std::string>> parts(writers.size());
+    for (const auto& r : rows) {
+        if (r.report.status != AthleteStatus::failed) {
+            for (std::size_t w = 0; w < writers.size(); ++w) {
+                parts[w].push_back(writers[w]->roster_part({&r.outcome.plan, r.options}));
+            }
+        }
+    }
+    return write_roster_wide(request.out, std::filesystem::path(request.roster).filename().string(),
+                             fingerprint, writers, parts, reports);
+}
+
+/// The first pass's up-to-date athletes planned again (inputs from the cache,
+/// files untouched): the roster-wide files need every athlete's plan.
+void plan_up_to_date_again(RosterPlanner& planner, const std::vector<RosterAthlete>& roster,
+                           const std::vector<std::size_t>& selected, std::vector<RowResult>& rows) {
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+        if (rows[n].ran && rows[n].outcome.up_to_date) {
+            rows[n] = planner.plan_row(roster[selected[n]], false);
+        }
+    }
+}
+
+/// The rows' reports and rejected inputs, in roster order; exit_partial when
+/// an athlete is not ok.
+void collect_rows(const std::vector<RowResult>& rows, RosterOutcome& result) {
+    for (const auto& r : rows) {
+        if (r.report.status != AthleteStatus::ok) {
+            result.exit_code = exit_partial;
+        }
+        result.reports.push_back(r.report);
+        result.rejected.push_back(r.rejected);
+    }
+}
+
+/// exit_failed when every athlete failed, else `code`.
+int roster_exit_code(const std::vector<AthleteReport>& reports, int code) {
+    std::size_t failed = 0;
+    for (const auto& report : reports) {
+        failed += report.status == AthleteStatus::failed ? 1 : 0;
+    }
+    return failed == reports.size() && !reports.empty() ? exit_failed : code;
+}
+
 } // namespace
 
 RosterOutcome plan_roster(const RosterRequest& request) {
@@ -467,14 +566,7 @@ RosterOutcome plan_roster(const RosterRequest& request) {
                        std::to_string(request.shard->count) + ": expected K/N with 1 <= K <= N";
         return result;
     }
-    // The rows this run plans: all, or the shard's slice (by id alone).
-    std::vector<std::size_t> selected;
-    for (std::size_t i = 0; i < roster.size(); ++i) {
-        if (!request.shard ||
-            shard_of(roster[i].id, request.shard->count) == request.shard->index - 1) {
-            selected.push_back(i);
-        }
-    }
+    const std::vector<std::size_t> selected = selected_rows(roster, request);
     const std::unique_ptr<FeatureCache> cache = open_cache(request);
     result.cache_used = cache != nullptr;
     RosterPlanner planner(request, cache.get(), result.totals);
@@ -489,27 +581,10 @@ RosterOutcome plan_roster(const RosterRequest& request) {
         (request.today ? format_date(civil_from_days(*request.today)) : "") + "/" +
             (request.clock_today ? format_date(civil_from_days(*request.clock_today)) : ""),
         request.formats);
-    // A shard folder's state covers its record, made for this slice.
-    std::string fingerprint = batch_fp;
-    if (request.shard) {
-        const std::string text = batch_fp + " shard " + std::to_string(request.shard->index) + "/" +
-                                 std::to_string(request.shard->count);
-        fingerprint = hex64(XXH3_64bits(text.data(), text.size()));
-    }
-    std::vector<RowResult> rows;
-    rows.reserve(selected.size());
+    const std::string fingerprint = state_fingerprint(batch_fp, request);
     bool all_up_to_date = true;
-    for (std::size_t n = 0; n < selected.size(); ++n) {
-        const std::size_t i = selected[n];
-        if (request.progress) {
-            request.progress(n + 1, selected.size(), roster[i].id);
-        }
-        rows.push_back(planner.plan_row(roster[i], true));
-        if (rows.back().ran && !rows.back().outcome.up_to_date &&
-            rows.back().report.status != AthleteStatus::failed) {
-            all_up_to_date = false;
-        }
-    }
+    std::vector<RowResult> rows =
+        plan_first_pass(planner, roster, selected, request, all_up_to_date);
     std::optional<nlohmann::ordered_json> state;
     if (all_up_to_date) {
         state = matching_roster_state(request.out, fingerprint);
@@ -517,58 +592,26 @@ RosterOutcome plan_roster(const RosterRequest& request) {
     if (state) {
         reports_from_state(*state, rows);
     } else {
-        for (std::size_t n = 0; n < rows.size(); ++n) {
-            if (rows[n].ran && rows[n].outcome.up_to_date) {
-                rows[n] = planner.plan_row(roster[selected[n]], false);
-            }
-        }
+        plan_up_to_date_again(planner, roster, selected, rows);
     }
-
-    for (auto& r : rows) {
-        if (r.report.status != AthleteStatus::ok) {
-            result.exit_code = exit_partial;
-        }
-        result.reports.push_back(r.report);
-        result.rejected.push_back(r.rejected);
-    }
+    collect_rows(rows, result);
     if (state) {
         for (const auto& [name, entry] : (*state)["files"].items()) {
             result.files.push_back({name, FolderSink::Outcome::unchanged});
         }
     } else {
         try {
-            if (request.shard) {
-                result.files =
-                    write_shard_record(request, batch_fp, fingerprint, roster, selected, rows);
-            } else {
-                const WriterRegistry& registry = default_writers();
-                const auto writers = roster_writers(registry);
-                std::vector<std::vector<std::string>> parts(writers.size());
-                for (const auto& r : rows) {
-                    if (r.report.status != AthleteStatus::failed) {
-                        for (std::size_t w = 0; w < writers.size(); ++w) {
-                            parts[w].push_back(
-                                writers[w]->roster_part({&r.outcome.plan, r.options}));
-                        }
-                    }
-                }
-                result.files = write_roster_wide(
-                    request.out, std::filesystem::path(request.roster).filename().string(),
-                    fingerprint, writers, parts, result.reports);
-            }
+            result.files =
+                request.shard
+                    ? write_shard_record(request, batch_fp, fingerprint, roster, selected, rows)
+                    : write_roster_files(request, fingerprint, rows, result.reports);
         } catch (const std::exception& e) {
             result.exit_code = exit_failed;
             result.error = e.what();
             return result;
         }
     }
-    std::size_t failed = 0;
-    for (const auto& report : result.reports) {
-        failed += report.status == AthleteStatus::failed ? 1 : 0;
-    }
-    if (failed == result.reports.size() && !result.reports.empty()) {
-        result.exit_code = exit_failed;
-    }
+    result.exit_code = roster_exit_code(result.reports, result.exit_code);
     return result;
 }
 
@@ -655,6 +698,115 @@ void copy_athlete(const std::filesystem::path& from, const std::filesystem::path
     sink.put(plan_state_name, state_text);
 }
 
+/// Empty when the shards are slices of one run (same roster, rows, count and
+/// options) and none is given twice; else what is wrong.
+std::string shards_mismatch(const std::vector<ShardRecord>& shards) {
+    const Json& first = shards.front().doc;
+    const std::size_t count = first["of"].get<std::size_t>();
+    std::map<std::size_t, const ShardRecord*> by_index;
+    for (const auto& shard : shards) {
+        const Json& doc = shard.doc;
+        if (doc["batch"] != first["batch"] || doc["rows"] != first["rows"] ||
+            doc["of"] != first["of"] || doc["roster"] != first["roster"]) {
+            return shard.folder.string() + ": a shard of another roster or other options than " +
+                   shards.front().folder.string() +
+                   " (roster, --format and --today must be the same)";
+        }
+        const std::size_t index = doc["shard"].get<std::size_t>();
+        const auto [it, added] = by_index.emplace(index, &shard);
+        if (!added) {
+            return "shard " + std::to_string(index) + "/" + std::to_string(count) +
+                   " given twice: " + it->second->folder.string() + " and " + shard.folder.string();
+        }
+    }
+    return {};
+}
+
+/// Each of the roster's `row_count` rows from the shard that owns it (shard
+/// nullptr: no shard given holds it). Throws when a record is damaged.
+std::vector<MergedRow> merged_rows(const std::vector<ShardRecord>& shards, std::size_t row_count) {
+    std::vector<MergedRow> rows(row_count);
+    for (const auto& shard : shards) {
+        for (const Json& a : shard.doc["athletes"]) {
+            const std::size_t row = a.at("row").get<std::size_t>();
+            if (row >= rows.size()) {
+                throw std::runtime_error("row " + std::to_string(row) + " is not in the roster");
+            }
+            rows[row] = {&shard, report_from_json(a.at("report")), &a.at("parts"),
+                         a.at("state").get<std::string>()};
+        }
+    }
+    return rows;
+}
+
+/// The athletes no shard holds, into `missing`; empty when there are none,
+/// else the error naming the shards to run again and the unfinished ones.
+std::string missing_athletes(const std::vector<MergedRow>& rows, const Json& ids, std::size_t count,
+                             const std::vector<std::string>& unfinished,
+                             std::vector<std::string>& missing) {
+    std::set<std::size_t> missing_shards;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].shard == nullptr) {
+            const std::string id = ids[i].is_string() ? ids[i].get<std::string>() : std::string();
+            const std::size_t k = shard_of(id, count) + 1;
+            missing_shards.insert(k);
+            missing.push_back((id.empty() ? "row " + std::to_string(i + 1) : id) + " (shard " +
+                              std::to_string(k) + "/" + std::to_string(count) + ")");
+        }
+    }
+    if (missing.empty()) {
+        return {};
+    }
+    std::string which;
+    for (const std::size_t k : missing_shards) {
+        which += (which.empty() ? "" : ", ") + std::to_string(k);
+    }
+    std::string error = std::to_string(missing.size()) + " athletes missing: shard" +
+                        (missing_shards.size() > 1 ? "s " : " ") + which + " of " +
+                        std::to_string(count) + " not finished or not given; run " +
+                        (missing_shards.size() > 1 ? "them" : "it") + " again and merge";
+    for (const auto& u : unfinished) {
+        error += "\n" + u;
+    }
+    return error;
+}
+
+/// Copies every planned athlete's folder from its shard into `request.out`,
+/// collects the reports into `result` and writes the roster-wide files.
+/// Throws on a damaged record or a write that fails.
+void copy_and_write(const MergeRequest& request, const Json& first, std::vector<MergedRow>& rows,
+                    RosterOutcome& result) {
+    const WriterRegistry& registry = default_writers();
+    const auto writers = roster_writers(registry);
+    std::vector<std::vector<std::string>> parts(writers.size());
+    for (auto& row : rows) {
+        AthleteReport& report = row.report;
+        if (report.status != AthleteStatus::failed) {
+            // The id names a folder: as the roster allows (roster.cpp valid_id).
+            if (report.id.empty() || report.id.front() == '.' ||
+                report.id.find_first_of("/\\") != std::string::npos) {
+                throw std::runtime_error(row.shard->folder.string() + "/" + shard_record_name +
+                                         ": damaged (athlete id '" + report.id + "')");
+            }
+            copy_athlete(row.shard->folder / report.id, request.out / report.id, row.state, report);
+            for (std::size_t w = 0; w < writers.size(); ++w) {
+                const auto part = row.parts->find(std::string(writers[w]->roster_file_name()));
+                parts[w].push_back(part != row.parts->end() && part->is_string()
+                                       ? part->get<std::string>()
+                                       : std::string());
+            }
+        }
+        if (report.status != AthleteStatus::ok) {
+            result.exit_code = exit_partial;
+        }
+        result.reports.push_back(report);
+        result.rejected.emplace_back();
+    }
+    result.files =
+        write_roster_wide(request.out, first["roster"].get<std::string>(),
+                          first["batch"].get<std::string>(), writers, parts, result.reports);
+}
+
 } // namespace
 
 RosterOutcome merge_roster(const MergeRequest& request) {
@@ -679,70 +831,22 @@ RosterOutcome merge_roster(const MergeRequest& request) {
         result.error = unfinished.front();
         return result;
     }
-    const Json& first = shards.front().doc;
-    const std::size_t count = first["of"].get<std::size_t>();
-    std::map<std::size_t, const ShardRecord*> by_index;
-    for (const auto& shard : shards) {
-        const Json& doc = shard.doc;
-        if (doc["batch"] != first["batch"] || doc["rows"] != first["rows"] ||
-            doc["of"] != first["of"] || doc["roster"] != first["roster"]) {
-            result.error =
-                shard.folder.string() + ": a shard of another roster or other options than " +
-                shards.front().folder.string() + " (roster, --format and --today must be the same)";
-            return result;
-        }
-        const std::size_t index = doc["shard"].get<std::size_t>();
-        const auto [it, added] = by_index.emplace(index, &shard);
-        if (!added) {
-            result.error = "shard " + std::to_string(index) + "/" + std::to_string(count) +
-                           " given twice: " + it->second->folder.string() + " and " +
-                           shard.folder.string();
-            return result;
-        }
+    result.error = shards_mismatch(shards);
+    if (!result.error.empty()) {
+        return result;
     }
-
-    // Each roster row from the shard that owns it.
+    const Json& first = shards.front().doc;
     const Json& ids = first["rows"];
-    std::vector<MergedRow> rows(ids.size());
+    std::vector<MergedRow> rows;
     try {
-        for (const auto& shard : shards) {
-            for (const Json& a : shard.doc["athletes"]) {
-                const std::size_t row = a.at("row").get<std::size_t>();
-                if (row >= rows.size()) {
-                    throw std::runtime_error("row " + std::to_string(row) +
-                                             " is not in the roster");
-                }
-                rows[row] = {&shard, report_from_json(a.at("report")), &a.at("parts"),
-                             a.at("state").get<std::string>()};
-            }
-        }
+        rows = merged_rows(shards, ids.size());
     } catch (const std::exception& e) {
         result.error = "a shard record is damaged: " + std::string(e.what());
         return result;
     }
-    std::set<std::size_t> missing_shards;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (rows[i].shard == nullptr) {
-            const std::string id = ids[i].is_string() ? ids[i].get<std::string>() : std::string();
-            const std::size_t k = shard_of(id, count) + 1;
-            missing_shards.insert(k);
-            result.missing.push_back((id.empty() ? "row " + std::to_string(i + 1) : id) +
-                                     " (shard " + std::to_string(k) + "/" + std::to_string(count) +
-                                     ")");
-        }
-    }
-    if (!result.missing.empty()) {
-        std::string which;
-        for (const std::size_t k : missing_shards) {
-            which += (which.empty() ? "" : ", ") + std::to_string(k);
-        }
-        result.error = std::to_string(result.missing.size()) + " athletes missing: shard" +
-                       (missing_shards.size() > 1 ? "s " : " ") + which + " of " +
-                       std::to_string(count) + " not finished or not given; run " +
-                       (missing_shards.size() > 1 ? "them" : "it") + " again and merge";
-        for (const auto& u : unfinished) {
-            result.error += "\n" + u;
-        }
+    result.error =
+        missing_athletes(rows, ids, first["of"].get<std::size_t>(), unfinished, result.missing);
+    if (!result.error.empty()) {
         return result;
     }
 
@@ -753,50 +857,15 @@ RosterOutcome merge_roster(const MergeRequest& request) {
         result.error = e.what();
         return result;
     }
-    const WriterRegistry& registry = default_writers();
-    const auto writers = roster_writers(registry);
-    std::vector<std::vector<std::string>> parts(writers.size());
     result.exit_code = exit_ok;
     try {
-        for (auto& row : rows) {
-            AthleteReport& report = row.report;
-            if (report.status != AthleteStatus::failed) {
-                // The id names a folder: as the roster allows (roster.cpp valid_id).
-                if (report.id.empty() || report.id.front() == '.' ||
-                    report.id.find_first_of("/\\") != std::string::npos) {
-                    throw std::runtime_error(row.shard->folder.string() + "/" + shard_record_name +
-                                             ": damaged (athlete id '" + report.id + "')");
-                }
-                copy_athlete(row.shard->folder / report.id, request.out / report.id, row.state,
-                             report);
-                for (std::size_t w = 0; w < writers.size(); ++w) {
-                    const auto part = row.parts->find(std::string(writers[w]->roster_file_name()));
-                    parts[w].push_back(part != row.parts->end() && part->is_string()
-                                           ? part->get<std::string>()
-                                           : std::string());
-                }
-            }
-            if (report.status != AthleteStatus::ok) {
-                result.exit_code = exit_partial;
-            }
-            result.reports.push_back(report);
-            result.rejected.emplace_back();
-        }
-        result.files =
-            write_roster_wide(request.out, first["roster"].get<std::string>(),
-                              first["batch"].get<std::string>(), writers, parts, result.reports);
+        copy_and_write(request, first, rows, result);
     } catch (const std::exception& e) {
         result.exit_code = exit_failed;
         result.error = e.what();
         return result;
     }
-    std::size_t failed = 0;
-    for (const auto& report : result.reports) {
-        failed += report.status == AthleteStatus::failed ? 1 : 0;
-    }
-    if (failed == result.reports.size() && !result.reports.empty()) {
-        result.exit_code = exit_failed;
-    }
+    result.exit_code = roster_exit_code(result.reports, result.exit_code);
     return result;
 }
 

@@ -447,7 +447,17 @@ TEST(Batch, RosterFileNamedMergeIsPlanned) {
     const auto r = run_cli("batch merge --out '" + (tmp.path / "out").string() + "' --quiet");
     const auto sub = run_cli("batch merge --out '" + (tmp.path / "merged").string() + "' '" +
                              (tmp.path / "no-such-shard").string() + "'");
+    // "./merge" names the file whatever follows it: a second argument is then
+    // one roster too many, not a shard folder.
+    const auto dotted =
+        run_cli("batch ./merge --out '" + (tmp.path / "dotted").string() + "' --quiet");
+    const auto extra = run_cli("batch ./merge --out '" + (tmp.path / "extra").string() + "' '" +
+                               (tmp.path / "no-such-shard").string() + "'");
     fs::current_path(here);
+    EXPECT_EQ(dotted.exit_code, 0) << dotted.err;
+    EXPECT_TRUE(fs::exists(tmp.path / "dotted" / "mia" / "plan.json")) << dotted.err;
+    EXPECT_EQ(extra.exit_code, 2) << extra.out << extra.err;
+    EXPECT_NE(extra.err.find("is one too many"), std::string::npos) << extra.err;
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(fs::exists(tmp.path / "out" / "mia" / "plan.json")) << r.err;
     EXPECT_TRUE(fs::exists(tmp.path / "out" / "summary.csv"));

@@ -46,8 +46,9 @@ inline CliResult run_cli(const std::string& args) {
     return result;
 }
 
-/// The commands `ultrastrength --help` lists (the command registry,
-/// src/cli/commands.cpp), so a new command is tested without editing a test.
+/// The commands `ultrastrength --help` lists, as it shows them (the tests
+/// that go through every command take the registry's list instead:
+/// registered_commands.hpp).
 inline std::vector<std::string> listed_commands() {
     const auto help = run_cli("--help");
     std::vector<std::string> out;

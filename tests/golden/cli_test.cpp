@@ -1,8 +1,11 @@
 // The command line as users meet it: exit codes, help, errors on stderr.
 #include "cli_run.hpp"
+#include "registered_commands.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #include <unistd.h>
 
@@ -35,8 +38,15 @@ TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
     EXPECT_NE(r.err.find("no INPUT given"), std::string::npos);
 }
 
+TEST(Cli, MainHelpListsTheRegisteredCommands) {
+    // `ultrastrength --help` shows the registry's commands, in its order.
+    const auto registered = ultrastrength::test::registered_commands();
+    EXPECT_EQ(ultrastrength::test::listed_commands(), registered);
+    EXPECT_NE(std::find(registered.begin(), registered.end(), "validate"), registered.end());
+}
+
 TEST(Cli, EveryCommandHasHelp) {
-    const auto commands = ultrastrength::test::listed_commands();
+    const auto commands = ultrastrength::test::registered_commands();
     ASSERT_GE(commands.size(), 7u); // scan analyze plan batch push formats validate
     for (const auto& command : commands) {
         const auto r = run_cli(command + " --help");

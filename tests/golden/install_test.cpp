@@ -2,6 +2,7 @@
 // completions say what the binary's --help says, the version is one, and an
 // installed tree runs on its own (schemas and samples found where installed).
 #include "cli_run.hpp"
+#include "registered_commands.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -50,9 +51,9 @@ std::string quoted(const fs::path& p) {
     return out;
 }
 
-/// The commands `ultrastrength --help` lists.
+/// The commands of the registry (src/cli/commands.cpp).
 std::vector<std::string> commands() {
-    return ultrastrength::test::listed_commands();
+    return ultrastrength::test::registered_commands();
 }
 
 /// The long options a command's --help lists.

@@ -3,11 +3,14 @@
 #include "history/history.hpp"
 #include "history/load.hpp"
 #include "history/races.hpp"
+#include "model/text.hpp"
 #include "phase/phase.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string_view>
+#include <vector>
 
 namespace ultrastrength {
 namespace {
@@ -120,6 +123,19 @@ TEST(RaceArgument, ParsesDateNameDistanceAndClimb) {
     EXPECT_EQ(error, "race '27/06/2026': date '27/06/2026' is not YYYY-MM-DD");
     EXPECT_FALSE(parse_race("2026-06-27,X,far", error));
     EXPECT_EQ(error, "race '2026-06-27,X,far': distance 'far' is not a number of km");
+    // Fields are positional: an empty name keeps the distance in its place.
+    const auto unnamed = parse_race("2026-06-27,,120", error);
+    ASSERT_TRUE(unnamed);
+    EXPECT_EQ(unnamed->name, "");
+    EXPECT_EQ(unnamed->distance_km, 120.0);
+    EXPECT_FALSE(parse_race("2026-06-27,a,1,2,3", error));
+}
+
+TEST(TextFields, KeepEmptyFieldsInPlace) {
+    EXPECT_EQ(split_fields("a,,c", ','), (std::vector<std::string_view>{"a", "", "c"}));
+    EXPECT_EQ(split_fields("", ','), (std::vector<std::string_view>{""}));
+    EXPECT_EQ(split_fields(" a ;b;", ';'), (std::vector<std::string_view>{" a ", "b", ""}));
+    EXPECT_EQ(split_list(" a ;b;", ';'), (std::vector<std::string>{"a", "b"}));
 }
 
 TEST(PhaseSettingsTest, RecoveryDaysByRaceSize) {

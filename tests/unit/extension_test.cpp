@@ -13,6 +13,7 @@
 //
 // Then the real pipeline runs on files of the new format and writes the new
 // target: scan, history, phases, plan, files.
+#include "cli/command.hpp"
 #include "converters/reader.hpp"
 #include "model/time.hpp"
 #include "pipeline/analyze_athlete.hpp"
@@ -26,6 +27,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <tuple>
 #include <vector>
 
@@ -141,6 +143,29 @@ TEST(Extension, ANewFormatAndTargetRunThroughThePipeline) {
     const auto names = pipeline::all_format_names();
     EXPECT_NE(std::find(names.begin(), names.end(), "session-list"), names.end());
     EXPECT_TRUE(pipeline::unknown_formats({"session-list"}).empty());
+    // `formats` and `plan --help` list both from the same registries.
+    const auto command = [](std::string_view name) {
+        for (const cli::CommandInfo& c : cli::all_commands()) {
+            if (c.name == name) {
+                return c.make();
+            }
+        }
+        throw std::logic_error("no command " + std::string(name));
+    };
+    const auto formats = command("formats");
+    ASSERT_TRUE(formats->setup({}));
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(formats->run(), exit_ok);
+    const std::string listed = testing::internal::GetCapturedStdout();
+    EXPECT_NE(listed.find("  textlog  "), std::string::npos) << listed;
+    EXPECT_NE(listed.find("  session-list  "), std::string::npos) << listed;
+    const std::string plan_help = command("plan")->help();
+    EXPECT_NE(plan_help.find(", session-list (default: all)"), std::string::npos) << plan_help;
+    // `scan --help` names it among the inputs and ranks it by its Format value.
+    const std::string scan_help = command("scan")->help();
+    EXPECT_NE(scan_help.find("INPUT is a FIT, TCX, GPX or TEXTLOG file"), std::string::npos)
+        << scan_help;
+    EXPECT_NE(scan_help.find("(FIT > TCX > GPX >\nTEXTLOG)"), std::string::npos) << scan_help;
 
     pipeline::PlanRequest request;
     request.inputs = {(tmp.path / "logs").string()};
