@@ -375,7 +375,25 @@ std::string plan_html(const Plan& plan, const PlanDocumentOptions& options) {
                        escape(plan.race->name.empty() ? std::string("A race") : plan.race->name) +
                        " on " + format_date(plan.race->date);
             }
-            out += "</p>\n" + overview_table(plan, weeks) + overview_svg(weeks);
+            out += "</p>\n";
+            // The same header lines as plan.txt, so the sheet says what the text says.
+            if (!plan.start_note.empty()) {
+                out += "<p class=\"meta\"><b>Start:</b> " + escape(plan.start_note) + "</p>\n";
+            }
+            if (!plan.strength_history.empty()) {
+                out += "<p class=\"meta\"><b>Strength history:</b> " +
+                       escape(plan.strength_history) + " (" + escape(plan.strength_history_source) +
+                       ")</p>\n";
+            }
+            for (const std::string& line : plan.attention) {
+                out += "<p class=\"meta\"><b>Note:</b> " + escape(line) + "</p>\n";
+            }
+            if (plan.behind_plan) {
+                out += "<p class=\"meta\"><b>Behind plan:</b> the race date asks for a later "
+                       "phase than your training so far supports; those weeks keep that phase's "
+                       "work at the volume you can take now (marked in the overview)</p>\n";
+            }
+            out += overview_table(plan, weeks) + overview_svg(weeks);
         }
         out += "<h2 style=\"background:" + std::string(detail::phase_fill(w.phase)) +
                "\">Week of " + format_date(w.start) + " \u00b7 " + std::string(to_string(w.phase)) +
