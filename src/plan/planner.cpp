@@ -151,6 +151,7 @@ private:
                       int rotation, SessionTrace* trace) const;
     double session_minutes(const PlanSession& session) const;
     double session_load(const PlanSession& session) const;
+    double recorded_rpe_cap() const;
     bool lighter_week(int week) const;
     void plan_lighter_weeks();
     void finish_session(PlanSession& session) const;
@@ -223,7 +224,12 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
     const int weekday = weekday_of(civil_from_days(day));
     const int long_run = m_ctx.pattern.long_run_weekday;
     const std::string name(to_string(group));
-    if (weekday == (long_run + 1) % 7) {
+    // §4.7 new to strength: the introductory block's lifting is light (1-2 sets of
+    // 10-15 at RIR 3-4), so it is placed like corrective work, clear only of races:
+    // a week with one open day before a hard run still holds its intro session.
+    const bool light_intro =
+        group == ExerciseGroup::heavy && intro_week(static_cast<int>((day - m_monday) / 7));
+    if (!light_intro && weekday == (long_run + 1) % 7) {
         *why = name + " not on " + std::string(weekday_name(weekday)) +
                ", the day after the long run (analysis.md §4.4 rule 3)";
         return false;
@@ -238,7 +244,8 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
     // Eccentric work and a novice's first weeks keep the full 48 h before the long
     // run even when the week allows only 24 h for the rest (§4.4 rule 2).
     const bool full_48h = !m_long_run_24h || group == ExerciseGroup::eccentric || novice_48h;
-    if (weekday == (long_run + 6) % 7 || (weekday == (long_run + 5) % 7 && full_48h)) {
+    if (!light_intro &&
+        (weekday == (long_run + 6) % 7 || (weekday == (long_run + 5) % 7 && full_48h))) {
         *why = name + " not within " + (full_48h ? "48" : "24") + " h before the " +
                std::string(weekday_name(long_run)) + " long run (analysis.md §4.4 rule 2)";
         return false;
@@ -247,7 +254,7 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
         const int next = (weekday + days) % 7;
         return contains(m_hard_weekdays, next) ? next : -1;
     };
-    if (const int next = hard_in(1); next >= 0) {
+    if (const int next = light_intro ? -1 : hard_in(1); next >= 0) {
         *why = name + " not in the 24 h before the " + std::string(weekday_name(next)) +
                " hard run (analysis.md §4.4 rule 2)";
         return false;
@@ -630,6 +637,19 @@ double Planner::session_minutes(const PlanSession& session) const {
     return seconds / 60.0;
 }
 
+// §4.7 one load scale: an athlete with a recorded routine (10 or more sessions)
+// is planned at most 1.6x the load per minute of the recorded sessions; the
+// session-RPE that allows, or none (infinity).
+double Planner::recorded_rpe_cap() const {
+    const RecordedStrength& rec = m_ctx.recorded_strength;
+    if (rec.sessions < m_rx.dose.recorded_min_sessions || rec.load_per_minute <= 0 ||
+        m_ctx.strength_history == StrengthHistory::none) {
+        return std::numeric_limits<double>::infinity();
+    }
+    return m_rx.dose.recorded_load_per_minute_ratio * rec.load_per_minute /
+           m_rx.rules.session_rpe_to_load;
+}
+
 double Planner::session_load(const PlanSession& session) const {
     // §4.6: session-RPE × minutes × c; A/B sessions RPE 6, C-only RPE 3.
     double rpe = m_rx.rules.session_rpe_corrective;
@@ -640,6 +660,7 @@ double Planner::session_load(const PlanSession& session) const {
             rpe = std::max(rpe, m_rx.rules.session_rpe_eccentric);
         }
     }
+    rpe = std::min(rpe, recorded_rpe_cap());
     return session.estimated_minutes * rpe * m_rx.rules.session_rpe_to_load;
 }
 
@@ -815,18 +836,27 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
             // 1 set in the block's first week, then 2.
             base_sets = intro && week == 0 ? gp.sets.low : gp.sets.high;
         }
+        // Rule 6: a long descent (total D- over the bonus, or a mountain race by D- per
+        // km) that the runner does not descend in training gets one more eccentric set
+        // a week, from Early on, so the downhill progression starts earlier.
+        const bool mountain =
+            m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
+            *m_ctx.race->distance_km > 0 &&
+            *m_ctx.race_descent_m / *m_ctx.race->distance_km >= m_rx.dose.mountain_descent_m_per_km;
         if (group == ExerciseGroup::eccentric &&
-            (wp.phase == Phase::mid || wp.phase == Phase::late) && !wp.behind_plan &&
-            m_ctx.race_descent_m && *m_ctx.race_descent_m > rules.race_descent_bonus_m &&
+            (wp.phase == Phase::early || wp.phase == Phase::mid || wp.phase == Phase::late) &&
+            !wp.behind_plan && m_ctx.race_descent_m &&
+            (*m_ctx.race_descent_m > rules.race_descent_bonus_m || mountain) &&
             m_ctx.recent_weekly_descent_m <
                 rules.race_descent_bonus_recent_fraction * *m_ctx.race_descent_m) {
             ++base_sets;
             session.reasons.push_back(
-                "race D- " + format_fixed(*m_ctx.race_descent_m, 0) + " m > " +
-                format_fixed(rules.race_descent_bonus_m, 0) + " m and recent weekly D- " +
-                format_fixed(m_ctx.recent_weekly_descent_m, 0) + " m < " +
-                format_fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
-                " % of it: one more eccentric set (analysis.md §4.5)");
+                "race D- " + format_fixed(*m_ctx.race_descent_m, 0) + " m" +
+                (mountain ? std::string(" (a mountain race by D- per km)")
+                          : " > " + format_fixed(rules.race_descent_bonus_m, 0) + " m") +
+                " and recent weekly D- " + format_fixed(m_ctx.recent_weekly_descent_m, 0) +
+                " m < " + format_fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
+                " % of it: one more eccentric set, from Early on (analysis.md §4.7)");
         }
         PlanBlock block;
         block.group = group;
@@ -1070,6 +1100,35 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
     }
 
+    // §4.7 one load scale: held to 1.6x the recorded load per minute by effort, the
+    // heavy sets a rep further from failure for each session-RPE point over it.
+    const double rpe_cap = recorded_rpe_cap();
+    const bool hard_session =
+        std::any_of(session.blocks.begin(), session.blocks.end(), [](const PlanBlock& b) {
+            return b.group == ExerciseGroup::heavy || b.group == ExerciseGroup::plyometric;
+        });
+    if (hard_session && rpe_cap < rules.session_rpe_heavy_or_plyometric) {
+        const int extra =
+            static_cast<int>(std::ceil(rules.session_rpe_heavy_or_plyometric - rpe_cap - 1e-9));
+        const int max_rir = wp.phase == Phase::late ? 3 : 4;
+        for (PlanBlock& block : session.blocks) {
+            for (PlanStep& step : block.steps) {
+                if (block.group == ExerciseGroup::heavy && step.reps_in_reserve) {
+                    step.reps_in_reserve = std::max(
+                        *step.reps_in_reserve, std::min(max_rir, *step.reps_in_reserve + extra));
+                }
+            }
+        }
+        session.reasons.push_back("your recorded strength sessions score " +
+                                  format_fixed(m_ctx.recorded_strength.load_per_minute, 2) +
+                                  " load a minute: planned at most " +
+                                  format_fixed(m_rx.dose.recorded_load_per_minute_ratio, 1) +
+                                  "x that, session-RPE " + format_fixed(rpe_cap, 1) +
+                                  " instead of " +
+                                  format_fixed(rules.session_rpe_heavy_or_plyometric, 0) +
+                                  ", heavy sets up to " + std::to_string(extra) + " more rep" +
+                                  (extra == 1 ? "" : "s") + " in reserve (analysis.md §4.7)");
+    }
     trace->contacts = session_contacts(session); // after the time caps
     finish_session(session);
     return session;
@@ -1248,8 +1307,10 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
     }
     // §4.7 one load scale: an athlete with a recorded routine is held near it.
     const RecordedStrength& rec = m_ctx.recorded_strength;
+    // A runner new to strength (given or inferred) has no routine to be held near:
+    // the introductory block and the novice dose hold the load instead.
     if (rec.sessions >= dose.recorded_min_sessions && rec.weekly_load_4w > 0 &&
-        loading_phase(wp.phase)) {
+        loading_phase(wp.phase) && m_ctx.strength_history != StrengthHistory::none) {
         const double cap = dose.recorded_week_load_ratio * rec.weekly_load_4w;
         t.load = cap;
         t.why.push_back("strength load at most " + format_fixed(dose.recorded_week_load_ratio, 1) +
@@ -1302,8 +1363,16 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
                     std::clamp((per_km - dose.flat_descent_m_per_km) /
                                    (dose.mountain_descent_m_per_km - dose.flat_descent_m_per_km),
                                0.0, 1.0);
-                t.eccentric_sets = dose.flat_eccentric_sets_per_week + static_cast<int>(2 * x);
-                t.why.push_back("race descent " + format_fixed(per_km, 0) + " m/km: at most " +
+                // Rule 6: the recent weekly descent shapes the dose: a runner who
+                // already descends a race's worth each week needs less build-up.
+                const double used = std::clamp(
+                    m_ctx.recent_weekly_descent_m / std::max(1.0, *m_ctx.race_descent_m), 0.0, 1.0);
+                t.eccentric_sets =
+                    dose.flat_eccentric_sets_per_week + static_cast<int>(2 * x * (1 - used));
+                t.why.push_back("race descent " + format_fixed(per_km, 0) +
+                                " m/km, recent weekly D- " +
+                                format_fixed(m_ctx.recent_weekly_descent_m, 0) + " m (" +
+                                format_fixed(100 * used, 0) + " % of the race's): at most " +
                                 std::to_string(t.eccentric_sets) +
                                 " eccentric sets a week late (analysis.md §4.7)");
             }
@@ -1809,6 +1878,26 @@ Plan Planner::run() {
         m_trace->insert(m_trace->end(), traces.begin(), traces.end());
     }
     plan.weeks_overview = weeks_overview(plan);
+    // Rule 6: a race that descends 40 m/km or more asks for downhill work; when the
+    // week's spacing leaves it no day in the whole plan, the coach is told.
+    if (m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
+        *m_ctx.race->distance_km > 0) {
+        const double per_km = *m_ctx.race_descent_m / *m_ctx.race->distance_km;
+        const bool loading_weeks =
+            std::any_of(plan.weeks_overview.begin(), plan.weeks_overview.end(),
+                        [](const PlanWeek& w) { return loading_phase(w.phase); });
+        const bool any_eccentric =
+            std::any_of(plan.weeks_overview.begin(), plan.weeks_overview.end(),
+                        [](const PlanWeek& w) { return w.eccentric_sets > 0; });
+        if (per_km >= m_rx.dose.mountain_descent_m_per_km && loading_weeks && !any_eccentric &&
+            m_ctx.strength_history != StrengthHistory::none) {
+            plan.attention.push_back(
+                "race descent " + format_fixed(per_km, 0) +
+                " m/km and no downhill (eccentric) work fits your week: it needs 48 h before "
+                "any hard run and the long run; move a hard run or a strength day "
+                "(analysis.md §4.7)");
+        }
+    }
     if (plan.sessions.empty()) {
         plan.notes.push_back("no strength session fits this period (race, recovery, rest days "
                              "and long-run spacing leave no day)");

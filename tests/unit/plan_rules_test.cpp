@@ -140,7 +140,10 @@ Athlete generated_athlete(Rng& rng, int index) {
     ctx.no_jumps = rng.chance(0.1);
     if (rng.chance(0.4)) {
         ctx.recorded_strength.sessions = rng.between(0, 80);
-        ctx.recorded_strength.load_per_minute = 6 * 0.238;
+        // Recorded sessions from light circuits to heavy lifting (session-RPE 2-7),
+        // drawn from the session count so the other athletes stay as they were.
+        ctx.recorded_strength.load_per_minute =
+            (2 + 5 * static_cast<double>(ctx.recorded_strength.sessions % 11) / 10) * 0.238;
         ctx.recorded_strength.weekly_load_4w = rng.uniform(0, 150);
     }
     if (rng.chance(0.3)) {
@@ -254,7 +257,11 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         // Rule 1: session caps by phase.
         rules.check(s.estimated_minutes <= session_cap(s.phase), "1 session cap", where);
         // Rule 8: 48 h between sessions with heavy, plyometric or eccentric work.
-        const bool hard = has_group(s, ExerciseGroup::heavy) ||
+        // Rule 11: the introductory block's lifting is light (1-2 sets of 10-15 at
+        // RIR 3-4) and is placed like corrective work.
+        const bool intro_lift =
+            ctx.strength_history == StrengthHistory::none && w < intro_weeks && loading(s.phase);
+        const bool hard = (has_group(s, ExerciseGroup::heavy) && !intro_lift) ||
                           has_group(s, ExerciseGroup::plyometric) ||
                           has_group(s, ExerciseGroup::eccentric);
         if (hard) {
@@ -419,8 +426,49 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             }
         }
     }
-    if (intro_weeks > 0) {
-        rules.check(intro_sessions <= 8, "11 intro 4-8 sessions",
+    // Rule 2: with 10 or more recorded strength sessions, a planned session's load per
+    // minute is at most 1.6x the recorded one, and a week's load at most 1.5x the
+    // recorded 4-week mean (the corrective floor excepted).
+    const RecordedStrength& rec = ctx.recorded_strength;
+    if (rec.sessions >= 10 && ctx.strength_history != StrengthHistory::none) {
+        for (const PlanSession& s : plan.sessions) {
+            if (rec.load_per_minute > 0 && s.estimated_minutes > 0) {
+                // The load is given to 0.1.
+                rules.check((s.estimated_load - 0.05) / s.estimated_minutes <=
+                                1.6 * rec.load_per_minute + 1e-9,
+                            "2 load per minute at most 1.6x recorded", s.id);
+            }
+        }
+        for (std::size_t w = 0; w < weeks.size(); ++w) {
+            if (rec.weekly_load_4w > 0 && loading(weeks[w].phase) && !weeks[w].floor_only) {
+                rules.check(plan.weeks_overview[w].strength_load <= 1.5 * rec.weekly_load_4w + 0.05,
+                            "2 week load at most 1.5x recorded",
+                            label(ctx.athlete_id, " week ", static_cast<int>(w)));
+            }
+        }
+    }
+    // Rule 6: a mountain race (40 m/km or more) with no eccentric set in the whole
+    // plan is said, so the coach can move a hard run or a strength day.
+    const bool any_loading =
+        std::any_of(weeks.begin(), weeks.end(), [](const Week& w) { return loading(w.phase); });
+    const bool any_eccentric =
+        std::any_of(weeks.begin(), weeks.end(), [](const Week& w) { return w.eccentric_sets > 0; });
+    if (*ctx.race_descent_m / *ctx.race->distance_km >= 40 && any_loading && !any_eccentric &&
+        ctx.strength_history != StrengthHistory::none) {
+        rules.check(std::any_of(plan.attention.begin(), plan.attention.end(),
+                                [](const std::string& n) {
+                                    return n.find("no downhill (eccentric) work fits") !=
+                                           std::string::npos;
+                                }),
+                    "6 no downhill slot said", ctx.athlete_id);
+    }
+    // The 4-8 floor holds where the block's weeks are all in the plan and loading.
+    bool whole_intro = intro_weeks > 0 && static_cast<int>(weeks.size()) >= intro_weeks;
+    for (int w = 0; whole_intro && w < intro_weeks; ++w) {
+        whole_intro = loading(weeks[static_cast<std::size_t>(w)].phase);
+    }
+    if (whole_intro) {
+        rules.check(intro_sessions >= 4 && intro_sessions <= 8, "11 intro 4-8 sessions",
                     label(ctx.athlete_id, " intro sessions ", intro_sessions));
     }
     // Weekly rules.
@@ -480,8 +528,18 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 }
             }
             // Rule 6: a flat race gets at most 2 eccentric sets a week late.
-            if (*ctx.race_descent_m / *ctx.race->distance_km < 10) {
+            const double per_km = *ctx.race_descent_m / *ctx.race->distance_km;
+            if (per_km < 10) {
                 rules.check(week.eccentric_sets <= 2, "6 flat race eccentrics", where);
+            }
+            // Rule 6: between flat and mountain the Late dose rises with the race's
+            // descent and falls with how much of it the runner already descends a week.
+            if (per_km < 40) {
+                const double x = std::clamp((per_km - 10) / 30, 0.0, 1.0);
+                const double used = std::clamp(
+                    ctx.recent_weekly_descent_m / std::max(1.0, *ctx.race_descent_m), 0.0, 1.0);
+                rules.check(week.eccentric_sets <= 2 + static_cast<int>(2 * x * (1 - used)),
+                            "6 descent dose by race and recent D-", where);
             }
         }
         // Rule 5: a lighter week is lighter in every measure, except the one
@@ -546,7 +604,13 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 const bool at_target =
                     (*last.heavy_reps <= 6 || *last.heavy_reps <= last.heavy_min_reps) &&
                     *last.heavy_rir <= 2;
-                rules.check(harder || at_target, "5 progression", where);
+                // Rule 2 before rule 5: effort held below a light recorded routine's
+                // load per minute keeps the heavy sets further from failure.
+                const bool effort_capped =
+                    ctx.recorded_strength.sessions >= 10 &&
+                    ctx.strength_history != StrengthHistory::none &&
+                    1.6 * ctx.recorded_strength.load_per_minute < 6 * 0.238 - 1e-9;
+                rules.check(harder || at_target || effort_capped, "5 progression", where);
             }
         }
     }
@@ -554,6 +618,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
     // week is held to 1.5x what the athlete already lifts (rule 2), so a routine
     // under about 70 min a week of planned-scale load is exempt.
     const bool routine_caps = ctx.recorded_strength.sessions >= 10 &&
+                              ctx.strength_history != StrengthHistory::none &&
                               ctx.recorded_strength.weekly_load_4w > 0 &&
                               1.5 * ctx.recorded_strength.weekly_load_4w < 100;
     // Rule 8 before rule 4: a week whose hard runs leave no day for jumps (each
