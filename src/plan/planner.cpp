@@ -838,14 +838,15 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
         // Rule 6: a long descent (total D- over the bonus, or a mountain race by D- per
         // km) that the runner does not descend in training gets one more eccentric set
-        // a week, from Early on, so the downhill progression starts earlier.
+        // a week, from Early on, so the downhill progression starts earlier; behind
+        // plan keeps it too, as the most race-specific work.
         const bool mountain =
             m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
             *m_ctx.race->distance_km > 0 &&
             *m_ctx.race_descent_m / *m_ctx.race->distance_km >= m_rx.dose.mountain_descent_m_per_km;
         if (group == ExerciseGroup::eccentric &&
             (wp.phase == Phase::early || wp.phase == Phase::mid || wp.phase == Phase::late) &&
-            !wp.behind_plan && m_ctx.race_descent_m &&
+            m_ctx.race_descent_m &&
             (*m_ctx.race_descent_m > rules.race_descent_bonus_m || mountain) &&
             m_ctx.recent_weekly_descent_m <
                 rules.race_descent_bonus_recent_fraction * *m_ctx.race_descent_m) {

@@ -418,11 +418,17 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         }
         const PhasePrescription& table =
             builtin_prescriptions().phases[static_cast<std::size_t>(s.phase)];
+        // Rule 6 before rule 10: the extra eccentric set for a long descent the runner
+        // does not train for is kept behind plan.
+        const bool descent_set =
+            (*ctx.race_descent_m > 3000 || *ctx.race_descent_m / *ctx.race->distance_km >= 40) &&
+            ctx.recent_weekly_descent_m < 0.3 * *ctx.race_descent_m;
         for (const PlanBlock& block : s.blocks) {
             const auto& gp = table.groups[static_cast<std::size_t>(block.group)];
             if (gp && block.group != ExerciseGroup::plyometric) {
-                rules.check(block.sets <= std::max(1, gp->sets.low), "10 behind plan at low sets",
-                            s.id);
+                const int extra = block.group == ExerciseGroup::eccentric && descent_set ? 1 : 0;
+                rules.check(block.sets <= std::max(1, gp->sets.low) + extra,
+                            "10 behind plan at low sets", s.id);
             }
         }
     }
