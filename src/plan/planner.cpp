@@ -1882,7 +1882,7 @@ Plan Planner::run() {
     // Rule 6: a race that descends 40 m/km or more asks for downhill work; when the
     // week's spacing leaves it no day in the whole plan, the coach is told.
     if (m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
-        *m_ctx.race->distance_km > 0) {
+        *m_ctx.race->distance_km > 0 && days_from_civil(m_ctx.race->date) > m_start) {
         const double per_km = *m_ctx.race_descent_m / *m_ctx.race->distance_km;
         const bool loading_weeks =
             std::any_of(plan.weeks_overview.begin(), plan.weeks_overview.end(),
@@ -1895,8 +1895,7 @@ Plan Planner::run() {
             plan.attention.push_back(
                 "race descent " + format_fixed(per_km, 0) +
                 " m/km and no downhill (eccentric) work fits your week: it needs 48 h before "
-                "any hard run and the long run; move a hard run or a strength day "
-                "(analysis.md §4.7)");
+                "any hard run and the long run; move a hard run or a strength day");
         }
     }
     if (plan.sessions.empty()) {
