@@ -226,6 +226,10 @@ std::string step_note(const PlanStep& step, WeightUnit unit, std::size_t max_byt
     if (step.seconds && step.per_side) {
         dose += ", switch sides halfway";
     }
+    if (step.reps && step.per_side) {
+        // The step's rep target counts both sides (the watch counts every rep).
+        dose += ", " + std::to_string(2 * *step.reps) + " reps in all";
+    }
     std::string out = name == NoteName::first ? step.name + ": " + dose : dose;
     if (out.size() > max_bytes) {
         return truncate_utf8(out, max_bytes);

@@ -43,7 +43,9 @@ Json exercise_step(const PlanStep& step, int& order, WeightUnit unit) {
     out["stepType"] = step_type(3, "interval");
     if (step.reps) {
         out["endCondition"] = end_condition(10, "reps", true);
-        out["endConditionValue"] = static_cast<double>(*step.reps);
+        // Reps done on each side count both sides, as the watch counts them
+        // and as a timed step on each side runs for both (the notes say "/side").
+        out["endConditionValue"] = static_cast<double>(*step.reps * (step.per_side ? 2 : 1));
     } else if (step.seconds) {
         out["endCondition"] = end_condition(2, "time", true);
         // A timed exercise done on each side runs for both sides in one step.

@@ -176,8 +176,11 @@ std::vector<fit::Field> exercise_fields(std::uint16_t index, const PlanStep& ste
         detail::short_label(step.fit_title.empty() ? step.name : step.fit_title, name_width - 1U),
         name_width));
     if (step.reps) {
+        // Reps done on each side count both sides, as the watch counts them and
+        // as a timed step on each side runs for both (the notes say "/side").
         fields.push_back(Field::enumeration(1, duration_reps));
-        fields.push_back(Field::u32(2, static_cast<std::uint32_t>(std::max(*step.reps, 0))));
+        fields.push_back(Field::u32(2, static_cast<std::uint32_t>(std::max(*step.reps, 0)) *
+                                           (step.per_side ? 2U : 1U)));
     } else if (step.seconds) {
         // A timed exercise done on each side runs for both sides in one step.
         const auto total_s =

@@ -276,7 +276,8 @@ std::vector<ExpectedStep> expected_steps(const PlanSession& session) {
         const auto first = static_cast<std::int64_t>(out.size());
         for (const auto& step : block.steps) {
             if (step.reps) {
-                out.push_back({29, *step.reps, 0, -1, &step});
+                // Reps on each side: the watch's target counts both sides.
+                out.push_back({29, *step.reps * (step.per_side ? 2LL : 1LL), 0, -1, &step});
             } else if (step.seconds) {
                 out.push_back({0, *step.seconds * 1000LL * (step.per_side ? 2 : 1), 0, -1, &step});
             } else {
