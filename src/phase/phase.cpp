@@ -204,7 +204,7 @@ SeriesFeatures series_features(const History& h, std::size_t t, const PhaseSetti
     return f;
 }
 
-/// Stable labels (§3.3): a completed week without a run, hike or walk is not
+/// Stable labels (§3.3): a week (the current part week too) without a run, hike or walk is not
 /// Mid or Late (nothing was built in it), and a week after an Off-season week
 /// is not Late or Taper (the season does not skip its base and build). Both
 /// lower the label to Early, the one phase that breaks neither rule, and leave
@@ -217,7 +217,9 @@ void stabilise_labels(std::vector<WeekPhase>& weeks, const History& h) {
         const Week& w = h.weeks[t];
         std::string why;
         std::string rule;
-        if (!w.partial && w.sessions == 0 && (wp.phase == Phase::mid || wp.phase == Phase::late)) {
+        // The current part week counts too: a race date ahead must not call days
+        // without a run Mid or Late either.
+        if (w.sessions == 0 && (wp.phase == Phase::mid || wp.phase == Phase::late)) {
             rule = "stable phases: a week without activity is not Mid or Late";
             why = "no run, hike or walk this week: early, not " + std::string(to_string(wp.phase)) +
                   " (§3.3)";
