@@ -118,28 +118,21 @@ int CommandValidate::run() {
         }
         const std::span<const std::uint8_t> first(head.data(), head_size);
         // The reader that would read the file checks it (Reader::validate).
-        const ReaderRegistry& readers = default_readers();
         const Reader* reader =
-            readers.identify(first, std::filesystem::path(path).filename().string());
-        std::optional<ValidationReport> checked;
-        if (reader != nullptr) {
-            try {
+            default_readers().identify(first, std::filesystem::path(path).filename().string());
+        const std::string name = printable(path);
+        try {
+            std::optional<ValidationReport> checked;
+            if (reader != nullptr) {
                 checked = reader->validate(path, first, dir);
-            } catch (const std::exception& e) {
-                std::cout << printable(path) << ": " << printable(e.what()) << '\n';
+            }
+            if (!checked) {
+                std::cout << name << ": no validator for this content (expected "
+                          << reader_names(", ", ", ") << ")\n";
                 all_valid = false;
                 continue;
             }
-        }
-        if (!checked) {
-            std::cout << printable(path) << ": no validator for this content (expected "
-                      << reader_names(", ", ", ") << ")\n";
-            all_valid = false;
-            continue;
-        }
-        const std::string name = printable(path);
-        try {
-            ValidationReport report = std::move(*checked);
+            ValidationReport& report = *checked;
             if (report.valid()) {
                 add_scan_refusals(path, report);
             }
