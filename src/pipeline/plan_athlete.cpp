@@ -49,10 +49,6 @@ bool contains(const std::vector<int>& v, int x) {
     return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-const WriterRegistry& writers() {
-    return default_writers();
-}
-
 /// The A race's phase for the plan week starting on `week_start`: the race
 /// week itself, else the analysis's race-date schedule (analysis.md §3.1) by
 /// whole weeks to the race.
@@ -171,7 +167,7 @@ void write_files(const PlanRequest& request, const std::string& fingerprint,
     rendered.put("plan.txt", outcome.plan_text);
     rendered.put("plan.html", plan_html(outcome.plan, document_options(request, outcome)));
     for (const std::string& name : request.formats) {
-        const Writer* writer = writers().find(name);
+        const Writer* writer = default_writers().find(name);
         writer->write(outcome.plan, options, rendered);
     }
     ManagedWrite done = write_managed_folder(out, rendered.files(), plan_manifest_name);
@@ -211,7 +207,7 @@ const std::set<std::string>& default_equipment() {
 
 std::vector<std::string> all_format_names() {
     std::vector<std::string> out;
-    for (const auto& w : writers().writers()) {
+    for (const auto& w : default_writers().writers()) {
         out.emplace_back(w->name());
     }
     return out;
@@ -220,7 +216,7 @@ std::vector<std::string> all_format_names() {
 std::vector<std::string> unknown_formats(const std::vector<std::string>& formats) {
     std::vector<std::string> out;
     for (const auto& f : formats) {
-        if (writers().find(f) == nullptr) {
+        if (default_writers().find(f) == nullptr) {
             out.push_back(f);
         }
     }
@@ -359,7 +355,6 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             }
         }
         ctx.mean_weekly_training_min = n > 0 ? minutes / n : 0;
-        ctx.recorded_strength.weekly_load_4w = n > 0 ? strength_load / n : 0;
         // The routine the 1.5x cap keeps to (§4.7) is the athlete's usual
         // training: weeks of a taper, a race or the recovery after it (when
         // lifting stops on purpose) do not count; up to 12 complete weeks back.
@@ -377,9 +372,10 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
                 ++routine_weeks;
             }
         }
-        if (routine_weeks > 0) {
-            ctx.recorded_strength.weekly_load_4w = routine_load / routine_weeks;
-        }
+        // Only taper, race and recovery weeks: the last 4 weeks as they are.
+        ctx.recorded_strength.weekly_load_4w = routine_weeks > 0 ? routine_load / routine_weeks
+                                               : n > 0           ? strength_load / n
+                                                                 : 0;
         double strength_minutes = 0;
         double total_load = 0;
         for (const Session& s : h.strength) {
