@@ -45,6 +45,69 @@ std::string capitalized(std::string_view text) {
     return out;
 }
 
+/// The sets and each drill's reps of a plyometric block.
+struct JumpDose {
+    int sets = 1;
+    std::vector<int> reps; ///< per drill, per side for a single-leg drill
+    int contacts = 0;      ///< in the whole block
+};
+
+// §4.7: 2-3 drills of 8-15 contacts a set, the block's contacts inside
+// `allowed` where the set sizes allow, then as near the week's target as they
+// can be in as few sets (at or above it on a tie, then the more even drills). `units` holds each
+// drill's contacts per rep (both sides of a single-leg drill). Searched exhaustively: at most 5
+// sets and a few reps per drill, no formula gets the rounding right by hand
+// (a "8/side" set is 16 contacts, over the 15).
+JumpDose jump_dose(int target, const Range& allowed, const std::vector<int>& units,
+                   const Range& per_set, int max_sets) {
+    JumpDose best;
+    long best_score = std::numeric_limits<long>::max();
+    const int lowest = std::min(per_set.low, std::max(1, target));
+    std::vector<int> reps(units.size(), 1);
+    for (int sets = 1; sets <= max_sets; ++sets) {
+        // Every reps combination, drill by drill (an odometer over each range).
+        std::vector<int> low(units.size());
+        std::vector<int> high(units.size());
+        for (std::size_t i = 0; i < units.size(); ++i) {
+            const int unit = std::max(1, units[i]);
+            low[i] = std::max(1, (lowest + unit - 1) / unit);
+            high[i] = std::max(low[i], per_set.high / unit);
+            reps[i] = low[i];
+        }
+        for (;;) {
+            int per = 0;
+            int most = 0;
+            int least = std::numeric_limits<int>::max();
+            for (std::size_t i = 0; i < units.size(); ++i) {
+                const int c = reps[i] * std::max(1, units[i]);
+                per += c;
+                most = std::max(most, c);
+                least = std::min(least, c);
+            }
+            const int total = per * sets;
+            const int outside = std::max({0, allowed.low - total, total - allowed.high});
+            // A set more costs as much as 3 contacts off the target: 3 sets of
+            // 7/side before 5 sets of 4-5/side.
+            const long score = 10000000L * outside + 100000L * std::abs(total - target) +
+                               300000L * sets + 10000L * (total < target) + 100L * (most - least);
+            if (score < best_score) {
+                best_score = score;
+                best = JumpDose{sets, reps, total};
+            }
+            std::size_t i = 0;
+            while (i < units.size() && reps[i] == high[i]) {
+                reps[i] = low[i];
+                ++i;
+            }
+            if (i == units.size()) {
+                break;
+            }
+            ++reps[i];
+        }
+    }
+    return best;
+}
+
 // A race the plan must respect: before it (taper spacing) and after it (recovery).
 struct RaceMark {
     std::int64_t day = 0;
@@ -72,6 +135,9 @@ struct WeekTargets {
     double contacts = 1e9;
     double load = 1e9;
     int eccentric_sets = 1000000;
+    /// The contacts of the power block's last loading week with jumps, which this
+    /// week's rise 10-20 from (§4.7); none in the block's first week.
+    std::optional<int> jumps_before;
     std::vector<std::string> why;
 };
 
@@ -147,8 +213,9 @@ private:
     const PhasePrescription& table(int week, bool* low_confidence) const;
     const Exercise* pick(const GroupPrescription& gp, ExerciseGroup group,
                          const std::string& pattern, int rotation, bool two_footed) const;
-    PlanSession build(const Slot& slot, int week, const VolumeTier& tier, double m_effective,
-                      int rotation, SessionTrace* trace) const;
+    PlanSession build(const Slot& slot, int week, const WeekTargets& targets,
+                      const VolumeTier& tier, double m_effective, int rotation,
+                      SessionTrace* trace) const;
     double session_minutes(const PlanSession& session) const;
     double session_load(const PlanSession& session) const;
     double recorded_rpe_cap() const;
@@ -704,8 +771,9 @@ void Planner::finish_session(PlanSession& session) const {
                  format_date(session.date) + "-" + session.kind;
 }
 
-PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, double m_effective,
-                           int rotation, SessionTrace* trace) const {
+PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& targets,
+                           const VolumeTier& tier, double m_effective, int rotation,
+                           SessionTrace* trace) const {
     const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
     bool low_confidence = false;
     const PhasePrescription& p = table(week, &low_confidence);
@@ -876,7 +944,7 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         if (exercises.empty()) {
             continue;
         }
-        int contacts_per_set_step = 0;
+        JumpDose jumps;
         if (group == ExerciseGroup::plyometric && two_footed) {
             session.reasons.push_back(
                 std::string(k == 0 ? "the phase's first week"
@@ -885,41 +953,75 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         }
         if (group == ExerciseGroup::plyometric && gp.contacts) {
             // §4.7: Early and the off-season start at the level's weekly floor (60, a
-            // novice to jumping 40) and rise 10-20 contacts a loading week.
+            // novice to jumping 40) and rise 10-20 contacts a loading week, up to
+            // the phase's top; low confidence rises more slowly to a lower top.
             const bool builds_power = wp.phase == Phase::off_season || wp.phase == Phase::early;
-            const int low = builds_power ? level_rule.early_contacts_start : gp.contacts->low;
             const int loading_weeks_before = std::max(0, build_weeks_done - (deload ? 1 : 0));
-            int contacts = std::min(std::min(gp.contacts->high, m_rx.dose.week_max_contacts),
-                                    low + level_rule.contacts_step_per_week *
-                                              (technique ? 0 : loading_weeks_before));
+            const int top = std::min(gp.contacts->high, m_rx.dose.week_max_contacts);
+            int contacts = 0;
+            int low = gp.contacts->low;
+            Range allowed{0, std::numeric_limits<int>::max()};
+            if (builds_power) {
+                // Each loading week rises from the last one's contacts as planned
+                // (not from a formula), so rounding to whole sets never adds up.
+                const double careful = low_confidence ? rules.low_confidence_factor : 1.0;
+                const Range& rise = m_rx.dose.contacts_rise_per_week;
+                low = level_rule.early_contacts_start;
+                const int step =
+                    std::max(rise.low, round_int(level_rule.contacts_step_per_week * careful));
+                const int most = std::max(low, round_int(top * careful));
+                contacts = low;
+                allowed = Range{low, low + rise.high};
+                if (targets.jumps_before && deload) {
+                    contacts = *targets.jumps_before; // 70 % of last week's, below
+                } else if (targets.jumps_before) {
+                    const int before = *targets.jumps_before;
+                    contacts = std::min(most, before + step);
+                    allowed = before + rise.low <= most
+                                  ? Range{before + rise.low, before + rise.high}
+                                  : Range{std::min(before, most), most};
+                }
+            } else {
+                contacts = std::min(top, low + level_rule.contacts_step_per_week *
+                                                   (technique ? 0 : loading_weeks_before));
+            }
             if (deload) {
                 contacts = round_int(contacts * rules.deload_contacts_factor);
+                allowed = Range{0, targets.contacts < 1e8 ? static_cast<int>(targets.contacts)
+                                                          : std::numeric_limits<int>::max()};
             }
             trace->base_contacts = contacts;
-            const double factor =
-                tier.plyometric_contacts * (low_confidence ? rules.low_confidence_factor : 1.0);
-            int target = std::max(1, round_int(contacts * factor));
+            // Low confidence: the power block rises more slowly (above), the
+            // other phases take the conservative factor here.
+            const double careful =
+                low_confidence && !builds_power ? rules.low_confidence_factor : 1.0;
+            int target = std::max(1, round_int(contacts * tier.plyometric_contacts * careful));
+            if (tier.plyometric_contacts < 1.0) {
+                allowed = Range{0, std::numeric_limits<int>::max()};
+            }
             if (builds_power && !deload && target < low) {
                 // §4.7: contacts are the point of the power block; the §4.5 brake
                 // halves them only down to the level's floor (60, novice 40).
                 target = low;
+                allowed = Range{low, low + m_rx.dose.contacts_rise_per_week.high};
                 session.reasons.push_back("plyometric contacts kept at the floor of " +
                                           std::to_string(low) +
                                           " for the power block (analysis.md §4.7)");
             }
-            // 2-3 drills of 8-15 contacts a set (§4.7): the sets follow the contacts.
-            const double per_drill =
-                static_cast<double>(target) / static_cast<double>(exercises.size());
-            block.sets = std::clamp(
-                static_cast<int>(std::ceil(per_drill / m_rx.dose.contacts_per_set.high)), 1, 5);
-            contacts_per_set_step = std::max(1, round_int(per_drill / block.sets));
+            std::vector<int> units;
+            for (const Exercise* e : exercises) {
+                units.push_back(std::max(1, e->contacts_per_rep) * (e->unilateral ? 2 : 1));
+            }
+            jumps = jump_dose(target, allowed, units, m_rx.dose.contacts_per_set, 5);
+            block.sets = jumps.sets;
             if (tier.plyometric_contacts < 1.0) {
                 session.reasons.push_back("plyometric contacts " + std::to_string(contacts) +
                                           " -> " + std::to_string(target) +
                                           " (-50 %, analysis.md §4.5)");
             }
         }
-        for (const Exercise* e : exercises) {
+        for (std::size_t drill = 0; drill < exercises.size(); ++drill) {
+            const Exercise* e = exercises[drill];
             PlanStep step;
             step.exercise_id = e->id;
             step.name = e->name;
@@ -935,10 +1037,7 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                 const Range seconds = gp.seconds.value_or(Range{30, 30});
                 step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;
             } else if (group == ExerciseGroup::plyometric) {
-                const int sides = e->unilateral ? 2 : 1;
-                step.reps = std::max(1, round_int(static_cast<double>(contacts_per_set_step) /
-                                                  (e->contacts_per_rep * sides)));
-                trace->contacts += *step.reps * e->contacts_per_rep * sides * block.sets;
+                step.reps = drill < jumps.reps.size() ? jumps.reps[drill] : 1;
             } else if (group == ExerciseGroup::heavy && !beginner_lift && !technique &&
                        p.heavy_technique) {
                 // §4.7 progression: reps fall from the top of the range as RIR falls.
@@ -1047,9 +1146,13 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
         // eccentric) down to the low end of their §4.3 range, so the heavy and
         // plyometric sets of the table go last; then from the block with the
         // most sets (on a tie the later one).
+        // In the power block the jumps are the point (§4.7): a session with jumps
+        // takes its supporting blocks down to one set before any jump goes.
+        const bool power = wp.phase == Phase::off_season || wp.phase == Phase::early;
+        const bool jumps = block_of(session, ExerciseGroup::plyometric) != nullptr;
         const auto table_low = [&](const PlanBlock& block) {
             const auto& gp = p.groups[static_cast<std::size_t>(block.group)];
-            return gp ? gp->sets.low : 1;
+            return gp && !(power && jumps) ? gp->sets.low : 1;
         };
         while (session_minutes(session) > *cap) {
             std::size_t largest = session.blocks.size();
@@ -1065,7 +1168,6 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
             }
             // In the power block the jumps keep the level's weekly floor (§4.7):
             // other blocks give their sets first.
-            const bool power = wp.phase == Phase::off_season || wp.phase == Phase::early;
             const auto keeps_floor = [&](const PlanBlock& block) {
                 if (!power || block.group != ExerciseGroup::plyometric || deload) {
                     return false;
@@ -1073,7 +1175,10 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
                 PlanSession one;
                 one.blocks.push_back(block);
                 const int contacts = session_contacts(one);
-                return contacts * (block.sets - 1) / block.sets < level_rule.early_contacts_start;
+                // Nor below last week's: the rise holds before it falls back.
+                const int keep =
+                    std::max(level_rule.early_contacts_start, targets.jumps_before.value_or(0));
+                return contacts * (block.sets - 1) / block.sets < keep;
             };
             // Outside it the jumps go before the heavy sets, so a session never
             // carries more heavy work at a lower volume row (§4.5) than at full.
@@ -1098,6 +1203,16 @@ PlanSession Planner::build(const Slot& slot, int week, const VolumeTier& tier, d
             }
             --session.blocks[largest].sets;
             trace->trimmed[largest] = true;
+        }
+        const PlanBlock* jump_block = block_of(session, ExerciseGroup::plyometric);
+        if (power && jump_block != nullptr && !deload &&
+            trace->trimmed[static_cast<std::size_t>(jump_block - session.blocks.data())]) {
+            PlanSession one;
+            one.blocks.push_back(*jump_block);
+            session.reasons.push_back("plyometric contacts held at " +
+                                      std::to_string(session_contacts(one)) + ": the session's " +
+                                      std::to_string(*cap) +
+                                      " min leave no time for this week's rise (analysis.md §4.7)");
         }
     }
 
@@ -1376,6 +1491,20 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
                                 format_fixed(100 * used, 0) + " % of the race's): at most " +
                                 std::to_string(t.eccentric_sets) +
                                 " eccentric sets a week late (analysis.md §4.7)");
+            }
+        }
+    }
+    // §4.7 the power block's jumps rise from its last loading week that had them
+    // (a lighter week or one without jumps is passed over).
+    if (wp.phase == Phase::off_season || wp.phase == Phase::early) {
+        for (int w = week - 1; w >= 0; --w) {
+            const WeekTotals& d = done[static_cast<std::size_t>(w)];
+            if (d.phase != Phase::off_season && d.phase != Phase::early) {
+                break;
+            }
+            if (!d.lighter && d.contacts > 0) {
+                t.jumps_before = d.contacts;
+                break;
             }
         }
     }
@@ -1796,7 +1925,7 @@ double Planner::place_session(Plan& plan, std::vector<SessionTrace>& traces, con
     // checked where §4.6 puts it, against the CTL ramp ceiling below.
     VolumeTier full = volume_tier(0, 0, 0, 0);
     SessionTrace scratch;
-    PlanSession candidate = build(slot, week, full, confidence_factor, rotation, &scratch);
+    PlanSession candidate = build(slot, week, targets, full, confidence_factor, rotation, &scratch);
     project(candidate.estimated_load, &trace.rho_with_session, &trace.ramp);
     project(0, &trace.rho, &trace.ramp_runs_only);
     VolumeTier tier = volume_tier(trace.rho, trace.spike, trace.ramp_runs_only, trace.form_pct);
@@ -1805,7 +1934,8 @@ double Planner::place_session(Plan& plan, std::vector<SessionTrace>& traces, con
     std::string ramp_reason;
     for (;;) {
         SessionTrace probe;
-        PlanSession at_tier = build(slot, week, tier, tier.m * confidence_factor, rotation, &probe);
+        PlanSession at_tier =
+            build(slot, week, targets, tier, tier.m * confidence_factor, rotation, &probe);
         double rho_tier = 0;
         double ramp_tier = 0;
         project(at_tier.estimated_load, &rho_tier, &ramp_tier);
@@ -1831,7 +1961,7 @@ double Planner::place_session(Plan& plan, std::vector<SessionTrace>& traces, con
     }
     trace.tier_m = tier.m;
     trace.effective_m = tier.m * confidence_factor;
-    PlanSession session = build(slot, week, tier, trace.effective_m, rotation, &trace);
+    PlanSession session = build(slot, week, targets, tier, trace.effective_m, rotation, &trace);
     if (!session.blocks.empty()) {
         // This session's share of what the week's caps leave (§4.7), cut
         // before its load enters the projection.

@@ -94,6 +94,7 @@ struct DoseRules {
     double recorded_week_load_ratio = 1.5;       ///< planned week vs recorded 4-week mean
     int week_max_contacts = 150;
     Range contacts_per_set{8, 15};
+    Range contacts_rise_per_week{10, 20};  ///< Early/off-season loading week to the next
     double flat_descent_m_per_km = 10;     ///< below: a flat race
     double mountain_descent_m_per_km = 40; ///< at or above: the full downhill progression
     int flat_eccentric_sets_per_week = 2;  ///< Late cap for a flat race

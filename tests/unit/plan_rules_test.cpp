@@ -157,6 +157,9 @@ struct Week {
     bool full = false;
     bool lighter = false;
     bool braked = false;
+    bool halved = false;     ///< the §4.5 brake halved the jumps (rho > 1.10) or dropped them
+    bool jumps_held = false; ///< the session's time cap cut the jumps (they hold, not rise)
+    bool jumps_cut = false;  ///< the week's caps (rules 1, 2, 5) cut the jumps
     bool beginner = false;   ///< new to strength: introductory block or race run-in
     bool corrective = false; ///< a session with the corrective exercises
     /// One session of one corrective round only: the floor the week keeps
@@ -251,6 +254,15 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         // The §4.5 brake (ρ > 1.30, form < -30 %) drops jumps for the week: the
         // athlete's state, not the plan, decides there.
         week.braked = week.braked || trace[i].tier_m <= 0.6;
+        week.halved = week.halved || trace[i].tier_m < 0.95;
+        const bool week_capped = std::any_of(s.reasons.begin(), s.reasons.end(), [](const auto& r) {
+            return r.ends_with("sets trimmed to fit");
+        });
+        for (std::size_t b = 0; b < s.blocks.size(); ++b) {
+            const bool cut = s.blocks[b].group == ExerciseGroup::plyometric && trace[i].trimmed[b];
+            week.jumps_held = week.jumps_held || cut;
+            week.jumps_cut = week.jumps_cut || (cut && week_capped);
+        }
         const std::string where = s.id;
         // Rule 9: calendar weeks, the session's phase is its week's.
         rules.check(s.phase == week.phase, "9 calendar weeks", where);
@@ -384,7 +396,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     const int per_set =
                         step.reps.value_or(0) * e->contacts_per_rep * (step.per_side ? 2 : 1);
                     week.contacts += per_set * block.sets;
-                    rules.check(per_set <= 16, "4 contacts per set", where);
+                    rules.check(per_set <= 15, "4 contacts per set", where);
                 }
                 if (block.group == ExerciseGroup::heavy && step.reps) {
                     week.heavy_reps = *step.reps;
@@ -482,6 +494,15 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
     int early_full = 0;
     int early_enough = 0;
     const int floor = ctx.level == Level::novice ? 40 : 60;
+    // Where the two meet, a small recorded routine wins over the contact floor: the
+    // week is held to 1.5x what the athlete already lifts (rule 2), so a routine
+    // under about 70 min a week of planned-scale load is exempt.
+    const bool routine_caps = ctx.recorded_strength.sessions >= 10 &&
+                              ctx.strength_history != StrengthHistory::none &&
+                              ctx.recorded_strength.weekly_load_4w > 0 &&
+                              1.5 * ctx.recorded_strength.weekly_load_4w < 100;
+    // Rule 4: the last Early/off-season loading week with jumps, for the weekly rise.
+    const Week* last_jumps = nullptr;
     for (std::size_t w = 0; w < weeks.size(); ++w) {
         const Week& week = weeks[w];
         const std::string where = label(ctx.athlete_id, " week ", static_cast<long>(w));
@@ -508,6 +529,27 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             // A lighter week holds 70 % of the contacts before it (rule 5): not counted.
             ++early_full;
             early_enough += week.contacts >= floor ? 1 : 0;
+        }
+        // Rule 4: contacts rise 10-20 from one loading week of the power block to the
+        // next (a lighter week between them is skipped), and hold at the phase's top
+        // of 100. A braked week (the §4.5 brake halves them) starts the count again.
+        const bool power = week.phase == Phase::early || week.phase == Phase::off_season;
+        if (!power || !week.full || week.halved || week.beginner || ctx.no_jumps) {
+            last_jumps = nullptr;
+        } else if (!week.lighter && week.contacts > 0) {
+            if (last_jumps != nullptr && !routine_caps) {
+                const int rise = week.contacts - last_jumps->contacts;
+                // Where rule 1 meets rule 4: a session at its time cap holds its
+                // jumps at last week's (or a little over), it does not cut them;
+                // the week's caps (budget, recorded load) win, the jumps cut last.
+                rules.check(
+                    (rise >= 10 && rise <= 20) ||
+                        ((week.contacts >= 98 || week.jumps_held) && rise >= 0 && rise <= 20) ||
+                        (week.jumps_cut && rise <= 20),
+                    "4 Early contacts rise 10-20 a week",
+                    label(label(where, " contacts ", last_jumps->contacts), " -> ", week.contacts));
+            }
+            last_jumps = &week;
         }
         // Rule 4: Late at most 70 % of the last 3 full Mid weeks, or the first Late week.
         if (week.phase == Phase::late && !week.floor_only) {
@@ -620,13 +662,6 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             }
         }
     }
-    // Where the two meet, a small recorded routine wins over the contact floor: the
-    // week is held to 1.5x what the athlete already lifts (rule 2), so a routine
-    // under about 70 min a week of planned-scale load is exempt.
-    const bool routine_caps = ctx.recorded_strength.sessions >= 10 &&
-                              ctx.strength_history != StrengthHistory::none &&
-                              ctx.recorded_strength.weekly_load_4w > 0 &&
-                              1.5 * ctx.recorded_strength.weekly_load_4w < 100;
     // Rule 8 before rule 4: a week whose hard runs leave no day for jumps (each
     // needs the day before it free, the long run 48 h) has none, and the plan says so.
     // The long run keeps 48 h where the week allows it, else 24 h (and says so).
