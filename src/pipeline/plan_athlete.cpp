@@ -474,6 +474,22 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
 
     // Phases of the plan weeks.
     const Phase current = now != nullptr ? now->phase : Phase::early;
+    // §3.1 behind plan compares the race's schedule with what the history itself
+    // supports: the phase the series gives without the goal race (with it, the
+    // schedule has relabelled the last weeks already, and nothing is ever behind).
+    Phase supported = current;
+    if (ahead && now != nullptr) {
+        std::vector<Race> others;
+        for (const Race& r : request.races) {
+            if (days_from_civil(r.date) != days_from_civil(ahead->date) || r.name != ahead->name) {
+                others.push_back(r);
+            }
+        }
+        const PhaseResult series = classify_phases(h, others, detected);
+        if (!series.weeks.empty()) {
+            supported = series.weeks.back().phase;
+        }
+    }
     const PlanConfidence confidence =
         now != nullptr ? plan_confidence(now->confidence) : PlanConfidence::low;
     // Without a race ahead, a Taper or Race week of the history has nothing to
@@ -532,7 +548,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
             const bool late_on_little = (wp.phase == Phase::late || wp.phase == Phase::taper) &&
                                         now != nullptr && ctx.load.volume_ratio < ps.behind_plan_r;
             const bool skipped = wp.phase != Phase::race && order(wp.phase) <= 3 &&
-                                 order(wp.phase) >= order(current) + 2;
+                                 order(wp.phase) >= order(supported) + 2;
             wp.behind_plan = late_on_little || skipped;
         } else if (behind_day && ws <= *behind_day + ps.recovery_days(behind_effort)) {
             wp.phase = Phase::recovery;
@@ -548,7 +564,7 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
                         "supports (volume r = " +
                         format_fixed(ctx.load.volume_ratio, 2) + ", below " +
                         format_fixed(ps.behind_plan_r, 2) + " in Late, or a current " +
-                        std::string(to_string(current)) +
+                        std::string(to_string(supported)) +
                         " phase a whole phase short); those weeks keep their phase's work at "
                         "the low end of its sets (analysis.md §3.1)");
     }

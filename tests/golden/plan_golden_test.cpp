@@ -668,6 +668,30 @@ TEST(PlanGolden, RealHistoryPlansKeepTheRules) {
     EXPECT_GT(checks, 100);
 }
 
+// analysis.md §3.1 behind plan, on the real half-marathoner at the end of 2025: the
+// history alone reads off-season (25 % of his peak), so a half 12 weeks out asks for
+// Mid two phases early: every Mid and Late week is flagged, race week is not.
+TEST(PlanGolden, BehindPlanComparesTheRaceWithTheHistoryWithoutIt) {
+    const std::string history = std::string(US_CORPUS_DIR) + "/history/qjw-coros";
+    const auto analysis = run_cli("analyze " + quoted(history) + " --today 2025-12-31");
+    ASSERT_EQ(analysis.exit_code, 0) << analysis.err;
+    EXPECT_NE(analysis.out.find("Phase: Off-season"), std::string::npos) << analysis.out;
+    const auto r = run_cli("plan " + quoted(history) + " --today 2025-12-31 --race " +
+                           quoted("2026-03-22,City Half,21.1,80") + " --json --quiet");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Json plan = Json::parse(r.out);
+    EXPECT_TRUE(plan["behind_plan"].get<bool>());
+    int mid = 0;
+    for (const auto& week : plan["weeks_overview"]) {
+        const std::string phase = week["phase"];
+        SCOPED_TRACE(week["start"].get<std::string>() + " " + phase);
+        EXPECT_EQ(week["behind_plan"].get<bool>(),
+                  phase == "mid" || phase == "late" || phase == "taper");
+        mid += phase == "mid" ? 1 : 0;
+    }
+    EXPECT_GE(mid, 2);
+}
+
 // analysis.md §4.7: a plan starts the later of the day after the last activity
 // (2026-11-22) and today; plan.txt and plan.json say when it was moved.
 TEST(PlanCli, TheStartIsNeverBeforeToday) {
