@@ -112,7 +112,8 @@ JumpDose jump_dose(int target, const Range& allowed, const std::vector<int>& uni
 struct RaceMark {
     std::int64_t day = 0;
     int recovery_days = 14;
-    int last_heavy_days = 10; ///< §4.4: 10-14 days before an ultra, 7-10 before shorter races
+    int last_heavy_days = 10;  ///< §4.4: 10-14 days before an ultra, 7-10 before shorter races
+    int heavy_window_days = 0; ///< the window's far end (14, 10); 0 for a race behind the plan
 };
 
 // What a plan week holds, for the weekly rules of analysis.md §4.7.
@@ -203,6 +204,7 @@ private:
                          std::optional<std::int64_t>& last_session) const;
 
     bool day_open(std::int64_t day) const;
+    bool in_heavy_window(std::int64_t day) const;
     bool group_allowed(ExerciseGroup group, std::int64_t day, std::string* why) const;
     std::vector<SessionGroups> week_template(int week, std::string* why) const;
     std::vector<SessionGroups> phase_template(int week, std::string* why) const;
@@ -282,6 +284,15 @@ bool Planner::day_open(std::int64_t day) const {
         }
     }
     return true;
+}
+
+// §4.4: the days the last heavy session before the goal race belongs on (10-14
+// days before an ultra, 7-10 before a shorter race).
+bool Planner::in_heavy_window(std::int64_t day) const {
+    return std::any_of(m_races.begin(), m_races.end(), [&](const RaceMark& race) {
+        return race.heavy_window_days > 0 && race.day - day >= race.last_heavy_days &&
+               race.day - day <= race.heavy_window_days;
+    });
 }
 
 bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* why) const {
@@ -414,6 +425,25 @@ const PhasePrescription& Planner::table(int week, bool* low_confidence) const {
 std::vector<SessionGroups> Planner::week_template(int week, std::string* why) const {
     std::vector<SessionGroups> sessions = phase_template(week, why);
     const std::int64_t monday = m_monday + 7 * week;
+    // §4.4: the last heavy session belongs 10-14 days before an ultra (7-10 before a
+    // shorter race); a later taper week without heavy work that holds an open day
+    // of that window takes one there.
+    const bool heavy_planned = std::any_of(sessions.begin(), sessions.end(), [](const auto& g) {
+        return contains(g, ExerciseGroup::heavy);
+    });
+    if (!heavy_planned && !sessions.empty() &&
+        m_ctx.week_phases[static_cast<std::size_t>(week)].phase == Phase::taper) {
+        for (std::int64_t day = std::max(m_start, monday); day < monday + 7; ++day) {
+            std::string unused;
+            if (day_open(day) && in_heavy_window(day) &&
+                group_allowed(ExerciseGroup::heavy, day, &unused)) {
+                sessions.front().insert(sessions.front().begin(), ExerciseGroup::heavy);
+                *why += "; the last heavy session 10-14 days before an ultra, 7-10 before a "
+                        "shorter race (analysis.md §4.4)";
+                break;
+            }
+        }
+    }
     if (!intro_week(week) && !beginner_race_run_in(monday) && !beginner_race_run_in(monday + 6)) {
         return sessions;
     }
@@ -545,6 +575,9 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
                     }
                     if (contains(m_ctx.usual_strength_weekdays, weekday)) {
                         score += 2; // the athlete's own strength day, where it fits
+                    }
+                    if (contains(slot.groups, ExerciseGroup::heavy) && in_heavy_window(slot.day)) {
+                        score += 6; // §4.4 the last heavy session 10-14 (7-10) days out
                     }
                     slots.push_back(std::move(slot));
                 }
@@ -1494,6 +1527,38 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
             }
         }
     }
+    // §4.7 the taper unloads: at most 70 % of the minutes and sets of the last 3
+    // loading weeks, and never more than the week before it.
+    if (wp.phase == Phase::taper) {
+        double minutes = 0;
+        double sets = 0;
+        int n = 0;
+        std::optional<int> week_before;
+        for (int w = week - 1; w >= 0; --w) {
+            const WeekTotals& d = done[static_cast<std::size_t>(w)];
+            if (!week_before && d.full && d.sessions > 0) {
+                week_before = d.minutes;
+            }
+            if (n < 3 && d.full && !d.lighter && d.sessions > 0 && loading_phase(d.phase)) {
+                minutes += d.minutes;
+                sets += d.sets;
+                ++n;
+            }
+        }
+        const double f = dose.lighter_week_fraction;
+        if (n > 0 && f * minutes / n < t.minutes) {
+            t.minutes = f * minutes / n;
+            t.sets = std::min(t.sets, f * sets / n);
+            t.why.push_back("the taper unloads: at most " + format_fixed(100 * f, 0) +
+                            " % of the minutes and sets of the " + std::to_string(n) +
+                            " loading weeks before it (analysis.md §4.7)");
+        }
+        if (week_before && *week_before < t.minutes) {
+            t.minutes = *week_before;
+            t.why.push_back("the taper unloads: no more than the week before it (" +
+                            std::to_string(*week_before) + " min, analysis.md §4.7)");
+        }
+    }
     // §4.7 the power block's jumps rise from its last loading week that had them
     // (a lighter week or one without jumps is passed over).
     if (wp.phase == Phase::off_season || wp.phase == Phase::early) {
@@ -1554,6 +1619,8 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
                                (i != only && in_week(plan.sessions[i]) &&
                                 block_of(plan.sessions[i], ExerciseGroup::corrective) != nullptr);
     }
+    const bool heavy_touch = plan.sessions[only].phase == Phase::taper &&
+                             in_heavy_window(days_from_civil(plan.sessions[only].date));
     for (int guard = 0; guard < 1000; ++guard) {
         const WeekTotals t = week_totals(plan, week);
         const bool over_contacts = t.contacts > targets.contacts + 1e-9;
@@ -1592,6 +1659,10 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
             if (block.group == ExerciseGroup::corrective && !corrective_elsewhere) {
                 return -1;
             }
+            // So does the taper's last heavy touch in its window (§4.4), one set.
+            if (block.group == ExerciseGroup::heavy && heavy_touch) {
+                return -1;
+            }
             return blocks_in_session > 1 ? group_rank : -1;
         };
         for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
@@ -1617,6 +1688,13 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
                 plan.sessions[only].reasons.push_back(
                     "one round of the corrective exercises kept: they run all year, whatever "
                     "the week's budget (analysis.md §4.2)");
+                break;
+            }
+            if (over_volume && !over_contacts && !over_eccentric && heavy_touch &&
+                block_of(plan.sessions[only], ExerciseGroup::heavy) != nullptr) {
+                plan.sessions[only].reasons.push_back(
+                    "one heavy set kept: the last heavy session before the race, whatever the "
+                    "taper's budget (analysis.md §4.4)");
                 break;
             }
             // Nothing left to cut inside it: the session goes.
@@ -1700,7 +1778,9 @@ void Planner::mark_races() {
         m_races.push_back(RaceMark{days_from_civil(m_ctx.race->date),
                                    recovery_days(m_ctx.race->distance_km ? effort_km : 50),
                                    shorter ? m_rx.rules.last_heavy_days_before_shorter_race
-                                           : m_rx.rules.last_heavy_days_before_race});
+                                           : m_rx.rules.last_heavy_days_before_race,
+                                   shorter ? m_rx.rules.heavy_window_days_before_shorter_race
+                                           : m_rx.rules.heavy_window_days_before_race});
     }
 }
 
@@ -1966,17 +2046,42 @@ double Planner::place_session(Plan& plan, std::vector<SessionTrace>& traces, con
         // This session's share of what the week's caps leave (§4.7), cut
         // before its load enters the projection.
         const WeekTotals before = week_totals(plan, week);
-        const auto left =
-            static_cast<double>(std::count_if(week_slots.begin(), week_slots.end(),
-                                              [&](const Slot& other) { return other.day >= day; }));
-        const auto share = [&](double cap, double used) {
-            return cap >= 1e8 ? cap : used + std::max(0.0, cap - used) / left;
+        // The share follows what each session left in the week holds at full
+        // volume, so a short corrective session does not take half the minutes
+        // of the one with the heavy sets (§4.7 Late maintenance keeps them).
+        const auto measures = [&](const PlanSession& s) {
+            PlanSession counted = s;
+            counted.estimated_minutes = static_cast<int>(std::ceil(session_minutes(s)));
+            int sets = 0;
+            for (const PlanBlock& block : s.blocks) {
+                sets += block.sets;
+            }
+            return std::array<double, 4>{
+                static_cast<double>(counted.estimated_minutes), static_cast<double>(sets),
+                static_cast<double>(session_contacts(s)), session_load(counted)};
+        };
+        const std::array<double, 4> own = measures(session);
+        std::array<double, 4> all = own;
+        int ahead = 0;
+        for (const Slot& other : week_slots) {
+            if (other.day > day) {
+                SessionTrace unused;
+                const std::array<double, 4> m = measures(build(
+                    other, week, targets, tier, trace.effective_m, rotation + ++ahead, &unused));
+                for (std::size_t k = 0; k < all.size(); ++k) {
+                    all[k] += m[k];
+                }
+            }
+        }
+        const auto share = [&](double cap, double used, std::size_t k) {
+            const double fraction = all[k] > 0 ? own[k] / all[k] : 1.0;
+            return cap >= 1e8 ? cap : used + std::max(0.0, cap - used) * fraction;
         };
         WeekTargets mine = targets;
-        mine.minutes = share(targets.minutes, before.minutes);
-        mine.sets = share(targets.sets, before.sets);
-        mine.contacts = share(targets.contacts, before.contacts);
-        mine.load = share(targets.load, before.load);
+        mine.minutes = share(targets.minutes, before.minutes, 0);
+        mine.sets = share(targets.sets, before.sets, 1);
+        mine.contacts = share(targets.contacts, before.contacts, 2);
+        mine.load = share(targets.load, before.load, 3);
         plan.sessions.push_back(std::move(session));
         traces.push_back(std::move(trace));
         trim_week(plan, traces, week, mine, plan.sessions.size() - 1);

@@ -147,6 +147,10 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
     r.last_heavy_days_before_race = reader.integer(rules, "last_heavy_days_before_race", "rules");
     r.last_heavy_days_before_shorter_race =
         reader.integer(rules, "last_heavy_days_before_shorter_race", "rules");
+    r.heavy_window_days_before_race =
+        reader.integer(rules, "heavy_window_days_before_race", "rules");
+    r.heavy_window_days_before_shorter_race =
+        reader.integer(rules, "heavy_window_days_before_shorter_race", "rules");
     r.ultra_above_km = reader.number(rules, "ultra_above_km", "rules");
     r.novice_careful_weeks = reader.integer(rules, "novice_careful_weeks", "rules");
     r.max_readable_hard_days = reader.integer(rules, "max_readable_hard_days", "rules");

@@ -60,6 +60,8 @@ struct LevelRule {
 struct PlanRules {
     int last_heavy_days_before_race = 10;        ///< an ultra (or a race of unknown length)
     int last_heavy_days_before_shorter_race = 7; ///< a race up to `ultra_above_km`
+    int heavy_window_days_before_race = 14;         ///< the last heavy session from here on
+    int heavy_window_days_before_shorter_race = 10; ///< the same before a shorter race
     double ultra_above_km = 42.2;
     int novice_careful_weeks = 3;   ///< a novice keeps 48 h before hard runs these plan weeks
     int max_readable_hard_days = 3; ///< more hard weekdays: the pattern is unreadable

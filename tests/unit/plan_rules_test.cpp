@@ -160,6 +160,9 @@ struct Week {
     bool halved = false;     ///< the §4.5 brake halved the jumps (rho > 1.10) or dropped them
     bool jumps_held = false; ///< the session's time cap cut the jumps (they hold, not rise)
     bool jumps_cut = false;  ///< the week's caps (rules 1, 2, 5) cut the jumps
+    /// The taper's last heavy session, cut to one heavy set (and a corrective round):
+    /// kept whatever the taper's budget (rule 8 before rule 4).
+    bool heavy_touch = false;
     bool beginner = false;   ///< new to strength: introductory block or race run-in
     bool corrective = false; ///< a session with the corrective exercises
     /// One session of one corrective round only: the floor the week keeps
@@ -225,6 +228,13 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
     const std::int64_t monday = start - weekday_of(ctx.start);
     const std::int64_t race_day = day_of(ctx.race->date);
     const bool ultra = *ctx.race->distance_km > 42.2;
+    // Where the two meet, a small recorded routine wins over the contact floor and
+    // the heavy window: the week is held to 1.5x what the athlete already lifts
+    // (rule 2), so a routine under about 70 min a week of planned-scale load is exempt.
+    const bool routine_caps = ctx.recorded_strength.sessions >= 10 &&
+                              ctx.strength_history != StrengthHistory::none &&
+                              ctx.recorded_strength.weekly_load_4w > 0 &&
+                              1.5 * ctx.recorded_strength.weekly_load_4w < 100;
     std::vector<Week> weeks(static_cast<std::size_t>(ctx.weeks));
     for (std::size_t w = 0; w < weeks.size(); ++w) {
         weeks[w].phase = ctx.week_phases[w].phase;
@@ -385,6 +395,13 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         week.corrective = week.corrective || has_group(s, ExerciseGroup::corrective);
         week.floor_only = week.sessions == 1 && s.blocks.size() == 1 &&
                           s.blocks[0].group == ExerciseGroup::corrective && s.blocks[0].sets == 1;
+        week.heavy_touch = week.heavy_touch ||
+                           (s.phase == Phase::taper && race_day - day >= (ultra ? 10 : 7) &&
+                            race_day - day <= (ultra ? 14 : 10) &&
+                            std::all_of(s.blocks.begin(), s.blocks.end(), [](const PlanBlock& b) {
+                                return b.sets == 1 && (b.group == ExerciseGroup::heavy ||
+                                                       b.group == ExerciseGroup::corrective);
+                            }));
         for (const PlanBlock& block : s.blocks) {
             week.sets += block.sets;
             if (block.group == ExerciseGroup::eccentric) {
@@ -412,6 +429,47 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     }
                 }
             }
+        }
+    }
+    // Rule 8: the last heavy session 10-14 days before an ultra, 7-10 before a shorter race.
+    {
+        std::optional<std::int64_t> last_heavy;
+        bool last_heavy_eccentric = false;
+        for (const PlanSession& s : plan.sessions) {
+            if (day_of(s.date) <= race_day && has_group(s, ExerciseGroup::heavy)) {
+                last_heavy = day_of(s.date);
+                last_heavy_eccentric = has_group(s, ExerciseGroup::eccentric);
+            }
+        }
+        const int latest = ultra ? 14 : 10;
+        const int earliest = ultra ? 10 : 7;
+        // Only where the athlete's week has a day in the window that heavy work may
+        // take (not the long run, the day after it or the 48 h before it, nor the
+        // day before a hard run) and a runner new to strength is not in the run-in.
+        const bool long_run_24h =
+            std::any_of(plan.notes.begin(), plan.notes.end(), [](const std::string& n) {
+                return n.find("is used with 24 h before it") != std::string::npos;
+            });
+        const int lr = ctx.pattern.long_run_weekday;
+        // Where it meets the eccentric spacing (48 h before any hard run): a session
+        // that keeps its eccentric work may stay outside a window whose open days
+        // cannot take it.
+        bool open_day = false;
+        bool eccentric_day = false;
+        for (std::int64_t d = race_day - latest; d <= race_day - earliest; ++d) {
+            const int wd = weekday_of(civil_from_days(d));
+            const bool open = d >= start && wd != lr && wd != (lr + 1) % 7 && wd != (lr + 6) % 7 &&
+                              (long_run_24h || wd != (lr + 5) % 7) &&
+                              !contains(hard_weekdays, (wd + 1) % 7);
+            open_day = open_day || open;
+            eccentric_day = eccentric_day ||
+                            (open && wd != (lr + 5) % 7 && !contains(hard_weekdays, (wd + 2) % 7));
+        }
+        // A small recorded routine caps the week's load (rule 2) and wins here too.
+        if (last_heavy && open_day && (eccentric_day || !last_heavy_eccentric) &&
+            ctx.strength_history != StrengthHistory::none && !routine_caps) {
+            rules.check(race_day - *last_heavy <= latest, "8 last heavy in its window",
+                        label(ctx.athlete_id, " days before ", race_day - *last_heavy));
         }
     }
     // Rule 10: behind plan is flagged per week and for the plan, and those weeks
@@ -494,13 +552,6 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
     int early_full = 0;
     int early_enough = 0;
     const int floor = ctx.level == Level::novice ? 40 : 60;
-    // Where the two meet, a small recorded routine wins over the contact floor: the
-    // week is held to 1.5x what the athlete already lifts (rule 2), so a routine
-    // under about 70 min a week of planned-scale load is exempt.
-    const bool routine_caps = ctx.recorded_strength.sessions >= 10 &&
-                              ctx.strength_history != StrengthHistory::none &&
-                              ctx.recorded_strength.weekly_load_4w > 0 &&
-                              1.5 * ctx.recorded_strength.weekly_load_4w < 100;
     // Rule 4: the last Early/off-season loading week with jumps, for the weekly rise.
     const Week* last_jumps = nullptr;
     for (std::size_t w = 0; w < weeks.size(); ++w) {
@@ -588,6 +639,35 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     ctx.recent_weekly_descent_m / std::max(1.0, *ctx.race_descent_m), 0.0, 1.0);
                 rules.check(week.eccentric_sets <= 2 + static_cast<int>(2 * x * (1 - used)),
                             "6 descent dose by race and recent D-", where);
+            }
+        }
+        // Rule 4: the taper unloads: at most 70 % of the last 3 loading weeks'
+        // minutes and sets, and no more minutes than the full week before it.
+        if (week.phase == Phase::taper && week.full && !week.floor_only && !week.heavy_touch &&
+            week.sessions > 0) {
+            double minutes = 0;
+            double sets = 0;
+            int n = 0;
+            std::optional<int> before;
+            for (std::size_t v = w; v-- > 0;) {
+                if (!before && weeks[v].full && weeks[v].sessions > 0) {
+                    before = weeks[v].minutes;
+                }
+                if (n < 3 && weeks[v].full && !weeks[v].lighter && weeks[v].sessions > 0 &&
+                    loading(weeks[v].phase)) {
+                    minutes += weeks[v].minutes;
+                    sets += weeks[v].sets;
+                    ++n;
+                }
+            }
+            if (n > 0) {
+                rules.check(
+                    week.minutes <= 0.7 * minutes / n + 0.5 && week.sets <= 0.7 * sets / n + 1e-9,
+                    "4 taper below the loading weeks", label(where, " minutes ", week.minutes));
+            }
+            if (before) {
+                rules.check(week.minutes <= *before, "4 taper not building",
+                            label(where, " minutes ", week.minutes));
             }
         }
         // Rule 5: a lighter week is lighter in every measure, except the one
