@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 
 namespace ultrastrength {
@@ -213,8 +214,12 @@ private:
     std::vector<Slot> schedule_week(int week, std::optional<std::int64_t> last_session) const;
     int phase_week(int week) const;
     const PhasePrescription& table(int week, bool* low_confidence) const;
+    /// How much a pick holds to exercises the plan has already given.
+    enum class Familiar : std::uint8_t { any, prefer, only };
     const Exercise* pick(const GroupPrescription& gp, ExerciseGroup group,
-                         const std::string& pattern, int rotation, bool two_footed) const;
+                         const std::string& pattern, int rotation, bool two_footed,
+                         Familiar familiar) const;
+    bool familiar_group(ExerciseGroup group) const;
     PlanSession build(const Slot& slot, int week, const WeekTargets& targets,
                       const VolumeTier& tier, double m_effective, int rotation,
                       SessionTrace* trace) const;
@@ -250,6 +255,7 @@ private:
     std::vector<int>
         m_since_lighter; // loading weeks since the block began or its last lighter week
     std::vector<int> m_loading_before; // loading (not lighter) weeks of the block before this one
+    std::set<std::string> m_familiar;  // exercise ids of the sessions planned so far
     std::vector<double> m_ctl;         // m_ctl[i] = CTL at the end of plan day i - 1
     std::vector<double> m_atl;
 };
@@ -402,6 +408,17 @@ bool Planner::intro_week(int week) const {
                                     phase == Phase::mid || phase == Phase::late);
 }
 
+// A body-weight exercise of `group` the plan has already given (a band counts as
+// body weight): the run-in to a race keeps such work (§4.7).
+bool Planner::familiar_group(ExerciseGroup group) const {
+    return std::any_of(m_familiar.begin(), m_familiar.end(), [&](const std::string& id) {
+        const Exercise* e = m_lib.find(id);
+        return e != nullptr && e->group == group &&
+               std::all_of(e->equipment.begin(), e->equipment.end(),
+                           [](const std::string& item) { return item == "band"; });
+    });
+}
+
 // New to strength: in the last weeks before the race, corrective and body-weight work only.
 bool Planner::beginner_race_run_in(std::int64_t day) const {
     if (m_ctx.strength_history != StrengthHistory::none || !m_ctx.race) {
@@ -447,9 +464,11 @@ std::vector<SessionGroups> Planner::week_template(int week, std::string* why) co
     if (!intro_week(week) && !beginner_race_run_in(monday) && !beginner_race_run_in(monday + 6)) {
         return sessions;
     }
-    // §4.7 new to strength: every session of the introductory block (and of the
-    // run-in to a race) is lifting at the block's dose and corrective work, at
-    // most two a week (4-8 in the block).
+    // §4.7 new to strength: every session of the introductory block is lifting at
+    // the block's dose and corrective work, at most two a week (4-8 in the block).
+    // The run-in to a race keeps the body-weight jumps and eccentric work the
+    // plan has already given (nothing new to get sore from), else lifts instead.
+    const bool intro = intro_week(week);
     if (sessions.size() > 2) {
         sessions.resize(2);
     }
@@ -458,13 +477,15 @@ std::vector<SessionGroups> Planner::week_template(int week, std::string* why) co
     if (intro_week(week) && sessions.size() < 2) {
         sessions.resize(2, SessionGroups{ExerciseGroup::heavy, ExerciseGroup::corrective});
     }
+    const bool jumps_kept = !intro && familiar_group(ExerciseGroup::plyometric);
+    const bool eccentric_kept = !intro && familiar_group(ExerciseGroup::eccentric);
     for (SessionGroups& groups : sessions) {
         SessionGroups out;
         for (ExerciseGroup group : groups) {
-            if (group == ExerciseGroup::plyometric) {
+            if (group == ExerciseGroup::plyometric && !jumps_kept) {
                 group = ExerciseGroup::heavy;
             }
-            if (group != ExerciseGroup::eccentric && !contains(out, group)) {
+            if ((group != ExerciseGroup::eccentric || eccentric_kept) && !contains(out, group)) {
                 out.push_back(group);
             }
         }
@@ -647,7 +668,8 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
 }
 
 const Exercise* Planner::pick(const GroupPrescription& gp, ExerciseGroup group,
-                              const std::string& pattern, int rotation, bool two_footed) const {
+                              const std::string& pattern, int rotation, bool two_footed,
+                              Familiar familiar) const {
     const auto fits = [&](const Exercise& e) {
         if (e.group != group || e.pattern != pattern || e.level > m_ctx.level) {
             return false;
@@ -680,8 +702,20 @@ const Exercise* Planner::pick(const GroupPrescription& gp, ExerciseGroup group,
             candidates.push_back(&e);
         }
     }
+    // Close to the race nothing new (§4.7): the exercises already done, where any fit.
+    if (familiar != Familiar::any) {
+        std::vector<const Exercise*> known;
+        for (const Exercise* e : candidates) {
+            if (m_familiar.contains(e->id)) {
+                known.push_back(e);
+            }
+        }
+        if (!known.empty() || familiar == Familiar::only) {
+            candidates = std::move(known);
+        }
+    }
     if (candidates.empty()) {
-        return two_footed ? pick(gp, group, pattern, rotation, false) : nullptr;
+        return two_footed ? pick(gp, group, pattern, rotation, false, familiar) : nullptr;
     }
     // Heavy work takes the library's first (heaviest) option the athlete can load;
     // the other groups rotate through their options so the whole set gets taught.
@@ -693,7 +727,7 @@ const Exercise* Planner::pick(const GroupPrescription& gp, ExerciseGroup group,
         !chosen->harder.empty()) {
         const Exercise* harder = m_lib.find(chosen->harder);
         if (harder != nullptr && harder->group == group && harder->pattern == pattern &&
-            fits(*harder)) {
+            fits(*harder) && (familiar == Familiar::any || m_familiar.contains(harder->id))) {
             chosen = harder;
         }
     }
@@ -821,7 +855,6 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
                             wp.phase == Phase::mid || wp.phase == Phase::late;
     const bool intro = intro_week(week);
     const bool run_in = !intro && beginner_race_run_in(slot.day);
-    const bool beginner = intro || run_in;
     const bool deload = lighter_week(week);
     const int build_index =
         progresses ? std::min(m_since_lighter[static_cast<std::size_t>(week)], cycle - 1) : 0;
@@ -857,8 +890,7 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
             "within the budget of your current training (analysis.md §3.1)");
     }
     const NewToStrength& fresh = m_rx.new_to_strength;
-    GroupPrescription beginner_gp = fresh.intro;
-    beginner_gp.bodyweight_only = run_in;
+    const GroupPrescription& beginner_gp = fresh.intro;
     if (intro) {
         session.reasons.push_back(
             "new to strength (" + m_ctx.strength_history_source + "): introductory block, week " +
@@ -919,14 +951,23 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
             jumps_replaced = true;
             continue;
         }
-        if (beginner && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective) {
+        if (intro && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective) {
             continue; // the template has none; a slot from elsewhere is dropped too
         }
-        const bool beginner_lift = beginner && group == ExerciseGroup::heavy;
-        const GroupPrescription& gp = beginner_lift ? beginner_gp
-                                      : group == ExerciseGroup::heavy && technique
-                                          ? *p.heavy_technique
-                                          : *p.groups[static_cast<std::size_t>(group)];
+        const bool beginner_lift = intro && group == ExerciseGroup::heavy;
+        const GroupPrescription* table_gp = beginner_lift ? &beginner_gp
+                                            : group == ExerciseGroup::heavy && technique
+                                                ? &*p.heavy_technique
+                                                : &*p.groups[static_cast<std::size_t>(group)];
+        // The run-in to a race: the phase's dose in body-weight variants, no load.
+        GroupPrescription run_in_gp;
+        if (run_in && group != ExerciseGroup::corrective) {
+            run_in_gp = *table_gp;
+            run_in_gp.bodyweight_only = true;
+            run_in_gp.percent_1rm.reset();
+            table_gp = &run_in_gp;
+        }
+        const GroupPrescription& gp = *table_gp;
         int base_sets = progressed_sets(gp.sets, technique ? 0 : build_index, cycle - 1, deload);
         base_sets = std::max(1, base_sets + level_rule.set_delta);
         if (wp.behind_plan && !beginner_lift) {
@@ -966,7 +1007,15 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
 
         std::vector<const Exercise*> exercises;
         for (const std::string& pattern : gp.patterns) {
-            const Exercise* e = pick(gp, group, pattern, rotation, two_footed);
+            // Close to the race nothing new (§4.7): the run-in's jumps and eccentric
+            // work only as already done, the run-in's lifts and the taper's work
+            // as already done where they can be.
+            const Familiar familiar =
+                run_in && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective
+                    ? Familiar::only
+                : run_in || wp.phase == Phase::taper || wp.phase == Phase::race ? Familiar::prefer
+                                                                                : Familiar::any;
+            const Exercise* e = pick(gp, group, pattern, rotation, two_footed, familiar);
             if (e == nullptr) {
                 session.reasons.push_back("no " + pattern +
                                           " exercise for this equipment and level: slot left out");
@@ -1959,6 +2008,13 @@ void Planner::plan_days(Plan& plan, std::vector<SessionTrace>& traces) {
         if (slot != week_slots.end()) {
             strength_load = place_session(plan, traces, *slot, {i, week, targets, week_slots},
                                           project, rotation, last_session);
+            if (!plan.sessions.empty() && days_from_civil(plan.sessions.back().date) == day) {
+                for (const PlanBlock& block : plan.sessions.back().blocks) {
+                    for (const PlanStep& step : block.steps) {
+                        m_familiar.insert(step.exercise_id);
+                    }
+                }
+            }
         }
         const auto [ctl, atl] = [&] {
             double rho = 0;

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <map>
 #include <numeric>
+#include <set>
 
 namespace ultrastrength::test {
 namespace {
@@ -255,6 +256,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
     const int intro_weeks =
         ctx.strength_history == StrengthHistory::none ? 3 + (monday + 7 - start < 4 ? 1 : 0) : 0;
     int intro_sessions = 0;
+    std::set<std::string> given; // the exercises of the sessions before this one
     std::optional<std::int64_t> last_hard_day;
     for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
         const PlanSession& s = plan.sessions[i];
@@ -365,10 +367,30 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         if (intro) {
             ++intro_sessions;
         }
-        if (intro || run_in) {
+        if (intro) {
             rules.check(!has_group(s, ExerciseGroup::plyometric) &&
                             !has_group(s, ExerciseGroup::eccentric),
-                        intro ? "11 intro: no jumps or eccentrics" : "11 run-in: no jumps", where);
+                        "11 intro: no jumps or eccentrics", where);
+        }
+        if (run_in) {
+            // Nothing new to get sore from: jumps and eccentric work only as the plan
+            // has already given them, in body weight (a band counts as body weight).
+            for (const PlanBlock& block : s.blocks) {
+                if (block.group != ExerciseGroup::plyometric &&
+                    block.group != ExerciseGroup::eccentric) {
+                    continue;
+                }
+                for (const PlanStep& step : block.steps) {
+                    const Exercise* e = library.find(step.exercise_id);
+                    rules.check(
+                        given.contains(step.exercise_id) &&
+                            std::all_of(e->equipment.begin(), e->equipment.end(),
+                                        [](const std::string& item) { return item == "band"; }),
+                        "11 run-in jumps, eccentrics as given", where + " " + step.exercise_id);
+                }
+            }
+        }
+        if (intro || run_in) {
             for (const PlanBlock& block : s.blocks) {
                 if (block.group != ExerciseGroup::heavy) {
                     continue;
@@ -388,6 +410,11 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                             "11 run-in body weight", where);
                     }
                 }
+            }
+        }
+        for (const PlanBlock& block : s.blocks) {
+            for (const PlanStep& step : block.steps) {
+                given.insert(step.exercise_id);
             }
         }
         ++week.sessions;
