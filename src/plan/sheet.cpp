@@ -70,13 +70,22 @@ std::string effort_for(const PlanStep& step, ExerciseGroup group) {
     return "";
 }
 
-/// How to choose the load when the plan has no kilograms for it.
-std::string load_rule_for(const PlanStep& step, const Exercise* e, ExerciseGroup group) {
+/// How to choose the load when the plan has no kilograms for it. A lighter week
+/// keeps the weight of the week before and takes sets away (analysis.md §4.7), so
+/// its cue names that weight, not one chosen from its reps in reserve.
+std::string load_rule_for(const PlanStep& step, const Exercise* e, ExerciseGroup group,
+                          bool lighter_week) {
     if (step.load_kg) {
-        return "from your 1RM; add 2.5 % next time when every set felt easier than the target";
+        return lighter_week ? "from your 1RM, as last week: the lighter week keeps the weight"
+                            : "from your 1RM; add 2.5 % next time when every set felt easier "
+                              "than the target";
     }
     if (group != ExerciseGroup::heavy && group != ExerciseGroup::eccentric) {
         return "";
+    }
+    if (lighter_week && group == ExerciseGroup::heavy && e != nullptr && !e->equipment.empty()) {
+        return "the same weight as last week: the lighter week keeps it and does fewer sets, so "
+               "every set ends with more reps left";
     }
     const int rir = step.reps_in_reserve.value_or(group == ExerciseGroup::heavy ? 2 : 3);
     const int reps = step.reps.value_or(0);
@@ -255,7 +264,8 @@ void fill_session_sheets(Plan& plan, const ExerciseLibrary& library,
                 const Exercise* e = library.find(step.exercise_id);
                 step.tempo = e != nullptr && !e->tempo.empty() ? e->tempo : tempo_for(block.group);
                 step.effort = effort_for(step, block.group);
-                step.load_rule = load_rule_for(step, e, block.group);
+                step.load_rule =
+                    load_rule_for(step, e, block.group, traced && trace[i].deload);
                 const Exercise* easier = e != nullptr ? library.find(e->easier) : nullptr;
                 const Exercise* harder = e != nullptr ? library.find(e->harder) : nullptr;
                 // No easier or harder entry in the library: the same exercise, dosed down or up.

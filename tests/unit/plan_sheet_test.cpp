@@ -117,6 +117,33 @@ TEST(SessionSheet, EveryExerciseHasItsCueSwapsAndEveryHeavyOneALoad) {
     EXPECT_GT(steps, 500U);
 }
 
+// analysis.md §4.7: a lighter week keeps the weight and cuts sets. Its cue names
+// last week's weight; choosing one from its higher reps in reserve would lower it.
+TEST(SessionSheet, LighterWeekKeepsTheWeightOfTheWeekBefore) {
+    const PlanContext ctx = test::steady_context(Phase::early, 5);
+    std::vector<SessionTrace> trace;
+    Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+    fill_session_sheets(plan, builtin_library(), builtin_prescriptions(), trace);
+    int lighter = 0;
+    int loading = 0;
+    for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+        for (const PlanBlock& b : plan.sessions[i].blocks) {
+            for (const PlanStep& step : b.steps) {
+                const Exercise* e = builtin_library().find(step.exercise_id);
+                if (b.group != ExerciseGroup::heavy || e->equipment.empty() || step.load_kg) {
+                    continue;
+                }
+                SCOPED_TRACE(plan.sessions[i].id + " " + step.exercise_id);
+                const bool same = step.load_rule.starts_with("the same weight as last week");
+                EXPECT_EQ(same, trace[i].deload) << step.load_rule;
+                (trace[i].deload ? lighter : loading) += 1;
+            }
+        }
+    }
+    EXPECT_GT(lighter, 0);
+    EXPECT_GT(loading, 0);
+}
+
 TEST(SessionSheet, KnownOneRepMaxGivesKilograms) {
     PlanContext ctx = test::steady_context(Phase::mid, 2);
     for (const Exercise& e : builtin_library().exercises()) {
