@@ -210,6 +210,7 @@ private:
     std::vector<SessionGroups> week_template(int week, std::string* why) const;
     std::vector<SessionGroups> phase_template(int week, std::string* why) const;
     bool intro_week(int week) const;
+    bool technique_week(int week) const;
     bool beginner_race_run_in(std::int64_t day) const;
     std::vector<Slot> schedule_week(int week, std::optional<std::int64_t> last_session) const;
     int phase_week(int week) const;
@@ -251,6 +252,7 @@ private:
     // for heavy work that way, 24 h when only that leaves one.
     bool m_long_run_24h = false;
     int m_intro_weeks = 0;            // plan weeks of the introductory block (new to strength)
+    int m_technique_weeks = 2;        // at the start of the off-season/Early block
     std::vector<bool> m_week_lighter; // per plan week: a lighter (deload) week
     std::vector<int>
         m_since_lighter; // loading weeks since the block began or its last lighter week
@@ -417,6 +419,14 @@ bool Planner::familiar_group(ExerciseGroup group) const {
                std::all_of(e->equipment.begin(), e->equipment.end(),
                            [](const std::string& item) { return item == "band"; });
     });
+}
+
+// §4.7: the first weeks of the off-season/Early block are technique weeks (8-10
+// reps at RIR 3-4); after an introductory block they follow it.
+bool Planner::technique_week(int week) const {
+    const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
+    return m_rx.phases[static_cast<std::size_t>(phase)].heavy_technique && !intro_week(week) &&
+           phase_week(week) < m_technique_weeks;
 }
 
 // New to strength: in the last weeks before the race, corrective and body-weight work only.
@@ -859,12 +869,15 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
     const int build_index =
         progresses ? std::min(m_since_lighter[static_cast<std::size_t>(week)], cycle - 1) : 0;
     const int build_weeks_done = progresses ? m_loading_before[static_cast<std::size_t>(week)] : 0;
-    const bool technique = p.heavy_technique && k < rules.technique_weeks;
+    // The phase's own technique weeks, whatever the confidence: an uncertain phase
+    // is no reason to start heavier (§4.7).
+    const PhasePrescription& own = m_rx.phases[static_cast<std::size_t>(wp.phase)];
+    const bool technique = technique_week(week);
     // Loading weeks of heavy work after the technique weeks (a lighter week repeats the
     // last one): each moves reps in reserve down a step (§4.7, Helms et al. 2016).
     const int heavy_step =
         std::max(0, build_weeks_done - (deload ? 1 : 0) -
-                        (p.heavy_technique ? std::min(k, rules.technique_weeks) : 0));
+                        (own.heavy_technique ? std::min(k, m_technique_weeks) : 0));
     trace->phase_week = k;
     trace->deload = deload;
     trace->technique = technique;
@@ -908,7 +921,7 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
             "(analysis.md §4.7)");
     } else if (technique) {
         session.reasons.push_back("technique week " + std::to_string(k + 1) + " of " +
-                                  std::to_string(rules.technique_weeks) +
+                                  std::to_string(m_technique_weeks) +
                                   " at the start of the phase: heavy 3 × 8-10 @ RIR 3-4 "
                                   "(analysis.md §4.3)");
     } else if (deload) {
@@ -919,9 +932,13 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
             ": sets at the low end minus one, contacts ×" +
             format_fixed(rules.deload_contacts_factor, 1) + " (analysis.md §4.7)");
     } else if (progresses) {
-        session.reasons.push_back("build week " + std::to_string(build_index + 1) + " of " +
-                                  std::to_string(cycle - 1) +
-                                  " in the phase: sets and contacts progress");
+        session.reasons.push_back(
+            build_index + 1 < cycle
+                ? "build week " + std::to_string(build_index + 1) + " of " +
+                      std::to_string(cycle - 1) + " in the phase: sets and contacts progress"
+                : "build week " + std::to_string(build_index + 1) +
+                      ": the lighter week waits a week to go with your running recovery week "
+                      "(analysis.md §4.7)");
     }
     session.reasons.push_back(tier.reason);
     if (level_rule.set_delta != 0) {
@@ -957,7 +974,7 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
         const bool beginner_lift = intro && group == ExerciseGroup::heavy;
         const GroupPrescription* table_gp = beginner_lift ? &beginner_gp
                                             : group == ExerciseGroup::heavy && technique
-                                                ? &*p.heavy_technique
+                                                ? &*own.heavy_technique
                                                 : &*p.groups[static_cast<std::size_t>(group)];
         // The run-in to a race: the phase's dose in body-weight variants, no load.
         GroupPrescription run_in_gp;
@@ -1051,7 +1068,13 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
                 low = level_rule.early_contacts_start;
                 const int step =
                     std::max(rise.low, round_int(level_rule.contacts_step_per_week * careful));
-                const int most = std::max(low, round_int(top * careful));
+                // The phase's own top (low confidence reads the Mid table), lowered.
+                const auto& own_jumps = own.groups[static_cast<std::size_t>(group)];
+                const int own_top =
+                    own_jumps && own_jumps->contacts
+                        ? std::min(own_jumps->contacts->high, m_rx.dose.week_max_contacts)
+                        : top;
+                const int most = std::max(low, round_int(own_top * careful));
                 contacts = low;
                 allowed = Range{low, low + rise.high};
                 if (targets.jumps_before && deload) {
@@ -1121,7 +1144,7 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
             } else if (group == ExerciseGroup::plyometric) {
                 step.reps = drill < jumps.reps.size() ? jumps.reps[drill] : 1;
             } else if (group == ExerciseGroup::heavy && !beginner_lift && !technique &&
-                       p.heavy_technique) {
+                       own.heavy_technique) {
                 // §4.7 progression: reps fall from the top of the range as RIR falls.
                 step.reps = std::max(gp.reps.low, gp.reps.high - heavy_step);
             } else {
@@ -1360,6 +1383,11 @@ void Planner::plan_lighter_weeks() {
         m_loading_before[i] = loading;
         if (!progresses || intro_week(w)) {
             ++since;
+            ++loading;
+            continue;
+        }
+        // Technique weeks are light: they do not count towards the lighter week.
+        if (technique_week(w)) {
             ++loading;
             continue;
         }
@@ -1668,8 +1696,9 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
                                (i != only && in_week(plan.sessions[i]) &&
                                 block_of(plan.sessions[i], ExerciseGroup::corrective) != nullptr);
     }
-    const bool heavy_touch = plan.sessions[only].phase == Phase::taper &&
-                             in_heavy_window(days_from_civil(plan.sessions[only].date));
+    // The last heavy session before the race, in its window (§4.4): its one heavy set
+    // stays whatever a taper or lighter week's cap leaves.
+    const bool heavy_touch = in_heavy_window(days_from_civil(plan.sessions[only].date));
     for (int guard = 0; guard < 1000; ++guard) {
         const WeekTotals t = week_totals(plan, week);
         const bool over_contacts = t.contacts > targets.contacts + 1e-9;
@@ -1708,7 +1737,7 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
             if (block.group == ExerciseGroup::corrective && !corrective_elsewhere) {
                 return -1;
             }
-            // So does the taper's last heavy touch in its window (§4.4), one set.
+            // So does the last heavy touch in its window before the race (§4.4), one set.
             if (block.group == ExerciseGroup::heavy && heavy_touch) {
                 return -1;
             }
@@ -1743,7 +1772,7 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
                 block_of(plan.sessions[only], ExerciseGroup::heavy) != nullptr) {
                 plan.sessions[only].reasons.push_back(
                     "one heavy set kept: the last heavy session before the race, whatever the "
-                    "taper's budget (analysis.md §4.4)");
+                    "week's budget (analysis.md §4.4)");
                 break;
             }
             // Nothing left to cut inside it: the session goes.
@@ -2158,6 +2187,12 @@ Plan Planner::run() {
     if (m_ctx.strength_history == StrengthHistory::none) {
         m_intro_weeks = m_rx.new_to_strength.intro_weeks + (m_monday + 7 - m_start < 4 ? 1 : 0);
     }
+    // §4.7: two technique weeks; one for an experienced lifter who lifted in the
+    // last 4 weeks (no gap to come back from).
+    m_technique_weeks = m_ctx.strength_history == StrengthHistory::experienced &&
+                                m_ctx.recorded_strength.weekly_load_4w > 0
+                            ? std::min(1, m_rx.rules.technique_weeks)
+                            : m_rx.rules.technique_weeks;
     plan_lighter_weeks();
     read_hard_weekdays();
     mark_unrecorded_races();

@@ -437,12 +437,18 @@ TEST(Planner, EarlyPhaseGolden) {
     EXPECT_EQ(trace[5].base_contacts, 90);
     EXPECT_EQ(trace[5].contacts, 87);
 
-    // Week 4 is the lighter week: heavy 2 sets, contacts 70 % of week 3's 87.
-    EXPECT_TRUE(trace[6].deload);
-    EXPECT_EQ(block_of(plan.sessions[6], ExerciseGroup::heavy)->sets, 2);
-    EXPECT_EQ(trace[7].base_contacts, 61);
-    // Week 5 starts the next build: 3 sets, contacts progress from 87 to 100 (capped).
+    // The technique weeks are light and do not count towards the lighter week
+    // (§4.7): weeks 4 and 5 are the second and third loading weeks, heavy work one
+    // step harder each (6 @ RIR 3, 5 @ RIR 2, 4 @ RIR 2), contacts at the top of 100.
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+        EXPECT_FALSE(trace[i].deload) << i;
+        EXPECT_EQ(trace[i].technique, i < 4) << i;
+    }
+    EXPECT_EQ(block_of(plan.sessions[6], ExerciseGroup::heavy)->steps[0].reps, 5);
+    EXPECT_EQ(block_of(plan.sessions[6], ExerciseGroup::heavy)->steps[0].reps_in_reserve, 2);
+    EXPECT_EQ(trace[7].base_contacts, 100);
     EXPECT_EQ(block_of(plan.sessions[8], ExerciseGroup::heavy)->sets, 3);
+    EXPECT_EQ(block_of(plan.sessions[8], ExerciseGroup::heavy)->steps[0].reps, 4);
     EXPECT_EQ(trace[9].base_contacts, 100);
 }
 

@@ -95,9 +95,11 @@ Athlete generated_athlete(Rng& rng, int index) {
     const double effort = *race.distance_km + *race.ascent_m / 100;
     const std::int64_t race_day = day_of(race.date);
     ctx.weeks = static_cast<int>(std::clamp<std::int64_t>((race_day - monday + 7) / 7, 1, 52));
+    // One confidence for the plan, as the analysis gives it (low, medium or high).
+    const auto confidence = static_cast<PlanConfidence>(rng.between(0, 2));
     for (int w = 0; w < ctx.weeks; ++w) {
-        ctx.week_phases.push_back(PlanWeekPhase{scheduled_phase(monday + 7 * w, race_day, effort),
-                                                static_cast<PlanConfidence>(rng.between(1, 2))});
+        ctx.week_phases.push_back(
+            PlanWeekPhase{scheduled_phase(monday + 7 * w, race_day, effort), confidence});
     }
     // Behind plan: the race asks for Mid or Late before the history supports it.
     const bool behind = rng.chance(0.2);
@@ -158,11 +160,13 @@ struct Week {
     bool full = false;
     bool lighter = false;
     bool braked = false;
-    bool halved = false;     ///< the §4.5 brake halved the jumps (rho > 1.10) or dropped them
-    bool jumps_held = false; ///< the session's time cap cut the jumps (they hold, not rise)
-    bool jumps_cut = false;  ///< the week's caps (rules 1, 2, 5) cut the jumps
-    /// The taper's last heavy session, cut to one heavy set (and a corrective round):
-    /// kept whatever the taper's budget (rule 8 before rule 4).
+    bool halved = false;         ///< the §4.5 brake halved the jumps (rho > 1.10) or dropped them
+    bool technique = false;      ///< a technique week (light: not counted towards a lighter week)
+    bool low_confidence = false; ///< the phase is uncertain: jumps rise to 80, not 100
+    bool jumps_held = false;     ///< the session's time cap cut the jumps (they hold, not rise)
+    bool jumps_cut = false;      ///< the week's caps (rules 1, 2, 5) cut the jumps
+    /// The last heavy session in its window, cut to one heavy set (and a corrective
+    /// round): kept whatever a taper or lighter week's budget (rule 8 before 4 and 5).
     bool heavy_touch = false;
     bool beginner = false;   ///< new to strength: introductory block or race run-in
     bool corrective = false; ///< a session with the corrective exercises
@@ -241,6 +245,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         weeks[w].phase = ctx.week_phases[w].phase;
         weeks[w].full = monday + 7 * static_cast<std::int64_t>(w) >= start;
         weeks[w].lighter = plan.weeks_overview[w].lighter;
+        weeks[w].low_confidence = ctx.week_phases[w].confidence == PlanConfidence::low;
     }
     // The hard days the rules see: the athlete's, or a default week when most look hard.
     std::vector<int> hard_weekdays = ctx.pattern.hard_weekdays;
@@ -267,6 +272,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         // athlete's state, not the plan, decides there.
         week.braked = week.braked || trace[i].tier_m <= 0.6;
         week.halved = week.halved || trace[i].tier_m < 0.95;
+        week.technique = week.technique || trace[i].technique;
         const bool week_capped = std::any_of(s.reasons.begin(), s.reasons.end(), [](const auto& r) {
             return r.ends_with("sets trimmed to fit");
         });
@@ -422,13 +428,13 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         week.corrective = week.corrective || has_group(s, ExerciseGroup::corrective);
         week.floor_only = week.sessions == 1 && s.blocks.size() == 1 &&
                           s.blocks[0].group == ExerciseGroup::corrective && s.blocks[0].sets == 1;
-        week.heavy_touch = week.heavy_touch ||
-                           (s.phase == Phase::taper && race_day - day >= (ultra ? 10 : 7) &&
-                            race_day - day <= (ultra ? 14 : 10) &&
-                            std::all_of(s.blocks.begin(), s.blocks.end(), [](const PlanBlock& b) {
-                                return b.sets == 1 && (b.group == ExerciseGroup::heavy ||
-                                                       b.group == ExerciseGroup::corrective);
-                            }));
+        week.heavy_touch =
+            week.heavy_touch ||
+            (race_day - day >= (ultra ? 10 : 7) && race_day - day <= (ultra ? 14 : 10) &&
+             std::all_of(s.blocks.begin(), s.blocks.end(), [](const PlanBlock& b) {
+                 return b.sets == 1 &&
+                        (b.group == ExerciseGroup::heavy || b.group == ExerciseGroup::corrective);
+             }));
         for (const PlanBlock& block : s.blocks) {
             week.sets += block.sets;
             if (block.group == ExerciseGroup::eccentric) {
@@ -543,7 +549,8 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             }
         }
         for (std::size_t w = 0; w < weeks.size(); ++w) {
-            if (rec.weekly_load_4w > 0 && loading(weeks[w].phase) && !weeks[w].floor_only) {
+            if (rec.weekly_load_4w > 0 && loading(weeks[w].phase) && !weeks[w].floor_only &&
+                !weeks[w].heavy_touch) {
                 rules.check(plan.weeks_overview[w].strength_load <= 1.5 * rec.weekly_load_4w + 0.05,
                             "2 week load at most 1.5x recorded",
                             label(ctx.athlete_id, " week ", static_cast<int>(w)));
@@ -610,7 +617,8 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         }
         // Rule 4: contacts rise 10-20 from one loading week of the power block to the
         // next (a lighter week between them is skipped), and hold at the phase's top
-        // of 100. A braked week (the §4.5 brake halves them) starts the count again.
+        // of 100 (80 when the phase is uncertain). A braked week (the §4.5 brake halves
+        // them) starts the count again.
         const bool power = week.phase == Phase::early || week.phase == Phase::off_season;
         if (!power || !week.full || week.halved || week.beginner || ctx.no_jumps) {
             last_jumps = nullptr;
@@ -622,7 +630,8 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 // the week's caps (budget, recorded load) win, the jumps cut last.
                 rules.check(
                     (rise >= 10 && rise <= 20) ||
-                        ((week.contacts >= 98 || week.jumps_held) && rise >= 0 && rise <= 20) ||
+                        ((week.contacts >= (week.low_confidence ? 78 : 98) || week.jumps_held) &&
+                         rise >= 0 && rise <= 20) ||
                         (week.jumps_cut && rise <= 20),
                     "4 Early contacts rise 10-20 a week",
                     label(label(where, " contacts ", last_jumps->contacts), " -> ", week.contacts));
@@ -630,7 +639,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             last_jumps = &week;
         }
         // Rule 4: Late at most 70 % of the last 3 full Mid weeks, or the first Late week.
-        if (week.phase == Phase::late && !week.floor_only) {
+        if (week.phase == Phase::late && !week.floor_only && !week.heavy_touch) {
             std::vector<int> mid;
             for (std::size_t v = w; v-- > 0 && mid.size() < 3;) {
                 if (weeks[v].phase == Phase::mid && weeks[v].full && !weeks[v].lighter &&
@@ -699,7 +708,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         }
         // Rule 5: a lighter week is lighter in every measure, except the one
         // corrective round every week keeps.
-        if (week.lighter && !week.floor_only) {
+        if (week.lighter && !week.floor_only && !week.heavy_touch) {
             double minutes = 0;
             double sets = 0;
             double contacts = 0;
@@ -721,15 +730,17 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         }
         // Rule 5: a lighter week goes with the running recovery week once the block has 2
         // loading weeks since the last lighter one.
+        // Technique weeks are light and do not count.
         if (contains(ctx.running_recovery_weeks, static_cast<int>(w)) && loading(week.phase) &&
-            !week.beginner && !week.lighter && static_cast<int>(w) >= intro_weeks) {
+            !week.beginner && !week.lighter && !week.technique &&
+            static_cast<int>(w) >= intro_weeks) {
             int loading_since = 0;
             for (std::size_t v = w; v-- > 0;) {
                 if (weeks[v].lighter || weeks[v].phase != week.phase || weeks[v].beginner ||
                     static_cast<int>(v) < intro_weeks) {
                     break;
                 }
-                ++loading_since;
+                loading_since += weeks[v].technique || weeks[v].sessions == 0 ? 0 : 1;
             }
             rules.check(loading_since < 2, "5 lighter with the running recovery week",
                         label(where, " loading weeks before ", loading_since));

@@ -120,7 +120,8 @@ TEST(SessionSheet, EveryExerciseHasItsCueSwapsAndEveryHeavyOneALoad) {
 // analysis.md §4.7: a lighter week keeps the weight and cuts sets. Its cue names
 // last week's weight; choosing one from its higher reps in reserve would lower it.
 TEST(SessionSheet, LighterWeekKeepsTheWeightOfTheWeekBefore) {
-    const PlanContext ctx = test::steady_context(Phase::early, 5);
+    // Two technique weeks, three loading weeks, then the lighter week.
+    const PlanContext ctx = test::steady_context(Phase::early, 7);
     std::vector<SessionTrace> trace;
     Plan plan = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
     fill_session_sheets(plan, builtin_library(), builtin_prescriptions(), trace);
