@@ -1138,6 +1138,11 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
             step.connect_name = e->connect_name;
             step.per_side = e->unilateral;
             step.rest_s = gp.rest_s;
+            if (group == ExerciseGroup::heavy && e->equipment.empty() && e->max_reps > 0) {
+                // §4.7 body-weight heavy work is made hard by its variant and tempo, at
+                // 6-15 reps: 60-90 s between sets, not a loaded lift's 2-3 min.
+                step.rest_s = std::min(step.rest_s, m_rx.dose.bodyweight_heavy_rest_s);
+            }
             if (e->timed) {
                 const Range seconds = gp.seconds.value_or(Range{30, 30});
                 step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;

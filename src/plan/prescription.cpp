@@ -197,6 +197,7 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
         reader.range(reader.member(dose, "contacts_per_set", "dose"), "dose.contacts_per_set");
     d.contacts_rise_per_week = reader.range(reader.member(dose, "contacts_rise_per_week", "dose"),
                                             "dose.contacts_rise_per_week");
+    d.bodyweight_heavy_rest_s = reader.integer(dose, "bodyweight_heavy_rest_s", "dose");
     d.flat_descent_m_per_km = reader.number(dose, "flat_descent_m_per_km", "dose");
     d.mountain_descent_m_per_km = reader.number(dose, "mountain_descent_m_per_km", "dose");
     d.flat_eccentric_sets_per_week = reader.integer(dose, "flat_eccentric_sets_per_week", "dose");

@@ -58,8 +58,8 @@ struct LevelRule {
 };
 
 struct PlanRules {
-    int last_heavy_days_before_race = 10;        ///< an ultra (or a race of unknown length)
-    int last_heavy_days_before_shorter_race = 7; ///< a race up to `ultra_above_km`
+    int last_heavy_days_before_race = 10;           ///< an ultra (or a race of unknown length)
+    int last_heavy_days_before_shorter_race = 7;    ///< a race up to `ultra_above_km`
     int heavy_window_days_before_race = 14;         ///< the last heavy session from here on
     int heavy_window_days_before_shorter_race = 10; ///< the same before a shorter race
     double ultra_above_km = 42.2;
@@ -97,6 +97,7 @@ struct DoseRules {
     int week_max_contacts = 150;
     Range contacts_per_set{8, 15};
     Range contacts_rise_per_week{10, 20};  ///< Early/off-season loading week to the next
+    int bodyweight_heavy_rest_s = 90;      ///< rest between body-weight heavy sets
     double flat_descent_m_per_km = 10;     ///< below: a flat race
     double mountain_descent_m_per_km = 40; ///< at or above: the full downhill progression
     int flat_eccentric_sets_per_week = 2;  ///< Late cap for a flat race

@@ -264,8 +264,7 @@ void fill_session_sheets(Plan& plan, const ExerciseLibrary& library,
                 const Exercise* e = library.find(step.exercise_id);
                 step.tempo = e != nullptr && !e->tempo.empty() ? e->tempo : tempo_for(block.group);
                 step.effort = effort_for(step, block.group);
-                step.load_rule =
-                    load_rule_for(step, e, block.group, traced && trace[i].deload);
+                step.load_rule = load_rule_for(step, e, block.group, traced && trace[i].deload);
                 const Exercise* easier = e != nullptr ? library.find(e->easier) : nullptr;
                 const Exercise* harder = e != nullptr ? library.find(e->harder) : nullptr;
                 // No easier or harder entry in the library: the same exercise, dosed down or up.

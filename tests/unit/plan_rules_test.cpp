@@ -354,7 +354,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 rules.check(e->level <= ctx.level, "7 the level's variants", where);
                 if (block.group == ExerciseGroup::heavy && e->equipment.empty()) {
                     rules.check(e->max_reps > 0 && step.reps.value_or(0) >= e->min_reps &&
-                                    step.reps.value_or(0) <= e->max_reps,
+                                    step.reps.value_or(0) <= e->max_reps && step.rest_s <= 90,
                                 "7 body-weight heavy in its rep range", where);
                 }
                 if (block.group == ExerciseGroup::eccentric) {
