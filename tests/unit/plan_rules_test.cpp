@@ -3,6 +3,7 @@
 // recorded strength routine, flat, net-downhill and mountain races of 10-170 km from
 // 0 to 52 weeks away. Every plan is checked against the rules, including where they
 // meet (a lighter first Late week, a lighter week inside a Late window).
+#include "pipeline/plan_athlete.hpp"
 #include "plan/plan_json.hpp"
 #include "plan/planner.hpp"
 
@@ -840,6 +841,63 @@ TEST(PlanRules, GeneratedAthletesNeverBreakACoachingRule) {
         std::printf("  rule %-40s %7ld checks\n", rule.c_str(), count);
     }
     EXPECT_GT(rules.checks(), 20000);
+}
+
+// The same rules on a real history (tests/data/history/qjw-coros: 25 months of one
+// runner, no recorded strength) planned through the whole pipeline at its last day
+// for flat, rolling and mountain races 3 to 50 weeks away, every strength history,
+// level and kit.
+TEST(PlanRules, RealHistoryNeverBreaksACoachingRule) {
+    pipeline::PlanRequest base;
+    base.inputs = {std::string(US_CORPUS_DIR) + "/history/qjw-coros"};
+    base.today = days_from_civil(CivilDate{2025, 12, 31});
+    // Scanned once, handed to every plan.
+    const std::vector<InputOutcome> scanned = pipeline::scan_athlete(base);
+    base.scan = [&](const std::vector<std::string>&) { return scanned; };
+    const std::vector<Race> races = {Race{CivilDate{2026, 1, 24}, "Flat 10K", 10.0, 40.0},
+                                     Race{CivilDate{2026, 3, 22}, "City Half", 21.1, 80.0},
+                                     Race{CivilDate{2026, 5, 17}, "Road 42", 42.2, 300.0},
+                                     Race{CivilDate{2026, 7, 4}, "Hilly 50", 50.0, 2500.0},
+                                     Race{CivilDate{2026, 10, 3}, "Mountain 100", 100.0, 6500.0},
+                                     Race{CivilDate{2026, 12, 12}, "Long 170", 170.0, 9000.0}};
+    const std::vector<std::set<std::string>> kits = {
+        {}, pipeline::default_equipment(), {"gym", "box", "band"}};
+    RuleCounter rules;
+    int plans = 0;
+    for (const Race& race : races) {
+        for (int history = 0; history <= 2; ++history) {
+            for (int level = 0; level <= 2; ++level) {
+                pipeline::PlanRequest request = base;
+                request.races = {race};
+                request.strength_history = static_cast<StrengthHistory>(history);
+                request.level = static_cast<Level>(level);
+                request.equipment = kits[static_cast<std::size_t>(plans) % kits.size()];
+                request.no_jumps = plans % 7 == 3;
+                SCOPED_TRACE(race.name + " history " + std::to_string(history) + " level " +
+                             std::to_string(level));
+                const pipeline::PlanOutcome o = pipeline::plan_athlete(request);
+                ASSERT_EQ(o.exit_code, 0) << o.error;
+                // The planner again, for its trace: the same plan.
+                std::vector<SessionTrace> trace;
+                const Plan plan =
+                    build_plan(o.context, builtin_library(), builtin_prescriptions(), &trace);
+                ASSERT_EQ(plan.sessions.size(), o.plan.sessions.size());
+                Athlete a;
+                a.ctx = o.context;
+                a.ctx.athlete_id =
+                    race.name + "/" + std::to_string(history) + "/" + std::to_string(level);
+                check_rules(a, plan, trace, rules);
+                ++plans;
+            }
+        }
+    }
+    for (const auto& [rule, broken] : rules.broken()) {
+        ADD_FAILURE() << "rule " << rule << " broken " << broken.first
+                      << " times, first: " << broken.second;
+    }
+    std::printf("qjw-coros: plans: %d, rule checks: %ld\n", plans, rules.checks());
+    EXPECT_EQ(plans, 54);
+    EXPECT_GT(rules.checks(), 5000);
 }
 
 } // namespace
