@@ -21,6 +21,12 @@ constexpr std::array<ExerciseGroup, 4> block_order = {
     ExerciseGroup::plyometric, ExerciseGroup::heavy, ExerciseGroup::eccentric,
     ExerciseGroup::corrective};
 
+/// The training phases, where sets and contacts build and unload.
+bool loading_phase(Phase phase) {
+    return phase == Phase::off_season || phase == Phase::early || phase == Phase::mid ||
+           phase == Phase::late;
+}
+
 bool contains(const SessionGroups& groups, ExerciseGroup group) {
     return std::find(groups.begin(), groups.end(), group) != groups.end();
 }
@@ -143,6 +149,41 @@ struct WeekTargets {
     std::vector<std::string> why;
 };
 
+/// What a session's plan week says, worked out once for each session built.
+struct SessionFacts {
+    const PlanWeekPhase& wp;
+    const PhasePrescription& p;   ///< the table the volumes come from (Mid's at low confidence)
+    const PhasePrescription& own; ///< the phase's own table (its technique weeks, its top)
+    const LevelRule& level_rule;
+    int week = 0;
+    int k = 0;     ///< weeks of the phase's block before this one
+    int cycle = 4; ///< a lighter week every `cycle` weeks
+    bool low_confidence = false;
+    bool progresses = false; ///< a training phase: sets and contacts build
+    bool intro = false;      ///< new to strength: the introductory block
+    bool run_in = false;     ///< new to strength: the last weeks before the race
+    bool deload = false;     ///< a lighter week
+    bool technique = false;  ///< a technique week of the off-season/Early block
+    bool two_footed = false; ///< jumps two-footed only
+    int build_index = 0;
+    int build_weeks_done = 0;
+    int heavy_step = 0; ///< loading weeks of heavy work after the technique weeks
+};
+
+/// A step naming exercise `e`, its cue and its FIT and Connect names.
+PlanStep step_for(const Exercise& e) {
+    PlanStep step;
+    step.exercise_id = e.id;
+    step.name = e.name;
+    step.cue = e.cues.front();
+    step.fit_category = e.fit_category;
+    step.fit_name = e.fit_name;
+    step.fit_title = e.fit_title;
+    step.connect_category = e.connect_category;
+    step.connect_name = e.connect_name;
+    return step;
+}
+
 struct Slot {
     std::int64_t day = 0;
     SessionGroups intended;
@@ -224,6 +265,28 @@ private:
     PlanSession build(const Slot& slot, int week, const WeekTargets& targets,
                       const VolumeTier& tier, double m_effective, int rotation,
                       SessionTrace* trace) const;
+    // The steps of build(), in order.
+    SessionFacts session_facts(const Slot& slot, int week) const;
+    void add_week_reasons(PlanSession& session, const Slot& slot, const SessionFacts& f,
+                          const VolumeTier& tier) const;
+    std::optional<PlanBlock> make_block(ExerciseGroup group, const SessionFacts& f,
+                                        const WeekTargets& targets, const VolumeTier& tier,
+                                        double m_effective, int rotation, PlanSession& session,
+                                        SessionTrace* trace) const;
+    int block_base_sets(ExerciseGroup group, const GroupPrescription& gp, const SessionFacts& f,
+                        PlanSession& session) const;
+    JumpDose plan_jumps(const GroupPrescription& gp, const std::vector<const Exercise*>& exercises,
+                        const SessionFacts& f, const WeekTargets& targets, const VolumeTier& tier,
+                        PlanSession& session, SessionTrace* trace) const;
+    PlanStep make_step(const Exercise& e, ExerciseGroup group, const GroupPrescription& gp,
+                       const SessionFacts& f, const VolumeTier& tier,
+                       std::optional<int> jump_reps) const;
+    void add_isometric_hold(PlanSession& session, const SessionFacts& f, double m_effective,
+                            SessionTrace* trace) const;
+    void cap_session_minutes(PlanSession& session, const SessionFacts& f,
+                             const WeekTargets& targets, const VolumeTier& tier,
+                             SessionTrace* trace) const;
+    void hold_recorded_effort(PlanSession& session, const SessionFacts& f) const;
     double session_minutes(const PlanSession& session) const;
     double session_load(const PlanSession& session) const;
     double recorded_rpe_cap() const;
@@ -848,385 +911,396 @@ void Planner::finish_session(PlanSession& session) const {
                  format_date(session.date) + "-" + session.kind;
 }
 
-PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& targets,
-                           const VolumeTier& tier, double m_effective, int rotation,
-                           SessionTrace* trace) const {
+SessionFacts Planner::session_facts(const Slot& slot, int week) const {
     const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
     bool low_confidence = false;
     const PhasePrescription& p = table(week, &low_confidence);
-    const PlanRules& rules = m_rx.rules;
-    const LevelRule& level_rule = m_rx.levels[static_cast<std::size_t>(m_ctx.level)];
-
     const int k = phase_week(week);
-    const int cycle = rules.deload_every_weeks;
+    const int cycle = m_rx.rules.deload_every_weeks;
     // Sets and contacts build (and unload every `cycle` weeks) only in the training
     // phases; taper, race week and recovery have fixed volumes (§4.3).
-    const bool progresses = wp.phase == Phase::off_season || wp.phase == Phase::early ||
-                            wp.phase == Phase::mid || wp.phase == Phase::late;
+    const bool progresses = loading_phase(wp.phase);
     const bool intro = intro_week(week);
-    const bool run_in = !intro && beginner_race_run_in(slot.day);
     const bool deload = lighter_week(week);
-    const int build_index =
-        progresses ? std::min(m_since_lighter[static_cast<std::size_t>(week)], cycle - 1) : 0;
     const int build_weeks_done = progresses ? m_loading_before[static_cast<std::size_t>(week)] : 0;
     // The phase's own technique weeks, whatever the confidence: an uncertain phase
     // is no reason to start heavier (§4.7).
     const PhasePrescription& own = m_rx.phases[static_cast<std::size_t>(wp.phase)];
-    const bool technique = technique_week(week);
-    // Loading weeks of heavy work after the technique weeks (a lighter week repeats the
-    // last one): each moves reps in reserve down a step (§4.7, Helms et al. 2016).
-    const int heavy_step =
-        std::max(0, build_weeks_done - (deload ? 1 : 0) -
-                        (own.heavy_technique ? std::min(k, m_technique_weeks) : 0));
-    trace->phase_week = k;
-    trace->deload = deload;
-    trace->technique = technique;
+    return SessionFacts{
+        .wp = wp,
+        .p = p,
+        .own = own,
+        .level_rule = m_rx.levels[static_cast<std::size_t>(m_ctx.level)],
+        .week = week,
+        .k = k,
+        .cycle = cycle,
+        .low_confidence = low_confidence,
+        .progresses = progresses,
+        .intro = intro,
+        .run_in = !intro && beginner_race_run_in(slot.day),
+        .deload = deload,
+        .technique = technique_week(week),
+        // §4.7: two-footed drills before single-leg ones, in a block's first week
+        // and a novice's first three.
+        .two_footed = k < (m_ctx.level == Level::novice ? 3 : 1),
+        .build_index =
+            progresses ? std::min(m_since_lighter[static_cast<std::size_t>(week)], cycle - 1) : 0,
+        .build_weeks_done = build_weeks_done,
+        // Loading weeks of heavy work after the technique weeks (a lighter week
+        // repeats the last one): each moves reps in reserve down a step (§4.7,
+        // Helms et al. 2016).
+        .heavy_step = std::max(0, build_weeks_done - (deload ? 1 : 0) -
+                                      (own.heavy_technique ? std::min(k, m_technique_weeks) : 0)),
+    };
+}
 
-    PlanSession session;
-    session.date = civil_from_days(slot.day);
-    session.phase = wp.phase;
+/// The session's reasons from its week: phase, confidence, behind plan, the
+/// block it is in (introductory, run-in, technique, lighter or build week),
+/// the volume row and the level.
+void Planner::add_week_reasons(PlanSession& session, const Slot& slot, const SessionFacts& f,
+                               const VolumeTier& tier) const {
+    const PlanRules& rules = m_rx.rules;
     session.reasons = slot.reasons;
     session.reasons.insert(session.reasons.begin(),
-                           capitalized(to_string(wp.phase)) + " phase (confidence " +
-                               std::string(to_string(wp.confidence)) +
+                           capitalized(to_string(f.wp.phase)) + " phase (confidence " +
+                               std::string(to_string(f.wp.confidence)) +
                                "): " + session.reasons.front() + " (analysis.md §4.3)");
     session.reasons.erase(session.reasons.begin() + 1);
-    if (low_confidence) {
+    if (f.low_confidence) {
         session.reasons.push_back("low phase confidence: conservative values, sets ×" +
                                   format_fixed(rules.low_confidence_factor, 1) +
                                   " (analysis.md §3.4)");
     }
-    if (wp.behind_plan) {
+    if (f.wp.behind_plan) {
         session.reasons.push_back(
-            "behind plan: the race date asks for " + std::string(to_string(wp.phase)) +
+            "behind plan: the race date asks for " + std::string(to_string(f.wp.phase)) +
             " work before the history supports it; its content at the low end of its sets, "
             "within the budget of your current training (analysis.md §3.1)");
     }
     const NewToStrength& fresh = m_rx.new_to_strength;
-    const GroupPrescription& beginner_gp = fresh.intro;
-    if (intro) {
+    if (f.intro) {
         session.reasons.push_back(
             "new to strength (" + m_ctx.strength_history_source + "): introductory block, week " +
-            std::to_string(week + 1) + " of " + std::to_string(m_intro_weeks) + ": " +
+            std::to_string(f.week + 1) + " of " + std::to_string(m_intro_weeks) + ": " +
             std::to_string(fresh.intro.sets.low) + "-" + std::to_string(fresh.intro.sets.high) +
             " sets of " + std::to_string(fresh.intro.reps.low) + "-" +
             std::to_string(fresh.intro.reps.high) + " at RIR " +
             std::to_string(fresh.intro.rir->low) + "-" + std::to_string(fresh.intro.rir->high) +
             ", no jumps or eccentric work yet (analysis.md §4.7)");
-    } else if (run_in) {
+    } else if (f.run_in) {
         session.reasons.push_back(
             "new to strength (" + m_ctx.strength_history_source + ") and the race " +
             std::to_string(days_from_civil(m_ctx.race->date) - slot.day) +
             " days away: corrective and body-weight work only, nothing new to get sore from "
             "(analysis.md §4.7)");
-    } else if (technique) {
-        session.reasons.push_back("technique week " + std::to_string(k + 1) + " of " +
+    } else if (f.technique) {
+        session.reasons.push_back("technique week " + std::to_string(f.k + 1) + " of " +
                                   std::to_string(m_technique_weeks) +
                                   " at the start of the phase: heavy 3 × 8-10 @ RIR 3-4 "
                                   "(analysis.md §4.3)");
-    } else if (deload) {
+    } else if (f.deload) {
         session.reasons.push_back(
-            (contains(m_ctx.running_recovery_weeks, week)
+            (contains(m_ctx.running_recovery_weeks, f.week)
                  ? std::string("lighter week, with your running recovery week")
-                 : "lighter week (every " + std::to_string(cycle) + "th week)") +
+                 : "lighter week (every " + std::to_string(f.cycle) + "th week)") +
             ": sets at the low end minus one, contacts ×" +
             format_fixed(rules.deload_contacts_factor, 1) + " (analysis.md §4.7)");
-    } else if (progresses) {
+    } else if (f.progresses) {
         session.reasons.push_back(
-            build_index + 1 < cycle
-                ? "build week " + std::to_string(build_index + 1) + " of " +
-                      std::to_string(cycle - 1) + " in the phase: sets and contacts progress"
-                : "build week " + std::to_string(build_index + 1) +
+            f.build_index + 1 < f.cycle
+                ? "build week " + std::to_string(f.build_index + 1) + " of " +
+                      std::to_string(f.cycle - 1) + " in the phase: sets and contacts progress"
+                : "build week " + std::to_string(f.build_index + 1) +
                       ": the lighter week waits a week to go with your running recovery week "
                       "(analysis.md §4.7)");
     }
     session.reasons.push_back(tier.reason);
-    if (level_rule.set_delta != 0) {
+    if (f.level_rule.set_delta != 0) {
         session.reasons.push_back(std::string(to_string(m_ctx.level)) + ": " +
-                                  std::to_string(level_rule.set_delta) +
+                                  std::to_string(f.level_rule.set_delta) +
                                   " set per block, novice variants, no drop jumps");
     }
+}
 
-    // §4.7: two-footed drills before single-leg ones, in a block's first week and a
-    // novice's first three.
-    const bool two_footed = k < (m_ctx.level == Level::novice ? 3 : 1);
-    bool jumps_replaced = false;
-    for (const ExerciseGroup group : block_order) {
-        if (!contains(slot.groups, group)) {
-            continue;
-        }
-        if (tier.corrective_only && group != ExerciseGroup::corrective) {
-            continue;
-        }
-        if (tier.drop_plyometric && group == ExerciseGroup::plyometric) {
-            continue;
-        }
-        if (m_ctx.no_jumps && group == ExerciseGroup::plyometric) {
-            session.reasons.push_back("--no-jumps (Achilles or bone-stress history): no "
-                                      "plyometric work; an isometric wall-sit hold instead "
-                                      "(analysis.md §4.7)");
-            jumps_replaced = true;
-            continue;
-        }
-        if (intro && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective) {
-            continue; // the template has none; a slot from elsewhere is dropped too
-        }
-        const bool beginner_lift = intro && group == ExerciseGroup::heavy;
-        const GroupPrescription* table_gp = beginner_lift ? &beginner_gp
-                                            : group == ExerciseGroup::heavy && technique
-                                                ? &*own.heavy_technique
-                                                : &*p.groups[static_cast<std::size_t>(group)];
-        // The run-in to a race: the phase's dose in body-weight variants, no load.
-        GroupPrescription run_in_gp;
-        if (run_in && group != ExerciseGroup::corrective) {
-            run_in_gp = *table_gp;
-            run_in_gp.bodyweight_only = true;
-            run_in_gp.percent_1rm.reset();
-            table_gp = &run_in_gp;
-        }
-        const GroupPrescription& gp = *table_gp;
-        int base_sets = progressed_sets(gp.sets, technique ? 0 : build_index, cycle - 1, deload);
-        base_sets = std::max(1, base_sets + level_rule.set_delta);
-        if (wp.behind_plan && !beginner_lift) {
-            // §3.1 behind plan: the phase's work at the volume the athlete takes now.
-            base_sets = std::max(1, gp.sets.low + level_rule.set_delta);
-        }
-        if (beginner_lift) {
-            // 1 set in the block's first week, then 2.
-            base_sets = intro && week == 0 ? gp.sets.low : gp.sets.high;
-        }
-        // Rule 6: a long descent (total D- over the bonus, or a mountain race by D- per
-        // km) that the runner does not descend in training gets one more eccentric set
-        // a week, from Early on, so the downhill progression starts earlier; behind
-        // plan keeps it too, as the most race-specific work.
-        const bool mountain =
-            m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
-            *m_ctx.race->distance_km > 0 &&
-            *m_ctx.race_descent_m / *m_ctx.race->distance_km >= m_rx.dose.mountain_descent_m_per_km;
-        if (group == ExerciseGroup::eccentric &&
-            (wp.phase == Phase::early || wp.phase == Phase::mid || wp.phase == Phase::late) &&
-            m_ctx.race_descent_m &&
-            (*m_ctx.race_descent_m > rules.race_descent_bonus_m || mountain) &&
-            m_ctx.recent_weekly_descent_m <
-                rules.race_descent_bonus_recent_fraction * *m_ctx.race_descent_m) {
-            ++base_sets;
-            session.reasons.push_back(
-                "race D- " + format_fixed(*m_ctx.race_descent_m, 0) + " m" +
-                (mountain ? std::string(" (a mountain race by D- per km)")
-                          : " > " + format_fixed(rules.race_descent_bonus_m, 0) + " m") +
-                " and recent weekly D- " + format_fixed(m_ctx.recent_weekly_descent_m, 0) +
-                " m < " + format_fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
-                " % of it: one more eccentric set, from Early on (analysis.md §4.7)");
-        }
-        PlanBlock block;
-        block.group = group;
-        block.sets = std::max(1, round_int(base_sets * m_effective));
-
-        std::vector<const Exercise*> exercises;
-        for (const std::string& pattern : gp.patterns) {
-            // Close to the race nothing new (§4.7): the run-in's jumps and eccentric
-            // work only as already done, the run-in's lifts and the taper's work
-            // as already done where they can be.
-            const Familiar familiar =
-                run_in && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective
-                    ? Familiar::only
-                : run_in || wp.phase == Phase::taper || wp.phase == Phase::race ? Familiar::prefer
-                                                                                : Familiar::any;
-            const Exercise* e = pick(gp, group, pattern, rotation, two_footed, familiar);
-            if (e == nullptr) {
-                session.reasons.push_back("no " + pattern +
-                                          " exercise for this equipment and level: slot left out");
-                continue;
-            }
-            exercises.push_back(e);
-        }
-        if (exercises.empty()) {
-            continue;
-        }
-        JumpDose jumps;
-        if (group == ExerciseGroup::plyometric && two_footed) {
-            session.reasons.push_back(
-                std::string(k == 0 ? "the phase's first week"
-                                   : "a novice's first weeks of jumping") +
-                ": two-footed jumps only, single-leg ones later (analysis.md §4.7)");
-        }
-        if (group == ExerciseGroup::plyometric && gp.contacts) {
-            // §4.7: Early and the off-season start at the level's weekly floor (60, a
-            // novice to jumping 40) and rise 10-20 contacts a loading week, up to
-            // the phase's top; low confidence rises more slowly to a lower top.
-            const bool builds_power = wp.phase == Phase::off_season || wp.phase == Phase::early;
-            const int loading_weeks_before = std::max(0, build_weeks_done - (deload ? 1 : 0));
-            const int top = std::min(gp.contacts->high, m_rx.dose.week_max_contacts);
-            int contacts = 0;
-            int low = gp.contacts->low;
-            Range allowed{0, std::numeric_limits<int>::max()};
-            if (builds_power) {
-                // Each loading week rises from the last one's contacts as planned
-                // (not from a formula), so rounding to whole sets never adds up.
-                const double careful = low_confidence ? rules.low_confidence_factor : 1.0;
-                const Range& rise = m_rx.dose.contacts_rise_per_week;
-                low = level_rule.early_contacts_start;
-                const int step =
-                    std::max(rise.low, round_int(level_rule.contacts_step_per_week * careful));
-                // The phase's own top (low confidence reads the Mid table), lowered.
-                const auto& own_jumps = own.groups[static_cast<std::size_t>(group)];
-                const int own_top =
-                    own_jumps && own_jumps->contacts
-                        ? std::min(own_jumps->contacts->high, m_rx.dose.week_max_contacts)
-                        : top;
-                const int most = std::max(low, round_int(own_top * careful));
-                contacts = low;
-                allowed = Range{low, low + rise.high};
-                if (targets.jumps_before && deload) {
-                    contacts = *targets.jumps_before; // 70 % of last week's, below
-                } else if (targets.jumps_before) {
-                    const int before = *targets.jumps_before;
-                    contacts = std::min(most, before + step);
-                    allowed = before + rise.low <= most
-                                  ? Range{before + rise.low, before + rise.high}
-                                  : Range{std::min(before, most), most};
-                }
-            } else {
-                contacts = std::min(top, low + level_rule.contacts_step_per_week *
-                                                   (technique ? 0 : loading_weeks_before));
-            }
-            if (deload) {
-                contacts = round_int(contacts * rules.deload_contacts_factor);
-                allowed = Range{0, targets.contacts < 1e8 ? static_cast<int>(targets.contacts)
-                                                          : std::numeric_limits<int>::max()};
-            }
-            trace->base_contacts = contacts;
-            // Low confidence: the power block rises more slowly (above), the
-            // other phases take the conservative factor here.
-            const double careful =
-                low_confidence && !builds_power ? rules.low_confidence_factor : 1.0;
-            int target = std::max(1, round_int(contacts * tier.plyometric_contacts * careful));
-            if (tier.plyometric_contacts < 1.0) {
-                allowed = Range{0, std::numeric_limits<int>::max()};
-            }
-            if (builds_power && !deload && target < low) {
-                // §4.7: contacts are the point of the power block; the §4.5 brake
-                // halves them only down to the level's floor (60, novice 40).
-                target = low;
-                allowed = Range{low, low + m_rx.dose.contacts_rise_per_week.high};
-                session.reasons.push_back("plyometric contacts kept at the floor of " +
-                                          std::to_string(low) +
-                                          " for the power block (analysis.md §4.7)");
-            }
-            std::vector<int> units;
-            for (const Exercise* e : exercises) {
-                units.push_back(std::max(1, e->contacts_per_rep) * (e->unilateral ? 2 : 1));
-            }
-            jumps = jump_dose(target, allowed, units, m_rx.dose.contacts_per_set, 5);
-            block.sets = jumps.sets;
-            if (tier.plyometric_contacts < 1.0) {
-                session.reasons.push_back("plyometric contacts " + std::to_string(contacts) +
-                                          " -> " + std::to_string(target) +
-                                          " (-50 %, analysis.md §4.5)");
-            }
-        }
-        for (std::size_t drill = 0; drill < exercises.size(); ++drill) {
-            const Exercise* e = exercises[drill];
-            PlanStep step;
-            step.exercise_id = e->id;
-            step.name = e->name;
-            step.cue = e->cues.front();
-            step.fit_category = e->fit_category;
-            step.fit_name = e->fit_name;
-            step.fit_title = e->fit_title;
-            step.connect_category = e->connect_category;
-            step.connect_name = e->connect_name;
-            step.per_side = e->unilateral;
-            step.rest_s = gp.rest_s;
-            if (group == ExerciseGroup::heavy && e->equipment.empty() && e->max_reps > 0) {
-                // §4.7 body-weight heavy work is made hard by its variant and tempo, at
-                // 6-15 reps: 60-90 s between sets, not a loaded lift's 2-3 min.
-                step.rest_s = std::min(step.rest_s, m_rx.dose.bodyweight_heavy_rest_s);
-            }
-            if (e->timed) {
-                const Range seconds = gp.seconds.value_or(Range{30, 30});
-                step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;
-            } else if (group == ExerciseGroup::plyometric) {
-                step.reps = drill < jumps.reps.size() ? jumps.reps[drill] : 1;
-            } else if (group == ExerciseGroup::heavy && !beginner_lift && !technique &&
-                       own.heavy_technique) {
-                // §4.7 progression: reps fall from the top of the range as RIR falls.
-                step.reps = std::max(gp.reps.low, gp.reps.high - heavy_step);
-            } else {
-                step.reps = gp.reps.low + (gp.reps.high - gp.reps.low) / 2;
-            }
-            if (group == ExerciseGroup::heavy && e->max_reps > 0 && step.reps) {
-                // §4.7 body-weight heavy work: the variant's own range, where the
-                // stated reps in reserve can be reached (slow lowering, pauses).
-                step.reps = std::clamp(*step.reps, e->min_reps, e->max_reps);
-            }
-            if (group == ExerciseGroup::heavy || group == ExerciseGroup::corrective) {
-                const auto one_rm = m_ctx.one_rep_max_kg.find(e->id);
-                if (beginner_lift) {
-                    // RIR 4 in the block's first week, then 3.
-                    step.reps_in_reserve = intro && week == 0 ? gp.rir->high : gp.rir->low;
-                } else if (group == ExerciseGroup::heavy && one_rm != m_ctx.one_rep_max_kg.end() &&
-                           gp.percent_1rm) {
-                    const double percent = std::min<double>(gp.percent_1rm->high,
-                                                            gp.percent_1rm->low + 2.5 * heavy_step);
-                    step.percent_1rm = percent;
-                    step.load_kg = std::round(one_rm->second * percent / 100.0 * 2) / 2;
-                } else if (gp.rir && !e->timed) {
-                    step.reps_in_reserve = group == ExerciseGroup::heavy
-                                               ? std::max(gp.rir->low, gp.rir->high - heavy_step)
-                                               : gp.rir->high;
-                }
-                if (group == ExerciseGroup::heavy && deload && wp.phase != Phase::late &&
-                    step.reps_in_reserve) {
-                    // §4.7 lighter week: the weight kept, one more rep in reserve.
-                    step.reps_in_reserve = std::min(4, *step.reps_in_reserve + 1);
-                }
-                if (group == ExerciseGroup::heavy && tier.min_heavy_rir > 0) {
-                    step.reps_in_reserve =
-                        std::max(step.reps_in_reserve.value_or(0), tier.min_heavy_rir);
-                }
-            }
-            block.steps.push_back(std::move(step));
-        }
-        trace->base_sets.push_back(base_sets);
-        trace->trimmed.push_back(false);
-        session.blocks.push_back(std::move(block));
+/// The sets a block of `group` starts from, before the volume row: the
+/// table's, progressed through the block; the low end behind plan; the
+/// introductory block's; one more eccentric set for a long descent.
+int Planner::block_base_sets(ExerciseGroup group, const GroupPrescription& gp,
+                             const SessionFacts& f, PlanSession& session) const {
+    const PlanRules& rules = m_rx.rules;
+    const bool beginner_lift = f.intro && group == ExerciseGroup::heavy;
+    int base_sets =
+        progressed_sets(gp.sets, f.technique ? 0 : f.build_index, f.cycle - 1, f.deload);
+    base_sets = std::max(1, base_sets + f.level_rule.set_delta);
+    if (f.wp.behind_plan && !beginner_lift) {
+        // §3.1 behind plan: the phase's work at the volume the athlete takes now.
+        base_sets = std::max(1, gp.sets.low + f.level_rule.set_delta);
     }
+    if (beginner_lift) {
+        // 1 set in the block's first week, then 2.
+        base_sets = f.intro && f.week == 0 ? gp.sets.low : gp.sets.high;
+    }
+    // Rule 6: a long descent (total D- over the bonus, or a mountain race by D- per
+    // km) that the runner does not descend in training gets one more eccentric set
+    // a week, from Early on, so the downhill progression starts earlier; behind
+    // plan keeps it too, as the most race-specific work.
+    const bool mountain =
+        m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
+        *m_ctx.race->distance_km > 0 &&
+        *m_ctx.race_descent_m / *m_ctx.race->distance_km >= m_rx.dose.mountain_descent_m_per_km;
+    if (group == ExerciseGroup::eccentric &&
+        (f.wp.phase == Phase::early || f.wp.phase == Phase::mid || f.wp.phase == Phase::late) &&
+        m_ctx.race_descent_m && (*m_ctx.race_descent_m > rules.race_descent_bonus_m || mountain) &&
+        m_ctx.recent_weekly_descent_m <
+            rules.race_descent_bonus_recent_fraction * *m_ctx.race_descent_m) {
+        ++base_sets;
+        session.reasons.push_back(
+            "race D- " + format_fixed(*m_ctx.race_descent_m, 0) + " m" +
+            (mountain ? std::string(" (a mountain race by D- per km)")
+                      : " > " + format_fixed(rules.race_descent_bonus_m, 0) + " m") +
+            " and recent weekly D- " + format_fixed(m_ctx.recent_weekly_descent_m, 0) + " m < " +
+            format_fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
+            " % of it: one more eccentric set, from Early on (analysis.md §4.7)");
+    }
+    return base_sets;
+}
 
-    // §4.7 --no-jumps: the jumps' tendon loading as an isometric hold, its own kind (not
-    // eccentric work), done with the corrective exercises.
-    const Exercise* hold = m_lib.find("wall_sit");
-    const auto& corrective_gp = p.groups[static_cast<std::size_t>(ExerciseGroup::corrective)];
-    if (jumps_replaced && hold != nullptr && hold->isometric && corrective_gp &&
-        has_equipment(*hold, m_ctx.equipment)) {
-        auto it =
-            std::find_if(session.blocks.begin(), session.blocks.end(),
-                         [](const PlanBlock& b) { return b.group == ExerciseGroup::corrective; });
-        if (it == session.blocks.end()) {
-            PlanBlock block;
-            block.group = ExerciseGroup::corrective;
-            block.sets = std::max(1, round_int(corrective_gp->sets.low * m_effective));
-            session.blocks.push_back(std::move(block));
-            trace->base_sets.push_back(corrective_gp->sets.low);
-            trace->trimmed.push_back(false);
-            it = session.blocks.end() - 1;
+/// The week's jumps for a plyometric block of `exercises` (§4.7 power block,
+/// §4.5 brake), as sets and reps per drill.
+JumpDose Planner::plan_jumps(const GroupPrescription& gp,
+                             const std::vector<const Exercise*>& exercises, const SessionFacts& f,
+                             const WeekTargets& targets, const VolumeTier& tier,
+                             PlanSession& session, SessionTrace* trace) const {
+    const PlanRules& rules = m_rx.rules;
+    // §4.7: Early and the off-season start at the level's weekly floor (60, a
+    // novice to jumping 40) and rise 10-20 contacts a loading week, up to the
+    // phase's top; low confidence rises more slowly to a lower top.
+    const bool builds_power = f.wp.phase == Phase::off_season || f.wp.phase == Phase::early;
+    const int loading_weeks_before = std::max(0, f.build_weeks_done - (f.deload ? 1 : 0));
+    const int top = std::min(gp.contacts->high, m_rx.dose.week_max_contacts);
+    int contacts = 0;
+    int low = gp.contacts->low;
+    Range allowed{0, std::numeric_limits<int>::max()};
+    if (builds_power) {
+        // Each loading week rises from the last one's contacts as planned (not
+        // from a formula), so rounding to whole sets never adds up.
+        const double careful = f.low_confidence ? rules.low_confidence_factor : 1.0;
+        const Range& rise = m_rx.dose.contacts_rise_per_week;
+        low = f.level_rule.early_contacts_start;
+        const int step =
+            std::max(rise.low, round_int(f.level_rule.contacts_step_per_week * careful));
+        // The phase's own top (low confidence reads the Mid table), lowered.
+        const auto& own_jumps = f.own.groups[static_cast<std::size_t>(ExerciseGroup::plyometric)];
+        const int own_top = own_jumps && own_jumps->contacts
+                                ? std::min(own_jumps->contacts->high, m_rx.dose.week_max_contacts)
+                                : top;
+        const int most = std::max(low, round_int(own_top * careful));
+        contacts = low;
+        allowed = Range{low, low + rise.high};
+        if (targets.jumps_before && f.deload) {
+            contacts = *targets.jumps_before; // 70 % of last week's, below
+        } else if (targets.jumps_before) {
+            const int before = *targets.jumps_before;
+            contacts = std::min(most, before + step);
+            allowed = before + rise.low <= most ? Range{before + rise.low, before + rise.high}
+                                                : Range{std::min(before, most), most};
         }
-        PlanStep step;
-        step.exercise_id = hold->id;
-        step.name = hold->name;
-        step.cue = hold->cues.front();
-        step.fit_category = hold->fit_category;
-        step.fit_name = hold->fit_name;
-        step.fit_title = hold->fit_title;
-        step.connect_category = hold->connect_category;
-        step.connect_name = hold->connect_name;
-        step.rest_s = corrective_gp->rest_s;
-        const Range seconds = corrective_gp->seconds.value_or(Range{30, 30});
+    } else {
+        contacts = std::min(top, low + f.level_rule.contacts_step_per_week *
+                                           (f.technique ? 0 : loading_weeks_before));
+    }
+    if (f.deload) {
+        contacts = round_int(contacts * rules.deload_contacts_factor);
+        allowed = Range{0, targets.contacts < 1e8 ? static_cast<int>(targets.contacts)
+                                                  : std::numeric_limits<int>::max()};
+    }
+    trace->base_contacts = contacts;
+    // Low confidence: the power block rises more slowly (above), the other
+    // phases take the conservative factor here.
+    const double careful = f.low_confidence && !builds_power ? rules.low_confidence_factor : 1.0;
+    int target = std::max(1, round_int(contacts * tier.plyometric_contacts * careful));
+    if (tier.plyometric_contacts < 1.0) {
+        allowed = Range{0, std::numeric_limits<int>::max()};
+    }
+    if (builds_power && !f.deload && target < low) {
+        // §4.7: contacts are the point of the power block; the §4.5 brake halves
+        // them only down to the level's floor (60, novice 40).
+        target = low;
+        allowed = Range{low, low + m_rx.dose.contacts_rise_per_week.high};
+        session.reasons.push_back("plyometric contacts kept at the floor of " +
+                                  std::to_string(low) + " for the power block (analysis.md §4.7)");
+    }
+    std::vector<int> units;
+    units.reserve(exercises.size());
+    for (const Exercise* e : exercises) {
+        units.push_back(std::max(1, e->contacts_per_rep) * (e->unilateral ? 2 : 1));
+    }
+    if (tier.plyometric_contacts < 1.0) {
+        session.reasons.push_back("plyometric contacts " + std::to_string(contacts) + " -> " +
+                                  std::to_string(target) + " (-50 %, analysis.md §4.5)");
+    }
+    return jump_dose(target, allowed, units, m_rx.dose.contacts_per_set, 5);
+}
+
+/// One exercise of a block at its dose: reps or seconds, rest, reps in reserve
+/// or %1RM and kilograms.
+PlanStep Planner::make_step(const Exercise& e, ExerciseGroup group, const GroupPrescription& gp,
+                            const SessionFacts& f, const VolumeTier& tier,
+                            std::optional<int> jump_reps) const {
+    const bool beginner_lift = f.intro && group == ExerciseGroup::heavy;
+    PlanStep step = step_for(e);
+    step.per_side = e.unilateral;
+    step.rest_s = gp.rest_s;
+    if (group == ExerciseGroup::heavy && e.equipment.empty() && e.max_reps > 0) {
+        // §4.7 body-weight heavy work is made hard by its variant and tempo, at
+        // 6-15 reps: 60-90 s between sets, not a loaded lift's 2-3 min.
+        step.rest_s = std::min(step.rest_s, m_rx.dose.bodyweight_heavy_rest_s);
+    }
+    if (e.timed) {
+        const Range seconds = gp.seconds.value_or(Range{30, 30});
         step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;
-        it->steps.push_back(std::move(step));
+    } else if (group == ExerciseGroup::plyometric) {
+        step.reps = jump_reps.value_or(1);
+    } else if (group == ExerciseGroup::heavy && !beginner_lift && !f.technique &&
+               f.own.heavy_technique) {
+        // §4.7 progression: reps fall from the top of the range as RIR falls.
+        step.reps = std::max(gp.reps.low, gp.reps.high - f.heavy_step);
+    } else {
+        step.reps = gp.reps.low + (gp.reps.high - gp.reps.low) / 2;
     }
+    if (group == ExerciseGroup::heavy && e.max_reps > 0 && step.reps) {
+        // §4.7 body-weight heavy work: the variant's own range, where the stated
+        // reps in reserve can be reached (slow lowering, pauses).
+        step.reps = std::clamp(*step.reps, e.min_reps, e.max_reps);
+    }
+    if (group != ExerciseGroup::heavy && group != ExerciseGroup::corrective) {
+        return step;
+    }
+    const auto one_rm = m_ctx.one_rep_max_kg.find(e.id);
+    if (beginner_lift) {
+        // RIR 4 in the block's first week, then 3.
+        step.reps_in_reserve = f.intro && f.week == 0 ? gp.rir->high : gp.rir->low;
+    } else if (group == ExerciseGroup::heavy && one_rm != m_ctx.one_rep_max_kg.end() &&
+               gp.percent_1rm) {
+        const double percent =
+            std::min<double>(gp.percent_1rm->high, gp.percent_1rm->low + 2.5 * f.heavy_step);
+        step.percent_1rm = percent;
+        step.load_kg = std::round(one_rm->second * percent / 100.0 * 2) / 2;
+    } else if (gp.rir && !e.timed) {
+        step.reps_in_reserve = group == ExerciseGroup::heavy
+                                   ? std::max(gp.rir->low, gp.rir->high - f.heavy_step)
+                                   : gp.rir->high;
+    }
+    if (group == ExerciseGroup::heavy && f.deload && f.wp.phase != Phase::late &&
+        step.reps_in_reserve) {
+        // §4.7 lighter week: the weight kept, one more rep in reserve.
+        step.reps_in_reserve = std::min(4, *step.reps_in_reserve + 1);
+    }
+    if (group == ExerciseGroup::heavy && tier.min_heavy_rir > 0) {
+        step.reps_in_reserve = std::max(step.reps_in_reserve.value_or(0), tier.min_heavy_rir);
+    }
+    return step;
+}
 
-    // Time caps: a group's own (taper activation 10-15 min), the phase's, C-only <= 20 min.
+/// The block of `group` for the session, or nothing when no exercise fits.
+std::optional<PlanBlock> Planner::make_block(ExerciseGroup group, const SessionFacts& f,
+                                             const WeekTargets& targets, const VolumeTier& tier,
+                                             double m_effective, int rotation, PlanSession& session,
+                                             SessionTrace* trace) const {
+    const bool beginner_lift = f.intro && group == ExerciseGroup::heavy;
+    const GroupPrescription* table_gp = beginner_lift ? &m_rx.new_to_strength.intro
+                                        : group == ExerciseGroup::heavy && f.technique
+                                            ? &*f.own.heavy_technique
+                                            : &*f.p.groups[static_cast<std::size_t>(group)];
+    // The run-in to a race: the phase's dose in body-weight variants, no load.
+    GroupPrescription run_in_gp;
+    if (f.run_in && group != ExerciseGroup::corrective) {
+        run_in_gp = *table_gp;
+        run_in_gp.bodyweight_only = true;
+        run_in_gp.percent_1rm.reset();
+        table_gp = &run_in_gp;
+    }
+    const GroupPrescription& gp = *table_gp;
+    const int base_sets = block_base_sets(group, gp, f, session);
+    PlanBlock block;
+    block.group = group;
+    block.sets = std::max(1, round_int(base_sets * m_effective));
+
+    // Close to the race nothing new (§4.7): the run-in's jumps and eccentric work
+    // only as already done, the run-in's lifts and the taper's work as already
+    // done where they can be.
+    const Familiar familiar =
+        f.run_in && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective
+            ? Familiar::only
+        : f.run_in || f.wp.phase == Phase::taper || f.wp.phase == Phase::race ? Familiar::prefer
+                                                                              : Familiar::any;
+    std::vector<const Exercise*> exercises;
+    for (const std::string& pattern : gp.patterns) {
+        const Exercise* e = pick(gp, group, pattern, rotation, f.two_footed, familiar);
+        if (e == nullptr) {
+            session.reasons.push_back("no " + pattern +
+                                      " exercise for this equipment and level: slot left out");
+            continue;
+        }
+        exercises.push_back(e);
+    }
+    if (exercises.empty()) {
+        return std::nullopt;
+    }
+    JumpDose jumps;
+    if (group == ExerciseGroup::plyometric && f.two_footed) {
+        session.reasons.push_back(
+            std::string(f.k == 0 ? "the phase's first week" : "a novice's first weeks of jumping") +
+            ": two-footed jumps only, single-leg ones later (analysis.md §4.7)");
+    }
+    if (group == ExerciseGroup::plyometric && gp.contacts) {
+        jumps = plan_jumps(gp, exercises, f, targets, tier, session, trace);
+        block.sets = jumps.sets;
+    }
+    for (std::size_t drill = 0; drill < exercises.size(); ++drill) {
+        block.steps.push_back(make_step(
+            *exercises[drill], group, gp, f, tier,
+            drill < jumps.reps.size() ? std::optional<int>(jumps.reps[drill]) : std::nullopt));
+    }
+    trace->base_sets.push_back(base_sets);
+    trace->trimmed.push_back(false);
+    return block;
+}
+
+/// §4.7 --no-jumps: the jumps' tendon loading as an isometric hold, its own kind
+/// (not eccentric work), done with the corrective exercises.
+void Planner::add_isometric_hold(PlanSession& session, const SessionFacts& f, double m_effective,
+                                 SessionTrace* trace) const {
+    const Exercise* hold = m_lib.find("wall_sit");
+    const auto& corrective_gp = f.p.groups[static_cast<std::size_t>(ExerciseGroup::corrective)];
+    if (hold == nullptr || !hold->isometric || !corrective_gp ||
+        !has_equipment(*hold, m_ctx.equipment)) {
+        return;
+    }
+    auto it = std::find_if(session.blocks.begin(), session.blocks.end(),
+                           [](const PlanBlock& b) { return b.group == ExerciseGroup::corrective; });
+    if (it == session.blocks.end()) {
+        PlanBlock block;
+        block.group = ExerciseGroup::corrective;
+        block.sets = std::max(1, round_int(corrective_gp->sets.low * m_effective));
+        session.blocks.push_back(std::move(block));
+        trace->base_sets.push_back(corrective_gp->sets.low);
+        trace->trimmed.push_back(false);
+        it = session.blocks.end() - 1;
+    }
+    PlanStep step = step_for(*hold);
+    step.rest_s = corrective_gp->rest_s;
+    const Range seconds = corrective_gp->seconds.value_or(Range{30, 30});
+    step.seconds = (seconds.low + (seconds.high - seconds.low) / 2) / 5 * 5;
+    it->steps.push_back(std::move(step));
+}
+
+/// Time caps: a group's own (taper activation 10-15 min), the phase's, C-only <= 20 min.
+void Planner::cap_session_minutes(PlanSession& session, const SessionFacts& f,
+                                  const WeekTargets& targets, const VolumeTier& tier,
+                                  SessionTrace* trace) const {
+    const PlanRules& rules = m_rx.rules;
+    const PhasePrescription& p = f.p;
     const auto block_minutes = [&](const PlanBlock& block) {
         PlanSession one;
         one.blocks.push_back(block);
@@ -1251,110 +1325,159 @@ PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& target
     if (tier.corrective_only) {
         cap = std::min(cap.value_or(rules.c_only_max_minutes), rules.c_only_max_minutes);
     }
-    if (cap) {
-        // One set at a time: first from the supporting blocks (corrective,
-        // eccentric) down to the low end of their §4.3 range, so the heavy and
-        // plyometric sets of the table go last; then from the block with the
-        // most sets (on a tie the later one).
-        // In the power block the jumps are the point (§4.7): a session with jumps
-        // takes its supporting blocks down to one set before any jump goes.
-        const bool power = wp.phase == Phase::off_season || wp.phase == Phase::early;
-        const bool jumps = block_of(session, ExerciseGroup::plyometric) != nullptr;
-        const auto table_low = [&](const PlanBlock& block) {
-            const auto& gp = p.groups[static_cast<std::size_t>(block.group)];
-            return gp && !(power && jumps) ? gp->sets.low : 1;
-        };
-        while (session_minutes(session) > *cap) {
-            std::size_t largest = session.blocks.size();
-            for (std::size_t b = 0; b < session.blocks.size(); ++b) {
-                const PlanBlock& block = session.blocks[b];
-                if ((block.group == ExerciseGroup::corrective ||
-                     block.group == ExerciseGroup::eccentric) &&
-                    block.sets > std::max(1, table_low(block)) &&
-                    (largest == session.blocks.size() ||
-                     block.sets >= session.blocks[largest].sets)) {
-                    largest = b;
-                }
-            }
-            // In the power block the jumps keep the level's weekly floor (§4.7):
-            // other blocks give their sets first.
-            const auto keeps_floor = [&](const PlanBlock& block) {
-                if (!power || block.group != ExerciseGroup::plyometric || deload) {
-                    return false;
-                }
-                PlanSession one;
-                one.blocks.push_back(block);
-                const int contacts = session_contacts(one);
-                // Nor below last week's: the rise holds before it falls back.
-                const int keep =
-                    std::max(level_rule.early_contacts_start, targets.jumps_before.value_or(0));
-                return contacts * (block.sets - 1) / block.sets < keep;
-            };
-            // Outside it the jumps go before the heavy sets, so a session never
-            // carries more heavy work at a lower volume row (§4.5) than at full.
-            for (std::size_t b = 0; !power && b < session.blocks.size(); ++b) {
-                if (session.blocks[b].group == ExerciseGroup::plyometric &&
-                    session.blocks[b].sets > 1) {
-                    largest = b;
-                }
-            }
-            for (int pass = 0; pass < 2 && largest == session.blocks.size(); ++pass) {
-                for (std::size_t b = 0; b < session.blocks.size(); ++b) {
-                    if (session.blocks[b].sets > 1 &&
-                        (pass == 1 || !keeps_floor(session.blocks[b])) &&
-                        (largest == session.blocks.size() ||
-                         session.blocks[b].sets >= session.blocks[largest].sets)) {
-                        largest = b;
-                    }
-                }
-            }
-            if (largest == session.blocks.size()) {
-                break;
-            }
-            --session.blocks[largest].sets;
-            trace->trimmed[largest] = true;
-        }
-        const PlanBlock* jump_block = block_of(session, ExerciseGroup::plyometric);
-        if (power && jump_block != nullptr && !deload &&
-            trace->trimmed[static_cast<std::size_t>(jump_block - session.blocks.data())]) {
-            PlanSession one;
-            one.blocks.push_back(*jump_block);
-            session.reasons.push_back("plyometric contacts held at " +
-                                      std::to_string(session_contacts(one)) + ": the session's " +
-                                      std::to_string(*cap) +
-                                      " min leave no time for this week's rise (analysis.md §4.7)");
-        }
+    if (!cap) {
+        return;
     }
+    // One set at a time: first from the supporting blocks (corrective, eccentric)
+    // down to the low end of their §4.3 range, so the heavy and plyometric sets of
+    // the table go last; then from the block with the most sets (on a tie the
+    // later one). In the power block the jumps are the point (§4.7): a session
+    // with jumps takes its supporting blocks down to one set before any jump goes.
+    const bool power = f.wp.phase == Phase::off_season || f.wp.phase == Phase::early;
+    const bool jumps = block_of(session, ExerciseGroup::plyometric) != nullptr;
+    const auto table_low = [&](const PlanBlock& block) {
+        const auto& gp = p.groups[static_cast<std::size_t>(block.group)];
+        return gp && !(power && jumps) ? gp->sets.low : 1;
+    };
+    // In the power block the jumps keep the level's weekly floor (§4.7), nor fall
+    // below last week's (the rise holds before it falls back): other blocks give
+    // their sets first.
+    const auto keeps_floor = [&](const PlanBlock& block) {
+        if (!power || block.group != ExerciseGroup::plyometric || f.deload) {
+            return false;
+        }
+        PlanSession one;
+        one.blocks.push_back(block);
+        const int contacts = session_contacts(one);
+        const int keep =
+            std::max(f.level_rule.early_contacts_start, targets.jumps_before.value_or(0));
+        return contacts * (block.sets - 1) / block.sets < keep;
+    };
+    while (session_minutes(session) > *cap) {
+        std::size_t largest = session.blocks.size();
+        for (std::size_t b = 0; b < session.blocks.size(); ++b) {
+            const PlanBlock& block = session.blocks[b];
+            if ((block.group == ExerciseGroup::corrective ||
+                 block.group == ExerciseGroup::eccentric) &&
+                block.sets > std::max(1, table_low(block)) &&
+                (largest == session.blocks.size() || block.sets >= session.blocks[largest].sets)) {
+                largest = b;
+            }
+        }
+        // Outside it the jumps go before the heavy sets, so a session never carries
+        // more heavy work at a lower volume row (§4.5) than at full.
+        for (std::size_t b = 0; !power && b < session.blocks.size(); ++b) {
+            if (session.blocks[b].group == ExerciseGroup::plyometric &&
+                session.blocks[b].sets > 1) {
+                largest = b;
+            }
+        }
+        for (int pass = 0; pass < 2 && largest == session.blocks.size(); ++pass) {
+            for (std::size_t b = 0; b < session.blocks.size(); ++b) {
+                if (session.blocks[b].sets > 1 && (pass == 1 || !keeps_floor(session.blocks[b])) &&
+                    (largest == session.blocks.size() ||
+                     session.blocks[b].sets >= session.blocks[largest].sets)) {
+                    largest = b;
+                }
+            }
+        }
+        if (largest == session.blocks.size()) {
+            break;
+        }
+        --session.blocks[largest].sets;
+        trace->trimmed[largest] = true;
+    }
+    const PlanBlock* jump_block = block_of(session, ExerciseGroup::plyometric);
+    if (power && jump_block != nullptr && !f.deload &&
+        trace->trimmed[static_cast<std::size_t>(jump_block - session.blocks.data())]) {
+        PlanSession one;
+        one.blocks.push_back(*jump_block);
+        session.reasons.push_back("plyometric contacts held at " +
+                                  std::to_string(session_contacts(one)) + ": the session's " +
+                                  std::to_string(*cap) +
+                                  " min leave no time for this week's rise (analysis.md §4.7)");
+    }
+}
 
-    // §4.7 one load scale: held to 1.6x the recorded load per minute by effort, the
-    // heavy sets a rep further from failure for each session-RPE point over it.
+/// §4.7 one load scale: held to 1.6x the recorded load per minute by effort, the
+/// heavy sets a rep further from failure for each session-RPE point over it.
+void Planner::hold_recorded_effort(PlanSession& session, const SessionFacts& f) const {
+    const PlanRules& rules = m_rx.rules;
     const double rpe_cap = recorded_rpe_cap();
     const bool hard_session =
         std::any_of(session.blocks.begin(), session.blocks.end(), [](const PlanBlock& b) {
             return b.group == ExerciseGroup::heavy || b.group == ExerciseGroup::plyometric;
         });
-    if (hard_session && rpe_cap < rules.session_rpe_heavy_or_plyometric) {
-        const int extra =
-            static_cast<int>(std::ceil(rules.session_rpe_heavy_or_plyometric - rpe_cap - 1e-9));
-        const int max_rir = wp.phase == Phase::late ? 3 : 4;
-        for (PlanBlock& block : session.blocks) {
-            for (PlanStep& step : block.steps) {
-                if (block.group == ExerciseGroup::heavy && step.reps_in_reserve) {
-                    step.reps_in_reserve = std::max(
-                        *step.reps_in_reserve, std::min(max_rir, *step.reps_in_reserve + extra));
-                }
+    if (!hard_session || rpe_cap >= rules.session_rpe_heavy_or_plyometric) {
+        return;
+    }
+    const int extra =
+        static_cast<int>(std::ceil(rules.session_rpe_heavy_or_plyometric - rpe_cap - 1e-9));
+    const int max_rir = f.wp.phase == Phase::late ? 3 : 4;
+    for (PlanBlock& block : session.blocks) {
+        for (PlanStep& step : block.steps) {
+            if (block.group == ExerciseGroup::heavy && step.reps_in_reserve) {
+                step.reps_in_reserve = std::max(*step.reps_in_reserve,
+                                                std::min(max_rir, *step.reps_in_reserve + extra));
             }
         }
-        session.reasons.push_back("your recorded strength sessions score " +
-                                  format_fixed(m_ctx.recorded_strength.load_per_minute, 2) +
-                                  " load a minute: planned at most " +
-                                  format_fixed(m_rx.dose.recorded_load_per_minute_ratio, 1) +
-                                  "x that, session-RPE " + format_fixed(rpe_cap, 1) +
-                                  " instead of " +
-                                  format_fixed(rules.session_rpe_heavy_or_plyometric, 0) +
-                                  ", heavy sets up to " + std::to_string(extra) + " more rep" +
-                                  (extra == 1 ? "" : "s") + " in reserve (analysis.md §4.7)");
     }
+    session.reasons.push_back("your recorded strength sessions score " +
+                              format_fixed(m_ctx.recorded_strength.load_per_minute, 2) +
+                              " load a minute: planned at most " +
+                              format_fixed(m_rx.dose.recorded_load_per_minute_ratio, 1) +
+                              "x that, session-RPE " + format_fixed(rpe_cap, 1) + " instead of " +
+                              format_fixed(rules.session_rpe_heavy_or_plyometric, 0) +
+                              ", heavy sets up to " + std::to_string(extra) + " more rep" +
+                              (extra == 1 ? "" : "s") + " in reserve (analysis.md §4.7)");
+}
+
+/// One session for `slot`: its blocks from the week's table at the volume row
+/// `tier` (sets × `m_effective`), then the time caps and the recorded effort.
+PlanSession Planner::build(const Slot& slot, int week, const WeekTargets& targets,
+                           const VolumeTier& tier, double m_effective, int rotation,
+                           SessionTrace* trace) const {
+    const SessionFacts f = session_facts(slot, week);
+    trace->phase_week = f.k;
+    trace->deload = f.deload;
+    trace->technique = f.technique;
+
+    PlanSession session;
+    session.date = civil_from_days(slot.day);
+    session.phase = f.wp.phase;
+    add_week_reasons(session, slot, f, tier);
+
+    bool jumps_replaced = false;
+    for (const ExerciseGroup group : block_order) {
+        if (!contains(slot.groups, group)) {
+            continue;
+        }
+        if (tier.corrective_only && group != ExerciseGroup::corrective) {
+            continue;
+        }
+        if (tier.drop_plyometric && group == ExerciseGroup::plyometric) {
+            continue;
+        }
+        if (m_ctx.no_jumps && group == ExerciseGroup::plyometric) {
+            session.reasons.push_back("--no-jumps (Achilles or bone-stress history): no "
+                                      "plyometric work; an isometric wall-sit hold instead "
+                                      "(analysis.md §4.7)");
+            jumps_replaced = true;
+            continue;
+        }
+        if (f.intro && group != ExerciseGroup::heavy && group != ExerciseGroup::corrective) {
+            continue; // the template has none; a slot from elsewhere is dropped too
+        }
+        if (auto block =
+                make_block(group, f, targets, tier, m_effective, rotation, session, trace)) {
+            session.blocks.push_back(std::move(*block));
+        }
+    }
+    if (jumps_replaced) {
+        add_isometric_hold(session, f, m_effective, trace);
+    }
+    cap_session_minutes(session, f, targets, tier, trace);
+    hold_recorded_effort(session, f);
     trace->contacts = session_contacts(session); // after the time caps
     finish_session(session);
     return session;
@@ -1506,15 +1629,6 @@ WeekTotals Planner::week_totals(const Plan& plan, int week) const {
     }
     return t;
 }
-
-namespace {
-
-bool loading_phase(Phase phase) {
-    return phase == Phase::off_season || phase == Phase::early || phase == Phase::mid ||
-           phase == Phase::late;
-}
-
-} // namespace
 
 WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week) const {
     const PlanWeekPhase& wp = m_ctx.week_phases[static_cast<std::size_t>(week)];
