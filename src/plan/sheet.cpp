@@ -113,8 +113,17 @@ std::string load_rule_for(const PlanStep& step, const Exercise* e, ExerciseGroup
 
 /// Warm-up: general (walk or jog, leg swings) then specific to the session's
 /// groups: a lighter ramp-up set before heavy work, easy hops before jumps.
-std::string warmup_for(const PlanSession& session, int minutes) {
+std::string warmup_for(const PlanSession& session, int minutes, const ExerciseLibrary& library) {
     const bool heavy = has_group(session, ExerciseGroup::heavy);
+    // Body-weight heavy work has no weight to halve: an easy set of the first exercise.
+    bool loaded = false;
+    for (const PlanBlock& block : session.blocks) {
+        for (const PlanStep& step : block.steps) {
+            const Exercise* e = library.find(step.exercise_id);
+            loaded = loaded || (block.group == ExerciseGroup::heavy &&
+                                (e == nullptr || !e->equipment.empty() || step.load_kg));
+        }
+    }
     const bool jumps = has_group(session, ExerciseGroup::plyometric);
     const bool eccentric = has_group(session, ExerciseGroup::eccentric);
     std::string out = "2 min brisk walk or easy jog, 10 leg swings forward and sideways each "
@@ -122,8 +131,10 @@ std::string warmup_for(const PlanSession& session, int minutes) {
     if (jumps) {
         out += ", 2 × 10 small pogo hops on the spot";
     }
-    if (heavy) {
+    if (heavy && loaded) {
         out += "; before the first heavy exercise one set of 5 at about half the weight";
+    } else if (heavy) {
+        out += "; before the first heavy exercise one easy set of 5, no pause";
     } else if (eccentric) {
         out += "; 5 slow step-downs from a low step before the first eccentric exercise";
     }
@@ -139,12 +150,13 @@ std::string cooldown_for(const PlanSession& session) {
 }
 
 /// The harder swap when the library has no harder exercise: the same one, dosed up.
-std::string harder_same(const PlanStep& step, ExerciseGroup group) {
+std::string harder_same(const PlanStep& step, const Exercise* e, ExerciseGroup group) {
     switch (group) {
     case ExerciseGroup::plyometric:
         return "the same, a little higher and still quiet";
     case ExerciseGroup::eccentric:
-        return "the same, holding a dumbbell";
+        return e != nullptr && needs(*e, "dumbbell") ? "the same, a heavier dumbbell"
+                                                     : "the same, holding a dumbbell";
     case ExerciseGroup::heavy:
         return "the same, with a 2 s pause at the bottom";
     case ExerciseGroup::corrective:
@@ -268,13 +280,17 @@ void fill_session_sheets(Plan& plan, const ExerciseLibrary& library,
                 const Exercise* easier = e != nullptr ? library.find(e->easier) : nullptr;
                 const Exercise* harder = e != nullptr ? library.find(e->harder) : nullptr;
                 // No easier or harder entry in the library: the same exercise, dosed down or up.
+                // An eccentric exercise is eased as eccentric work (less deep, a lower
+                // step), never by an isometric hold (analysis.md §4.7).
                 step.easier = easier != nullptr ? easier->name
                               : step.seconds    ? std::string("the same, held half as long")
-                                                : std::string("the same, half the reps");
-                step.harder = harder != nullptr ? harder->name : harder_same(step, block.group);
+                              : block.group == ExerciseGroup::eccentric
+                                  ? std::string("the same, less deep (a lower step), still slow")
+                                  : std::string("the same, half the reps");
+                step.harder = harder != nullptr ? harder->name : harder_same(step, e, block.group);
             }
         }
-        session.warmup = warmup_for(session, rules.warmup_minutes);
+        session.warmup = warmup_for(session, rules.warmup_minutes, library);
         session.cooldown = cooldown_for(session);
         session.why = plain_reasons(session, traced ? &trace[i] : nullptr);
     }

@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <regex>
 #include <string>
 #include <vector>
@@ -143,6 +145,51 @@ TEST(SessionSheet, LighterWeekKeepsTheWeightOfTheWeekBefore) {
     }
     EXPECT_GT(lighter, 0);
     EXPECT_GT(loading, 0);
+}
+
+// Swaps stay the same kind of work (an eccentric exercise is never eased into an
+// isometric hold), dosed-up swaps do not ask for what the exercise already has,
+// and a body-weight session's warm-up has no weight to halve.
+TEST(SessionSheet, SwapsAndWarmUpFitTheExercise) {
+    std::set<std::string> holds;
+    for (const Exercise& e : builtin_library().exercises()) {
+        if (e.isometric) {
+            holds.insert(e.name);
+        }
+    }
+    int eccentric = 0;
+    int bodyweight_sessions = 0;
+    for (const PlanContext& ctx : contexts()) {
+        const Plan plan = sheeted_plan(ctx);
+        for (const PlanSession& s : plan.sessions) {
+            SCOPED_TRACE(ctx.athlete_id + " " + s.id);
+            bool loaded = false;
+            for (const PlanBlock& b : s.blocks) {
+                for (const PlanStep& step : b.steps) {
+                    const Exercise* e = builtin_library().find(step.exercise_id);
+                    loaded = loaded || (b.group == ExerciseGroup::heavy && !e->equipment.empty());
+                    if (b.group != ExerciseGroup::eccentric) {
+                        continue;
+                    }
+                    ++eccentric;
+                    EXPECT_FALSE(holds.contains(step.easier)) << step.exercise_id;
+                    if (std::find(e->equipment.begin(), e->equipment.end(), "dumbbell") !=
+                        e->equipment.end()) {
+                        EXPECT_EQ(step.harder.find("holding a dumbbell"), std::string::npos);
+                    }
+                }
+            }
+            const bool heavy =
+                std::any_of(s.blocks.begin(), s.blocks.end(),
+                            [](const PlanBlock& b) { return b.group == ExerciseGroup::heavy; });
+            if (heavy && !loaded) {
+                ++bodyweight_sessions;
+                EXPECT_EQ(s.warmup.find("half the weight"), std::string::npos) << s.warmup;
+            }
+        }
+    }
+    EXPECT_GT(eccentric, 50);
+    EXPECT_GT(bodyweight_sessions, 5);
 }
 
 TEST(SessionSheet, KnownOneRepMaxGivesKilograms) {
