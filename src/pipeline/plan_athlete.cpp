@@ -469,6 +469,10 @@ PlanContext make_plan_context(const PlanRequest& request, const History& h,
     }
     ctx.level = request.level.value_or(
         ctx.strength_history == StrengthHistory::none ? Level::novice : Level::intermediate);
+    // A runner new to strength (as given) has no strength days of their own to keep.
+    if (ctx.strength_history == StrengthHistory::none) {
+        ctx.usual_strength_weekdays.clear();
+    }
     ctx.no_jumps = request.no_jumps;
     ctx.one_rep_max_kg = request.one_rep_max_kg;
 

@@ -267,6 +267,7 @@ private:
                       SessionTrace* trace) const;
     // The steps of build(), in order.
     SessionFacts session_facts(const Slot& slot, int week) const;
+    const GroupPrescription& technique_prescription(const SessionFacts& f) const;
     void add_week_reasons(PlanSession& session, const Slot& slot, const SessionFacts& f,
                           const VolumeTier& tier) const;
     std::optional<PlanBlock> make_block(ExerciseGroup group, const SessionFacts& f,
@@ -374,11 +375,12 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
     const int long_run = m_ctx.pattern.long_run_weekday;
     const std::string name(to_string(group));
     // §4.7 new to strength: the introductory block's lifting is light (1-2 sets of
-    // 10-15 at RIR 3-4), so it is placed like corrective work, clear only of races:
-    // a week with one open day before a hard run still holds its intro session.
+    // 10-15 at RIR 3-4), so the day before a hard run and the 48 h before the long
+    // run may hold it; never the day before or after the long run, as a first
+    // exposure is the one that makes legs sore.
     const bool light_intro =
         group == ExerciseGroup::heavy && intro_week(static_cast<int>((day - m_monday) / 7));
-    if (!light_intro && weekday == (long_run + 1) % 7) {
+    if (weekday == (long_run + 1) % 7) {
         *why = name + " not on " + std::string(weekday_name(weekday)) +
                ", the day after the long run (analysis.md §4.4 rule 3)";
         return false;
@@ -393,8 +395,8 @@ bool Planner::group_allowed(ExerciseGroup group, std::int64_t day, std::string* 
     // Eccentric work and a novice's first weeks keep the full 48 h before the long
     // run even when the week allows only 24 h for the rest (§4.4 rule 2).
     const bool full_48h = !m_long_run_24h || group == ExerciseGroup::eccentric || novice_48h;
-    if (!light_intro &&
-        (weekday == (long_run + 6) % 7 || (weekday == (long_run + 5) % 7 && full_48h))) {
+    if (weekday == (long_run + 6) % 7 ||
+        (weekday == (long_run + 5) % 7 && full_48h && !light_intro)) {
         *why = name + " not within " + (full_48h ? "48" : "24") + " h before the " +
                std::string(weekday_name(long_run)) + " long run (analysis.md §4.4 rule 2)";
         return false;
@@ -485,10 +487,18 @@ bool Planner::familiar_group(ExerciseGroup group) const {
 }
 
 // §4.7: the first weeks of the off-season/Early block are technique weeks (8-10
-// reps at RIR 3-4); after an introductory block they follow it.
+// reps at RIR 3-4); after an introductory block they follow it in any training
+// phase, so no one goes from a 15-rep weight to a 7-rep one in a week.
 bool Planner::technique_week(int week) const {
     const Phase phase = m_ctx.week_phases[static_cast<std::size_t>(week)].phase;
-    return m_rx.phases[static_cast<std::size_t>(phase)].heavy_technique && !intro_week(week) &&
+    if (intro_week(week)) {
+        return false;
+    }
+    if (m_intro_weeks > 0 && week >= m_intro_weeks && week - m_intro_weeks < m_technique_weeks &&
+        loading_phase(phase)) {
+        return true;
+    }
+    return m_rx.phases[static_cast<std::size_t>(phase)].heavy_technique &&
            phase_week(week) < m_technique_weeks;
 }
 
@@ -715,8 +725,12 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
                     }
                 }
             }
+            const std::string placed =
+                best.size() < sessions.size()
+                    ? template_why + " (" + std::to_string(best.size()) + " fit this week's days)"
+                    : template_why;
             for (Slot& slot : best) {
-                slot.reasons.insert(slot.reasons.begin(), template_why);
+                slot.reasons.insert(slot.reasons.begin(), placed);
                 const int weekday = weekday_of(civil_from_days(slot.day));
                 const bool hard_work = contains(slot.groups, ExerciseGroup::heavy) ||
                                        contains(slot.groups, ExerciseGroup::plyometric);
@@ -1040,6 +1054,11 @@ int Planner::block_base_sets(ExerciseGroup group, const GroupPrescription& gp,
         // 1 set in the block's first week, then 2.
         base_sets = f.intro && f.week == 0 ? gp.sets.low : gp.sets.high;
     }
+    if (group == ExerciseGroup::heavy && f.wp.phase == Phase::late && !f.deload && !f.intro) {
+        // §4.7 Late maintenance keeps 2 working sets a lift: the novice's set fewer
+        // and behind plan's low end do not take it to a single set.
+        base_sets = std::max(base_sets, gp.sets.low);
+    }
     // Rule 6: a long descent (total D- over the bonus, or a mountain race by D- per
     // km) that the runner does not descend in training gets one more eccentric set
     // a week, from Early on, so the downhill progression starts earlier; behind
@@ -1168,6 +1187,12 @@ PlanStep Planner::make_step(const Exercise& e, ExerciseGroup group, const GroupP
     } else {
         step.reps = gp.reps.low + (gp.reps.high - gp.reps.low) / 2;
     }
+    if (group == ExerciseGroup::heavy && f.deload && f.wp.phase != Phase::late && !beginner_lift &&
+        step.reps) {
+        // §4.7 lighter week: last week's weight for one rep fewer, which is what
+        // leaves the one more rep in reserve below.
+        step.reps = std::max(1, *step.reps - 1);
+    }
     if (group == ExerciseGroup::heavy && e.max_reps > 0 && step.reps) {
         // §4.7 body-weight heavy work: the variant's own range, where the stated
         // reps in reserve can be reached (slow lowering, pauses).
@@ -1202,6 +1227,14 @@ PlanStep Planner::make_step(const Exercise& e, ExerciseGroup group, const GroupP
     return step;
 }
 
+/// The technique weeks' heavy work: the phase's own, else the off-season/Early
+/// block's (after an introductory block that ends in Mid or Late).
+const GroupPrescription& Planner::technique_prescription(const SessionFacts& f) const {
+    return f.own.heavy_technique
+               ? *f.own.heavy_technique
+               : *m_rx.phases[static_cast<std::size_t>(Phase::early)].heavy_technique;
+}
+
 /// The block of `group` for the session, or nothing when no exercise fits.
 std::optional<PlanBlock> Planner::make_block(ExerciseGroup group, const SessionFacts& f,
                                              const WeekTargets& targets, const VolumeTier& tier,
@@ -1210,7 +1243,7 @@ std::optional<PlanBlock> Planner::make_block(ExerciseGroup group, const SessionF
     const bool beginner_lift = f.intro && group == ExerciseGroup::heavy;
     const GroupPrescription* table_gp = beginner_lift ? &m_rx.new_to_strength.intro
                                         : group == ExerciseGroup::heavy && f.technique
-                                            ? &*f.own.heavy_technique
+                                            ? &technique_prescription(f)
                                             : &*f.p.groups[static_cast<std::size_t>(group)];
     // The run-in to a race: the phase's dose in body-weight variants, no load.
     GroupPrescription run_in_gp;
@@ -1775,6 +1808,7 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
         double minutes = 0;
         double sets = 0;
         double contacts = 0;
+        double eccentric = 0;
         int n = 0;
         for (int w = week - 1; w >= 0 && n < 3; --w) {
             const WeekTotals& d = done[static_cast<std::size_t>(w)];
@@ -1782,6 +1816,7 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
                 minutes += d.minutes;
                 sets += d.sets;
                 contacts += d.contacts;
+                eccentric += d.eccentric_sets;
                 ++n;
             }
         }
@@ -1790,6 +1825,12 @@ WeekTargets Planner::week_targets(const std::vector<WeekTotals>& done, int week)
             t.minutes = std::min(t.minutes, f * minutes / n);
             t.sets = f * sets / n;
             t.contacts = f * contacts / n;
+            // Nor more eccentric sets than the loading weeks had (one at least, where
+            // they had any: the downhill work keeps its thread).
+            if (eccentric > 0) {
+                t.eccentric_sets = std::min(
+                    t.eccentric_sets, std::max(1, static_cast<int>(std::floor(f * eccentric / n))));
+            }
             t.why.push_back("lighter week: sets, contacts and minutes at most " +
                             format_fixed(100 * f, 0) + " % of the " + std::to_string(n) +
                             " loading weeks before, weight kept (analysis.md §4.7)");

@@ -84,8 +84,8 @@ std::string load_rule_for(const PlanStep& step, const Exercise* e, ExerciseGroup
         return "";
     }
     if (lighter_week && group == ExerciseGroup::heavy && e != nullptr && !e->equipment.empty()) {
-        return "the same weight as last week: the lighter week keeps it and does fewer sets, so "
-               "every set ends with more reps left";
+        return "the same weight as last week, one rep fewer a set, so every set ends with one "
+               "more rep left";
     }
     const int rir = step.reps_in_reserve.value_or(group == ExerciseGroup::heavy ? 2 : 3);
     const int reps = step.reps.value_or(0);

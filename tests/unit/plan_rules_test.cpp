@@ -295,6 +295,13 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         const bool hard = (has_group(s, ExerciseGroup::heavy) && !intro_lift) ||
                           has_group(s, ExerciseGroup::plyometric) ||
                           has_group(s, ExerciseGroup::eccentric);
+        if (intro_lift && has_group(s, ExerciseGroup::heavy)) {
+            // Rule 8 for a first exposure: never the day before or after the long run.
+            const int weekday = weekday_of(s.date);
+            rules.check(weekday != (ctx.pattern.long_run_weekday + 1) % 7 &&
+                            weekday != (ctx.pattern.long_run_weekday + 6) % 7,
+                        "8 intro lifting clear of the long run", where);
+        }
         if (hard) {
             rules.check(!last_hard_day || day - *last_hard_day >= 2, "8 48 h apart", where);
             last_hard_day = day;
@@ -397,6 +404,20 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                 }
             }
         }
+        // Rule 11 before rule 5: the 2 weeks after the introductory block are technique
+        // weeks (8-10 at RIR 3-4) in any training phase: no 15-rep weight to a 7-rep
+        // one in a week.
+        if (beginner && !intro && !run_in && w >= intro_weeks && w < intro_weeks + 2 &&
+            loading(s.phase)) {
+            for (const PlanBlock& block : s.blocks) {
+                for (const PlanStep& step : block.steps) {
+                    if (block.group == ExerciseGroup::heavy && step.reps_in_reserve) {
+                        rules.check(step.reps.value_or(0) >= 8 && *step.reps_in_reserve >= 3,
+                                    "11 technique weeks after the intro", where);
+                    }
+                }
+            }
+        }
         if (intro || run_in) {
             for (const PlanBlock& block : s.blocks) {
                 if (block.group != ExerciseGroup::heavy) {
@@ -454,7 +475,8 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     week.heavy_min_reps = library.find(step.exercise_id)->min_reps;
                     week.heavy_rir = step.reps_in_reserve;
                     week.heavy_percent = step.percent_1rm;
-                    if (s.phase == Phase::late && step.reps_in_reserve && !intro) {
+                    if (s.phase == Phase::late && step.reps_in_reserve && !intro &&
+                        !trace[i].technique) {
                         rules.check(*step.reps_in_reserve >= 2 && *step.reps_in_reserve <= 3,
                                     "4 Late kept heavy", where);
                     }
@@ -727,6 +749,24 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                                 week.sets <= 0.7 * sets / n + 1e-9 &&
                                 week.contacts <= 0.7 * contacts / n + 1e-9,
                             "5 lighter week", where);
+            }
+        }
+        // Rule 5: a lighter week keeps the weight: at last loading week's weight, reps
+        // plus reps in reserve (the reps that weight allows) stay as they were.
+        if (week.lighter && week.phase != Phase::late && week.heavy_reps && week.heavy_rir &&
+            !week.beginner && !week.heavy_percent) {
+            for (std::size_t v = w; v-- > 0;) {
+                const Week& before = weeks[v];
+                if (before.lighter || !before.heavy_reps || !before.heavy_rir) {
+                    continue;
+                }
+                if (before.phase == week.phase && !before.technique && !before.beginner &&
+                    week.heavy_min_reps == 0) {
+                    rules.check(*week.heavy_reps + *week.heavy_rir <=
+                                    *before.heavy_reps + *before.heavy_rir,
+                                "5 lighter week keeps the weight", where);
+                }
+                break;
             }
         }
         // Rule 5: a lighter week goes with the running recovery week once the block has 2
