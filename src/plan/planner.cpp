@@ -159,12 +159,13 @@ struct SessionFacts {
     int k = 0;     ///< weeks of the phase's block before this one
     int cycle = 4; ///< a lighter week every `cycle` weeks
     bool low_confidence = false;
-    bool progresses = false; ///< a training phase: sets and contacts build
-    bool intro = false;      ///< new to strength: the introductory block
-    bool run_in = false;     ///< new to strength: the last weeks before the race
-    bool deload = false;     ///< a lighter week
-    bool technique = false;  ///< a technique week of the off-season/Early block
-    bool two_footed = false; ///< jumps two-footed only
+    bool progresses = false;        ///< a training phase: sets and contacts build
+    bool intro = false;             ///< new to strength: the introductory block
+    bool run_in = false;            ///< new to strength: the last weeks before the race
+    bool run_in_bodyweight = false; ///< ... and not yet 4 weeks of lifting: body weight only
+    bool deload = false;            ///< a lighter week
+    bool technique = false;         ///< a technique week of the off-season/Early block
+    bool two_footed = false;        ///< jumps two-footed only
     int build_index = 0;
     int build_weeks_done = 0;
     int heavy_step = 0; ///< loading weeks of heavy work after the technique weeks
@@ -322,6 +323,7 @@ private:
         m_since_lighter; // loading weeks since the block began or its last lighter week
     std::vector<int> m_loading_before; // loading (not lighter) weeks of the block before this one
     std::set<std::string> m_familiar;  // exercise ids of the sessions planned so far
+    std::set<int> m_lifting_weeks;     // plan weeks after the intro block with heavy work
     std::vector<double> m_ctl;         // m_ctl[i] = CTL at the end of plan day i - 1
     std::vector<double> m_atl;
 };
@@ -952,6 +954,12 @@ SessionFacts Planner::session_facts(const Slot& slot, int week) const {
         .progresses = progresses,
         .intro = intro,
         .run_in = !intro && beginner_race_run_in(slot.day),
+        // Four weeks of lifting in the plan make the lifts familiar: the run-in
+        // keeps them rather than swap in body-weight ones (nothing new).
+        .run_in_bodyweight =
+            !intro && beginner_race_run_in(slot.day) &&
+            m_lifting_weeks.size() <
+                static_cast<std::size_t>(m_rx.new_to_strength.familiar_after_weeks),
         .deload = deload,
         .technique = technique_week(week),
         // §4.7: two-footed drills before single-leg ones, in a block's first week
@@ -1004,9 +1012,11 @@ void Planner::add_week_reasons(PlanSession& session, const Slot& slot, const Ses
     } else if (f.run_in) {
         session.reasons.push_back(
             "new to strength (" + m_ctx.strength_history_source + ") and the race " +
-            std::to_string(days_from_civil(m_ctx.race->date) - slot.day) +
-            " days away: corrective and body-weight work only, nothing new to get sore from "
-            "(analysis.md §4.7)");
+            std::to_string(days_from_civil(m_ctx.race->date) - slot.day) + " days away: " +
+            (f.run_in_bodyweight ? "corrective and body-weight work only, nothing new to get "
+                                   "sore from (analysis.md §4.7)"
+                                 : "the lifts of the last weeks kept, nothing new to get sore "
+                                   "from (analysis.md §4.7)"));
     } else if (f.technique) {
         session.reasons.push_back("technique week " + std::to_string(f.k + 1) + " of " +
                                   std::to_string(m_technique_weeks) +
@@ -1247,7 +1257,7 @@ std::optional<PlanBlock> Planner::make_block(ExerciseGroup group, const SessionF
                                             : &*f.p.groups[static_cast<std::size_t>(group)];
     // The run-in to a race: the phase's dose in body-weight variants, no load.
     GroupPrescription run_in_gp;
-    if (f.run_in && group != ExerciseGroup::corrective) {
+    if (f.run_in_bodyweight && group != ExerciseGroup::corrective) {
         run_in_gp = *table_gp;
         run_in_gp.bodyweight_only = true;
         run_in_gp.percent_1rm.reset();
@@ -2201,6 +2211,9 @@ void Planner::plan_days(Plan& plan, std::vector<SessionTrace>& traces) {
                 for (const PlanBlock& block : plan.sessions.back().blocks) {
                     for (const PlanStep& step : block.steps) {
                         m_familiar.insert(step.exercise_id);
+                    }
+                    if (block.group == ExerciseGroup::heavy && !intro_week(week)) {
+                        m_lifting_weeks.insert(week);
                     }
                 }
             }

@@ -216,6 +216,7 @@ Prescriptions parse_prescriptions(std::string_view text, std::string_view source
         reader.integer(fresh, "bodyweight_only_days_before_race", "new_to_strength");
     n.experienced_from_sessions =
         reader.integer(fresh, "experienced_from_sessions", "new_to_strength");
+    n.familiar_after_weeks = reader.integer(fresh, "familiar_after_weeks", "new_to_strength");
     if (n.intro_weeks < 1 || !n.intro.rir) {
         reader.fail("new_to_strength", "intro_weeks >= 1 and an intro with rir");
     }

@@ -108,6 +108,7 @@ struct NewToStrength {
     int intro_weeks = 3;     ///< full weeks of the introductory block (2-4 with a part week)
     GroupPrescription intro; ///< the block's lifting: 1-2 sets of 10-15 at RIR 3-4
     int bodyweight_only_days_before_race = 42; ///< then corrective and body-weight work only
+    int familiar_after_weeks = 4; ///< weeks of lifting that make the lifts familiar for the run-in
     int experienced_from_sessions = 12; ///< recorded sessions for "experienced" when inferred
 };
 

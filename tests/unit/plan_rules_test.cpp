@@ -263,6 +263,7 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         ctx.strength_history == StrengthHistory::none ? 3 + (monday + 7 - start < 4 ? 1 : 0) : 0;
     int intro_sessions = 0;
     std::set<std::string> given; // the exercises of the sessions before this one
+    std::set<int> lifting_weeks; // weeks after the introductory block with heavy work
     std::optional<std::int64_t> last_hard_day;
     for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
         const PlanSession& s = plan.sessions[i];
@@ -386,9 +387,14 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                             !has_group(s, ExerciseGroup::eccentric),
                         "11 intro: no jumps or eccentrics", where);
         }
+        // Four weeks of lifting after the block make the lifts familiar: the run-in
+        // keeps them; before that it is body weight only.
+        const bool run_in_bodyweight = run_in && lifting_weeks.size() < 4;
         if (run_in) {
             // Nothing new to get sore from: jumps and eccentric work only as the plan
-            // has already given them, in body weight (a band counts as body weight).
+            // has already given them (and in body weight, a band counting as body
+            // weight, before the lifts are familiar); lifts already given where the
+            // lifts are familiar.
             for (const PlanBlock& block : s.blocks) {
                 if (block.group != ExerciseGroup::plyometric &&
                     block.group != ExerciseGroup::eccentric) {
@@ -398,8 +404,9 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                     const Exercise* e = library.find(step.exercise_id);
                     rules.check(
                         given.contains(step.exercise_id) &&
-                            std::all_of(e->equipment.begin(), e->equipment.end(),
-                                        [](const std::string& item) { return item == "band"; }),
+                            (!run_in_bodyweight ||
+                             std::all_of(e->equipment.begin(), e->equipment.end(),
+                                         [](const std::string& item) { return item == "band"; })),
                         "11 run-in jumps, eccentrics as given", where + " " + step.exercise_id);
                 }
             }
@@ -431,11 +438,14 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
                                         step.reps_in_reserve.value_or(0) >= 3 &&
                                         step.reps_in_reserve.value_or(0) <= 4 && !step.load_kg,
                                     "11 intro dose", where);
-                    } else {
+                    } else if (run_in_bodyweight) {
                         rules.check(
                             std::all_of(e->equipment.begin(), e->equipment.end(),
                                         [](const std::string& item) { return item == "band"; }),
                             "11 run-in body weight", where);
+                    } else {
+                        rules.check(given.contains(step.exercise_id), "11 run-in lifts as given",
+                                    where + " " + step.exercise_id);
                     }
                 }
             }
@@ -443,6 +453,9 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         for (const PlanBlock& block : s.blocks) {
             for (const PlanStep& step : block.steps) {
                 given.insert(step.exercise_id);
+            }
+            if (block.group == ExerciseGroup::heavy && !intro) {
+                lifting_weeks.insert(w);
             }
         }
         ++week.sessions;
