@@ -263,6 +263,8 @@ private:
                          const std::string& pattern, int rotation, bool two_footed,
                          Familiar familiar) const;
     bool familiar_group(ExerciseGroup group) const;
+    bool mountain_race() const;
+    bool in_downhill_window(std::int64_t day) const;
     PlanSession build(const Slot& slot, int week, const WeekTargets& targets,
                       const VolumeTier& tier, double m_effective, int rotation,
                       SessionTrace* trace) const;
@@ -479,6 +481,23 @@ bool Planner::intro_week(int week) const {
 
 // A body-weight exercise of `group` the plan has already given (a band counts as
 // body weight): the run-in to a race keeps such work (§4.7).
+// Rule 6: the days the last downhill session before the goal race belongs on.
+bool Planner::in_downhill_window(std::int64_t day) const {
+    if (!m_ctx.race) {
+        return false;
+    }
+    const std::int64_t to_race = days_from_civil(m_ctx.race->date) - day;
+    return to_race >= m_rx.rules.last_eccentric_days_before_race &&
+           to_race <= m_rx.rules.heavy_window_days_before_race;
+}
+
+// Rule 6: a race that descends 40 m/km or more.
+bool Planner::mountain_race() const {
+    return m_ctx.race && m_ctx.race_descent_m && m_ctx.race->distance_km &&
+           *m_ctx.race->distance_km > 0 &&
+           *m_ctx.race_descent_m / *m_ctx.race->distance_km >= m_rx.dose.mountain_descent_m_per_km;
+}
+
 bool Planner::familiar_group(ExerciseGroup group) const {
     return std::any_of(m_familiar.begin(), m_familiar.end(), [&](const std::string& id) {
         const Exercise* e = m_lib.find(id);
@@ -533,8 +552,25 @@ std::vector<SessionGroups> Planner::week_template(int week, std::string* why) co
     const bool heavy_planned = std::any_of(sessions.begin(), sessions.end(), [](const auto& g) {
         return contains(g, ExerciseGroup::heavy);
     });
-    if (!heavy_planned && !sessions.empty() &&
-        m_ctx.week_phases[static_cast<std::size_t>(week)].phase == Phase::taper) {
+    const bool taper = m_ctx.week_phases[static_cast<std::size_t>(week)].phase == Phase::taper;
+    // Rule 6: before a mountain race the last downhill (eccentric) session falls 10-14
+    // days out; a taper week that holds an open day for it there takes it.
+    const bool eccentric_planned = std::any_of(sessions.begin(), sessions.end(), [](const auto& g) {
+        return contains(g, ExerciseGroup::eccentric);
+    });
+    if (taper && mountain_race() && m_ctx.race && !eccentric_planned && !sessions.empty()) {
+        for (std::int64_t day = std::max(m_start, monday); day < monday + 7; ++day) {
+            std::string unused;
+            if (day_open(day) && in_downhill_window(day) &&
+                group_allowed(ExerciseGroup::eccentric, day, &unused)) {
+                sessions.front().push_back(ExerciseGroup::eccentric);
+                *why += "; the last downhill session 10-14 days before a mountain race "
+                        "(analysis.md §4.7)";
+                break;
+            }
+        }
+    }
+    if (!heavy_planned && !sessions.empty() && taper) {
         for (std::int64_t day = std::max(m_start, monday); day < monday + 7; ++day) {
             std::string unused;
             if (day_open(day) && in_heavy_window(day) &&
@@ -684,6 +720,10 @@ std::vector<Slot> Planner::schedule_week(int week, std::optional<std::int64_t> l
                     }
                     if (contains(slot.groups, ExerciseGroup::heavy) && in_heavy_window(slot.day)) {
                         score += 6; // §4.4 the last heavy session 10-14 (7-10) days out
+                    }
+                    if (contains(slot.groups, ExerciseGroup::eccentric) && mountain_race() &&
+                        in_downhill_window(slot.day)) {
+                        score += 6; // rule 6: the last downhill session 10-14 days out
                     }
                     slots.push_back(std::move(slot));
                 }
@@ -1057,8 +1097,11 @@ int Planner::block_base_sets(ExerciseGroup group, const GroupPrescription& gp,
         progressed_sets(gp.sets, f.technique ? 0 : f.build_index, f.cycle - 1, f.deload);
     base_sets = std::max(1, base_sets + f.level_rule.set_delta);
     if (f.wp.behind_plan && !beginner_lift) {
-        // §3.1 behind plan: the phase's work at the volume the athlete takes now.
-        base_sets = std::max(1, gp.sets.low + f.level_rule.set_delta);
+        // §3.1 behind plan: the phase's work at the volume the athlete takes now (its
+        // technique weeks no more sets than the phase's own low end).
+        const auto& phase_gp = f.p.groups[static_cast<std::size_t>(group)];
+        const int low = phase_gp ? std::min(gp.sets.low, phase_gp->sets.low) : gp.sets.low;
+        base_sets = std::max(1, low + f.level_rule.set_delta);
     }
     if (beginner_lift) {
         // 1 set in the block's first week, then 2.
@@ -1067,7 +1110,8 @@ int Planner::block_base_sets(ExerciseGroup group, const GroupPrescription& gp,
     if (group == ExerciseGroup::heavy && f.wp.phase == Phase::late && !f.deload && !f.intro) {
         // §4.7 Late maintenance keeps 2 working sets a lift: the novice's set fewer
         // and behind plan's low end do not take it to a single set.
-        base_sets = std::max(base_sets, gp.sets.low);
+        const auto& late_heavy = f.own.groups[static_cast<std::size_t>(ExerciseGroup::heavy)];
+        base_sets = std::max(base_sets, late_heavy ? late_heavy->sets.low : 1);
     }
     // Rule 6: a long descent (total D- over the bonus, or a mountain race by D- per
     // km) that the runner does not descend in training gets one more eccentric set
@@ -1090,6 +1134,11 @@ int Planner::block_base_sets(ExerciseGroup group, const GroupPrescription& gp,
             " and recent weekly D- " + format_fixed(m_ctx.recent_weekly_descent_m, 0) + " m < " +
             format_fixed(100 * rules.race_descent_bonus_recent_fraction, 0) +
             " % of it: one more eccentric set, from Early on (analysis.md §4.7)");
+    }
+    if (group == ExerciseGroup::eccentric && f.wp.phase == Phase::late && !f.deload &&
+        mountain_race()) {
+        // Rule 6: a mountain race keeps 2 downhill sets a week through Late.
+        base_sets = std::max(base_sets, 2);
     }
     return base_sets;
 }
@@ -1382,6 +1431,12 @@ void Planner::cap_session_minutes(PlanSession& session, const SessionFacts& f,
         const auto& gp = p.groups[static_cast<std::size_t>(block.group)];
         return gp && !(power && jumps) ? gp->sets.low : 1;
     };
+    // Rule 6: before a mountain race Late keeps 2 eccentric sets; its low-amplitude
+    // jumps go first when the session has no time for both.
+    const bool downhill = mountain_race() && f.wp.phase == Phase::late;
+    const auto floor_of = [&](const PlanBlock& block) {
+        return downhill && block.group == ExerciseGroup::eccentric ? 2 : 1;
+    };
     // In the power block the jumps keep the level's weekly floor (§4.7), nor fall
     // below last week's (the rise holds before it falls back): other blocks give
     // their sets first.
@@ -1397,12 +1452,23 @@ void Planner::cap_session_minutes(PlanSession& session, const SessionFacts& f,
         return contacts * (block.sets - 1) / block.sets < keep;
     };
     while (session_minutes(session) > *cap) {
+        // Rule 1: the corrective exercises go into the rests of the heavy sets
+        // before any set is cut.
+        if (!session.corrective_in_heavy_rests &&
+            block_of(session, ExerciseGroup::heavy) != nullptr &&
+            block_of(session, ExerciseGroup::corrective) != nullptr) {
+            session.corrective_in_heavy_rests = true;
+            session.reasons.push_back("corrective exercises done in the rests of the heavy sets "
+                                      "to fit the session's " +
+                                      std::to_string(*cap) + " min (analysis.md §4.7)");
+            continue;
+        }
         std::size_t largest = session.blocks.size();
         for (std::size_t b = 0; b < session.blocks.size(); ++b) {
             const PlanBlock& block = session.blocks[b];
             if ((block.group == ExerciseGroup::corrective ||
                  block.group == ExerciseGroup::eccentric) &&
-                block.sets > std::max(1, table_low(block)) &&
+                block.sets > std::max(floor_of(block), table_low(block)) &&
                 (largest == session.blocks.size() || block.sets >= session.blocks[largest].sets)) {
                 largest = b;
             }
@@ -1415,9 +1481,22 @@ void Planner::cap_session_minutes(PlanSession& session, const SessionFacts& f,
                 largest = b;
             }
         }
+        // Before a mountain race Late's jumps go before the heavy and downhill sets.
+        if (const PlanBlock* hops = block_of(session, ExerciseGroup::plyometric);
+            downhill && hops != nullptr && largest == session.blocks.size()) {
+            const auto at = hops - session.blocks.data();
+            session.blocks.erase(session.blocks.begin() + at);
+            trace->base_sets.erase(trace->base_sets.begin() + at);
+            trace->trimmed.erase(trace->trimmed.begin() + at);
+            session.reasons.push_back("jumps left out: before a mountain race the heavy and "
+                                      "downhill (eccentric) sets come first in a full session "
+                                      "(analysis.md §4.7)");
+            continue;
+        }
         for (int pass = 0; pass < 2 && largest == session.blocks.size(); ++pass) {
             for (std::size_t b = 0; b < session.blocks.size(); ++b) {
-                if (session.blocks[b].sets > 1 && (pass == 1 || !keeps_floor(session.blocks[b])) &&
+                if (session.blocks[b].sets > floor_of(session.blocks[b]) &&
+                    (pass == 1 || !keeps_floor(session.blocks[b])) &&
                     (largest == session.blocks.size() ||
                      session.blocks[b].sets >= session.blocks[largest].sets)) {
                     largest = b;
@@ -1869,6 +1948,8 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
     // The last heavy session before the race, in its window (§4.4): its one heavy set
     // stays whatever a taper or lighter week's cap leaves.
     const bool heavy_touch = in_heavy_window(days_from_civil(plan.sessions[only].date));
+    const bool downhill_touch =
+        mountain_race() && in_downhill_window(days_from_civil(plan.sessions[only].date));
     for (int guard = 0; guard < 1000; ++guard) {
         const WeekTotals t = week_totals(plan, week);
         const bool over_contacts = t.contacts > targets.contacts + 1e-9;
@@ -1896,8 +1977,10 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
                                plan.sessions[only].phase == Phase::off_season;
             const int plyo_rank = power ? 0 : 100;
             const int heavy_rank = power ? 100 : 0;
+            // Rule 6: before a mountain race the downhill work goes after the jumps.
+            const int eccentric_rank = mountain_race() && !power ? 50 : 200;
             const int group_rank = block.group == ExerciseGroup::corrective   ? 300
-                                   : block.group == ExerciseGroup::eccentric  ? 200
+                                   : block.group == ExerciseGroup::eccentric  ? eccentric_rank
                                    : block.group == ExerciseGroup::plyometric ? plyo_rank
                                                                               : heavy_rank;
             if (block.sets > 1) {
@@ -1907,8 +1990,10 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
             if (block.group == ExerciseGroup::corrective && !corrective_elsewhere) {
                 return -1;
             }
-            // So does the last heavy touch in its window before the race (§4.4), one set.
-            if (block.group == ExerciseGroup::heavy && heavy_touch) {
+            // So does the last heavy touch in its window before the race (§4.4), one set,
+            // and before a mountain race the last downhill set (rule 6).
+            if ((block.group == ExerciseGroup::heavy && heavy_touch) ||
+                (block.group == ExerciseGroup::eccentric && downhill_touch)) {
                 return -1;
             }
             return blocks_in_session > 1 ? group_rank : -1;
@@ -1938,11 +2023,13 @@ void Planner::trim_week(Plan& plan, std::vector<SessionTrace>& traces, int week,
                     "the week's budget (analysis.md §4.2)");
                 break;
             }
-            if (over_volume && !over_contacts && !over_eccentric && heavy_touch &&
-                block_of(plan.sessions[only], ExerciseGroup::heavy) != nullptr) {
+            if (over_volume && !over_contacts && !over_eccentric &&
+                ((heavy_touch && block_of(plan.sessions[only], ExerciseGroup::heavy) != nullptr) ||
+                 (downhill_touch &&
+                  block_of(plan.sessions[only], ExerciseGroup::eccentric) != nullptr))) {
                 plan.sessions[only].reasons.push_back(
-                    "one heavy set kept: the last heavy session before the race, whatever the "
-                    "week's budget (analysis.md §4.4)");
+                    "one heavy or downhill set kept: the last such session before the race, "
+                    "whatever the week's budget (analysis.md §4.4, §4.7)");
                 break;
             }
             // Nothing left to cut inside it: the session goes.

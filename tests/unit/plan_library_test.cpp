@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -211,8 +213,17 @@ TEST(Prescriptions, TheBuiltInTableMatchesAnalysisSection43) {
     EXPECT_EQ(heavy.percent_1rm->low, 80);
     EXPECT_EQ(early.groups[static_cast<std::size_t>(ExerciseGroup::plyometric)]->contacts->high,
               100);
+    // The taper's templates hold no eccentric work; its one set is the last downhill
+    // session of a mountain race, 10-14 days out (§4.7 rule 6), never in the last 10.
     const auto& taper = rx.phases[static_cast<std::size_t>(Phase::taper)];
-    EXPECT_FALSE(taper.groups[static_cast<std::size_t>(ExerciseGroup::eccentric)]);
+    ASSERT_TRUE(taper.groups[static_cast<std::size_t>(ExerciseGroup::eccentric)]);
+    EXPECT_EQ(taper.groups[static_cast<std::size_t>(ExerciseGroup::eccentric)]->sets.high, 1);
+    for (const auto* list : {&taper.sessions, &taper.sessions_later_weeks}) {
+        for (const SessionGroups& groups : *list) {
+            EXPECT_EQ(std::count(groups.begin(), groups.end(), ExerciseGroup::eccentric), 0);
+        }
+    }
+    EXPECT_EQ(rx.rules.last_eccentric_days_before_race, 10);
     EXPECT_EQ(rx.rules.last_heavy_days_before_race, 10);
     EXPECT_EQ(rx.phases[static_cast<std::size_t>(Phase::late)].sessions.size(), 1U);
 

@@ -166,6 +166,7 @@ struct Week {
     bool low_confidence = false; ///< the phase is uncertain: jumps rise to 80, not 100
     bool jumps_held = false;     ///< the session's time cap cut the jumps (they hold, not rise)
     bool jumps_cut = false;      ///< the week's caps (rules 1, 2, 5) cut the jumps
+    bool eccentric_cut = false;  ///< the week's caps (rules 1, 2, 4, 5) cut the eccentric sets
     /// The last heavy session in its window, cut to one heavy set (and a corrective
     /// round): kept whatever a taper or lighter week's budget (rule 8 before 4 and 5).
     bool heavy_touch = false;
@@ -282,6 +283,9 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             const bool cut = s.blocks[b].group == ExerciseGroup::plyometric && trace[i].trimmed[b];
             week.jumps_held = week.jumps_held || cut;
             week.jumps_cut = week.jumps_cut || (cut && week_capped);
+            week.eccentric_cut =
+                week.eccentric_cut || (s.blocks[b].group == ExerciseGroup::eccentric &&
+                                       trace[i].trimmed[b] && week_capped);
         }
         const std::string where = s.id;
         // Rule 9: calendar weeks, the session's phase is its week's.
@@ -463,12 +467,17 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
         week.corrective = week.corrective || has_group(s, ExerciseGroup::corrective);
         week.floor_only = week.sessions == 1 && s.blocks.size() == 1 &&
                           s.blocks[0].group == ExerciseGroup::corrective && s.blocks[0].sets == 1;
+        // ... and before a mountain race the last downhill set 10-14 days out (rule 6).
+        const bool downhill_window = *ctx.race_descent_m / *ctx.race->distance_km >= 40 &&
+                                     race_day - day >= 10 && race_day - day <= 14;
         week.heavy_touch =
             week.heavy_touch ||
-            (race_day - day >= (ultra ? 10 : 7) && race_day - day <= (ultra ? 14 : 10) &&
-             std::all_of(s.blocks.begin(), s.blocks.end(), [](const PlanBlock& b) {
+            ((downhill_window ||
+              (race_day - day >= (ultra ? 10 : 7) && race_day - day <= (ultra ? 14 : 10))) &&
+             std::all_of(s.blocks.begin(), s.blocks.end(), [&](const PlanBlock& b) {
                  return b.sets == 1 &&
-                        (b.group == ExerciseGroup::heavy || b.group == ExerciseGroup::corrective);
+                        (b.group == ExerciseGroup::heavy || b.group == ExerciseGroup::corrective ||
+                         (downhill_window && b.group == ExerciseGroup::eccentric));
              }));
         for (const PlanBlock& block : s.blocks) {
             week.sets += block.sets;
@@ -534,6 +543,27 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             eccentric_day = eccentric_day ||
                             (open && wd != (lr + 5) % 7 && !contains(hard_weekdays, (wd + 2) % 7));
         }
+        // Rule 6: before a mountain race the last downhill session falls 10-14 days
+        // out where a day there may take eccentric work (48 h clear of hard runs).
+        std::optional<std::int64_t> last_eccentric;
+        for (const PlanSession& s : plan.sessions) {
+            if (day_of(s.date) <= race_day && has_group(s, ExerciseGroup::eccentric)) {
+                last_eccentric = day_of(s.date);
+            }
+        }
+        bool downhill_day = false;
+        for (std::int64_t d = race_day - 14; d <= race_day - 10; ++d) {
+            const int wd = weekday_of(civil_from_days(d));
+            downhill_day = downhill_day ||
+                           (d >= start && wd != lr && wd != (lr + 1) % 7 && wd != (lr + 6) % 7 &&
+                            wd != (lr + 5) % 7 && !contains(hard_weekdays, (wd + 1) % 7) &&
+                            !contains(hard_weekdays, (wd + 2) % 7));
+        }
+        if (*ctx.race_descent_m / *ctx.race->distance_km >= 40 && last_eccentric && downhill_day &&
+            !routine_caps && ctx.strength_history != StrengthHistory::none) {
+            rules.check(race_day - *last_eccentric <= 14, "6 last downhill session 10-14 days out",
+                        label(ctx.athlete_id, " days before ", race_day - *last_eccentric));
+        }
         // A small recorded routine caps the week's load (rule 2) and wins here too.
         if (last_heavy && open_day && (eccentric_day || !last_heavy_eccentric) &&
             ctx.strength_history != StrengthHistory::none && !routine_caps) {
@@ -566,8 +596,16 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             const auto& gp = table.groups[static_cast<std::size_t>(block.group)];
             if (gp && block.group != ExerciseGroup::plyometric) {
                 const int extra = block.group == ExerciseGroup::eccentric && descent_set ? 1 : 0;
-                rules.check(block.sets <= std::max(1, gp->sets.low) + extra,
-                            "10 behind plan at low sets", s.id);
+                // Rule 6 before rule 10: a mountain race keeps 2 downhill sets in Late.
+                const int least = block.group == ExerciseGroup::eccentric &&
+                                          s.phase == Phase::late &&
+                                          *ctx.race_descent_m / *ctx.race->distance_km >= 40
+                                      ? 2
+                                      : 0;
+                rules.check(
+                    block.sets <= std::max(std::max(1, gp->sets.low) + extra, least),
+                    "10 behind plan at low sets",
+                    label(s.id + " " + std::string(to_string(block.group)), " sets ", block.sets));
             }
         }
     }
@@ -700,6 +738,15 @@ void check_rules(const Athlete& a, const Plan& plan, const std::vector<SessionTr
             }
             // Rule 6: a flat race gets at most 2 eccentric sets a week late.
             const double per_km = *ctx.race_descent_m / *ctx.race->distance_km;
+            // Rule 6: a mountain race keeps 2 downhill sets a week through Late where
+            // the week has any (its jumps go first when a session is full); the week's
+            // caps (its budget, Late's 70 % of Mid, a recorded routine) and the §4.5
+            // brake win over it.
+            if (per_km >= 40 && week.eccentric_sets > 0 && !week.lighter && !week.halved &&
+                !week.beginner && !week.heavy_touch && !week.eccentric_cut) {
+                rules.check(week.eccentric_sets >= 2, "6 mountain race: 2 downhill sets in Late",
+                            label(where, " eccentric sets ", week.eccentric_sets));
+            }
             if (per_km < 10) {
                 rules.check(week.eccentric_sets <= 2, "6 flat race eccentrics", where);
             }
