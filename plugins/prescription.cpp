@@ -177,6 +177,13 @@ std::string step_line(const PlanStep& step, int sets, WeightUnit unit) {
     return out;
 }
 
+std::string block_heading(const PlanBlock& block) {
+    return block.corrective_in_rests
+               ? "heavy, with the corrective exercises in its rests (each lift, then the "
+                 "corrective ones after it)"
+               : std::string(to_string(block.group));
+}
+
 std::string block_label(std::size_t block_index) {
     std::string out;
     std::size_t n = block_index + 1;
@@ -294,7 +301,7 @@ std::string session_sheet(const PlanSession& session, WeightUnit unit, bool verb
             sheet(block.steps.front());
             continue;
         }
-        out += label + "  " + std::string(to_string(block.group));
+        out += label + "  " + block_heading(block);
         if (block.sets > 1) {
             out += ", " + std::to_string(block.sets) + " rounds of:";
         }

@@ -54,6 +54,10 @@ std::string_view weekday_text(CivilDate date);
 /// Block labels A, B, …, Z, AA, …
 std::string block_label(std::size_t block_index);
 
+/// A block's heading: its group, and for a heavy block carrying the corrective
+/// exercises that they are done in its rests.
+std::string block_heading(const PlanBlock& block);
+
 /// The session sheet of one exercise below its step line, one line each
 /// (no line ends): load or how to choose it, effort target, tempo, cue, and
 /// the easier and harder swap. Empty parts are left out.

@@ -210,7 +210,7 @@ std::string session_html(const PlanSession& session, WeightUnit unit) {
         const auto label = detail::block_label(b);
         const bool single = block.steps.size() == 1;
         out += "<tr class=\"block\"><th colspan=\"4\">" + label + " \u00b7 " +
-               std::string(to_string(block.group));
+               escape(detail::block_heading(block));
         if (!single && block.sets > 1) {
             out += ", " + std::to_string(block.sets) + " rounds";
         }

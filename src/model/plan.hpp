@@ -72,6 +72,10 @@ struct PlanBlock {
     ExerciseGroup group = ExerciseGroup::corrective;
     int sets = 1;
     std::vector<PlanStep> steps;
+    /// A heavy block carrying the corrective exercises in its rests (each lift
+    /// followed by its share of them): how the session is done when its
+    /// corrective work is paired with the heavy sets.
+    bool corrective_in_rests = false;
 };
 
 struct PlanSession {

@@ -124,6 +124,9 @@ std::string plan_to_json(const Plan& plan) {
                 steps.push_back(step_json(step));
             }
             b["steps"] = steps;
+            if (block.corrective_in_rests) {
+                b["corrective_in_rests"] = true;
+            }
             blocks.push_back(b);
         }
         s["blocks"] = blocks;

@@ -210,6 +210,77 @@ bool is_training_phase(Phase phase) {
            phase == Phase::late;
 }
 
+/// The corrective exercises done in the rests of the heavy sets (analysis.md §4.7),
+/// laid out as the athlete does them: each round of heavy work carries after each
+/// lift its share of the corrective exercises, and the lift's rest is what is left
+/// of it; the rounds one block has more of than the other follow on their own. The
+/// session's minutes already count the work this way.
+void pair_into_heavy_rests(PlanSession& session) {
+    const auto find = [&](ExerciseGroup group) {
+        return std::find_if(session.blocks.begin(), session.blocks.end(),
+                            [&](const PlanBlock& b) { return b.group == group; });
+    };
+    const auto heavy_at = find(ExerciseGroup::heavy);
+    const auto corrective_at = find(ExerciseGroup::corrective);
+    if (!session.corrective_in_heavy_rests || heavy_at == session.blocks.end() ||
+        corrective_at == session.blocks.end() || heavy_at->steps.empty()) {
+        return;
+    }
+    const PlanBlock heavy = *heavy_at;
+    const PlanBlock corrective = *corrective_at;
+    const int rounds = std::min(heavy.sets, corrective.sets);
+    PlanBlock paired;
+    paired.group = ExerciseGroup::heavy;
+    paired.sets = rounds;
+    paired.corrective_in_rests = true;
+    constexpr int changeover_s = 15;
+    constexpr int least_rest_s = 30;
+    const std::size_t lifts = heavy.steps.size();
+    for (std::size_t i = 0; i < lifts; ++i) {
+        PlanStep lift = heavy.steps[i];
+        std::vector<PlanStep> share;
+        for (std::size_t j = i; j < corrective.steps.size(); j += lifts) {
+            share.push_back(corrective.steps[j]);
+        }
+        if (share.empty()) {
+            paired.steps.push_back(std::move(lift));
+            continue;
+        }
+        int work_s = 0;
+        for (const PlanStep& c : share) {
+            work_s += (c.seconds ? *c.seconds : c.reps.value_or(0) * 3) * (c.per_side ? 2 : 1) +
+                      changeover_s;
+        }
+        const int rest_s = lift.rest_s;
+        lift.rest_s = changeover_s;
+        paired.steps.push_back(std::move(lift));
+        for (std::size_t k = 0; k < share.size(); ++k) {
+            // What is left of the lift's rest, to the next 5 s.
+            const int left_s = (std::max(least_rest_s, rest_s - work_s - changeover_s) + 4) / 5 * 5;
+            share[k].rest_s = k + 1 < share.size() ? 0 : left_s;
+            paired.steps.push_back(std::move(share[k]));
+        }
+    }
+    std::vector<PlanBlock> blocks;
+    for (auto it = session.blocks.begin(); it != session.blocks.end(); ++it) {
+        if (it == heavy_at) {
+            blocks.push_back(paired);
+            if (heavy.sets > rounds) {
+                blocks.push_back(heavy);
+                blocks.back().sets = heavy.sets - rounds;
+            }
+        } else if (it == corrective_at) {
+            if (corrective.sets > rounds) {
+                blocks.push_back(corrective);
+                blocks.back().sets = corrective.sets - rounds;
+            }
+        } else {
+            blocks.push_back(*it);
+        }
+    }
+    session.blocks = std::move(blocks);
+}
+
 } // namespace
 
 std::vector<std::string> plain_reasons(const PlanSession& session, const SessionTrace* trace) {
@@ -293,6 +364,7 @@ void fill_session_sheets(Plan& plan, const ExerciseLibrary& library,
         session.warmup = warmup_for(session, rules.warmup_minutes, library);
         session.cooldown = cooldown_for(session);
         session.why = plain_reasons(session, traced ? &trace[i] : nullptr);
+        pair_into_heavy_rests(session);
     }
 
     plan.guidance = {

@@ -28,15 +28,7 @@ bool has_block(const PlanSession& session, ExerciseGroup group) {
     return false;
 }
 
-const PlanBlock* block_of(const PlanSession& session, ExerciseGroup group) {
-    for (const PlanBlock& block : session.blocks) {
-        if (block.group == group) {
-            return &block;
-        }
-    }
-    return nullptr;
-}
-
+using test::block_of;
 using test::random_context;
 using test::Rng;
 

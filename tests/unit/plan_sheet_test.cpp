@@ -90,8 +90,11 @@ TEST(SessionSheet, EveryExerciseHasItsCueSwapsAndEveryHeavyOneALoad) {
             EXPECT_FALSE(s.warmup.empty());
             EXPECT_FALSE(s.cooldown.empty());
             ASSERT_FALSE(s.why.empty());
-            for (const PlanBlock& b : s.blocks) {
-                for (const PlanStep& step : b.steps) {
+            for (const PlanBlock& block : s.blocks) {
+                for (const PlanStep& step : block.steps) {
+                    // The exercise's own group: a heavy block may carry the corrective
+                    // exercises in its rests.
+                    const PlanBlock b{builtin_library().find(step.exercise_id)->group, 1, {}};
                     ++steps;
                     EXPECT_FALSE(step.cue.empty()) << step.exercise_id;
                     EXPECT_FALSE(step.easier.empty()) << step.exercise_id;
@@ -133,7 +136,7 @@ TEST(SessionSheet, LighterWeekKeepsTheWeightOfTheWeekBefore) {
         for (const PlanBlock& b : plan.sessions[i].blocks) {
             for (const PlanStep& step : b.steps) {
                 const Exercise* e = builtin_library().find(step.exercise_id);
-                if (b.group != ExerciseGroup::heavy || e->equipment.empty() || step.load_kg) {
+                if (e->group != ExerciseGroup::heavy || e->equipment.empty() || step.load_kg) {
                     continue;
                 }
                 SCOPED_TRACE(plan.sessions[i].id + " " + step.exercise_id);
@@ -190,6 +193,58 @@ TEST(SessionSheet, SwapsAndWarmUpFitTheExercise) {
     }
     EXPECT_GT(eccentric, 50);
     EXPECT_GT(bodyweight_sessions, 5);
+}
+
+// analysis.md §4.7: corrective work in the heavy rests is laid out as done: each
+// round is a lift, then its share of the corrective exercises, the last of them
+// with what is left of the rest; no separate corrective block unless it has more
+// rounds than the heavy sets.
+TEST(SessionSheet, CorrectiveWorkInTheHeavyRestsIsLaidOutAsDone) {
+    int paired = 0;
+    for (const PlanContext& ctx : contexts()) {
+        std::vector<SessionTrace> trace;
+        const Plan raw = build_plan(ctx, builtin_library(), builtin_prescriptions(), &trace);
+        const Plan plan = sheeted_plan(ctx);
+        ASSERT_EQ(raw.sessions.size(), plan.sessions.size());
+        for (std::size_t i = 0; i < plan.sessions.size(); ++i) {
+            const PlanSession& before = raw.sessions[i];
+            const PlanSession& s = plan.sessions[i];
+            if (!before.corrective_in_heavy_rests ||
+                test::block_of(before, ExerciseGroup::heavy) == nullptr ||
+                test::block_of(before, ExerciseGroup::corrective) == nullptr) {
+                continue;
+            }
+            SCOPED_TRACE(ctx.athlete_id + " " + s.id);
+            ++paired;
+            const PlanBlock& heavy = *test::block_of(before, ExerciseGroup::heavy);
+            const PlanBlock& corrective = *test::block_of(before, ExerciseGroup::corrective);
+            const auto block =
+                std::find_if(s.blocks.begin(), s.blocks.end(),
+                             [](const PlanBlock& b) { return b.corrective_in_rests; });
+            ASSERT_NE(block, s.blocks.end());
+            EXPECT_EQ(block->sets, std::min(heavy.sets, corrective.sets));
+            EXPECT_EQ(block->steps.size(), heavy.steps.size() + corrective.steps.size());
+            EXPECT_EQ(block->steps.front().exercise_id, heavy.steps.front().exercise_id);
+            int lifts = 0;
+            for (std::size_t k = 0; k < block->steps.size(); ++k) {
+                const Exercise* e = builtin_library().find(block->steps[k].exercise_id);
+                if (e->group == ExerciseGroup::heavy) {
+                    ++lifts;
+                    // Straight from the lift to its corrective exercises.
+                    EXPECT_LE(block->steps[k].rest_s, 15);
+                }
+            }
+            EXPECT_EQ(lifts, static_cast<int>(heavy.steps.size()));
+            EXPECT_GE(block->steps.back().rest_s, 30);
+            const bool separate =
+                std::any_of(s.blocks.begin(), s.blocks.end(), [](const PlanBlock& b) {
+                    return b.group == ExerciseGroup::corrective;
+                });
+            EXPECT_EQ(separate, corrective.sets > heavy.sets);
+            EXPECT_EQ(s.estimated_minutes, before.estimated_minutes);
+        }
+    }
+    EXPECT_GT(paired, 10);
 }
 
 TEST(SessionSheet, KnownOneRepMaxGivesKilograms) {

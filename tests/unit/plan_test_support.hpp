@@ -13,6 +13,16 @@ namespace ultrastrength::test {
 
 /// A settled intermediate runner with full kit, Sunday long run, Tuesday and
 /// Thursday intervals, Friday off, CTL = ATL = daily run load (ρ = 1).
+/// The session's first block of `group`, or null.
+inline const PlanBlock* block_of(const PlanSession& session, ExerciseGroup group) {
+    for (const PlanBlock& block : session.blocks) {
+        if (block.group == group) {
+            return &block;
+        }
+    }
+    return nullptr;
+}
+
 inline PlanContext steady_context(Phase phase, int weeks = 4) {
     PlanContext ctx;
     ctx.athlete_id = "a1";
