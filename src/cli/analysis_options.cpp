@@ -63,7 +63,8 @@ void AnalysisOptions::add(po::options_description& options,
         "tz", po::value(&tz)->value_name("OFFSET"),
         "UTC offset for files that do not store one: UTC, +01:00, -05:30")(
         "today", po::value(&today)->value_name("DATE"),
-        "analyse as of this date (default: the last activity's date)")(
+        "analyse as of this date (default: the last activity's date); days up to it "
+        "without an activity count as rest unless --no-data marks them")(
         "hrmax", po::value<double>()->value_name("BPM"), "maximum heart rate")(
         "hrrest", po::value<double>()->value_name("BPM"), "resting heart rate")(
         "lthr", po::value<double>()->value_name("BPM"), "lactate-threshold heart rate")(
