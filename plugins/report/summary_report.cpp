@@ -95,6 +95,11 @@ void attention_of(const Plan& plan, const std::vector<std::string>& flags, Athle
     if (lighter) {
         notes.emplace_back("lighter week ahead");
     }
+    // What the plan itself asks the coach to look at (no downhill slot before a
+    // mountain race, an unreadable week, ...): its first clause.
+    for (const std::string& item : plan.attention) {
+        notes.push_back(item.substr(0, item.find(':')));
+    }
     report.attention = join(notes, "; ");
 }
 

@@ -192,6 +192,13 @@ private:
         }
         if (outcome.current_phase) {
             report.phase = std::string(to_string(*outcome.current_phase));
+            // The race schedule can start the plan in another phase than the
+            // history reads now: the summary says both, as the plan does.
+            const auto& weeks = outcome.context.week_phases;
+            if (!weeks.empty() && weeks.front().phase != *outcome.current_phase) {
+                report.phase +=
+                    " (plan starts " + std::string(to_string(weeks.front().phase)) + ")";
+            }
         }
         if (outcome.context.race) {
             report.race = race_text(*outcome.context.race);

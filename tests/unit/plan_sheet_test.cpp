@@ -445,6 +445,14 @@ TEST(BatchAttention, NextSessionMinutesAndNotes) {
     EXPECT_EQ(report.this_week_minutes, this_week);
     EXPECT_EQ(report.next_week_minutes, next_week);
     EXPECT_EQ(report.attention, "behind plan; load spike; lighter week ahead");
+    // The plan's own attention items reach the summary by their first clause.
+    Plan mountain = plan;
+    mountain.attention = {"race descent 45 m/km and no downhill (eccentric) work fits your "
+                          "week: it needs 48 h before any hard run"};
+    AthleteReport downhill;
+    attention_of(mountain, {}, downhill);
+    EXPECT_EQ(downhill.attention, "behind plan; lighter week ahead; race descent 45 m/km and no "
+                                  "downhill (eccentric) work fits your week");
 
     AthleteReport calm;
     plan.weeks_overview.clear();
